@@ -1,0 +1,60 @@
+// Builds the shell and every plugin remote. Usage:
+//   node scripts/build.ts                      shell + plugins/*
+//   node scripts/build.ts --plugins <dir>...   only the plugins found in these directories
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { rspack, type RspackOptions } from '@rspack/core';
+import { createShellConfig } from '../rspack.config.ts';
+import { createRemoteConfig, readPluginManifest } from '../shared/build/remote-preset.ts';
+
+const mode = process.env.NODE_ENV === 'development' ? 'development' : 'production';
+
+function compile(label: string, config: RspackOptions): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const compiler = rspack(config);
+    compiler.run((error, stats) => {
+      compiler.close(() => {
+        if (error) return reject(error);
+        if (stats?.hasErrors()) {
+          return reject(new Error(`${label} failed:\n${stats.toString({ all: false, errors: true, colors: false })}`));
+        }
+        console.log(`built ${label} in ${Math.round(performance.now() - started)} ms`);
+        resolve();
+      });
+    });
+  });
+}
+
+/** Plugin folders with sources to build: a manifest.json and a src/ folder. */
+function pluginSourceDirs(parent: string): string[] {
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
+    .map((entry) => path.resolve(parent, entry.name))
+    .filter((dir) => existsSync(path.join(dir, 'manifest.json')) && existsSync(path.join(dir, 'src')));
+}
+
+async function buildPlugin(dir: string): Promise<void> {
+  const manifest = readPluginManifest(dir);
+  // The build version baked into the remote must be the plugin's own, not the repo's (notes/module-federation.md).
+  process.env.MF_BUILD_VERSION = manifest.version;
+  try {
+    await compile(`plugin ${manifest.name}@${manifest.version}`, createRemoteConfig({ pluginDir: dir, mode }));
+  } finally {
+    delete process.env.MF_BUILD_VERSION;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const pluginsFlag = args.indexOf('--plugins');
+  const pluginParents = pluginsFlag >= 0 ? args.slice(pluginsFlag + 1) : ['plugins'];
+  if (pluginsFlag < 0) await compile('shell', createShellConfig(mode));
+  for (const dir of pluginParents.flatMap(pluginSourceDirs)) await buildPlugin(dir);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

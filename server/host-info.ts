@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { HostInfo } from '../shared/api.schema.ts';
+import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '../shared/versions.ts';
+import type { HostFacts } from './plugins/compatibility.ts';
+
+/** The app's version: the one in package.json, which releases bump. */
+export function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function hostFacts(): HostFacts {
+  return { version: appVersion(), pluginApiVersions: SUPPORTED_PLUGIN_API_VERSIONS };
+}
+
+export function registerHostInfoRoute(app: FastifyInstance, info: HostInfo): void {
+  app.get('/api/info', async () => info);
+}
+
+export function hostInfo(pluginSystemEnabled: boolean): HostInfo {
+  return { version: appVersion(), pluginApi: PLUGIN_API_VERSION, pluginSystemEnabled };
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+/** What discovery read from one directory holding a `manifest.json`, before any rule is applied. */
+export interface PluginCandidate {
+  /** Absolute path of the plugin's folder. */
+  directory: string;
+  /** The folder's name, which must equal the manifest's `name`. */
+  folderName: string;
+  /** The parsed `manifest.json`, or the reason it could not be read. */
+  manifest: { ok: true; json: unknown } | { ok: false; error: string };
+  /** The built remote's `frontend/mf-manifest.json` when the plugin ships one. */
+  remoteManifest: { ok: true; json: unknown } | { ok: false; error: string } | undefined;
+  /** Changes whenever the manifest or the remote build changes; part of asset URLs. */
+  contentHash: string;
+}
+
+/** Folders never searched for plugins: build inputs and outputs inside a plugin, and dependencies. */
+const skipped = new Set(['node_modules', 'src', 'frontend', 'backend', 'static', 'dist']);
+const MAX_DEPTH = 3;
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isDirectory(), () => false);
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * Lists every directory under `root` (following links, at most three levels deep) that holds a `manifest.json`.
+ * A plugin folder is not searched further. Sorted, so duplicate names resolve the same way on every start.
+ */
+export async function findPluginDirectories(root: string, logger: Logger): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string, depth: number): Promise<void> {
+    if (await isFile(path.join(dir, 'manifest.json'))) {
+      found.push(dir);
+      return;
+    }
+    if (depth >= MAX_DEPTH) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || skipped.has(entry.name)) continue;
+      const child = path.join(dir, entry.name);
+      if (!(await isDirectory(child))) continue;
+      const before = found.length;
+      await walk(child, depth + 1);
+      if (found.length === before && depth === 0) {
+        logger.debug({ directory: child }, 'skipped a directory without manifest.json');
+      }
+    }
+  }
+  if (!(await isDirectory(root))) {
+    logger.warn({ pluginsDirectory: root }, 'plugins directory does not exist; no plugins discovered');
+    return [];
+  }
+  await walk(root, 0);
+  return found.sort();
+}
+
+async function readJson(file: string): Promise<{ ok: true; json: unknown; text: string } | { ok: false; error: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { ok: false, error: `cannot read ${path.basename(file)}: ${(error as Error).message}` };
+  }
+  try {
+    return { ok: true, json: JSON.parse(text), text };
+  } catch (error) {
+    return { ok: false, error: `${path.basename(file)} is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/** Reads a plugin folder's manifest and, when the plugin has a built remote, the remote's own manifest. */
+export async function readCandidate(directory: string): Promise<PluginCandidate> {
+  const manifest = await readJson(path.join(directory, 'manifest.json'));
+  const remotePath = remoteManifestPath(directory, manifest.ok ? manifest.json : undefined);
+  const remote = remotePath && (await isFile(remotePath)) ? await readJson(remotePath) : undefined;
+  const hash = createHash('sha256');
+  if (manifest.ok) hash.update(manifest.text);
+  if (remote?.ok) hash.update(remote.text);
+  return {
+    directory,
+    folderName: path.basename(directory),
+    manifest: manifest.ok ? { ok: true, json: manifest.json } : manifest,
+    remoteManifest: remote === undefined ? undefined : remote.ok ? { ok: true, json: remote.json } : remote,
+    contentHash: hash.digest('hex').slice(0, 10),
+  };
+}
+
+/** The local `mf-manifest.json` beside the remote a manifest names, if it names a local one. */
+function remoteManifestPath(directory: string, manifest: unknown): string | undefined {
+  const remote = (manifest as { frontend?: { remote?: unknown } } | undefined)?.frontend?.remote;
+  if (typeof remote !== 'string' || /^https?:/.test(remote) || remote.includes('..')) return undefined;
+  return path.join(directory, 'frontend', path.dirname(remote), 'mf-manifest.json');
+}

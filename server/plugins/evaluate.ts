@@ -1,0 +1,99 @@
+import type { Capability } from '../../shared/capabilities.ts';
+import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import type { PluginState } from '../../shared/plugin-states.ts';
+import { validate, type ValidationProblem } from '../../shared/validation.ts';
+import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from './compatibility.ts';
+import type { PluginCandidate } from './discovery.ts';
+import { remoteProblems } from './remote-check.ts';
+
+/** Everything the server knows about one discovered plugin, and the state it decided for it. */
+export interface PluginRecord {
+  name: string;
+  directory: string;
+  state: PluginState;
+  reason?: string;
+  manifest?: PluginManifest;
+  problems: ValidationProblem[];
+  warnings: ValidationProblem[];
+  /** `<version>-<content hash>`: the path segment of this build's assets. */
+  revision: string;
+}
+
+/** Which capabilities an admin approved for a plugin at a given version. */
+export type ApprovalLookup = (name: string, version: string) => readonly Capability[];
+
+export interface EvaluationInput {
+  candidates: readonly PluginCandidate[];
+  host: HostFacts;
+  approvedCapabilities: ApprovalLookup;
+}
+
+function rejected(candidate: PluginCandidate, name: string, state: PluginState, reason: string, extra: Partial<PluginRecord> = {}): PluginRecord {
+  return { name, directory: candidate.directory, state, reason, problems: [], warnings: [], revision: candidate.contentHash, ...extra };
+}
+
+/** Applies the rules that need only the candidate itself: readable, valid, named like its folder, compatible. */
+function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): PluginRecord {
+  const folder = candidate.folderName;
+  if (!candidate.manifest.ok) return rejected(candidate, folder, 'invalid', candidate.manifest.error);
+
+  const result = validate(PluginManifest, candidate.manifest.json);
+  if (!result.ok) {
+    const count = result.problems.length;
+    const first = result.problems[0]?.message ?? 'unknown problem';
+    const reason = count === 1 ? `manifest.json is invalid: ${first}` : `manifest.json has ${count} problems, first: ${first}`;
+    const declared = (candidate.manifest.json as { name?: unknown } | null)?.name;
+    const name = typeof declared === 'string' && declared.length > 0 ? declared : folder;
+    return rejected(candidate, name, 'invalid', reason, { problems: result.problems, warnings: result.warnings });
+  }
+
+  const manifest = result.value;
+  const base = { manifest, warnings: result.warnings, revision: `${manifest.version}-${candidate.contentHash}` };
+  if (manifest.name !== folder) {
+    return rejected(candidate, manifest.name, 'invalid', `manifest name "${manifest.name}" must equal its folder name "${folder}"`, base);
+  }
+  const remote = remoteProblems(manifest, candidate.remoteManifest);
+  if (remote.length > 0) return rejected(candidate, manifest.name, 'invalid', remote.join('; '), base);
+
+  const incompatible = hostCompatibilityProblems(manifest, input.host);
+  if (incompatible.length > 0) return rejected(candidate, manifest.name, 'incompatible', incompatible.join('; '), base);
+
+  const approved = new Set(input.approvedCapabilities(manifest.name, manifest.version));
+  const unapproved = manifest.capabilities.filter((c) => !approved.has(c));
+  if (unapproved.length > 0) {
+    return rejected(candidate, manifest.name, 'pending-approval', `waiting for an admin to approve: ${unapproved.join(', ')}`, base);
+  }
+  return { name: manifest.name, directory: candidate.directory, state: 'active', problems: [], ...base };
+}
+
+/** Marks every plugin whose name more than one folder declares: no copy wins by accident. */
+function rejectDuplicates(records: PluginRecord[]): PluginRecord[] {
+  const byName = Map.groupBy(records, (r) => r.name);
+  return records.map((record) => {
+    const copies = byName.get(record.name) ?? [];
+    if (copies.length < 2) return record;
+    const where = copies.map((c) => c.directory).join(', ');
+    return { ...record, state: 'invalid', reason: `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one` };
+  });
+}
+
+/** Blocks plugins whose dependencies are missing, out of range, not activatable, or cyclic. */
+function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
+  const nodes = records.flatMap((r) =>
+    r.manifest ? [{ name: r.name, version: r.manifest.version, dependencies: r.manifest.dependencies ?? {}, ready: r.state === 'active' }] : [],
+  );
+  const blocked = dependencyProblems(nodes);
+  return records.map((r) => {
+    const reason = blocked.get(r.name);
+    return reason ? { ...r, state: 'incompatible', reason } : r;
+  });
+}
+
+/**
+ * Decides the state of every discovered plugin, with a reason for each that is not active.
+ * Pure: the same candidates, host and approvals always give the same records.
+ */
+export function evaluatePlugins(input: EvaluationInput): PluginRecord[] {
+  const alone = input.candidates.map((c) => evaluateAlone(c, input));
+  return rejectUnresolvedDependencies(rejectDuplicates(alone));
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { problemsFrom } from '../shared/validation.ts';
+
+const Flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting the server reads from its environment. README "Settings" documents each one. */
+const SettingsFromEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PLUGINS_DIRECTORY: z.string().min(1).default('./plugins'),
+  PLUGIN_SYSTEM_ENABLED: Flag.default(true),
+  WORKBENCH_DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHELL_DIST_DIR: z.string().min(1).default('./dist/shell'),
+});
+
+export interface Settings {
+  port: number;
+  host: string;
+  pluginsDirectory: string;
+  pluginSystemEnabled: boolean;
+  dataDirectory: string;
+  databaseUrl: string | undefined;
+  logLevel: z.infer<typeof SettingsFromEnv>['LOG_LEVEL'];
+  shellDistDirectory: string;
+}
+
+/** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
+export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Settings {
+  const parsed = SettingsFromEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = problemsFrom(parsed.error).map((p) => `  - ${p.message}`);
+    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    pluginsDirectory: path.resolve(cwd, s.PLUGINS_DIRECTORY),
+    pluginSystemEnabled: s.PLUGIN_SYSTEM_ENABLED,
+    dataDirectory: path.resolve(cwd, s.WORKBENCH_DATA_DIR),
+    databaseUrl: s.DATABASE_URL,
+    logLevel: s.LOG_LEVEL,
+    shellDistDirectory: path.resolve(cwd, s.SHELL_DIST_DIR),
+  };
+}

@@ -1,0 +1,17 @@
+import type { Extension } from '../../shared/api.schema.ts';
+import { chunkGlobalFor, remoteNameFor } from '../../shared/versions.ts';
+import { assetUrl } from '../plugins/assets.ts';
+import type { RegisteredPlugin } from '../plugins/registry.ts';
+
+/** The contributions of active plugins, each naming its plugin and where its remote is served. Pure. */
+export function extensionsOf(plugins: readonly RegisteredPlugin[]): Extension[] {
+  return plugins.flatMap((plugin) => {
+    const manifest = plugin.manifest;
+    if (plugin.state !== 'active' || !manifest?.frontend) return [];
+    const remoteEntry = manifest.frontend.remote;
+    const entry = /^https?:/.test(remoteEntry) ? remoteEntry : assetUrl(plugin, `frontend/${remoteEntry}`);
+    const remote = { name: remoteNameFor(plugin.name), entry, chunkGlobal: chunkGlobalFor(plugin.name), revision: plugin.revision };
+    const owner = { plugin: plugin.name, pluginDisplayName: manifest.displayName, pluginVersion: manifest.version };
+    return manifest.frontend.contributions.map((c) => ({ ...c, ...owner, ...('module' in c ? { remote } : {}) }));
+  });
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Capability } from './capabilities.ts';
+import { PluginAuthor, PluginManifest, PluginName } from './plugin-manifest.schema.ts';
+import { PluginState } from './plugin-states.ts';
+import { Contribution } from './slots.ts';
+import { ValidationProblem } from './validation.ts';
+
+/** Facts about the running host that the shell and plugin tooling need. */
+export const HostInfo = z.object({
+  version: z.string(),
+  pluginApi: z.number().int(),
+  pluginSystemEnabled: z.boolean(),
+});
+export type HostInfo = z.infer<typeof HostInfo>;
+
+/** A plugin as `GET /api/plugins` lists it. Fields from the manifest are absent when it could not be read. */
+export const PluginSummary = z.object({
+  name: z.string(),
+  directory: z.string(),
+  state: PluginState,
+  reason: z.string().optional(),
+  version: z.string().optional(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  author: PluginAuthor.optional(),
+  capabilities: z.array(Capability),
+  iconUrl: z.string().optional(),
+  problems: z.array(ValidationProblem),
+  warnings: z.array(ValidationProblem),
+  discoveredAt: z.string(),
+});
+export type PluginSummary = z.infer<typeof PluginSummary>;
+
+export const PluginList = z.object({ plugins: z.array(PluginSummary) });
+export type PluginList = z.infer<typeof PluginList>;
+
+/** `GET /api/plugins/:name`: the summary plus the whole manifest and where its assets are served. */
+export const PluginDetail = PluginSummary.extend({
+  manifest: PluginManifest.optional(),
+  assetsBaseUrl: z.string().optional(),
+});
+export type PluginDetail = z.infer<typeof PluginDetail>;
+
+/** Where the shell loads a plugin's remote from. `revision` changes whenever the build changes. */
+export const RemoteRef = z.object({
+  name: z.string(),
+  entry: z.string(),
+  chunkGlobal: z.string(),
+  revision: z.string(),
+});
+export type RemoteRef = z.infer<typeof RemoteRef>;
+
+/** A contribution ready to render: the manifest entry plus which plugin it comes from. */
+export const Extension = z.intersection(
+  Contribution,
+  z.object({
+    plugin: PluginName,
+    pluginDisplayName: z.string(),
+    pluginVersion: z.string(),
+    remote: RemoteRef.optional(),
+  }),
+);
+export type Extension = z.infer<typeof Extension>;
+
+export const WorkspaceExtensions = z.object({
+  workspace: z.string(),
+  extensions: z.array(Extension),
+});
+export type WorkspaceExtensions = z.infer<typeof WorkspaceExtensions>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the HTTP API can answer with, its status and what it means.
+ * A retired code is never reused; add new ones at the end.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, meaning: 'The request body, query or parameters are invalid.' },
+  unauthorized: { status: 401, meaning: 'Sign in first.' },
+  forbidden: { status: 403, meaning: 'Your role does not allow this.' },
+  not_found: { status: 404, meaning: 'No such route or resource.' },
+  plugin_not_found: { status: 404, meaning: 'No plugin with that name is installed.' },
+  workspace_not_found: { status: 404, meaning: 'No workspace with that name, or you are not a member.' },
+  conflict: { status: 409, meaning: 'The resource is busy or in a state that does not allow this.' },
+  internal_error: { status: 500, meaning: 'Something failed inside the server; the log has the details.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The body of every error response: `{error: {code, message, details?}}`. */
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

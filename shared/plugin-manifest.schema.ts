@@ -1,0 +1,125 @@
+import semver from 'semver';
+import { z } from 'zod';
+import { Capability } from './capabilities.ts';
+import { Contribution } from './slots.ts';
+
+/** Plugin names: lowercase letters, digits and single dashes; also the folder name under PLUGINS_DIRECTORY. */
+export const PluginName = z
+  .string()
+  .min(2, 'must be at least 2 characters')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single dashes, like "data-quality"');
+
+const SemverVersion = z.string().refine((v) => semver.valid(v) !== null, {
+  message: 'must be a semantic version like "1.2.0"',
+  params: { rule: 'semver' },
+});
+
+const SemverRange = z.string().min(1, 'must not be empty').refine((r) => semver.validRange(r) !== null, {
+  message: 'must be a semver range like "^1.0.0" or ">=0.1 <2"',
+  params: { rule: 'semver-range' },
+});
+
+/** A path inside the plugin's own folder: relative, no `..`, no backslashes. */
+const RelativePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
+    message: 'must be a relative path inside the plugin folder, without ".." or a leading "/"',
+    params: { rule: 'relative-path' },
+  });
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const RemoteLocation = z.union([RelativePath, HttpUrl]).refine((r) => /(^|\/)(mf-manifest\.json|remoteEntry\.js)$/.test(r), {
+  message: 'must point at the remote\'s "mf-manifest.json" or "remoteEntry.js"',
+  params: { rule: 'remote-entry' },
+});
+
+const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like "WAREHOUSE_TOKEN"');
+
+const uniqueStrings = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item).refine((items) => new Set(items).size === items.length, {
+    message: 'must not list the same value twice',
+    params: { rule: 'unique' },
+  });
+
+export const PluginAuthor = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  email: z.email('must be an email address').optional(),
+  url: HttpUrl.optional(),
+});
+
+export const PluginCompatibility = z.object({
+  workbench: SemverRange,
+  pluginApi: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+});
+
+export const BackendLimits = z.object({
+  timeoutMs: z.number().int().min(10, 'must be at least 10 ms').max(600_000, 'must be at most 600000 ms').optional(),
+  memoryMb: z.number().int().min(16, 'must be at least 16 MB').max(8192, 'must be at most 8192 MB').optional(),
+});
+
+export const PluginBackend = z
+  .object({ entry: RelativePath.optional(), url: HttpUrl.optional(), limits: BackendLimits.optional() })
+  .refine((b) => (b.entry === undefined) !== (b.url === undefined), {
+    message: 'must have exactly one of "entry" (a file in backend/) or "url" (a deployed backend)',
+    params: { rule: 'one-of' },
+  });
+
+export const PluginFrontend = z
+  .object({ remote: RemoteLocation, contributions: z.array(Contribution) })
+  .superRefine((frontend, ctx) => {
+    const seen = new Set<string>();
+    frontend.contributions.forEach((c, index) => {
+      if (seen.has(c.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contributions', index, 'id'],
+          message: `must be unique within the plugin ("${c.id}" is used twice)`,
+          params: { rule: 'unique' },
+        });
+      }
+      seen.add(c.id);
+    });
+  });
+
+export const PluginConfiguration = z.object({
+  schema: z.record(z.string(), z.unknown()),
+  default: z.unknown().optional(),
+});
+
+export const PluginPermissions = z.object({
+  env: uniqueStrings(EnvVarName).optional(),
+  fs: uniqueStrings(z.string().min(1)).optional(),
+});
+
+export const PluginSignature = z.object({
+  algorithm: z.literal('ed25519'),
+  keyId: z.string().min(1, 'must not be empty'),
+  value: z.string().regex(/^[A-Za-z0-9+/]+=*$/, 'must be base64'),
+});
+
+/** The `manifest.json` every plugin ships (SPEC 4.2). Unknown fields are warnings, reported by `validateManifest`. */
+export const PluginManifest = z.object({
+  name: PluginName,
+  version: SemverVersion,
+  displayName: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+  description: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  author: PluginAuthor,
+  compatibility: PluginCompatibility,
+  capabilities: uniqueStrings(Capability),
+  license: z.string().min(1).optional(),
+  homepage: HttpUrl.optional(),
+  icon: RelativePath.optional(),
+  screenshots: z.array(RelativePath).optional(),
+  categories: z.array(z.string().min(1)).optional(),
+  keywords: z.array(z.string().min(1)).optional(),
+  dependencies: z.record(PluginName, SemverRange).optional(),
+  backend: PluginBackend.optional(),
+  frontend: PluginFrontend.optional(),
+  configuration: PluginConfiguration.optional(),
+  permissions: PluginPermissions.optional(),
+  signature: PluginSignature.optional(),
+});
+export type PluginManifest = z.infer<typeof PluginManifest>;

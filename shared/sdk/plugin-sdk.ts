@@ -1,0 +1,22 @@
+/** The signed-in user's role in the current workspace. */
+export type WorkspaceRole = 'admin' | 'developer' | 'viewer';
+
+/**
+ * What the shell hands every contribution, through its props as `sdk`.
+ * Plugins use this instead of reaching into the shell: it is the whole surface they may rely on.
+ */
+export interface PluginSdk {
+  /** The version of this interface; a breaking change bumps the plugin API major version. */
+  readonly apiVersion: 1;
+  /** The plugin this SDK instance belongs to. */
+  readonly plugin: { readonly name: string; readonly version: string };
+  /** The workspace the user is looking at. */
+  readonly workspace: { readonly name: string };
+  /**
+   * Fetches the plugin's own backend routes: `sdk.fetch('/stats')` calls `/api/ext/<plugin>/stats`.
+   * Absolute URLs and paths that climb out with `..` are refused.
+   */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Moves the shell to another page, e.g. `sdk.navigate('/ext/data-quality')`. */
+  navigate(to: string): void;
+}

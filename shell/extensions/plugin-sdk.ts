@@ -1,0 +1,28 @@
+import type { PluginSdk } from '../../shared/sdk/plugin-sdk.ts';
+
+export interface SdkContext {
+  plugin: { name: string; version: string };
+  workspace: string;
+  navigate(to: string): void;
+}
+
+/** Routes a plugin's relative path to its own API prefix, refusing anything that could leave it. */
+export function pluginApiUrl(plugin: string, path: string): string {
+  if (/^[a-z]+:/i.test(path) || path.startsWith('//')) throw new Error(`sdk.fetch takes a path, not a URL: ${path}`);
+  const clean = path.replace(/^\/+/, '');
+  if (clean.split(/[/?#]/)[0] === '..' || clean.split('/').includes('..')) {
+    throw new Error(`sdk.fetch paths may not contain "..": ${path}`);
+  }
+  return `/api/ext/${plugin}/${clean}`;
+}
+
+/** The SDK one plugin's contributions receive: everything is scoped to that plugin and workspace. */
+export function createPluginSdk(context: SdkContext): PluginSdk {
+  return {
+    apiVersion: 1,
+    plugin: context.plugin,
+    workspace: { name: context.workspace },
+    fetch: (path, init) => fetch(pluginApiUrl(context.plugin.name, path), { credentials: 'same-origin', ...init }),
+    navigate: context.navigate,
+  };
+}

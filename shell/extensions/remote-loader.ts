@@ -1,0 +1,65 @@
+import { loadRemote, registerRemotes } from '@module-federation/enhanced/runtime';
+import type { ComponentType } from 'react';
+import type { RemoteRef } from '../../shared/api.schema.ts';
+
+/** Loads exposed modules of plugin remotes, registering each remote at run time the first time it is needed. */
+export interface RemoteLoader {
+  /** Resolves to the module's default export, checked to be a React component; rejects with a readable error. */
+  loadComponent(remote: RemoteRef, module: string): Promise<ComponentType<never>>;
+}
+
+export interface RemoteLoaderOptions {
+  /** How long a remote may take to load before the slot shows an error (the runtime alone may wait forever). */
+  timeoutMs?: number;
+  /** Where relative remote entries resolve from. */
+  origin?: string;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isComponent(value: unknown): value is ComponentType<never> {
+  // Function components and classes are functions; memo and forwardRef results are objects tagged by React.
+  return typeof value === 'function' || (typeof value === 'object' && value !== null && '$$typeof' in value);
+}
+
+/**
+ * The one place that talks to the Module Federation runtime. A remote whose revision changed is registered
+ * again with `force` after its chunk global is deleted, so the new build's chunks really load
+ * (notes/module-federation.md: otherwise the old code keeps rendering).
+ */
+export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoader {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const origin = options.origin ?? window.location.origin;
+  const registered = new Map<string, string>();
+
+  function ensureRegistered(remote: RemoteRef): void {
+    const known = registered.get(remote.name);
+    if (known === remote.revision) return;
+    if (known !== undefined) delete (window as unknown as Record<string, unknown>)[remote.chunkGlobal];
+    registerRemotes([{ name: remote.name, entry: new URL(remote.entry, origin).href }], { force: known !== undefined });
+    registered.set(remote.name, remote.revision);
+  }
+
+  return {
+    async loadComponent(remote, module) {
+      ensureRegistered(remote);
+      const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
+      const loaded = await withTimeout(
+        loadRemote<{ default?: unknown }>(request),
+        timeoutMs,
+        `module ${module} did not load within ${Math.round(timeoutMs / 1000)} s`,
+      );
+      const component = loaded?.default;
+      if (!isComponent(component)) {
+        throw new Error(`module ${module} does not export a React component as its default export`);
+      }
+      return component;
+    },
+  };
+}

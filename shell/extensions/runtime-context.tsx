@@ -1,0 +1,39 @@
+import { createContext, lazy, useContext, useMemo, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import type { RemoteRef } from '../../shared/api.schema.ts';
+import type { RemoteLoader } from './remote-loader.ts';
+
+export interface ExtensionRuntime {
+  workspace: string;
+  /** One lazy component per remote revision and module: same identity while the build is the same. */
+  lazyComponent(remote: RemoteRef, module: string): LazyExoticComponent<ComponentType<Record<string, unknown>>>;
+}
+
+const RuntimeContext = createContext<ExtensionRuntime | null>(null);
+
+export function ExtensionRuntimeProvider(props: { loader: RemoteLoader; workspace: string; children: ReactNode }) {
+  const { loader, workspace } = props;
+  const runtime = useMemo<ExtensionRuntime>(() => {
+    const components = new Map<string, LazyExoticComponent<ComponentType<Record<string, unknown>>>>();
+    return {
+      workspace,
+      lazyComponent(remote, module) {
+        const key = `${remote.name}@${remote.revision}:${module}`;
+        let component = components.get(key);
+        if (!component) {
+          component = lazy(async () => ({
+            default: (await loader.loadComponent(remote, module)) as ComponentType<Record<string, unknown>>,
+          }));
+          components.set(key, component);
+        }
+        return component;
+      },
+    };
+  }, [loader, workspace]);
+  return <RuntimeContext.Provider value={runtime}>{props.children}</RuntimeContext.Provider>;
+}
+
+export function useExtensionRuntime(): ExtensionRuntime {
+  const runtime = useContext(RuntimeContext);
+  if (!runtime) throw new Error('useExtensionRuntime needs an ExtensionRuntimeProvider above it');
+  return runtime;
+}

@@ -1,0 +1,92 @@
+import { useMemo } from 'react';
+import type { PluginSummary } from '../../shared/api.schema.ts';
+import { capabilityDescriptions } from '../../shared/capabilities.ts';
+import { useHostInfo, usePlugins } from '../api/queries.ts';
+import { useLoadProblems } from '../extensions/load-problems.ts';
+import { StateBadge } from './StateBadge.tsx';
+
+function ProblemList({ title, items }: { title: string; items: { message: string }[] }) {
+  if (items.length === 0) return null;
+  return (
+    <details className="wb-problems">
+      <summary>
+        {title} ({items.length})
+      </summary>
+      <ul>
+        {items.map((item, i) => (
+          <li key={i}>{item.message}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function PluginCard({ plugin }: { plugin: PluginSummary }) {
+  const allProblems = useLoadProblems((s) => s.problems);
+  const browserProblems = useMemo(() => allProblems.filter((p) => p.plugin === plugin.name), [allProblems, plugin.name]);
+  return (
+    <article className="wb-card wb-plugin" data-testid="plugin-card" data-plugin={plugin.name}>
+      <div className="wb-plugin-head">
+        {plugin.iconUrl ? <img src={plugin.iconUrl} alt="" className="wb-plugin-icon" /> : <span className="wb-plugin-icon wb-plugin-icon-empty" />}
+        <div className="wb-plugin-title">
+          <h2>
+            {plugin.displayName ?? plugin.name} <span className="wb-muted">{plugin.version ? `v${plugin.version}` : ''}</span>
+          </h2>
+          <p className="wb-muted">
+            <code>{plugin.name}</code>
+            {plugin.author ? ` · by ${plugin.author.name}` : ''}
+          </p>
+        </div>
+        <StateBadge state={plugin.state} />
+      </div>
+      {plugin.description && <p>{plugin.description}</p>}
+      {plugin.reason && (
+        <p className="wb-reason" data-testid="plugin-reason">
+          {plugin.reason}
+        </p>
+      )}
+      <div className="wb-capabilities">
+        <span className="wb-muted">Capabilities:</span>{' '}
+        {plugin.capabilities.length === 0 ? (
+          <span className="wb-muted">none (UI only)</span>
+        ) : (
+          plugin.capabilities.map((c) => (
+            <span key={c} className="wb-chip" title={capabilityDescriptions[c]}>
+              {c}
+            </span>
+          ))
+        )}
+      </div>
+      <ProblemList title="Manifest problems" items={plugin.problems} />
+      <ProblemList title="Warnings" items={plugin.warnings} />
+      <ProblemList title="Errors in this browser" items={browserProblems} />
+    </article>
+  );
+}
+
+/** Admin: every discovered plugin with its state and, when it is not active, why. */
+export function PluginsPage() {
+  const plugins = usePlugins();
+  const info = useHostInfo();
+  const list = plugins.data?.plugins ?? [];
+  const active = list.filter((p) => p.state === 'active').length;
+  return (
+    <div className="wb-page">
+      <header className="wb-page-header">
+        <h1>Plugins</h1>
+        <p className="wb-muted">
+          {info.data?.pluginSystemEnabled === false
+            ? 'The plugin system is turned off on this server (PLUGIN_SYSTEM_ENABLED=false).'
+            : `${list.length} discovered, ${active} active`}
+        </p>
+      </header>
+      {plugins.isPending && <div className="wb-loading">Loading plugins…</div>}
+      {plugins.isError && <div className="wb-plugin-error">Could not list plugins: {plugins.error.message}</div>}
+      <div className="wb-plugin-list">
+        {list.map((plugin) => (
+          <PluginCard key={plugin.directory} plugin={plugin} />
+        ))}
+      </div>
+    </div>
+  );
+}
