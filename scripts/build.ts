@@ -30,7 +30,7 @@ function compile(label: string, config: RspackOptions): Promise<void> {
 function pluginSourceDirs(parent: string): string[] {
   if (!existsSync(parent)) return [];
   return readdirSync(parent, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
+    .filter((entry) => entry.isDirectory()) // links point at plugins built from their own folder
     .map((entry) => path.resolve(parent, entry.name))
     .filter((dir) => existsSync(path.join(dir, 'manifest.json')) && existsSync(path.join(dir, 'src')));
 }

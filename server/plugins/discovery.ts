@@ -13,6 +13,8 @@ export interface PluginCandidate {
   manifest: { ok: true; json: unknown } | { ok: false; error: string };
   /** The built remote's `frontend/mf-manifest.json` when the plugin ships one. */
   remoteManifest: { ok: true; json: unknown } | { ok: false; error: string } | undefined;
+  /** Files the manifest names under `static/` (icon, screenshots) that do not exist. */
+  missingStaticFiles: string[];
   /** Changes whenever the manifest or the remote build changes; part of asset URLs. */
   contentHash: string;
 }
@@ -88,8 +90,17 @@ export async function readCandidate(directory: string): Promise<PluginCandidate>
     folderName: path.basename(directory),
     manifest: manifest.ok ? { ok: true, json: manifest.json } : manifest,
     remoteManifest: remote === undefined ? undefined : remote.ok ? { ok: true, json: remote.json } : remote,
+    missingStaticFiles: manifest.ok ? await missingStaticFiles(directory, manifest.json) : [],
     contentHash: hash.digest('hex').slice(0, 10),
   };
+}
+
+/** The icon and screenshots a manifest names that are not in the plugin's `static/` folder. */
+async function missingStaticFiles(directory: string, manifest: unknown): Promise<string[]> {
+  const { icon, screenshots } = (manifest ?? {}) as { icon?: unknown; screenshots?: unknown };
+  const named = [icon, ...(Array.isArray(screenshots) ? screenshots : [])].filter((f): f is string => typeof f === 'string');
+  const present = await Promise.all(named.map((file) => isFile(path.join(directory, 'static', file))));
+  return named.filter((_, i) => !present[i]);
 }
 
 /** The local `mf-manifest.json` beside the remote a manifest names, if it names a local one. */

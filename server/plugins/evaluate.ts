@@ -17,6 +17,8 @@ export interface PluginRecord {
   warnings: ValidationProblem[];
   /** `<version>-<content hash>`: the path segment of this build's assets. */
   revision: string;
+  /** Static files the manifest names that the plugin does not ship. */
+  missingStaticFiles: string[];
 }
 
 /** Which capabilities an admin approved for a plugin at a given version. */
@@ -29,7 +31,17 @@ export interface EvaluationInput {
 }
 
 function rejected(candidate: PluginCandidate, name: string, state: PluginState, reason: string, extra: Partial<PluginRecord> = {}): PluginRecord {
-  return { name, directory: candidate.directory, state, reason, problems: [], warnings: [], revision: candidate.contentHash, ...extra };
+  return {
+    name,
+    directory: candidate.directory,
+    state,
+    reason,
+    problems: [],
+    warnings: [],
+    revision: candidate.contentHash,
+    missingStaticFiles: candidate.missingStaticFiles,
+    ...extra,
+  };
 }
 
 /** Applies the rules that need only the candidate itself: readable, valid, named like its folder, compatible. */
@@ -48,7 +60,17 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   }
 
   const manifest = result.value;
-  const base = { manifest, warnings: result.warnings, revision: `${manifest.version}-${candidate.contentHash}` };
+  const missingFiles = candidate.missingStaticFiles.map((file) => ({
+    field: file === manifest.icon ? 'icon' : 'screenshots',
+    rule: 'file-exists',
+    message: `${file === manifest.icon ? 'icon' : 'screenshots'}: static/${file} does not exist`,
+  }));
+  const base = {
+    manifest,
+    warnings: [...result.warnings, ...missingFiles],
+    revision: `${manifest.version}-${candidate.contentHash}`,
+    missingStaticFiles: candidate.missingStaticFiles,
+  };
   if (manifest.name !== folder) {
     return rejected(candidate, manifest.name, 'invalid', `manifest name "${manifest.name}" must equal its folder name "${folder}"`, base);
   }

@@ -17,7 +17,7 @@ export function toSummary(p: RegisteredPlugin): PluginSummary {
           displayName: m.displayName,
           description: m.description,
           author: m.author,
-          ...(m.icon ? { iconUrl: assetUrl(p, `static/${m.icon}`) } : {}),
+          ...(m.icon && !p.missingStaticFiles.includes(m.icon) ? { iconUrl: assetUrl(p, `static/${m.icon}`) } : {}),
         }
       : {}),
     capabilities: m?.capabilities ?? [],

@@ -21,7 +21,9 @@ export async function registerShell(app: FastifyInstance, shellDir: string, logg
     serve: built,
     wildcard: false,
     index: false,
+    // This hook runs for every sendFile, plugin assets included: only shell files are the shell's business.
     setHeaders(res, file) {
+      if (!file.startsWith(shellDir + path.sep)) return;
       const hashed = file.includes(`${path.sep}assets${path.sep}`);
       res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },

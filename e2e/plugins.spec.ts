@@ -1,0 +1,85 @@
+import { expect, test, type Request } from '@playwright/test';
+import { countReactRenderers, reactRenderers } from './react-copies.ts';
+
+const isFrontendOf = (plugin: string) => (request: Request) => request.url().includes(`/plugins/${plugin}/`) && request.url().includes('/frontend/');
+
+test('a plugin tab shows from the manifest alone; its remote loads only when the tab is opened', async ({ page }) => {
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  await page.goto('/admin/plugins');
+  const tab = page.getByRole('link', { name: "What's new" });
+  await expect(tab).toBeVisible();
+  await expect(page.getByTestId('plugin-card').first()).toBeVisible();
+  expect(requests.filter(isFrontendOf('release-notes'))).toHaveLength(0);
+
+  await tab.click();
+  await expect(page).toHaveURL(/\/ext\/whats-new$/);
+  await expect(page.getByRole('heading', { name: "What's new", level: 1 })).toBeVisible();
+  await expect(page.getByTestId('release')).toHaveCount(3);
+  expect(requests.filter(isFrontendOf('release-notes')).length).toBeGreaterThan(0);
+});
+
+test('a plugin page opened directly by URL renders, and an unknown one says it is not available', async ({ page }) => {
+  await page.goto('/ext/whats-new');
+  await expect(page.getByText('2026.11.2')).toBeVisible();
+  await page.goto('/ext/no-such-page');
+  await expect(page.getByTestId('plugin-unavailable')).toContainText('This plugin page is not available');
+});
+
+test('dashboard: working widgets render, failing ones show an error card naming the plugin', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('core-summary')).toBeVisible();
+
+  const tips = page.locator('[data-testid="dashboard-widget"][data-plugin="sql-tips"]');
+  await expect(tips.getByTestId('sql-tip')).toBeVisible();
+  const release = page.locator('[data-testid="dashboard-widget"][data-plugin="release-notes"]');
+  await expect(release).toContainText('2026.11.2');
+
+  const thrown = page.locator('[data-testid="plugin-error"][data-plugin="broken-widget"]');
+  await expect(thrown).toContainText('Broken widget stopped working here');
+  await expect(thrown).toContainText('the widget could not read its settings');
+
+  const unreachable = page.locator('[data-testid="plugin-error"][data-plugin="unreachable-remote"]');
+  await expect(unreachable).toContainText('Unreachable remote stopped working here');
+
+  // The rest of the app keeps working: another plugin's widget stays interactive, navigation works.
+  await tips.getByRole('button', { name: /Next tip/ }).click();
+  await expect(tips.getByRole('button', { name: /Next tip \(2\// })).toBeVisible();
+  await release.getByRole('button', { name: /All release notes/ }).click();
+  await expect(page).toHaveURL(/\/ext\/whats-new$/);
+});
+
+test('the page holds exactly one React: remotes use the shell\'s singletons', async ({ page }) => {
+  await countReactRenderers(page);
+  const remoteScripts: string[] = [];
+  page.on('response', async (response) => {
+    if (response.url().includes('/frontend/') && response.url().endsWith('.js')) remoteScripts.push(await response.text());
+  });
+  await page.goto('/');
+  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+  await expect(page.locator('[data-plugin="release-notes"]').getByText('2026.11.2')).toBeVisible();
+  expect(await reactRenderers(page)).toBe(1);
+  expect(remoteScripts.length).toBeGreaterThan(0);
+  // React's own source carries this string; no remote ships a copy.
+  for (const script of remoteScripts) expect(script).not.toContain('react.transitional.element');
+});
+
+test('the Plugins page lists every plugin with its details and state', async ({ page }) => {
+  await page.goto('/admin/plugins');
+  const card = (name: string) => page.locator(`[data-testid="plugin-card"][data-plugin="${name}"]`);
+
+  await expect(card('release-notes')).toContainText('Release notes');
+  await expect(card('release-notes')).toContainText('v1.0.0');
+  await expect(card('release-notes')).toContainText('Analytics Platform team');
+  await expect(card('release-notes')).toContainText("a \"What's new\" page");
+  await expect(card('release-notes').getByTestId('plugin-state')).toHaveText('active');
+
+  await expect(card('needs-approval').getByTestId('plugin-state')).toHaveText('pending-approval');
+  await expect(card('needs-approval')).toContainText('read-metadata');
+  await expect(card('needs-approval').getByTestId('plugin-reason')).toContainText('read-metadata, extend-api');
+
+  await expect(card('bad-manifest').getByTestId('plugin-state')).toHaveText('invalid');
+  await expect(card('bad-manifest').getByTestId('plugin-reason')).toContainText('version');
+  await card('bad-manifest').getByText(/Manifest problems/).click();
+  await expect(card('bad-manifest')).toContainText('capabilities[0]');
+});

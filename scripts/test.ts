@@ -1,0 +1,114 @@
+// The one test command (`npm test`): installs Debian's chromium if missing, builds, type-checks, runs the
+// unit tests (vitest) and the browser tests (Playwright), and ends with one line summing every runner:
+// "N passed, N failed". Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const resultsDir = path.join(root, '.test-results');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n== ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.error) console.error(`${label}: ${result.error.message}`);
+  return result.status === 0;
+}
+
+/** Runs a tool's JS entry on this same Node (24), never on whatever `node` the PATH finds first. */
+function runNode(label: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  return run(label, process.execPath, [path.join(root, entry), ...args], env);
+}
+
+function ensureChromium(): void {
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${chromium} is missing. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  console.log(`${chromium} is missing: installing Debian's chromium`);
+  if (!run('apt-get update', 'apt-get', ['update', '-qq']) || !run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'])) {
+    throw new Error('Could not install chromium with apt-get');
+  }
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function unitTally(file: string): Tally | undefined {
+  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
+  return report && { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+function browserTally(file: string): Tally | undefined {
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(file);
+  return report && { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+}
+
+function main(): number {
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+  const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+  const add = (label: string, ok: boolean, tally: Tally | undefined) => {
+    // A runner that crashed before reporting counts as one failure, so a broken runner never reads as green.
+    const t = tally ?? { passed: 0, failed: ok ? 0 : 1, skipped: 0 };
+    if (!ok && t.failed === 0) t.failed = 1;
+    console.log(`${label}: ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+    total.passed += t.passed;
+    total.failed += t.failed;
+    total.skipped += t.skipped;
+  };
+
+  ensureChromium();
+  const built =
+    runNode('build shell and example plugins', 'scripts/build.ts', []) &&
+    runNode('build test fixture plugins', 'scripts/build.ts', ['--plugins', 'e2e/fixtures/plugins']);
+  // Build and type-check are gates, not tests: they add a failure when they fail and nothing when they pass.
+  add('build', built, { passed: 0, failed: built ? 0 : 1, skipped: 0 });
+  const typed = runNode('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', 'tsconfig.json']);
+  add('type-check', typed, { passed: 0, failed: typed ? 0 : 1, skipped: 0 });
+
+  const unitReport = path.join(resultsDir, 'unit.json');
+  const unitOk = runNode('unit tests (vitest)', 'node_modules/vitest/vitest.mjs', [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${unitReport}`,
+  ]);
+  add('unit tests', unitOk, unitTally(unitReport));
+
+  if (built) {
+    const browserReport = path.join(resultsDir, 'browser.json');
+    const browserOk = runNode(
+      'browser tests (Playwright, headless chromium)',
+      'node_modules/@playwright/test/cli.js',
+      ['test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'],
+      { PLAYWRIGHT_JSON_OUTPUT_NAME: browserReport },
+    );
+    add('browser tests', browserOk, browserTally(browserReport));
+  } else {
+    add('browser tests', false, undefined);
+  }
+
+  console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+  return total.failed === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  console.log('\n0 passed, 1 failed');
+  process.exitCode = 1;
+}
