@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { testManifest } from '../shared/testing/manifests.ts';
 import { buildApp, type App } from './app.ts';
 import { loadSettings } from './settings.ts';
 
@@ -19,17 +20,7 @@ function writePlugin(name: string, manifest: Record<string, unknown>, frontend: 
 }
 
 function manifest(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name,
-    version: '1.2.3',
-    displayName: `Plugin ${name}`,
-    description: 'A test plugin',
-    author: { name: 'Tests' },
-    compatibility: { workbench: '*', pluginApi: 1 },
-    capabilities: [],
-    icon: 'icon.svg',
-    ...extra,
-  };
+  return testManifest(name, { version: '1.2.3', compatibility: { workbench: '*', pluginApi: 1 }, icon: 'icon.svg', ...extra });
 }
 
 const widgetFrontend = {

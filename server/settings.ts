@@ -31,7 +31,9 @@ export interface Settings {
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
 export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Settings {
-  const parsed = SettingsFromEnv.safeParse(env);
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = SettingsFromEnv.safeParse(given, { reportInput: true });
   if (!parsed.success) {
     const lines = problemsFrom(parsed.error).map((p) => `  - ${p.message}`);
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);

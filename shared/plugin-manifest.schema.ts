@@ -21,20 +21,41 @@ const SemverRange = z.string().min(1, 'must not be empty').refine((r) => semver.
 });
 
 /** A path inside the plugin's own folder: relative, no `..`, no backslashes. */
-const RelativePath = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
-    message: 'must be a relative path inside the plugin folder, without ".." or a leading "/"',
-    params: { rule: 'relative-path' },
-  });
+function isRelativePath(p: string): boolean {
+  return !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..');
+}
+
+const RelativePath = z.string().min(1, 'must not be empty').refine(isRelativePath, {
+  message: 'must be a relative path inside the plugin folder, without ".." or a leading "/"',
+  params: { rule: 'relative-path' },
+});
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const RemoteLocation = z.union([RelativePath, HttpUrl]).refine((r) => /(^|\/)(mf-manifest\.json|remoteEntry\.js)$/.test(r), {
-  message: 'must point at the remote\'s "mf-manifest.json" or "remoteEntry.js"',
-  params: { rule: 'remote-entry' },
-});
+/** Where the remote is: a file in `frontend/` or the URL of an independently deployed one. */
+const RemoteLocation = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((remote, ctx) => {
+    const isUrl = /^https?:\/\//.test(remote);
+    if (isUrl && !URL.canParse(remote)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL', params: { rule: 'url' } });
+    }
+    if (!isUrl && !isRelativePath(remote)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a path inside frontend/ without ".." or a leading "/", or an http(s) URL',
+        params: { rule: 'relative-path' },
+      });
+    }
+    if (!/(^|\/)(mf-manifest\.json|remoteEntry\.js)$/.test(remote)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must point at the remote\'s "mf-manifest.json" or "remoteEntry.js"',
+        params: { rule: 'remote-entry' },
+      });
+    }
+  });
 
 const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like "WAREHOUSE_TOKEN"');
 

@@ -52,7 +52,7 @@ function messageOf(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Turns zod issues into problems that each name the field and the rule. */
+/** Turns zod issues into problems that each name the field and the rule. Parse with `reportInput: true`. */
 export function problemsFrom(error: z.ZodError): ValidationProblem[] {
   return error.issues.map((issue) => {
     const field = fieldName(issue.path);
@@ -97,7 +97,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Parses `value` with `schema`; errors name field and rule, unknown fields come back as warnings. */
 export function validate<T>(schema: z.ZodType<T>, value: unknown): Validated<T> {
   const warnings = unknownFields(schema, value);
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, value: result.data, warnings };
   return { ok: false, problems: problemsFrom(result.error), warnings };
 }

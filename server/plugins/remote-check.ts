@@ -19,7 +19,10 @@ export function remoteProblems(
 ): string[] {
   const frontend = manifest.frontend;
   if (!frontend || /^https?:/.test(frontend.remote)) return [];
-  if (!remoteManifest) return [`frontend/${frontend.remote} is missing: build the plugin's frontend first`];
+  if (!remoteManifest) {
+    const beside = frontend.remote.replace(/[^/]+$/, 'mf-manifest.json');
+    return [`frontend/${beside} is missing: build the plugin's frontend first`];
+  }
   if (!remoteManifest.ok) return [`frontend: ${remoteManifest.error}`];
   const facts = RemoteManifestFacts.safeParse(remoteManifest.json);
   if (!facts.success) return ['frontend/mf-manifest.json does not look like a Module Federation manifest'];

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadSettings } from './settings.ts';
+
+const cwd = path.resolve('/srv/workbench');
+
+function loadError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadSettings(env, cwd);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`expected loadSettings to reject ${JSON.stringify(env)}`);
+}
+
+describe('loadSettings', () => {
+  test('defaults', () => {
+    expect(loadSettings({}, cwd)).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      pluginsDirectory: path.join(cwd, 'plugins'),
+      pluginSystemEnabled: true,
+      dataDirectory: path.join(cwd, '.data'),
+      databaseUrl: undefined,
+      logLevel: 'info',
+      shellDistDirectory: path.join(cwd, 'dist', 'shell'),
+    });
+  });
+
+  test('an empty variable counts as unset', () => {
+    expect(loadSettings({ PORT: '', PLUGIN_SYSTEM_ENABLED: '' }, cwd)).toMatchObject({ port: 8080, pluginSystemEnabled: true });
+  });
+
+  test('PORT and a relative PLUGINS_DIRECTORY are read', () => {
+    const settings = loadSettings({ PORT: '3000', PLUGINS_DIRECTORY: 'extensions/wb' }, cwd);
+    expect(settings.port).toBe(3000);
+    expect(settings.pluginsDirectory).toBe(path.join(cwd, 'extensions', 'wb'));
+  });
+
+  test('an absolute PLUGINS_DIRECTORY is kept', () => {
+    const absolute = path.resolve('/opt/plugins');
+    expect(loadSettings({ PLUGINS_DIRECTORY: absolute }, cwd).pluginsDirectory).toBe(absolute);
+  });
+
+  test.each(['false', '0', 'no'])('PLUGIN_SYSTEM_ENABLED=%s disables the plugin system', (value) => {
+    expect(loadSettings({ PLUGIN_SYSTEM_ENABLED: value }, cwd).pluginSystemEnabled).toBe(false);
+  });
+
+  test.each(['true', '1', 'yes'])('PLUGIN_SYSTEM_ENABLED=%s enables the plugin system', (value) => {
+    expect(loadSettings({ PLUGIN_SYSTEM_ENABLED: value }, cwd).pluginSystemEnabled).toBe(true);
+  });
+
+  test.each(['abc', '70000', '-1', '80.5'])('PORT=%s is an error naming PORT', (value) => {
+    const message = loadError({ PORT: value });
+    expect(message).toMatch(/^Invalid settings/);
+    expect(message).toContain('PORT:');
+    expect(message).not.toContain('PLUGIN_SYSTEM_ENABLED');
+  });
+
+  // Known bug: validation.ts reports a zod `invalid_type` issue as "is required" whenever zod 4 leaves
+  // `input` off the issue, so PORT=abc (coerced to NaN) reads "PORT: is required". Flip to `test` once fixed.
+  test('PORT=abc does not claim PORT is missing', () => {
+    expect(loadError({ PORT: 'abc' })).not.toContain('is required');
+  });
+
+  test.each(['maybe', 'TRUE', 'off'])('PLUGIN_SYSTEM_ENABLED=%s is an error naming the variable', (value) => {
+    const message = loadError({ PLUGIN_SYSTEM_ENABLED: value });
+    expect(message).toContain('PLUGIN_SYSTEM_ENABLED: must be true or false');
+    expect(message).not.toContain('PORT');
+  });
+
+  test('every bad variable is named in one error', () => {
+    const message = loadError({ PORT: '99999', PLUGIN_SYSTEM_ENABLED: 'maybe', LOG_LEVEL: 'loud' });
+    expect(message).toContain('PORT:');
+    expect(message).toContain('PLUGIN_SYSTEM_ENABLED:');
+    expect(message).toContain('LOG_LEVEL:');
+  });
+});
