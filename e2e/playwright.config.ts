@@ -18,7 +18,13 @@ function server(port: number, env: Record<string, string>) {
     command: `"${process.execPath}" server/main.ts`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/info`,
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PLUGINS_DIRECTORY: 'e2e/fixtures/plugins', ...env },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      PLUGINS_DIRECTORY: 'e2e/fixtures/plugins',
+      ...env,
+    },
     reuseExistingServer: false,
     timeout: 30_000,
   };
@@ -39,7 +45,11 @@ export default defineConfig({
   },
   projects: [
     { name: 'plugins', testMatch: /plugins\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${ports.plugins}` } },
-    { name: 'plugin-system-disabled', testMatch: /plugin-system-disabled\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${ports.disabled}` } },
+    {
+      name: 'plugin-system-disabled',
+      testMatch: /plugin-system-disabled\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${ports.disabled}` },
+    },
   ],
   webServer: [server(ports.plugins, {}), server(ports.disabled, { PLUGIN_SYSTEM_ENABLED: 'false' })],
 });

@@ -1,7 +1,8 @@
 import { expect, test, type Request } from '@playwright/test';
 import { countReactRenderers, reactRenderers } from './react-copies.ts';
 
-const isFrontendOf = (plugin: string) => (request: Request) => request.url().includes(`/plugins/${plugin}/`) && request.url().includes('/frontend/');
+const isFrontendOf = (plugin: string) => (request: Request) =>
+  request.url().includes(`/plugins/${plugin}/`) && request.url().includes('/frontend/');
 
 test('a plugin tab shows from the manifest alone; its remote loads only when the tab is opened', async ({ page }) => {
   const requests: Request[] = [];
@@ -41,6 +42,7 @@ test('dashboard: working widgets render, failing ones show an error card naming 
 
   const unreachable = page.locator('[data-testid="plugin-error"][data-plugin="unreachable-remote"]');
   await expect(unreachable).toContainText('Unreachable remote stopped working here');
+  await expect(unreachable).toContainText('Its code could not be loaded from http://127.0.0.1:9/mf-manifest.json');
 
   // The rest of the app keeps working: another plugin's widget stays interactive, navigation works.
   await tips.getByRole('button', { name: /Next tip/ }).click();
@@ -49,11 +51,12 @@ test('dashboard: working widgets render, failing ones show an error card naming 
   await expect(page).toHaveURL(/\/ext\/whats-new$/);
 });
 
-test('the page holds exactly one React: remotes use the shell\'s singletons', async ({ page }) => {
+test("the page holds exactly one React: remotes use the shell's singletons", async ({ page }) => {
   await countReactRenderers(page);
   const remoteScripts: string[] = [];
   page.on('response', async (response) => {
-    if (response.url().includes('/frontend/') && response.url().endsWith('.js')) remoteScripts.push(await response.text());
+    if (response.url().includes('/frontend/') && response.url().endsWith('.js'))
+      remoteScripts.push(await response.text());
   });
   await page.goto('/');
   await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
@@ -71,7 +74,7 @@ test('the Plugins page lists every plugin with its details and state', async ({ 
   await expect(card('release-notes')).toContainText('Release notes');
   await expect(card('release-notes')).toContainText('v1.0.0');
   await expect(card('release-notes')).toContainText('Analytics Platform team');
-  await expect(card('release-notes')).toContainText("a \"What's new\" page");
+  await expect(card('release-notes')).toContainText('a "What\'s new" page');
   await expect(card('release-notes').getByTestId('plugin-state')).toHaveText('active');
 
   await expect(card('needs-approval').getByTestId('plugin-state')).toHaveText('pending-approval');
@@ -80,6 +83,8 @@ test('the Plugins page lists every plugin with its details and state', async ({ 
 
   await expect(card('bad-manifest').getByTestId('plugin-state')).toHaveText('invalid');
   await expect(card('bad-manifest').getByTestId('plugin-reason')).toContainText('version');
-  await card('bad-manifest').getByText(/Manifest problems/).click();
+  await card('bad-manifest')
+    .getByText(/Manifest problems/)
+    .click();
   await expect(card('bad-manifest')).toContainText('capabilities[0]');
 });

@@ -30,10 +30,15 @@ function runNode(label: string, entry: string, args: string[], env: NodeJS.Proce
 function ensureChromium(): void {
   if (existsSync(chromium)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${chromium} is missing. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `${chromium} is missing. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
   }
   console.log(`${chromium} is missing: installing Debian's chromium`);
-  if (!run('apt-get update', 'apt-get', ['update', '-qq']) || !run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'])) {
+  if (
+    !run('apt-get update', 'apt-get', ['update', '-qq']) ||
+    !run('install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'])
+  ) {
     throw new Error('Could not install chromium with apt-get');
   }
 }
@@ -47,13 +52,30 @@ function readJson<T>(file: string): T | undefined {
 }
 
 function unitTally(file: string): Tally | undefined {
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
-  return report && { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  const report = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  }>(file);
+  return (
+    report && {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests,
+      skipped: report.numPendingTests + report.numTodoTests,
+    }
+  );
 }
 
 function browserTally(file: string): Tally | undefined {
   const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(file);
-  return report && { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+  return (
+    report && {
+      passed: report.stats.expected + report.stats.flaky,
+      failed: report.stats.unexpected,
+      skipped: report.stats.skipped,
+    }
+  );
 }
 
 function main(): number {
@@ -76,8 +98,19 @@ function main(): number {
     runNode('build test fixture plugins', 'scripts/build.ts', ['--plugins', 'e2e/fixtures/plugins']);
   // Build and type-check are gates, not tests: they add a failure when they fail and nothing when they pass.
   add('build', built, { passed: 0, failed: built ? 0 : 1, skipped: 0 });
-  const typed = runNode('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', 'tsconfig.json']);
+  const typed = runNode('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', [
+    '--noEmit',
+    '-p',
+    'tsconfig.json',
+  ]);
   add('type-check', typed, { passed: 0, failed: typed ? 0 : 1, skipped: 0 });
+
+  const formatted = runNode(
+    'formatting (prettier --check; fix with npm run format)',
+    'node_modules/prettier/bin/prettier.cjs',
+    ['--check', '.', '--log-level', 'warn'],
+  );
+  add('formatting', formatted, { passed: 0, failed: formatted ? 0 : 1, skipped: 0 });
 
   const unitReport = path.join(resultsDir, 'unit.json');
   const unitOk = runNode('unit tests (vitest)', 'node_modules/vitest/vitest.mjs', [

@@ -20,7 +20,12 @@ function writePlugin(name: string, manifest: Record<string, unknown>, frontend: 
 }
 
 function manifest(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return testManifest(name, { version: '1.2.3', compatibility: { workbench: '*', pluginApi: 1 }, icon: 'icon.svg', ...extra });
+  return testManifest(name, {
+    version: '1.2.3',
+    compatibility: { workbench: '*', pluginApi: 1 },
+    icon: 'icon.svg',
+    ...extra,
+  });
 }
 
 const widgetFrontend = {
@@ -67,11 +72,17 @@ describe('plugin API', () => {
   test('GET /api/plugins/:name returns the manifest; an unknown name is a JSON 404', async () => {
     const { server } = await start();
     const found = await server.inject('/api/plugins/widgets');
-    expect(found.json()).toMatchObject({ name: 'widgets', version: '1.2.3', manifest: { displayName: 'Plugin widgets' } });
+    expect(found.json()).toMatchObject({
+      name: 'widgets',
+      version: '1.2.3',
+      manifest: { displayName: 'Plugin widgets' },
+    });
 
     const missing = await server.inject('/api/plugins/nope');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: { code: 'plugin_not_found', message: 'No plugin named "nope" is installed' } });
+    expect(missing.json()).toEqual({
+      error: { code: 'plugin_not_found', message: 'No plugin named "nope" is installed' },
+    });
   });
 
   test('an unknown API route answers a JSON 404', async () => {
@@ -95,7 +106,9 @@ describe('workspace extensions', () => {
       pluginVersion: '1.2.3',
       remote: { name: 'wb_widgets', chunkGlobal: 'wbChunks_widgets' },
     });
-    expect(body.extensions[0].remote.entry).toMatch(/^\/plugins\/widgets\/1\.2\.3-[0-9a-f]{10}\/frontend\/mf-manifest\.json$/);
+    expect(body.extensions[0].remote.entry).toMatch(
+      /^\/plugins\/widgets\/1\.2\.3-[0-9a-f]{10}\/frontend\/mf-manifest\.json$/,
+    );
   });
 
   test('an unknown workspace is a JSON 404', async () => {

@@ -7,12 +7,18 @@ async function main(): Promise<void> {
   const logger = pino({ level: settings.logLevel, base: { service: 'dbt-workbench' } });
   const { server } = await buildApp(settings, logger);
   const address = await server.listen({ port: settings.port, host: settings.host });
-  logger.info({ address, plugins: settings.pluginSystemEnabled ? settings.pluginsDirectory : 'disabled' }, `dbt-Workbench is ready on ${address}`);
+  logger.info(
+    { address, plugins: settings.pluginSystemEnabled ? settings.pluginsDirectory : 'disabled' },
+    `dbt-Workbench is ready on ${address}`,
+  );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
-      server.close().then(() => process.exit(0), () => process.exit(1));
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
   }
 }

@@ -28,7 +28,10 @@ describe('loadSettings', () => {
   });
 
   test('an empty variable counts as unset', () => {
-    expect(loadSettings({ PORT: '', PLUGIN_SYSTEM_ENABLED: '' }, cwd)).toMatchObject({ port: 8080, pluginSystemEnabled: true });
+    expect(loadSettings({ PORT: '', PLUGIN_SYSTEM_ENABLED: '' }, cwd)).toMatchObject({
+      port: 8080,
+      pluginSystemEnabled: true,
+    });
   });
 
   test('PORT and a relative PLUGINS_DIRECTORY are read', () => {

@@ -169,12 +169,20 @@ describe('compatibility', () => {
 
 describe('capabilities', () => {
   test('an unknown capability', () => {
-    const problem = expectProblem({ ...validManifest(), capabilities: ['read-metadata', 'launch-rockets'] }, 'capabilities[1]', 'one-of');
+    const problem = expectProblem(
+      { ...validManifest(), capabilities: ['read-metadata', 'launch-rockets'] },
+      'capabilities[1]',
+      'one-of',
+    );
     expect(problem.message).toContain('read-metadata');
   });
 
   test('a capability listed twice', () => {
-    expectProblem({ ...validManifest(), capabilities: ['read-metadata', 'extend-api', 'read-metadata'] }, 'capabilities', 'unique');
+    expectProblem(
+      { ...validManifest(), capabilities: ['read-metadata', 'extend-api', 'read-metadata'] },
+      'capabilities',
+      'unique',
+    );
   });
 
   test('every known capability is accepted', () => {
@@ -216,9 +224,12 @@ describe('homepage', () => {
 });
 
 describe('relative paths', () => {
-  test.each(['../icon.svg', 'assets/../../icon.svg', '/etc/icon.svg', 'assets\\icon.svg'])('icon "%s" leaves the plugin folder', (icon) => {
-    expectProblem({ ...validManifest(), icon }, 'icon', 'relative-path');
-  });
+  test.each(['../icon.svg', 'assets/../../icon.svg', '/etc/icon.svg', 'assets\\icon.svg'])(
+    'icon "%s" leaves the plugin folder',
+    (icon) => {
+      expectProblem({ ...validManifest(), icon }, 'icon', 'relative-path');
+    },
+  );
 
   test('a screenshot with ".." names its index', () => {
     expectProblem({ ...validManifest(), screenshots: ['ok.png', '../secret.png'] }, 'screenshots[1]', 'relative-path');
@@ -235,17 +246,27 @@ describe('dependencies', () => {
   });
 
   test('a value that is not a semver range', () => {
-    expectProblem({ ...validManifest(), dependencies: { 'other-plugin': 'newest' } }, 'dependencies.other-plugin', 'semver-range');
+    expectProblem(
+      { ...validManifest(), dependencies: { 'other-plugin': 'newest' } },
+      'dependencies.other-plugin',
+      'semver-range',
+    );
   });
 
   test('valid names and ranges are accepted', () => {
-    expect(expectValid({ ...validManifest(), dependencies: { 'other-plugin': '^1.0.0', base: '>=0.2 <2' } })).toEqual([]);
+    expect(expectValid({ ...validManifest(), dependencies: { 'other-plugin': '^1.0.0', base: '>=0.2 <2' } })).toEqual(
+      [],
+    );
   });
 });
 
 describe('backend', () => {
   test('both entry and url', () => {
-    expectProblem({ ...validManifest(), backend: { entry: 'index.js', url: 'https://api.example.com' } }, 'backend', 'one-of');
+    expectProblem(
+      { ...validManifest(), backend: { entry: 'index.js', url: 'https://api.example.com' } },
+      'backend',
+      'one-of',
+    );
   });
 
   test('neither entry nor url', () => {
@@ -266,19 +287,30 @@ describe('backend', () => {
     ['memoryMb', 15, 'min'],
     ['memoryMb', 8193, 'max'],
   ])('limits.%s = %d is out of range (%s)', (limit, value, rule) => {
-    expectProblem({ ...validManifest(), backend: { entry: 'index.js', limits: { [limit]: value } } }, `backend.limits.${limit}`, rule);
+    expectProblem(
+      { ...validManifest(), backend: { entry: 'index.js', limits: { [limit]: value } } },
+      `backend.limits.${limit}`,
+      rule,
+    );
   });
 
   test('limits at both ends of their range are accepted', () => {
-    expect(expectValid({ ...validManifest(), backend: { entry: 'index.js', limits: { timeoutMs: 10, memoryMb: 8192 } } })).toEqual([]);
-    expect(expectValid({ ...validManifest(), backend: { entry: 'index.js', limits: { timeoutMs: 600_000, memoryMb: 16 } } })).toEqual([]);
+    expect(
+      expectValid({ ...validManifest(), backend: { entry: 'index.js', limits: { timeoutMs: 10, memoryMb: 8192 } } }),
+    ).toEqual([]);
+    expect(
+      expectValid({ ...validManifest(), backend: { entry: 'index.js', limits: { timeoutMs: 600_000, memoryMb: 16 } } }),
+    ).toEqual([]);
   });
 });
 
 describe('frontend.remote', () => {
-  test.each(['main.js', 'dist/remote.js', 'https://cdn.example.com/main.js', 'mf-manifest.json.bak'])('"%s" is not a remote entry', (remote) => {
-    expectProblem({ ...validManifest(), frontend: { remote, contributions: [] } }, 'frontend.remote', 'remote-entry');
-  });
+  test.each(['main.js', 'dist/remote.js', 'https://cdn.example.com/main.js', 'mf-manifest.json.bak'])(
+    '"%s" is not a remote entry',
+    (remote) => {
+      expectProblem({ ...validManifest(), frontend: { remote, contributions: [] } }, 'frontend.remote', 'remote-entry');
+    },
+  );
 
   test.each([
     'mf-manifest.json',
@@ -291,7 +323,11 @@ describe('frontend.remote', () => {
   });
 
   test('a remote path leaving the plugin folder is rejected', () => {
-    const problem = expectProblem({ ...validManifest(), frontend: { remote: '../mf-manifest.json', contributions: [] } }, 'frontend.remote', 'relative-path');
+    const problem = expectProblem(
+      { ...validManifest(), frontend: { remote: '../mf-manifest.json', contributions: [] } },
+      'frontend.remote',
+      'relative-path',
+    );
     expect(problem.message).toContain('without ".."');
   });
 });
@@ -300,7 +336,11 @@ describe('frontend.contributions', () => {
   const navTab = { slot: 'nav.tab', id: 'quality', title: 'Quality', path: 'quality', module: './QualityPage' };
 
   test('an unknown slot', () => {
-    expectProblem(withContributions({ slot: 'sidebar', id: 'x', module: './X' }), 'frontend.contributions[0].slot', 'one-of');
+    expectProblem(
+      withContributions({ slot: 'sidebar', id: 'x', module: './X' }),
+      'frontend.contributions[0].slot',
+      'one-of',
+    );
   });
 
   test.each(['title', 'path', 'module'])('nav.tab without %s', (field) => {
@@ -309,9 +349,12 @@ describe('frontend.contributions', () => {
     expectProblem(withContributions(contribution), `frontend.contributions[0].${field}`, 'required');
   });
 
-  test.each(['Widget', 'Widget.tsx', '../Widget', './', './My Widget'])('module "%s" is not like "./Widget"', (module) => {
-    expectProblem(withContributions({ ...navTab, module }), 'frontend.contributions[0].module', 'pattern');
-  });
+  test.each(['Widget', 'Widget.tsx', '../Widget', './', './My Widget'])(
+    'module "%s" is not like "./Widget"',
+    (module) => {
+      expectProblem(withContributions({ ...navTab, module }), 'frontend.contributions[0].module', 'pattern');
+    },
+  );
 
   test('a nested module path is accepted', () => {
     expect(expectValid(withContributions({ ...navTab, module: './pages/Quality' }))).toEqual([]);
@@ -335,15 +378,25 @@ describe('frontend.contributions', () => {
   });
 
   test('sql.template needs sql', () => {
-    expectProblem(withContributions({ slot: 'sql.template', id: 'daily', title: 'Daily rows' }), 'frontend.contributions[0].sql', 'required');
+    expectProblem(
+      withContributions({ slot: 'sql.template', id: 'daily', title: 'Daily rows' }),
+      'frontend.contributions[0].sql',
+      'required',
+    );
   });
 
   test('sql.template needs no module', () => {
-    expect(expectValid(withContributions({ slot: 'sql.template', id: 'daily', title: 'Daily rows', sql: 'select 1' }))).toEqual([]);
+    expect(
+      expectValid(withContributions({ slot: 'sql.template', id: 'daily', title: 'Daily rows', sql: 'select 1' })),
+    ).toEqual([]);
   });
 
   test('a module-backed slot without a module is rejected', () => {
-    expectProblem(withContributions({ slot: 'sql.panel', id: 'chart' }), 'frontend.contributions[0].module', 'required');
+    expectProblem(
+      withContributions({ slot: 'sql.panel', id: 'chart' }),
+      'frontend.contributions[0].module',
+      'required',
+    );
   });
 
   test('page.widget with a page that is not a host page', () => {
@@ -372,11 +425,19 @@ describe('permissions', () => {
 
 describe('signature', () => {
   test('an algorithm other than ed25519', () => {
-    expectProblem({ ...validManifest(), signature: { algorithm: 'rsa', keyId: 'k1', value: 'QUJD' } }, 'signature.algorithm', 'one-of');
+    expectProblem(
+      { ...validManifest(), signature: { algorithm: 'rsa', keyId: 'k1', value: 'QUJD' } },
+      'signature.algorithm',
+      'one-of',
+    );
   });
 
   test('a value that is not base64', () => {
-    expectProblem({ ...validManifest(), signature: { algorithm: 'ed25519', keyId: 'k1', value: 'not base64!' } }, 'signature.value', 'pattern');
+    expectProblem(
+      { ...validManifest(), signature: { algorithm: 'ed25519', keyId: 'k1', value: 'not base64!' } },
+      'signature.value',
+      'pattern',
+    );
   });
 });
 
@@ -398,11 +459,17 @@ describe('unknown fields', () => {
   });
 
   test('an unknown field of a contribution', () => {
-    expectOnlyWarning(withContributions({ slot: 'sql.panel', id: 'chart', module: './Chart', colour: 'red' }), 'frontend.contributions[0].colour');
+    expectOnlyWarning(
+      withContributions({ slot: 'sql.panel', id: 'chart', module: './Chart', colour: 'red' }),
+      'frontend.contributions[0].colour',
+    );
   });
 
   test('an unknown field of backend.limits', () => {
-    expectOnlyWarning({ ...validManifest(), backend: { entry: 'index.js', limits: { cpus: 2 } } }, 'backend.limits.cpus');
+    expectOnlyWarning(
+      { ...validManifest(), backend: { entry: 'index.js', limits: { cpus: 2 } } },
+      'backend.limits.cpus',
+    );
   });
 
   test('a module on sql.template is not part of that slot and is warned about', () => {
@@ -436,12 +503,25 @@ describe('a full manifest', () => {
       frontend: {
         remote: 'mf-manifest.json',
         contributions: [
-          { slot: 'nav.tab', id: 'quality', title: 'Quality', path: 'quality', module: './QualityPage', icon: 'static/tab.svg', order: 5 },
+          {
+            slot: 'nav.tab',
+            id: 'quality',
+            title: 'Quality',
+            path: 'quality',
+            module: './QualityPage',
+            icon: 'static/tab.svg',
+            order: 5,
+          },
           { slot: 'page', id: 'quality-detail', path: 'quality/detail', module: './DetailPage' },
           { slot: 'page.widget', id: 'model-tests', page: 'model.detail', module: './ModelTests', order: -3 },
           { slot: 'model.panel', id: 'model-panel', title: 'Tests', module: './ModelPanel' },
           { slot: 'source.panel', id: 'source-panel', title: 'Freshness', module: './SourcePanel' },
-          { slot: 'sql.template', id: 'failing-tests', title: 'Failing tests', sql: 'select * from tests where status = \'fail\'' },
+          {
+            slot: 'sql.template',
+            id: 'failing-tests',
+            title: 'Failing tests',
+            sql: "select * from tests where status = 'fail'",
+          },
           { slot: 'sql.panel', id: 'sql-panel', title: 'Profile', module: './SqlPanel' },
           { slot: 'sql.control', id: 'sql-control', module: './SqlControl' },
           { slot: 'dashboard.widget', id: 'summary', title: 'Summary', module: './Summary', order: 1 },
@@ -449,7 +529,10 @@ describe('a full manifest', () => {
           { slot: 'lineage.node-action', id: 'run-tests', title: 'Run tests', module: './RunTests' },
         ],
       },
-      configuration: { schema: { type: 'object', properties: { threshold: { type: 'number' } } }, default: { threshold: 0.9 } },
+      configuration: {
+        schema: { type: 'object', properties: { threshold: { type: 'number' } } },
+        default: { threshold: 0.9 },
+      },
       permissions: { env: ['WAREHOUSE_TOKEN'], fs: ['/var/data/dq'] },
       signature: { algorithm: 'ed25519', keyId: 'platform-2025', value: 'c2lnbmF0dXJl' },
     };

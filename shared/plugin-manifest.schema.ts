@@ -15,20 +15,26 @@ const SemverVersion = z.string().refine((v) => semver.valid(v) !== null, {
   params: { rule: 'semver' },
 });
 
-const SemverRange = z.string().min(1, 'must not be empty').refine((r) => semver.validRange(r) !== null, {
-  message: 'must be a semver range like "^1.0.0" or ">=0.1 <2"',
-  params: { rule: 'semver-range' },
-});
+const SemverRange = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((r) => semver.validRange(r) !== null, {
+    message: 'must be a semver range like "^1.0.0" or ">=0.1 <2"',
+    params: { rule: 'semver-range' },
+  });
 
 /** A path inside the plugin's own folder: relative, no `..`, no backslashes. */
 function isRelativePath(p: string): boolean {
   return !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..');
 }
 
-const RelativePath = z.string().min(1, 'must not be empty').refine(isRelativePath, {
-  message: 'must be a relative path inside the plugin folder, without ".." or a leading "/"',
-  params: { rule: 'relative-path' },
-});
+const RelativePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine(isRelativePath, {
+    message: 'must be a relative path inside the plugin folder, without ".." or a leading "/"',
+    params: { rule: 'relative-path' },
+  });
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -57,7 +63,9 @@ const RemoteLocation = z
     }
   });
 
-const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like "WAREHOUSE_TOKEN"');
+const EnvVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name like "WAREHOUSE_TOKEN"');
 
 const uniqueStrings = <T extends z.ZodType<string>>(item: T) =>
   z.array(item).refine((items) => new Set(items).size === items.length, {

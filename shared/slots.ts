@@ -43,12 +43,24 @@ const withModule = { ...base, module: ExposedModule };
 
 /** One contribution of `frontend.contributions`: data the shell reads, with code reached through `module`. */
 export const Contribution = z.discriminatedUnion('slot', [
-  z.object({ slot: z.literal('nav.tab'), ...withModule, title: Title, path: PluginPagePath, icon: IconPath.optional(), order: Order.optional() }),
+  z.object({
+    slot: z.literal('nav.tab'),
+    ...withModule,
+    title: Title,
+    path: PluginPagePath,
+    icon: IconPath.optional(),
+    order: Order.optional(),
+  }),
   z.object({ slot: z.literal('page'), ...withModule, path: PluginPagePath }),
   z.object({ slot: z.literal('page.widget'), ...withModule, page: WidgetHostPage, order: Order.optional() }),
   z.object({ slot: z.literal('model.panel'), ...withModule, title: Title }),
   z.object({ slot: z.literal('source.panel'), ...withModule, title: Title }),
-  z.object({ slot: z.literal('sql.template'), ...base, title: Title, sql: z.string().min(1, 'must not be empty').max(20_000) }),
+  z.object({
+    slot: z.literal('sql.template'),
+    ...base,
+    title: Title,
+    sql: z.string().min(1, 'must not be empty').max(20_000),
+  }),
   z.object({ slot: z.literal('sql.panel'), ...withModule }),
   z.object({ slot: z.literal('sql.control'), ...withModule }),
   z.object({ slot: z.literal('dashboard.widget'), ...withModule, order: Order.optional() }),

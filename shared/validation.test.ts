@@ -62,7 +62,13 @@ describe('validate', () => {
     });
     if (result.ok) throw new Error('expected problems');
     expect(result.problems.map((p) => `${p.field}:${p.rule}`).sort()).toEqual(
-      ['author.email:email', 'capabilities:unique', 'compatibility.pluginApi:min', 'name:pattern', 'version:semver'].sort(),
+      [
+        'author.email:email',
+        'capabilities:unique',
+        'compatibility.pluginApi:min',
+        'name:pattern',
+        'version:semver',
+      ].sort(),
     );
   });
 
@@ -97,14 +103,18 @@ describe('validate', () => {
   test('unknown fields are warnings, also when the document is invalid', () => {
     const result = validate(Schema, { name: 'x', port: 1, tags: [], extra: true });
     expect(result.ok).toBe(false);
-    expect(result.warnings).toEqual([{ field: 'extra', rule: 'unknown-field', message: 'extra: is not a known field and is ignored' }]);
+    expect(result.warnings).toEqual([
+      { field: 'extra', rule: 'unknown-field', message: 'extra: is not a known field and is ignored' },
+    ]);
   });
 });
 
 describe('unknownFields', () => {
   test('walks nested objects inside arrays and optionals', () => {
     const Schema = z.object({ items: z.array(z.object({ id: z.string() })).optional() });
-    expect(unknownFields(Schema, { items: [{ id: 'a' }, { id: 'b', oops: 1 }] }).map((w) => w.field)).toEqual(['items[1].oops']);
+    expect(unknownFields(Schema, { items: [{ id: 'a' }, { id: 'b', oops: 1 }] }).map((w) => w.field)).toEqual([
+      'items[1].oops',
+    ]);
   });
 
   test('a value that is not an object gives no warnings', () => {

@@ -15,9 +15,7 @@ export type Validated<T> =
 /** Renders a zod path as the dotted field name a person would write: `frontend.contributions[1].slot`. */
 export function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(document)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 function ruleOf(issue: z.core.$ZodIssue): string {

@@ -16,24 +16,30 @@ const servedFolders = ['frontend/', 'static/'];
  * plugin with a readable manifest, so the admin pages can show them.
  */
 export function registerPluginAssetRoutes(app: FastifyInstance, registry: PluginRegistry): void {
-  app.get<{ Params: { name: string; revision: string; '*': string } }>('/plugins/:name/:revision/*', async (request, reply) => {
-    const { name, revision } = request.params;
-    const file = request.params['*'];
-    const plugin = registry.get(name);
-    if (!plugin?.manifest) throw new HttpError('plugin_not_found', `No plugin named "${name}" serves files`);
-    if (plugin.revision !== revision) {
-      throw new HttpError('not_found', `Revision ${revision} of plugin "${name}" is not served; the current one is ${plugin.revision}`);
-    }
-    if (!servedFolders.some((folder) => file.startsWith(folder))) {
-      throw new HttpError('not_found', `Only frontend/ and static/ files of a plugin are served, not "${file}"`);
-    }
-    if (file.startsWith('frontend/') && plugin.state !== 'active') {
-      throw new HttpError('not_found', `Plugin "${name}" is ${plugin.state}; its frontend is not served`);
-    }
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
-    reply.header('x-content-type-options', 'nosniff');
-    // Remotes may be loaded from another origin (independently deployed shells and tools).
-    reply.header('access-control-allow-origin', '*');
-    return reply.sendFile(file, plugin.directory, { cacheControl: false, dotfiles: 'deny' });
-  });
+  app.get<{ Params: { name: string; revision: string; '*': string } }>(
+    '/plugins/:name/:revision/*',
+    async (request, reply) => {
+      const { name, revision } = request.params;
+      const file = request.params['*'];
+      const plugin = registry.get(name);
+      if (!plugin?.manifest) throw new HttpError('plugin_not_found', `No plugin named "${name}" serves files`);
+      if (plugin.revision !== revision) {
+        throw new HttpError(
+          'not_found',
+          `Revision ${revision} of plugin "${name}" is not served; the current one is ${plugin.revision}`,
+        );
+      }
+      if (!servedFolders.some((folder) => file.startsWith(folder))) {
+        throw new HttpError('not_found', `Only frontend/ and static/ files of a plugin are served, not "${file}"`);
+      }
+      if (file.startsWith('frontend/') && plugin.state !== 'active') {
+        throw new HttpError('not_found', `Plugin "${name}" is ${plugin.state}; its frontend is not served`);
+      }
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      reply.header('x-content-type-options', 'nosniff');
+      // Remotes may be loaded from another origin (independently deployed shells and tools).
+      reply.header('access-control-allow-origin', '*');
+      return reply.sendFile(file, plugin.directory, { cacheControl: false, dotfiles: 'deny' });
+    },
+  );
 }

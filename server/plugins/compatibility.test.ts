@@ -33,7 +33,9 @@ describe('hostCompatibilityProblems', () => {
   });
 
   test('a prerelease host version satisfies a plain range that contains it', () => {
-    expect(hostCompatibilityProblems(manifest('>=0.1.0 <1.0.0'), { version: '0.2.0-beta.1', pluginApiVersions: [1] })).toEqual([]);
+    expect(
+      hostCompatibilityProblems(manifest('>=0.1.0 <1.0.0'), { version: '0.2.0-beta.1', pluginApiVersions: [1] }),
+    ).toEqual([]);
   });
 
   test('a prerelease host version before the range minimum does not satisfy it', () => {
@@ -49,7 +51,9 @@ describe('hostCompatibilityProblems', () => {
   });
 
   test('a plugin API in the supported list passes', () => {
-    expect(hostCompatibilityProblems(manifest('^0.1.0', 3), { version: '0.1.0', pluginApiVersions: [1, 3] })).toEqual([]);
+    expect(hostCompatibilityProblems(manifest('^0.1.0', 3), { version: '0.1.0', pluginApiVersions: [1, 3] })).toEqual(
+      [],
+    );
   });
 
   test('both problems are reported together', () => {
@@ -57,7 +61,11 @@ describe('hostCompatibilityProblems', () => {
   });
 });
 
-function node(name: string, dependencies: Record<string, string> = {}, extra: Partial<DependencyNode> = {}): DependencyNode {
+function node(
+  name: string,
+  dependencies: Record<string, string> = {},
+  extra: Partial<DependencyNode> = {},
+): DependencyNode {
   return { name, version: '1.0.0', dependencies, ready: true, ...extra };
 }
 
@@ -127,6 +135,8 @@ describe('dependencyProblems', () => {
   });
 
   test('a prerelease dependency version is matched against the range', () => {
-    expect(dependencyProblems([node('a', { b: '^1.0.0' }), node('b', {}, { version: '1.1.0-beta.1' })])).toEqual(new Map());
+    expect(dependencyProblems([node('a', { b: '^1.0.0' }), node('b', {}, { version: '1.1.0-beta.1' })])).toEqual(
+      new Map(),
+    );
   });
 });

@@ -51,7 +51,10 @@ export function dependencyProblems(nodes: readonly DependencyNode[]): Map<string
       else if (!dep.ready) reason = `needs plugin "${depName}", which cannot be activated`;
       else {
         const depReason = visit(dep, [...trail, node.name]);
-        if (depReason) reason = depReason.startsWith('dependency cycle') ? depReason : `needs plugin "${depName}", which cannot be activated`;
+        if (depReason)
+          reason = depReason.startsWith('dependency cycle')
+            ? depReason
+            : `needs plugin "${depName}", which cannot be activated`;
       }
       if (reason) break;
     }

@@ -43,7 +43,10 @@ function withFrontend(name: string, modules: string[]): Doc {
 function writePlugin(base: string, relative: string, content: Doc | string): string {
   const dir = path.join(base, relative);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+  );
   return dir;
 }
 
@@ -53,10 +56,16 @@ function writeRemote(pluginDir: string, remote: Doc): void {
 }
 
 function builtRemote(name: string, modules: string[]): Doc {
-  return { id: remoteNameFor(name), name: remoteNameFor(name), exposes: modules.map((p) => ({ id: `${name}:${p}`, name: p.slice(2), path: p })) };
+  return {
+    id: remoteNameFor(name),
+    name: remoteNameFor(name),
+    exposes: modules.map((p) => ({ id: `${name}:${p}`, name: p.slice(2), path: p })),
+  };
 }
 
-async function discover(options: { enabled?: boolean; pluginsDirectory?: string } = {}): Promise<readonly RegisteredPlugin[]> {
+async function discover(
+  options: { enabled?: boolean; pluginsDirectory?: string } = {},
+): Promise<readonly RegisteredPlugin[]> {
   const registry = createPluginRegistry({
     pluginsDirectory: options.pluginsDirectory ?? root,
     enabled: options.enabled ?? true,
@@ -199,12 +208,15 @@ describe('findPluginDirectories', () => {
     expect(await findPluginDirectories(root, logger)).toEqual([outer]);
   });
 
-  test.each(['node_modules', 'src', 'frontend', 'backend', 'static', 'dist', '.hidden'])('does not search folders named %s', async (skipped) => {
-    const kept = writePlugin(root, 'kept', manifest('kept'));
-    writePlugin(root, `${skipped}/inside`, manifest('inside'));
-    writePlugin(root, `group/${skipped}/nested`, manifest('nested'));
-    expect(await findPluginDirectories(root, logger)).toEqual([kept]);
-  });
+  test.each(['node_modules', 'src', 'frontend', 'backend', 'static', 'dist', '.hidden'])(
+    'does not search folders named %s',
+    async (skipped) => {
+      const kept = writePlugin(root, 'kept', manifest('kept'));
+      writePlugin(root, `${skipped}/inside`, manifest('inside'));
+      writePlugin(root, `group/${skipped}/nested`, manifest('nested'));
+      expect(await findPluginDirectories(root, logger)).toEqual([kept]);
+    },
+  );
 
   test('a plugins directory that is a file gives an empty list', async () => {
     const file = path.join(root, 'plugins');
@@ -236,7 +248,11 @@ describe('readCandidate', () => {
   });
 
   test('lists the icon and screenshots missing from static/', async () => {
-    const dir = writePlugin(root, 'pics', manifest('pics', { icon: 'icon.svg', screenshots: ['shots/one.png', 'two.png'] }));
+    const dir = writePlugin(
+      root,
+      'pics',
+      manifest('pics', { icon: 'icon.svg', screenshots: ['shots/one.png', 'two.png'] }),
+    );
     fs.mkdirSync(path.join(dir, 'static', 'shots'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'static', 'shots', 'one.png'), '');
     expect((await readCandidate(dir)).missingStaticFiles).toEqual(['icon.svg', 'two.png']);

@@ -24,11 +24,17 @@ const skipped = new Set(['node_modules', 'src', 'frontend', 'backend', 'static',
 const MAX_DEPTH = 3;
 
 async function isDirectory(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function isFile(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isFile(), () => false);
+  return stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /**
@@ -63,7 +69,9 @@ export async function findPluginDirectories(root: string, logger: Logger): Promi
   return found.sort();
 }
 
-async function readJson(file: string): Promise<{ ok: true; json: unknown; text: string } | { ok: false; error: string }> {
+async function readJson(
+  file: string,
+): Promise<{ ok: true; json: unknown; text: string } | { ok: false; error: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -98,7 +106,9 @@ export async function readCandidate(directory: string): Promise<PluginCandidate>
 /** The icon and screenshots a manifest names that are not in the plugin's `static/` folder. */
 async function missingStaticFiles(directory: string, manifest: unknown): Promise<string[]> {
   const { icon, screenshots } = (manifest ?? {}) as { icon?: unknown; screenshots?: unknown };
-  const named = [icon, ...(Array.isArray(screenshots) ? screenshots : [])].filter((f): f is string => typeof f === 'string');
+  const named = [icon, ...(Array.isArray(screenshots) ? screenshots : [])].filter(
+    (f): f is string => typeof f === 'string',
+  );
   const present = await Promise.all(named.map((file) => isFile(path.join(directory, 'static', file))));
   return named.filter((_, i) => !present[i]);
 }

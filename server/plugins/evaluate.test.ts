@@ -35,16 +35,30 @@ function only(records: PluginRecord[]): PluginRecord {
 describe('evaluatePlugins', () => {
   test('a valid plugin without capabilities is active, with no reason and its revision', () => {
     const record = only(evaluate([candidate('alpha', manifest('alpha'))]));
-    expect(record).toMatchObject({ name: 'alpha', directory: '/plugins/alpha', state: 'active', problems: [], revision: '1.0.0-abc1234567' });
+    expect(record).toMatchObject({
+      name: 'alpha',
+      directory: '/plugins/alpha',
+      state: 'active',
+      problems: [],
+      revision: '1.0.0-abc1234567',
+    });
     expect(record.reason).toBeUndefined();
     expect(record.manifest?.name).toBe('alpha');
   });
 
   test('unreadable JSON is invalid with the read error as reason, named by its folder', () => {
     const record = only(
-      evaluate([candidate('broken', undefined, { manifest: { ok: false, error: 'manifest.json is not valid JSON: Unexpected token }' } })]),
+      evaluate([
+        candidate('broken', undefined, {
+          manifest: { ok: false, error: 'manifest.json is not valid JSON: Unexpected token }' },
+        }),
+      ]),
     );
-    expect(record).toMatchObject({ name: 'broken', state: 'invalid', reason: 'manifest.json is not valid JSON: Unexpected token }' });
+    expect(record).toMatchObject({
+      name: 'broken',
+      state: 'invalid',
+      reason: 'manifest.json is not valid JSON: Unexpected token }',
+    });
     expect(record.manifest).toBeUndefined();
   });
 
@@ -89,14 +103,18 @@ describe('evaluatePlugins', () => {
   });
 
   test('a workbench range the host does not satisfy is incompatible', () => {
-    const record = only(evaluate([candidate('alpha', manifest('alpha', { compatibility: { workbench: '^2.0.0', pluginApi: 1 } }))]));
+    const record = only(
+      evaluate([candidate('alpha', manifest('alpha', { compatibility: { workbench: '^2.0.0', pluginApi: 1 } }))]),
+    );
     expect(record.state).toBe('incompatible');
     expect(record.reason).toContain('^2.0.0');
     expect(record.reason).toContain('0.1.0');
   });
 
   test('an unsupported plugin API is incompatible', () => {
-    const record = only(evaluate([candidate('alpha', manifest('alpha', { compatibility: { workbench: '^0.1.0', pluginApi: 2 } }))]));
+    const record = only(
+      evaluate([candidate('alpha', manifest('alpha', { compatibility: { workbench: '^0.1.0', pluginApi: 2 } }))]),
+    );
     expect(record.state).toBe('incompatible');
     expect(record.reason).toContain('plugin API 2');
   });
@@ -126,7 +144,9 @@ describe('evaluatePlugins', () => {
     });
 
     test('partly approved: pending-approval naming only the rest', () => {
-      const record = only(evaluate([candidate('alpha', manifest('alpha', { capabilities: caps }))], () => ['read-metadata']));
+      const record = only(
+        evaluate([candidate('alpha', manifest('alpha', { capabilities: caps }))], () => ['read-metadata']),
+      );
       expect(record.state).toBe('pending-approval');
       expect(record.reason).toContain('extend-api');
       expect(record.reason).not.toContain('read-metadata');
@@ -145,7 +165,9 @@ describe('evaluatePlugins', () => {
 
     test('approvals for another version do not count', () => {
       const lookup: ApprovalLookup = (_, version) => (version === '0.9.0' ? caps : []);
-      expect(only(evaluate([candidate('alpha', manifest('alpha', { capabilities: caps }))], lookup)).state).toBe('pending-approval');
+      expect(only(evaluate([candidate('alpha', manifest('alpha', { capabilities: caps }))], lookup)).state).toBe(
+        'pending-approval',
+      );
     });
   });
 
@@ -182,7 +204,10 @@ describe('evaluatePlugins', () => {
     });
 
     test('a satisfied dependency leaves both active', () => {
-      const records = evaluate([candidate('alpha', manifest('alpha', { dependencies: { beta: '^1.0.0' } })), candidate('beta', manifest('beta'))]);
+      const records = evaluate([
+        candidate('alpha', manifest('alpha', { dependencies: { beta: '^1.0.0' } })),
+        candidate('beta', manifest('beta')),
+      ]);
       expect(records.map((r) => r.state)).toEqual(['active', 'active']);
     });
 
@@ -197,7 +222,10 @@ describe('evaluatePlugins', () => {
   });
 
   test('is pure: the same input gives equal output', () => {
-    const candidates = [candidate('alpha', manifest('alpha')), candidate('beta', manifest('beta', { capabilities: ['extend-api'] }))];
+    const candidates = [
+      candidate('alpha', manifest('alpha')),
+      candidate('beta', manifest('beta', { capabilities: ['extend-api'] })),
+    ];
     expect(evaluate(candidates)).toEqual(evaluate(candidates));
   });
 
@@ -215,7 +243,9 @@ describe('evaluatePlugins', () => {
       candidate('dup', manifest('dup'), { directory: '/plugins/x/dup' }),
       candidate('dup', manifest('dup'), { directory: '/plugins/y/dup' }),
     ]);
-    expect(new Set(records.map((r) => r.state))).toEqual(new Set(['active', 'invalid', 'incompatible', 'pending-approval']));
+    expect(new Set(records.map((r) => r.state))).toEqual(
+      new Set(['active', 'invalid', 'incompatible', 'pending-approval']),
+    );
     for (const record of records) {
       if (stateNeedsReason(record.state)) expect(record.reason, `${record.name} (${record.state})`).toMatch(/\S/);
       else expect(record.reason).toBeUndefined();

@@ -30,7 +30,13 @@ export interface EvaluationInput {
   approvedCapabilities: ApprovalLookup;
 }
 
-function rejected(candidate: PluginCandidate, name: string, state: PluginState, reason: string, extra: Partial<PluginRecord> = {}): PluginRecord {
+function rejected(
+  candidate: PluginCandidate,
+  name: string,
+  state: PluginState,
+  reason: string,
+  extra: Partial<PluginRecord> = {},
+): PluginRecord {
   return {
     name,
     directory: candidate.directory,
@@ -53,7 +59,8 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   if (!result.ok) {
     const count = result.problems.length;
     const first = result.problems[0]?.message ?? 'unknown problem';
-    const reason = count === 1 ? `manifest.json is invalid: ${first}` : `manifest.json has ${count} problems, first: ${first}`;
+    const reason =
+      count === 1 ? `manifest.json is invalid: ${first}` : `manifest.json has ${count} problems, first: ${first}`;
     const declared = (candidate.manifest.json as { name?: unknown } | null)?.name;
     const name = typeof declared === 'string' && declared.length > 0 ? declared : folder;
     return rejected(candidate, name, 'invalid', reason, { problems: result.problems, warnings: result.warnings });
@@ -72,7 +79,13 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     missingStaticFiles: candidate.missingStaticFiles,
   };
   if (manifest.name !== folder) {
-    return rejected(candidate, manifest.name, 'invalid', `manifest name "${manifest.name}" must equal its folder name "${folder}"`, base);
+    return rejected(
+      candidate,
+      manifest.name,
+      'invalid',
+      `manifest name "${manifest.name}" must equal its folder name "${folder}"`,
+      base,
+    );
   }
   const remote = remoteProblems(manifest, candidate.remoteManifest);
   if (remote.length > 0) return rejected(candidate, manifest.name, 'invalid', remote.join('; '), base);
@@ -83,7 +96,13 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   const approved = new Set(input.approvedCapabilities(manifest.name, manifest.version));
   const unapproved = manifest.capabilities.filter((c) => !approved.has(c));
   if (unapproved.length > 0) {
-    return rejected(candidate, manifest.name, 'pending-approval', `waiting for an admin to approve: ${unapproved.join(', ')}`, base);
+    return rejected(
+      candidate,
+      manifest.name,
+      'pending-approval',
+      `waiting for an admin to approve: ${unapproved.join(', ')}`,
+      base,
+    );
   }
   return { name: manifest.name, directory: candidate.directory, state: 'active', problems: [], ...base };
 }
@@ -95,14 +114,27 @@ function rejectDuplicates(records: PluginRecord[]): PluginRecord[] {
     const copies = byName.get(record.name) ?? [];
     if (copies.length < 2) return record;
     const where = copies.map((c) => c.directory).join(', ');
-    return { ...record, state: 'invalid', reason: `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one` };
+    return {
+      ...record,
+      state: 'invalid',
+      reason: `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one`,
+    };
   });
 }
 
 /** Blocks plugins whose dependencies are missing, out of range, not activatable, or cyclic. */
 function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
   const nodes = records.flatMap((r) =>
-    r.manifest ? [{ name: r.name, version: r.manifest.version, dependencies: r.manifest.dependencies ?? {}, ready: r.state === 'active' }] : [],
+    r.manifest
+      ? [
+          {
+            name: r.name,
+            version: r.manifest.version,
+            dependencies: r.manifest.dependencies ?? {},
+            ready: r.state === 'active',
+          },
+        ]
+      : [],
   );
   const blocked = dependencyProblems(nodes);
   return records.map((r) => {

@@ -45,16 +45,30 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     const directories = await findPluginDirectories(options.pluginsDirectory, logger);
     const candidates = await Promise.all(directories.map(readCandidate));
     const at = now().toISOString();
-    const records = evaluatePlugins({ candidates, host: options.host, approvedCapabilities: options.approvedCapabilities });
+    const records = evaluatePlugins({
+      candidates,
+      host: options.host,
+      approvedCapabilities: options.approvedCapabilities,
+    });
     plugins = records.map((r) => ({ ...r, discoveredAt: at }));
     for (const p of plugins) {
-      const facts = { plugin: p.name, version: p.manifest?.version, directory: p.directory, state: p.state, reason: p.reason };
+      const facts = {
+        plugin: p.name,
+        version: p.manifest?.version,
+        directory: p.directory,
+        state: p.state,
+        reason: p.reason,
+      };
       if (p.state === 'active') logger.info(facts, 'plugin discovered: active');
       else logger.warn({ ...facts, problems: p.problems }, `plugin discovered: ${p.state}`);
       for (const w of p.warnings) logger.warn({ plugin: p.name, field: w.field, rule: w.rule }, w.message);
     }
     logger.info(
-      { pluginsDirectory: options.pluginsDirectory, count: plugins.length, ms: Math.round(performance.now() - started) },
+      {
+        pluginsDirectory: options.pluginsDirectory,
+        count: plugins.length,
+        ms: Math.round(performance.now() - started),
+      },
       'plugin discovery finished',
     );
     return plugins;

@@ -47,7 +47,10 @@ describe('remoteProblems', () => {
   });
 
   test('an unreadable remote manifest passes the read error on', () => {
-    const problems = remoteProblems(manifest(frontend), { ok: false, error: 'mf-manifest.json is not valid JSON: Unexpected token' });
+    const problems = remoteProblems(manifest(frontend), {
+      ok: false,
+      error: 'mf-manifest.json is not valid JSON: Unexpected token',
+    });
     expect(problems).toEqual([expect.stringContaining('mf-manifest.json is not valid JSON: Unexpected token')]);
   });
 
@@ -77,7 +80,10 @@ describe('remoteProblems', () => {
   });
 
   test('a declarative contribution needs no exposed module', () => {
-    const sqlOnly = { remote: 'mf-manifest.json', contributions: [{ slot: 'sql.template', id: 't', title: 'T', sql: 'select 1' }] };
+    const sqlOnly = {
+      remote: 'mf-manifest.json',
+      contributions: [{ slot: 'sql.template', id: 't', title: 'T', sql: 'select 1' }],
+    };
     expect(remoteProblems(manifest(sqlOnly), built('wb_data_quality', []))).toEqual([]);
   });
 

@@ -34,7 +34,9 @@ export function remoteProblems(
   const exposed = new Set(facts.data.exposes.map((e) => e.path));
   for (const contribution of frontend.contributions) {
     if ('module' in contribution && !exposed.has(contribution.module)) {
-      problems.push(`contribution "${contribution.id}" uses module "${contribution.module}", which the remote does not expose`);
+      problems.push(
+        `contribution "${contribution.id}" uses module "${contribution.module}", which the remote does not expose`,
+      );
     }
   }
   return problems;

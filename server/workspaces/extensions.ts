@@ -10,7 +10,12 @@ export function extensionsOf(plugins: readonly RegisteredPlugin[]): Extension[] 
     if (plugin.state !== 'active' || !manifest?.frontend) return [];
     const remoteEntry = manifest.frontend.remote;
     const entry = /^https?:/.test(remoteEntry) ? remoteEntry : assetUrl(plugin, `frontend/${remoteEntry}`);
-    const remote = { name: remoteNameFor(plugin.name), entry, chunkGlobal: chunkGlobalFor(plugin.name), revision: plugin.revision };
+    const remote = {
+      name: remoteNameFor(plugin.name),
+      entry,
+      chunkGlobal: chunkGlobalFor(plugin.name),
+      revision: plugin.revision,
+    };
     const owner = { plugin: plugin.name, pluginDisplayName: manifest.displayName, pluginVersion: manifest.version };
     return manifest.frontend.contributions.map((c) => ({ ...c, ...owner, ...('module' in c ? { remote } : {}) }));
   });

@@ -9,11 +9,14 @@ export const workspaceNames: readonly string[] = ['default'];
 
 /** What the shell asks for: the contributions to render in a workspace. */
 export function registerWorkspaceRoutes(app: FastifyInstance, registry: PluginRegistry): void {
-  app.get<{ Params: { workspace: string } }>('/api/workspaces/:workspace/extensions', async (request): Promise<WorkspaceExtensions> => {
-    const { workspace } = request.params;
-    if (!workspaceNames.includes(workspace)) {
-      throw new HttpError('workspace_not_found', `No workspace named "${workspace}"`);
-    }
-    return { workspace, extensions: extensionsOf(registry.active()) };
-  });
+  app.get<{ Params: { workspace: string } }>(
+    '/api/workspaces/:workspace/extensions',
+    async (request): Promise<WorkspaceExtensions> => {
+      const { workspace } = request.params;
+      if (!workspaceNames.includes(workspace)) {
+        throw new HttpError('workspace_not_found', `No workspace named "${workspace}"`);
+      }
+      return { workspace, extensions: extensionsOf(registry.active()) };
+    },
+  );
 }

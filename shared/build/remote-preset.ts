@@ -26,9 +26,7 @@ export function readPluginManifest(pluginDir: string): PluginManifest {
  * (or `.ts`). The manifest stays the one place that says what a remote exposes.
  */
 export function exposesFor(pluginDir: string, manifest: PluginManifest): Record<string, string> {
-  const modules = new Set(
-    (manifest.frontend?.contributions ?? []).flatMap((c) => ('module' in c ? [c.module] : [])),
-  );
+  const modules = new Set((manifest.frontend?.contributions ?? []).flatMap((c) => ('module' in c ? [c.module] : [])));
   return Object.fromEntries(
     [...modules].map((module) => {
       const base = path.join(pluginDir, 'src', module.slice(2));

@@ -34,7 +34,15 @@ describe('packageOf', () => {
 describe('sharedModules', () => {
   test('lists the libraries the shell and remotes must share', () => {
     expect(Object.keys(sharedModules).sort()).toEqual(
-      ['@tanstack/react-query', 'react', 'react-dom', 'react-dom/client', 'react-router', 'react/jsx-runtime', 'zustand'].sort(),
+      [
+        '@tanstack/react-query',
+        'react',
+        'react-dom',
+        'react-dom/client',
+        'react-router',
+        'react/jsx-runtime',
+        'zustand',
+      ].sort(),
     );
   });
 

@@ -10,7 +10,11 @@ export const queryKeys = {
 };
 
 export function useHostInfo() {
-  return useQuery({ queryKey: queryKeys.hostInfo, queryFn: () => fetchJson<HostInfo>('/api/info'), staleTime: Infinity });
+  return useQuery({
+    queryKey: queryKeys.hostInfo,
+    queryFn: () => fetchJson<HostInfo>('/api/info'),
+    staleTime: Infinity,
+  });
 }
 
 export function usePlugins() {

@@ -27,7 +27,9 @@ function createRouter() {
 }
 
 export function App() {
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
+  );
   const [loader] = useState(() => createRemoteLoader());
   const [router] = useState(createRouter);
   return (

@@ -19,7 +19,13 @@ function PluginTabs() {
     <>
       <div className="wb-nav-heading">Extensions</div>
       {tabs.map((tab) => (
-        <NavLink key={`${tab.plugin}:${tab.id}`} to={`/ext/${tab.path}`} className="wb-nav-link" data-plugin={tab.plugin} title={`From ${tab.pluginDisplayName}`}>
+        <NavLink
+          key={`${tab.plugin}:${tab.id}`}
+          to={`/ext/${tab.path}`}
+          className="wb-nav-link"
+          data-plugin={tab.plugin}
+          title={`From ${tab.pluginDisplayName}`}
+        >
           {tab.title}
         </NavLink>
       ))}
@@ -50,7 +56,9 @@ export function Layout() {
             Plugins
           </NavLink>
         </nav>
-        <div className="wb-sidebar-footer">{info.data ? `v${info.data.version} · plugin API ${info.data.pluginApi}` : ''}</div>
+        <div className="wb-sidebar-footer">
+          {info.data ? `v${info.data.version} · plugin API ${info.data.pluginApi}` : ''}
+        </div>
       </aside>
       <main className="wb-main">
         <Outlet />

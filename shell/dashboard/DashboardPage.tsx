@@ -7,7 +7,9 @@ type WidgetExtension = Extract<Extension, { slot: 'dashboard.widget' }>;
 
 /** Widgets in `order`, then by plugin name, so the dashboard looks the same on every load. */
 export function sortWidgets(widgets: WidgetExtension[]): WidgetExtension[] {
-  return widgets.sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.plugin.localeCompare(b.plugin) || a.id.localeCompare(b.id));
+  return widgets.sort(
+    (a, b) => (a.order ?? 0) - (b.order ?? 0) || a.plugin.localeCompare(b.plugin) || a.id.localeCompare(b.id),
+  );
 }
 
 function PluginWidgets() {
@@ -16,11 +18,18 @@ function PluginWidgets() {
   if (extensions.isError) {
     return <div className="wb-plugin-error">Plugin widgets could not be listed: {extensions.error.message}</div>;
   }
-  const widgets = sortWidgets((extensions.data?.extensions ?? []).filter((e): e is WidgetExtension => e.slot === 'dashboard.widget'));
+  const widgets = sortWidgets(
+    (extensions.data?.extensions ?? []).filter((e): e is WidgetExtension => e.slot === 'dashboard.widget'),
+  );
   return (
     <>
       {widgets.map((widget) => (
-        <section key={`${widget.plugin}:${widget.id}`} className="wb-card" data-testid="dashboard-widget" data-plugin={widget.plugin}>
+        <section
+          key={`${widget.plugin}:${widget.id}`}
+          className="wb-card"
+          data-testid="dashboard-widget"
+          data-plugin={widget.plugin}
+        >
           <h2 className="wb-card-title">{widget.title ?? widget.pluginDisplayName}</h2>
           <ContributionView extension={widget} />
           <p className="wb-card-source">from {widget.pluginDisplayName}</p>

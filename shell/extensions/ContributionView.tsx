@@ -14,7 +14,8 @@ interface Props {
 function LoadedContribution({ extension, slotProps }: Props) {
   const runtime = useExtensionRuntime();
   const navigate = useNavigate();
-  if (!('module' in extension) || !extension.remote) throw new Error(`contribution ${extension.id} has no module to render`);
+  if (!('module' in extension) || !extension.remote)
+    throw new Error(`contribution ${extension.id} has no module to render`);
   const Component = runtime.lazyComponent(extension.remote, extension.module);
   const sdk = useMemo(
     () =>
@@ -38,7 +39,13 @@ export function ContributionView(props: Props) {
       pluginDisplayName={extension.pluginDisplayName}
       contribution={extension.id}
     >
-      <Suspense fallback={<div className="wb-loading" aria-busy="true">Loading {extension.pluginDisplayName}…</div>}>
+      <Suspense
+        fallback={
+          <div className="wb-loading" aria-busy="true">
+            Loading {extension.pluginDisplayName}…
+          </div>
+        }
+      >
         <LoadedContribution {...props} />
       </Suspense>
     </PluginErrorBoundary>

@@ -19,7 +19,14 @@ describe('matchPage', () => {
 
   test('finds nothing for paths no page claims, and ignores non-page slots', () => {
     expect(matchPage(extensions, 'qual')).toBeUndefined();
-    const widget: Extension = { slot: 'dashboard.widget', id: 'w', module: './W', plugin: 'd', pluginDisplayName: 'd', pluginVersion: '1.0.0' };
+    const widget: Extension = {
+      slot: 'dashboard.widget',
+      id: 'w',
+      module: './W',
+      plugin: 'd',
+      pluginDisplayName: 'd',
+      pluginVersion: '1.0.0',
+    };
     expect(matchPage([widget], 'w')).toBeUndefined();
   });
 });

@@ -7,7 +7,10 @@ import { useExtensionRuntime } from './runtime-context.tsx';
 type PageExtension = Extract<Extension, { slot: 'nav.tab' | 'page' }>;
 
 /** The page contribution whose path is the longest prefix of `path`, and what remains below it. */
-export function matchPage(extensions: readonly Extension[], path: string): { page: PageExtension; subPath: string } | undefined {
+export function matchPage(
+  extensions: readonly Extension[],
+  path: string,
+): { page: PageExtension; subPath: string } | undefined {
   const pages = extensions.filter((e): e is PageExtension => e.slot === 'nav.tab' || e.slot === 'page');
   const match = pages
     .filter((p) => path === p.path || path.startsWith(`${p.path}/`))
@@ -21,16 +24,25 @@ export function ExtensionPage() {
   const { workspace } = useExtensionRuntime();
   const extensions = useExtensions(workspace);
   if (extensions.isPending) return <div className="wb-loading">Loading…</div>;
-  if (extensions.isError) return <div className="wb-plugin-error">Could not load plugins: {extensions.error.message}</div>;
+  if (extensions.isError)
+    return <div className="wb-plugin-error">Could not load plugins: {extensions.error.message}</div>;
   const match = matchPage(extensions.data.extensions, path);
   if (!match) {
     return (
       <div className="wb-empty" data-testid="plugin-unavailable">
         <h1>This plugin page is not available</h1>
-        <p>No active plugin provides <code>/ext/{path}</code>. It may have been disabled or removed.</p>
+        <p>
+          No active plugin provides <code>/ext/{path}</code>. It may have been disabled or removed.
+        </p>
         <Link to="/">Back to the dashboard</Link>
       </div>
     );
   }
-  return <ContributionView key={match.page.plugin + match.page.id} extension={match.page} slotProps={{ subPath: match.subPath }} />;
+  return (
+    <ContributionView
+      key={match.page.plugin + match.page.id}
+      extension={match.page}
+      slotProps={{ subPath: match.subPath }}
+    />
+  );
 }

@@ -1,5 +1,11 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { useLoadProblems } from './load-problems.ts';
+import { RemoteLoadError } from './remote-loader.ts';
+
+/** The underlying error's message, when the shown one wraps another. */
+function causeOf(error: Error): string | undefined {
+  return error.cause instanceof Error ? error.cause.message : undefined;
+}
 
 interface Props {
   plugin: string;
@@ -21,12 +27,11 @@ export class PluginErrorBoundary extends Component<Props, State> {
   }
 
   override componentDidCatch(error: Error, info: ErrorInfo): void {
-    const loading = /did not load|RUNTIME-|ChunkLoadError|Loading script failed|does not export/.test(error.message);
     useLoadProblems.getState().report({
       plugin: this.props.plugin,
       contribution: this.props.contribution,
-      code: loading ? 'load-failed' : 'render-failed',
-      message: error.message,
+      code: error instanceof RemoteLoadError ? 'load-failed' : 'render-failed',
+      message: [error.message, causeOf(error)].filter(Boolean).join(' '),
     });
     console.warn(`plugin ${this.props.plugin} failed in ${this.props.contribution}`, error, info.componentStack);
   }
@@ -38,6 +43,12 @@ export class PluginErrorBoundary extends Component<Props, State> {
       <div className="wb-plugin-error" role="alert" data-testid="plugin-error" data-plugin={this.props.plugin}>
         <strong>{this.props.pluginDisplayName} stopped working here</strong>
         <p>{error.message}</p>
+        {causeOf(error) && (
+          <details className="wb-error-details">
+            <summary>Technical details</summary>
+            <pre>{causeOf(error)}</pre>
+          </details>
+        )}
         <p className="wb-muted">
           The rest of the page is unaffected. Plugin: <code>{this.props.plugin}</code>, contribution{' '}
           <code>{this.props.contribution}</code>.

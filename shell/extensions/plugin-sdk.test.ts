@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { pluginApiUrl } from './plugin-sdk.ts';
 
 describe('sdk.fetch paths', () => {
-  test('map to the plugin\'s own API prefix', () => {
+  test("map to the plugin's own API prefix", () => {
     expect(pluginApiUrl('data-quality', '/stats')).toBe('/api/ext/data-quality/stats');
     expect(pluginApiUrl('data-quality', 'stats?limit=5')).toBe('/api/ext/data-quality/stats?limit=5');
   });

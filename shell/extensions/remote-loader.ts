@@ -15,6 +15,11 @@ export interface RemoteLoaderOptions {
   origin?: string;
 }
 
+/** A plugin's code could not be loaded: entry unreachable, timed out, or not a component. `cause` has the detail. */
+export class RemoteLoadError extends Error {
+  override name = 'RemoteLoadError';
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -48,16 +53,23 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
 
   return {
     async loadComponent(remote, module) {
-      ensureRegistered(remote);
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
-      const loaded = await withTimeout(
-        loadRemote<{ default?: unknown }>(request),
-        timeoutMs,
-        `module ${module} did not load within ${Math.round(timeoutMs / 1000)} s`,
-      );
+      let loaded: { default?: unknown } | null;
+      try {
+        ensureRegistered(remote);
+        loaded = await withTimeout(
+          loadRemote<{ default?: unknown }>(request),
+          timeoutMs,
+          `no answer within ${Math.round(timeoutMs / 1000)} s`,
+        );
+      } catch (cause) {
+        throw new RemoteLoadError(`Its code could not be loaded from ${new URL(remote.entry, origin).href}.`, {
+          cause,
+        });
+      }
       const component = loaded?.default;
       if (!isComponent(component)) {
-        throw new Error(`module ${module} does not export a React component as its default export`);
+        throw new RemoteLoadError(`Its module ${module} does not export a React component as its default export.`);
       }
       return component;
     },

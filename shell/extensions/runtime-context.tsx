@@ -1,4 +1,12 @@
-import { createContext, lazy, useContext, useMemo, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import {
+  createContext,
+  lazy,
+  useContext,
+  useMemo,
+  type ComponentType,
+  type LazyExoticComponent,
+  type ReactNode,
+} from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
 import type { RemoteLoader } from './remote-loader.ts';
 

@@ -23,14 +23,22 @@ function ProblemList({ title, items }: { title: string; items: { message: string
 
 function PluginCard({ plugin }: { plugin: PluginSummary }) {
   const allProblems = useLoadProblems((s) => s.problems);
-  const browserProblems = useMemo(() => allProblems.filter((p) => p.plugin === plugin.name), [allProblems, plugin.name]);
+  const browserProblems = useMemo(
+    () => allProblems.filter((p) => p.plugin === plugin.name),
+    [allProblems, plugin.name],
+  );
   return (
     <article className="wb-card wb-plugin" data-testid="plugin-card" data-plugin={plugin.name}>
       <div className="wb-plugin-head">
-        {plugin.iconUrl ? <img src={plugin.iconUrl} alt="" className="wb-plugin-icon" /> : <span className="wb-plugin-icon wb-plugin-icon-empty" />}
+        {plugin.iconUrl ? (
+          <img src={plugin.iconUrl} alt="" className="wb-plugin-icon" />
+        ) : (
+          <span className="wb-plugin-icon wb-plugin-icon-empty" />
+        )}
         <div className="wb-plugin-title">
           <h2>
-            {plugin.displayName ?? plugin.name} <span className="wb-muted">{plugin.version ? `v${plugin.version}` : ''}</span>
+            {plugin.displayName ?? plugin.name}{' '}
+            <span className="wb-muted">{plugin.version ? `v${plugin.version}` : ''}</span>
           </h2>
           <p className="wb-muted">
             <code>{plugin.name}</code>
@@ -45,18 +53,20 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
           {plugin.reason}
         </p>
       )}
-      <div className="wb-capabilities">
-        <span className="wb-muted">Capabilities:</span>{' '}
-        {plugin.capabilities.length === 0 ? (
-          <span className="wb-muted">none (UI only)</span>
-        ) : (
-          plugin.capabilities.map((c) => (
-            <span key={c} className="wb-chip" title={capabilityDescriptions[c]}>
-              {c}
-            </span>
-          ))
-        )}
-      </div>
+      {plugin.version && (
+        <div className="wb-capabilities">
+          <span className="wb-muted">Capabilities:</span>{' '}
+          {plugin.capabilities.length === 0 ? (
+            <span className="wb-muted">none (UI only)</span>
+          ) : (
+            plugin.capabilities.map((c) => (
+              <span key={c} className="wb-chip" title={capabilityDescriptions[c]}>
+                {c}
+              </span>
+            ))
+          )}
+        </div>
+      )}
       <ProblemList title="Manifest problems" items={plugin.problems} />
       <ProblemList title="Warnings" items={plugin.warnings} />
       <ProblemList title="Errors in this browser" items={browserProblems} />

@@ -6,7 +6,9 @@ function ReleaseNotesPage() {
     <section style={{ display: 'grid', gap: 16, maxWidth: 760 }}>
       <header>
         <h1 style={{ margin: 0, fontSize: 22 }}>What's new</h1>
-        <p style={{ margin: '4px 0 0', color: 'var(--wb-text-muted)' }}>Changes to the project's models, newest first.</p>
+        <p style={{ margin: '4px 0 0', color: 'var(--wb-text-muted)' }}>
+          Changes to the project's models, newest first.
+        </p>
       </header>
       {releases.map((release) => (
         <article key={release.version} className="wb-card" data-testid="release">

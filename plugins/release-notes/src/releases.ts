@@ -19,7 +19,10 @@ export const releases: readonly Release[] = [
   {
     version: '2026.11.1',
     date: '2026-11-04',
-    highlights: ['Renamed dim_customers.first_order_date to first_order_at', 'Added not_null tests on all primary keys'],
+    highlights: [
+      'Renamed dim_customers.first_order_date to first_order_at',
+      'Added not_null tests on all primary keys',
+    ],
   },
   {
     version: '2026.10.3',
