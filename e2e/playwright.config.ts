@@ -13,9 +13,12 @@ const chromiumArgs = [
 ];
 
 function server(port: number, env: Record<string, string>) {
+  const dataDir = `.test-results/e2e-data-${port}`;
+  // The same Node that runs Playwright (Node 24 from node_modules/.bin), whatever the system has.
+  const node = `"${process.execPath}"`;
   return {
-    // The same Node that runs Playwright (Node 24 from node_modules/.bin), whatever the system has.
-    command: `"${process.execPath}" server/main.ts`,
+    // Each run starts from an empty data directory: a fresh database and the first admin below.
+    command: `${node} -e "require('fs').rmSync('${dataDir}', { recursive: true, force: true })" && ${node} server/main.ts`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/info`,
     env: {
@@ -23,6 +26,9 @@ function server(port: number, env: Record<string, string>) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       PLUGINS_DIRECTORY: 'e2e/fixtures/plugins',
+      WORKBENCH_DATA_DIR: dataDir,
+      WORKBENCH_ADMIN_USERNAME: 'admin',
+      WORKBENCH_ADMIN_PASSWORD: 'e2e-admin-password',
       ...env,
     },
     reuseExistingServer: false,
@@ -37,14 +43,14 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: {
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'plugins', testMatch: /plugins\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${ports.plugins}` } },
+    { name: 'plugins', testMatch: /(?<!system-disabled)\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${ports.plugins}` } },
     {
       name: 'plugin-system-disabled',
       testMatch: /plugin-system-disabled\.spec\.ts$/,

@@ -1,11 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, inWorkspace, test } from './fixtures.ts';
 
 test('with PLUGIN_SYSTEM_ENABLED=false no plugin UI appears and the dashboard works', async ({ page }) => {
   const pluginRequests: string[] = [];
   page.on('request', (r) => {
     if (new URL(r.url()).pathname.startsWith('/plugins/')) pluginRequests.push(r.url());
   });
-  await page.goto('/');
+  await page.goto(inWorkspace());
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByTestId('core-summary')).toContainText('turned off on this server');
   await expect(page.getByTestId('dashboard-widget')).toHaveCount(0);
@@ -18,9 +18,10 @@ test('with PLUGIN_SYSTEM_ENABLED=false no plugin UI appears and the dashboard wo
   expect(pluginRequests).toEqual([]);
 });
 
-test('with PLUGIN_SYSTEM_ENABLED=false the API lists nothing and serves no plugin files', async ({ request }) => {
+test('with PLUGIN_SYSTEM_ENABLED=false the API lists nothing and serves no plugin files', async ({ page }) => {
+  const request = page.request;
   expect((await (await request.get('/api/plugins')).json()).plugins).toEqual([]);
-  expect((await (await request.get('/api/workspaces/default/extensions')).json()).extensions).toEqual([]);
+  expect((await (await request.get('/api/workspaces/jaffle-shop-classic/extensions')).json()).extensions).toEqual([]);
   const asset = await request.get('/plugins/sql-tips/0.3.0/frontend/mf-manifest.json');
   expect(asset.status()).toBe(404);
   expect((await asset.json()).error.code).toBe('not_found');

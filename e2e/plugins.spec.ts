@@ -1,4 +1,5 @@
-import { expect, test, type Request } from '@playwright/test';
+import type { Request } from '@playwright/test';
+import { expect, inWorkspace, test } from './fixtures.ts';
 import { countReactRenderers, reactRenderers } from './react-copies.ts';
 
 const isFrontendOf = (plugin: string) => (request: Request) =>
@@ -7,28 +8,29 @@ const isFrontendOf = (plugin: string) => (request: Request) =>
 test('a plugin tab shows from the manifest alone; its remote loads only when the tab is opened', async ({ page }) => {
   const requests: Request[] = [];
   page.on('request', (r) => requests.push(r));
-  await page.goto('/admin/plugins');
+  // A workspace page that shows no plugin UI: only the sidebar, with the plugin's tab.
+  await page.goto(inWorkspace('no-plugin-ui-here'));
   const tab = page.getByRole('link', { name: "What's new" });
   await expect(tab).toBeVisible();
-  await expect(page.getByTestId('plugin-card').first()).toBeVisible();
+  await expect(page.getByTestId('not-found')).toBeVisible();
   expect(requests.filter(isFrontendOf('release-notes'))).toHaveLength(0);
 
   await tab.click();
-  await expect(page).toHaveURL(/\/ext\/whats-new$/);
+  await expect(page).toHaveURL(/\/w\/jaffle-shop-classic\/ext\/whats-new$/);
   await expect(page.getByRole('heading', { name: "What's new", level: 1 })).toBeVisible();
   await expect(page.getByTestId('release')).toHaveCount(3);
   expect(requests.filter(isFrontendOf('release-notes')).length).toBeGreaterThan(0);
 });
 
 test('a plugin page opened directly by URL renders, and an unknown one says it is not available', async ({ page }) => {
-  await page.goto('/ext/whats-new');
+  await page.goto(inWorkspace('ext/whats-new'));
   await expect(page.getByText('2026.11.2')).toBeVisible();
-  await page.goto('/ext/no-such-page');
+  await page.goto(inWorkspace('ext/no-such-page'));
   await expect(page.getByTestId('plugin-unavailable')).toContainText('This plugin page is not available');
 });
 
 test('dashboard: working widgets render, failing ones show an error card naming the plugin', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(inWorkspace());
   await expect(page.getByTestId('core-summary')).toBeVisible();
 
   const tips = page.locator('[data-testid="dashboard-widget"][data-plugin="sql-tips"]');
@@ -48,7 +50,7 @@ test('dashboard: working widgets render, failing ones show an error card naming 
   await tips.getByRole('button', { name: /Next tip/ }).click();
   await expect(tips.getByRole('button', { name: /Next tip \(2\// })).toBeVisible();
   await release.getByRole('button', { name: /All release notes/ }).click();
-  await expect(page).toHaveURL(/\/ext\/whats-new$/);
+  await expect(page).toHaveURL(/\/w\/jaffle-shop-classic\/ext\/whats-new$/);
 });
 
 test("the page holds exactly one React: remotes use the shell's singletons", async ({ page }) => {
@@ -58,7 +60,7 @@ test("the page holds exactly one React: remotes use the shell's singletons", asy
     if (response.url().includes('/frontend/') && response.url().endsWith('.js'))
       remoteScripts.push(await response.text());
   });
-  await page.goto('/');
+  await page.goto(inWorkspace());
   await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
   await expect(page.locator('[data-plugin="release-notes"]').getByText('2026.11.2')).toBeVisible();
   expect(await reactRenderers(page)).toBe(1);

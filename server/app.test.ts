@@ -1,16 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../shared/testing/manifests.ts';
-import { buildApp, type App } from './app.ts';
-import { loadSettings } from './settings.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from './testing/test-app.ts';
 
-let dir: string;
-let app: App | undefined;
+let app: TestApp | undefined;
 
-function writePlugin(name: string, manifest: Record<string, unknown>, frontend: Record<string, string> = {}): void {
+function writePlugin(
+  dir: string,
+  name: string,
+  manifest: Record<string, unknown>,
+  frontend: Record<string, string> = {},
+): void {
   const pluginDir = path.join(dir, 'plugins', name);
   mkdirSync(path.join(pluginDir, 'frontend'), { recursive: true });
   mkdirSync(path.join(pluginDir, 'static'), { recursive: true });
@@ -38,28 +39,27 @@ const remoteFiles = {
   'Widget.1234abcd.js': 'console.log(1)',
 };
 
-async function start(env: Record<string, string> = {}): Promise<App> {
-  const settings = loadSettings({ PLUGINS_DIRECTORY: 'plugins', SHELL_DIST_DIR: 'no-shell', ...env }, dir);
-  app = await buildApp(settings, pino({ level: 'silent' }));
+async function start(options: TestAppOptions = {}): Promise<TestApp> {
+  app = await startTestApp({
+    ...options,
+    prepare(dir) {
+      writePlugin(dir, 'widgets', manifest('widgets', { frontend: widgetFrontend }), remoteFiles);
+      writePlugin(dir, 'needs-approval', manifest('needs-approval', { capabilities: ['read-metadata'] }));
+      options.prepare?.(dir);
+    },
+  });
   return app;
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'wb-app-'));
-  writePlugin('widgets', manifest('widgets', { frontend: widgetFrontend }), remoteFiles);
-  writePlugin('needs-approval', manifest('needs-approval', { capabilities: ['read-metadata'] }));
-});
-
 afterEach(async () => {
-  await app?.server.close();
+  await app?.close();
   app = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('plugin API', () => {
   test('GET /api/plugins lists every discovered plugin with state and reason', async () => {
-    const { server } = await start();
-    const response = await server.inject('/api/plugins');
+    const { server, adminCookie } = await start();
+    const response = await server.inject({ url: '/api/plugins', headers: { cookie: adminCookie } });
     expect(response.statusCode).toBe(200);
     const plugins = response.json().plugins as { name: string; state: string; reason?: string }[];
     expect(plugins.map((p) => [p.name, p.state])).toEqual([
@@ -70,19 +70,30 @@ describe('plugin API', () => {
   });
 
   test('GET /api/plugins/:name returns the manifest; an unknown name is a JSON 404', async () => {
-    const { server } = await start();
-    const found = await server.inject('/api/plugins/widgets');
+    const { server, adminCookie } = await start();
+    const found = await server.inject({ url: '/api/plugins/widgets', headers: { cookie: adminCookie } });
     expect(found.json()).toMatchObject({
       name: 'widgets',
       version: '1.2.3',
       manifest: { displayName: 'Plugin widgets' },
     });
 
-    const missing = await server.inject('/api/plugins/nope');
+    const missing = await server.inject({ url: '/api/plugins/nope', headers: { cookie: adminCookie } });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({
       error: { code: 'plugin_not_found', message: 'No plugin named "nope" is installed' },
     });
+  });
+
+  test('needs a session (401) and an instance admin (403)', async () => {
+    const { server, userWithRoles } = await start();
+    const anonymous = await server.inject('/api/plugins');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('unauthorized');
+    const workspaceAdmin = await userWithRoles('wsadmin', { default: 'admin' });
+    const forbidden = await server.inject({ url: '/api/plugins/widgets', headers: { cookie: workspaceAdmin } });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('forbidden');
   });
 
   test('an unknown API route answers a JSON 404', async () => {
@@ -95,8 +106,11 @@ describe('plugin API', () => {
 
 describe('workspace extensions', () => {
   test('lists contributions of active plugins only, each naming its plugin and remote', async () => {
-    const { server } = await start();
-    const body = (await server.inject('/api/workspaces/default/extensions')).json();
+    const { server, userWithRoles } = await start();
+    const viewer = await userWithRoles('viewer', { default: 'viewer' });
+    const body = (
+      await server.inject({ url: '/api/workspaces/default/extensions', headers: { cookie: viewer } })
+    ).json();
     expect(body.workspace).toBe('default');
     expect(body.extensions).toHaveLength(1);
     expect(body.extensions[0]).toMatchObject({
@@ -111,53 +125,85 @@ describe('workspace extensions', () => {
     );
   });
 
-  test('an unknown workspace is a JSON 404', async () => {
-    const { server } = await start();
-    const response = await server.inject('/api/workspaces/elsewhere/extensions');
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('workspace_not_found');
+  test('an unknown workspace and one the user does not belong to are the same JSON 404', async () => {
+    const { server, userWithRoles } = await start({ workspaces: [{ name: 'default' }, { name: 'secret' }] });
+    const viewer = await userWithRoles('viewer', { default: 'viewer' });
+    for (const workspace of ['elsewhere', 'secret']) {
+      const response = await server.inject({
+        url: `/api/workspaces/${workspace}/extensions`,
+        headers: { cookie: viewer },
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error).toEqual({
+        code: 'workspace_not_found',
+        message: `No workspace named "${workspace}"`,
+      });
+    }
+    expect((await server.inject('/api/workspaces/default/extensions')).statusCode).toBe(401);
   });
 });
 
 describe('plugin assets', () => {
-  async function entryUrl(server: App['server']): Promise<string> {
-    return (await server.inject('/api/workspaces/default/extensions')).json().extensions[0].remote.entry as string;
+  async function entryUrl(testApp: TestApp): Promise<string> {
+    const response = await testApp.server.inject({
+      url: '/api/workspaces/default/extensions',
+      headers: { cookie: testApp.adminCookie },
+    });
+    return response.json().extensions[0].remote.entry as string;
   }
 
   test('serves frontend files with their content type and a long-lived immutable cache', async () => {
-    const { server } = await start();
-    const manifestUrl = await entryUrl(server);
-    const json = await server.inject(manifestUrl);
+    const testApp = await start();
+    const cookie = testApp.adminCookie;
+    const manifestUrl = await entryUrl(testApp);
+    const json = await testApp.server.inject({ url: manifestUrl, headers: { cookie } });
     expect(json.statusCode).toBe(200);
     expect(json.headers['content-type']).toMatch(/^application\/json/);
-    expect(json.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    const js = await server.inject(manifestUrl.replace('mf-manifest.json', 'remoteEntry.js'));
+    expect(json.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    const js = await testApp.server.inject({
+      url: manifestUrl.replace('mf-manifest.json', 'remoteEntry.js'),
+      headers: { cookie },
+    });
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toMatch(/javascript/);
     expect(js.body).toBe('var wb_widgets = {};');
+    expect((await testApp.server.inject(manifestUrl)).statusCode).toBe(401);
   });
 
   test('serves static files of plugins that are not active, but never their frontend', async () => {
-    const { server } = await start();
-    const summary = (await server.inject('/api/plugins/needs-approval')).json();
-    const icon = await server.inject(summary.iconUrl);
+    const { server, adminCookie: cookie } = await start();
+    const summary = (await server.inject({ url: '/api/plugins/needs-approval', headers: { cookie } })).json();
+    const icon = await server.inject({ url: summary.iconUrl, headers: { cookie } });
     expect(icon.statusCode).toBe(200);
     expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
-    const code = await server.inject(summary.iconUrl.replace('static/icon.svg', 'frontend/remoteEntry.js'));
+    const code = await server.inject({
+      url: summary.iconUrl.replace('static/icon.svg', 'frontend/remoteEntry.js'),
+      headers: { cookie },
+    });
     expect(code.statusCode).toBe(404);
     expect(code.json().error.message).toContain('pending-approval');
   });
 
   test('refuses outdated revisions, other folders, and paths that climb out', async () => {
-    const { server } = await start();
-    const url = await entryUrl(server);
-    const stale = await server.inject(url.replace(/1\.2\.3-[0-9a-f]{10}/, '1.2.3-0000000000'));
+    const testApp = await start();
+    const cookie = testApp.adminCookie;
+    const url = await entryUrl(testApp);
+    const stale = await testApp.server.inject({
+      url: url.replace(/1\.2\.3-[0-9a-f]{10}/, '1.2.3-0000000000'),
+      headers: { cookie },
+    });
     expect(stale.statusCode).toBe(404);
     expect(stale.json().error.message).toContain('is not served');
-    const manifestFile = await server.inject(url.replace('frontend/mf-manifest.json', 'manifest.json'));
+    const manifestFile = await testApp.server.inject({
+      url: url.replace('frontend/mf-manifest.json', 'manifest.json'),
+      headers: { cookie },
+    });
     expect(manifestFile.statusCode).toBe(404);
     for (const climb of ['frontend/../manifest.json', 'frontend/%2e%2e/manifest.json', 'frontend/..%2fmanifest.json']) {
-      const response = await server.inject(url.replace('frontend/mf-manifest.json', climb));
+      const response = await testApp.server.inject({
+        url: url.replace('frontend/mf-manifest.json', climb),
+        headers: { cookie },
+      });
       expect(response.statusCode, climb).not.toBe(200);
       expect(response.body).not.toContain('"capabilities"');
     }
@@ -166,23 +212,28 @@ describe('plugin assets', () => {
 
 describe('plugin-disabled mode', () => {
   test('discovers nothing, lists no extensions and serves no plugin files', async () => {
-    const { server, plugins } = await start({ PLUGIN_SYSTEM_ENABLED: 'false' });
+    const { server, plugins, adminCookie: cookie } = await start({ env: { PLUGIN_SYSTEM_ENABLED: 'false' } });
     expect(plugins.list()).toEqual([]);
-    expect((await server.inject('/api/plugins')).json()).toEqual({ plugins: [] });
-    expect((await server.inject('/api/workspaces/default/extensions')).json().extensions).toEqual([]);
+    expect((await server.inject({ url: '/api/plugins', headers: { cookie } })).json()).toEqual({ plugins: [] });
+    expect(
+      (await server.inject({ url: '/api/workspaces/default/extensions', headers: { cookie } })).json().extensions,
+    ).toEqual([]);
     expect((await server.inject('/api/info')).json()).toMatchObject({ pluginSystemEnabled: false });
-    const asset = await server.inject('/plugins/widgets/1.2.3/frontend/remoteEntry.js');
+    const asset = await server.inject({ url: '/plugins/widgets/1.2.3/frontend/remoteEntry.js', headers: { cookie } });
     expect(asset.statusCode).toBe(404);
   });
 });
 
 describe('the shell', () => {
   test('index.html is revalidated, hashed assets are cached for good, client routes fall back to index.html', async () => {
-    mkdirSync(path.join(dir, 'shell', 'assets'), { recursive: true });
-    writeFileSync(path.join(dir, 'shell', 'index.html'), '<!doctype html><div id="root"></div>');
-    writeFileSync(path.join(dir, 'shell', 'assets', 'main.abcd1234.js'), 'console.log("shell")');
-    const { server } = await start({ SHELL_DIST_DIR: 'shell' });
-
+    const { server } = await start({
+      env: { SHELL_DIST_DIR: 'shell' },
+      prepare(dir) {
+        mkdirSync(path.join(dir, 'shell', 'assets'), { recursive: true });
+        writeFileSync(path.join(dir, 'shell', 'index.html'), '<!doctype html><div id="root"></div>');
+        writeFileSync(path.join(dir, 'shell', 'assets', 'main.abcd1234.js'), 'console.log("shell")');
+      },
+    });
     const asset = await server.inject('/assets/main.abcd1234.js');
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const route = await server.inject({ url: '/ext/some/page', headers: { accept: 'text/html' } });
@@ -198,9 +249,15 @@ describe('the shell', () => {
 
 describe('static files named by the manifest', () => {
   test('a missing icon is a warning naming the file, and no icon URL is offered', async () => {
-    writePlugin('no-icon', manifest('no-icon', { icon: 'missing.svg', screenshots: ['icon.svg', 'shot.png'] }));
-    const { server } = await start();
-    const plugin = (await server.inject('/api/plugins/no-icon')).json();
+    const { server, adminCookie: cookie } = await start({
+      prepare: (dir) =>
+        writePlugin(
+          dir,
+          'no-icon',
+          manifest('no-icon', { icon: 'missing.svg', screenshots: ['icon.svg', 'shot.png'] }),
+        ),
+    });
+    const plugin = (await server.inject({ url: '/api/plugins/no-icon', headers: { cookie } })).json();
     expect(plugin.state).toBe('active');
     expect(plugin.iconUrl).toBeUndefined();
     expect(plugin.warnings).toEqual([

@@ -1,5 +1,15 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createAuditLog } from './audit/audit-log.ts';
+import { ensureFirstAdmin } from './auth/bootstrap.ts';
+import { createGuards, registerSessionResolution } from './auth/guards.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { createSessionStore } from './auth/sessions.ts';
+import { createUsersRepository } from './auth/users-repository.ts';
+import type { AppContext, FeatureHandle } from './context.ts';
+import { openDatabase } from './db/open.ts';
+import { features as defaultFeatures } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
@@ -7,17 +17,43 @@ import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts
 import { registerPluginRoutes } from './plugins/routes.ts';
 import type { Settings } from './settings.ts';
 import { registerShell } from './shell/static.ts';
+import { registerUserRoutes } from './users/routes.ts';
+import { loadWorkspaces } from './workspaces/config.ts';
 import { registerWorkspaceRoutes } from './workspaces/routes.ts';
 
 export interface App {
   server: FastifyInstance;
   plugins: PluginRegistry;
+  context: AppContext;
+}
+
+export interface BuildOptions {
+  /** The features to start; all of them by default. */
+  features?: typeof defaultFeatures;
+  /** Where a generated first-admin password is shown; the terminal by default. */
+  print?: (text: string) => void;
 }
 
 /** Builds the whole service from its settings; nothing listens until the caller says so. */
-export async function buildApp(settings: Settings, logger: Logger): Promise<App> {
+export async function buildApp(settings: Settings, logger: Logger, options: BuildOptions = {}): Promise<App> {
+  const workspaces = loadWorkspaces(settings.workspacesFile);
+  const db = await openDatabase(settings);
+  const users = createUsersRepository(db);
+  const sessions = createSessionStore(db, settings.sessionTtlMs);
+  const guards = createGuards(users, workspaces);
+  const audit = createAuditLog(db);
+  await ensureFirstAdmin(
+    users,
+    workspaces,
+    { ...settings.firstAdmin, print: options.print ?? ((t) => process.stdout.write(`${t}\n`)) },
+    logger,
+  );
+  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit };
+
   const server: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   registerErrorHandling(server);
+  await server.register(fastifyCookie);
+  registerSessionResolution(server, sessions, users);
 
   const plugins = createPluginRegistry({
     pluginsDirectory: settings.pluginsDirectory,
@@ -30,9 +66,23 @@ export async function buildApp(settings: Settings, logger: Logger): Promise<App>
   await plugins.refresh();
 
   registerHostInfoRoute(server, hostInfo(settings.pluginSystemEnabled));
-  registerPluginRoutes(server, plugins);
-  registerWorkspaceRoutes(server, plugins);
-  if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
+  registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
+  registerUserRoutes(server, { users, guards, audit, workspaces });
+  registerPluginRoutes(server, plugins, guards);
+  registerWorkspaceRoutes(server, plugins, guards);
+  if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
+
+  const handles: FeatureHandle[] = [];
+  for (const feature of options.features ?? defaultFeatures) {
+    const handle = await feature.start(server, context);
+    if (handle) handles.push(handle);
+    logger.debug({ feature: feature.name }, 'feature started');
+  }
+  server.addHook('onClose', async () => {
+    for (const handle of handles.reverse()) await handle.close();
+    await db.close();
+  });
+
   await registerShell(server, settings.shellDistDirectory, logger);
-  return { server, plugins };
+  return { server, plugins, context };
 }

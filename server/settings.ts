@@ -16,6 +16,18 @@ const SettingsFromEnv = z.object({
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHELL_DIST_DIR: z.string().min(1).default('./dist/shell'),
+  WORKBENCH_CONFIG: z.string().min(1).default('./workbench.config.json'),
+  WORKBENCH_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, dots, dashes or underscores')
+    .default('admin'),
+  WORKBENCH_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(24 * 7),
+  COOKIE_SECURE: Flag.default(false),
 });
 
 export interface Settings {
@@ -27,6 +39,10 @@ export interface Settings {
   databaseUrl: string | undefined;
   logLevel: z.infer<typeof SettingsFromEnv>['LOG_LEVEL'];
   shellDistDirectory: string;
+  workspacesFile: string;
+  firstAdmin: { username: string; password: string | undefined };
+  sessionTtlMs: number;
+  secureCookies: boolean;
 }
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
@@ -48,5 +64,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     databaseUrl: s.DATABASE_URL,
     logLevel: s.LOG_LEVEL,
     shellDistDirectory: path.resolve(cwd, s.SHELL_DIST_DIR),
+    workspacesFile: path.resolve(cwd, s.WORKBENCH_CONFIG),
+    firstAdmin: { username: s.WORKBENCH_ADMIN_USERNAME, password: s.WORKBENCH_ADMIN_PASSWORD },
+    sessionTtlMs: s.SESSION_TTL_HOURS * 3_600_000,
+    secureCookies: s.COOKIE_SECURE,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Capability } from './capabilities.ts';
 import { PluginAuthor, PluginManifest, PluginName } from './plugin-manifest.schema.ts';
 import { PluginState } from './plugin-states.ts';
+import { WorkspaceRole } from './roles.ts';
 import { Contribution } from './slots.ts';
 import { ValidationProblem } from './validation.ts';
 
@@ -67,3 +68,21 @@ export const WorkspaceExtensions = z.object({
   extensions: z.array(Extension),
 });
 export type WorkspaceExtensions = z.infer<typeof WorkspaceExtensions>;
+
+/** The signed-in user as the shell sees it (`GET /api/auth/me`). */
+export const Me = z.object({
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), isInstanceAdmin: z.boolean() }),
+  workspaces: z.array(z.object({ name: z.string(), title: z.string(), role: WorkspaceRole })),
+});
+export type Me = z.infer<typeof Me>;
+
+/** A user as instance admins see it (`GET /api/users`). */
+export const UserSummary = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  isInstanceAdmin: z.boolean(),
+  createdAt: z.string(),
+  roles: z.record(z.string(), WorkspaceRole),
+});
+export type UserSummary = z.infer<typeof UserSummary>;

@@ -13,6 +13,7 @@ export const errorCodes = {
   workspace_not_found: { status: 404, meaning: 'No workspace with that name, or you are not a member.' },
   conflict: { status: 409, meaning: 'The resource is busy or in a state that does not allow this.' },
   internal_error: { status: 500, meaning: 'Something failed inside the server; the log has the details.' },
+  invalid_credentials: { status: 401, meaning: 'The username or password is wrong.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

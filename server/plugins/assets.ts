@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
@@ -15,9 +16,10 @@ const servedFolders = ['frontend/', 'static/'];
  * mixing builds. Frontend code is served only for active plugins; static files (icons, screenshots) for any
  * plugin with a readable manifest, so the admin pages can show them.
  */
-export function registerPluginAssetRoutes(app: FastifyInstance, registry: PluginRegistry): void {
+export function registerPluginAssetRoutes(app: FastifyInstance, registry: PluginRegistry, guards: Guards): void {
   app.get<{ Params: { name: string; revision: string; '*': string } }>(
     '/plugins/:name/:revision/*',
+    { preHandler: guards.requireUser },
     async (request, reply) => {
       const { name, revision } = request.params;
       const file = request.params['*'];
@@ -35,10 +37,8 @@ export function registerPluginAssetRoutes(app: FastifyInstance, registry: Plugin
       if (file.startsWith('frontend/') && plugin.state !== 'active') {
         throw new HttpError('not_found', `Plugin "${name}" is ${plugin.state}; its frontend is not served`);
       }
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      reply.header('cache-control', 'private, max-age=31536000, immutable');
       reply.header('x-content-type-options', 'nosniff');
-      // Remotes may be loaded from another origin (independently deployed shells and tools).
-      reply.header('access-control-allow-origin', '*');
       return reply.sendFile(file, plugin.directory, { cacheControl: false, dotfiles: 'deny' });
     },
   );

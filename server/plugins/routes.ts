@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PluginDetail, PluginSummary } from '../../shared/api.schema.ts';
+import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { assetUrl } from './assets.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
@@ -31,11 +32,12 @@ function toDetail(p: RegisteredPlugin): PluginDetail {
   return { ...toSummary(p), ...(p.manifest ? { manifest: p.manifest, assetsBaseUrl: assetUrl(p, '') } : {}) };
 }
 
-/** The admin plugin API: list and inspect discovered plugins. */
-export function registerPluginRoutes(app: FastifyInstance, registry: PluginRegistry): void {
-  app.get('/api/plugins', async () => ({ plugins: registry.list().map(toSummary) }));
+/** The admin plugin API: list and inspect discovered plugins. Instance admins only. */
+export function registerPluginRoutes(app: FastifyInstance, registry: PluginRegistry, guards: Guards): void {
+  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  app.get('/api/plugins', admin, async () => ({ plugins: registry.list().map(toSummary) }));
 
-  app.get<{ Params: { name: string } }>('/api/plugins/:name', async (request) => {
+  app.get<{ Params: { name: string } }>('/api/plugins/:name', admin, async (request) => {
     const plugin = registry.get(request.params.name);
     if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
     return toDetail(plugin);

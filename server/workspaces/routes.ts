@@ -1,22 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { WorkspaceExtensions } from '../../shared/api.schema.ts';
-import { HttpError } from '../http/errors.ts';
+import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import { extensionsOf } from './extensions.ts';
 
-/** The workspaces this server knows. One `default` workspace until workspaces come from configuration. */
-export const workspaceNames: readonly string[] = ['default'];
-
-/** What the shell asks for: the contributions to render in a workspace. */
-export function registerWorkspaceRoutes(app: FastifyInstance, registry: PluginRegistry): void {
+/** What the shell asks for: the contributions to render in a workspace. Any member may ask. */
+export function registerWorkspaceRoutes(app: FastifyInstance, registry: PluginRegistry, guards: Guards): void {
   app.get<{ Params: { workspace: string } }>(
     '/api/workspaces/:workspace/extensions',
+    { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
     async (request): Promise<WorkspaceExtensions> => {
-      const { workspace } = request.params;
-      if (!workspaceNames.includes(workspace)) {
-        throw new HttpError('workspace_not_found', `No workspace named "${workspace}"`);
-      }
-      return { workspace, extensions: extensionsOf(registry.active()) };
+      const { workspace } = currentWorkspace(request);
+      return { workspace: workspace.name, extensions: extensionsOf(registry.active()) };
     },
   );
 }

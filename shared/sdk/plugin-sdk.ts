@@ -1,5 +1,6 @@
-/** The signed-in user's role in the current workspace. */
-export type WorkspaceRole = 'admin' | 'developer' | 'viewer';
+import type { WorkspaceRole } from '../roles.ts';
+
+export type { WorkspaceRole };
 
 /**
  * What the shell hands every contribution, through its props as `sdk`.
@@ -17,6 +18,6 @@ export interface PluginSdk {
    * Absolute URLs and paths that climb out with `..` are refused.
    */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** Moves the shell to another page, e.g. `sdk.navigate('/ext/data-quality')`. */
+  /** Moves the shell to a page of the current workspace: `sdk.navigate('/ext/data-quality')`, `sdk.navigate('/models')`. */
   navigate(to: string): void;
 }

@@ -14,7 +14,12 @@ export class ApiError extends Error {
 
 /** GETs (or sends) JSON from the server's API and throws an `ApiError` with the server's message on failure. */
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init?.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, {
+    ...init,
+    headers: { ...headers, ...(init?.headers as Record<string, string> | undefined) },
+  });
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const parsed = ApiErrorBody.safeParse(body);

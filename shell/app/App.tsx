@@ -1,28 +1,38 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { DashboardPage } from '../dashboard/DashboardPage.tsx';
-import { ExtensionPage } from '../extensions/ExtensionPage.tsx';
+import { UsersPage } from '../admin/UsersPage.tsx';
+import { LoginPage } from '../auth/LoginPage.tsx';
+import { RequireSignIn } from '../auth/RequireSignIn.tsx';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
-import { ExtensionRuntimeProvider } from '../extensions/runtime-context.tsx';
+import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
-import { Layout } from './Layout.tsx';
+import { AdminLayout, HomeRedirect, WorkspaceLayout } from './Layouts.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
-
-/** The only workspace until workspaces come from configuration. */
-const WORKSPACE = 'default';
+import { workspacePages } from './routes.tsx';
 
 function createRouter() {
+  const signedIn = (element: React.ReactNode) => <RequireSignIn>{element}</RequireSignIn>;
   return createBrowserRouter([
+    { path: '/login', element: <LoginPage /> },
+    { path: '/', element: signedIn(<HomeRedirect />) },
     {
-      element: <Layout />,
+      path: '/w/:workspace',
+      element: signedIn(<WorkspaceLayout />),
       children: [
-        { index: true, element: <DashboardPage /> },
-        { path: 'admin/plugins', element: <PluginsPage /> },
-        { path: 'ext/*', element: <ExtensionPage /> },
+        ...workspacePages.map((page) => (page.path === '' ? { index: true, element: page.element } : page)),
         { path: '*', element: <NotFoundPage /> },
       ],
     },
+    {
+      path: '/admin',
+      element: signedIn(<AdminLayout />),
+      children: [
+        { path: 'plugins', element: <PluginsPage /> },
+        { path: 'users', element: <UsersPage /> },
+      ],
+    },
+    { path: '*', element: signedIn(<NotFoundPage />) },
   ]);
 }
 
@@ -34,9 +44,9 @@ export function App() {
   const [router] = useState(createRouter);
   return (
     <QueryClientProvider client={queryClient}>
-      <ExtensionRuntimeProvider loader={loader} workspace={WORKSPACE}>
+      <RemoteLoaderProvider loader={loader}>
         <RouterProvider router={router} />
-      </ExtensionRuntimeProvider>
+      </RemoteLoaderProvider>
     </QueryClientProvider>
   );
 }

@@ -1,7 +1,7 @@
 import type { Extension } from '../../shared/api.schema.ts';
 import { useExtensions, useHostInfo } from '../api/queries.ts';
 import { ContributionView } from '../extensions/ContributionView.tsx';
-import { useExtensionRuntime } from '../extensions/runtime-context.tsx';
+import { useWorkspace } from '../workspaces/workspace-context.tsx';
 
 type WidgetExtension = Extract<Extension, { slot: 'dashboard.widget' }>;
 
@@ -13,8 +13,8 @@ export function sortWidgets(widgets: WidgetExtension[]): WidgetExtension[] {
 }
 
 function PluginWidgets() {
-  const { workspace } = useExtensionRuntime();
-  const extensions = useExtensions(workspace);
+  const workspace = useWorkspace();
+  const extensions = useExtensions(workspace.name);
   if (extensions.isError) {
     return <div className="wb-plugin-error">Plugin widgets could not be listed: {extensions.error.message}</div>;
   }
@@ -40,13 +40,13 @@ function PluginWidgets() {
 }
 
 export function DashboardPage() {
-  const { workspace } = useExtensionRuntime();
+  const workspace = useWorkspace();
   const info = useHostInfo();
   return (
     <div className="wb-page">
       <header className="wb-page-header">
         <h1>Dashboard</h1>
-        <p className="wb-muted">Workspace {workspace}</p>
+        <p className="wb-muted">{workspace.title}</p>
       </header>
       <div className="wb-grid">
         <section className="wb-card" data-testid="core-summary">

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
 import { PluginErrorBoundary } from './PluginErrorBoundary.tsx';
 import { createPluginSdk } from './plugin-sdk.ts';
+import { workspacePath } from '../workspaces/workspace-context.tsx';
 import { useExtensionRuntime } from './runtime-context.tsx';
 
 interface Props {
@@ -22,7 +23,7 @@ function LoadedContribution({ extension, slotProps }: Props) {
       createPluginSdk({
         plugin: { name: extension.plugin, version: extension.pluginVersion },
         workspace: runtime.workspace,
-        navigate: (to) => navigate(to),
+        navigate: (to) => navigate(workspacePath(runtime.workspace, to)),
       }),
     [extension.plugin, extension.pluginVersion, runtime.workspace, navigate],
   );

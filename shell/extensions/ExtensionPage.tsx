@@ -2,7 +2,7 @@ import { Link, useParams } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
 import { useExtensions } from '../api/queries.ts';
 import { ContributionView } from './ContributionView.tsx';
-import { useExtensionRuntime } from './runtime-context.tsx';
+import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 
 type PageExtension = Extract<Extension, { slot: 'nav.tab' | 'page' }>;
 
@@ -21,8 +21,8 @@ export function matchPage(
 /** `/ext/*`: a page contributed by a plugin, or a clear message when no active plugin provides it. */
 export function ExtensionPage() {
   const path = useParams()['*'] ?? '';
-  const { workspace } = useExtensionRuntime();
-  const extensions = useExtensions(workspace);
+  const workspace = useWorkspace();
+  const extensions = useExtensions(workspace.name);
   if (extensions.isPending) return <div className="wb-loading">Loading…</div>;
   if (extensions.isError)
     return <div className="wb-plugin-error">Could not load plugins: {extensions.error.message}</div>;
@@ -34,7 +34,7 @@ export function ExtensionPage() {
         <p>
           No active plugin provides <code>/ext/{path}</code>. It may have been disabled or removed.
         </p>
-        <Link to="/">Back to the dashboard</Link>
+        <Link to={workspacePath(workspace.name)}>Back to the dashboard</Link>
       </div>
     );
   }

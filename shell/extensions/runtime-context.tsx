@@ -17,6 +17,18 @@ export interface ExtensionRuntime {
 }
 
 const RuntimeContext = createContext<ExtensionRuntime | null>(null);
+const LoaderContext = createContext<RemoteLoader | null>(null);
+
+/** Holds the one remote loader of the page, shared by every workspace the user visits. */
+export function RemoteLoaderProvider(props: { loader: RemoteLoader; children: ReactNode }) {
+  return <LoaderContext.Provider value={props.loader}>{props.children}</LoaderContext.Provider>;
+}
+
+export function useRemoteLoader(): RemoteLoader {
+  const loader = useContext(LoaderContext);
+  if (!loader) throw new Error('useRemoteLoader needs a RemoteLoaderProvider above it');
+  return loader;
+}
 
 export function ExtensionRuntimeProvider(props: { loader: RemoteLoader; workspace: string; children: ReactNode }) {
   const { loader, workspace } = props;

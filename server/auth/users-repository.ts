@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkspaceRole } from '../../shared/roles.ts';
+import type { Database } from '../db/database.ts';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  isInstanceAdmin: boolean;
+  createdAt: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  is_instance_admin: number;
+  created_at: string;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  isInstanceAdmin: row.is_instance_admin === 1,
+  createdAt: row.created_at,
+});
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  isInstanceAdmin: boolean;
+  roles: Record<string, WorkspaceRole>;
+}
+
+/** Users and their workspace roles. */
+export function createUsersRepository(db: Database) {
+  return {
+    async count(): Promise<number> {
+      return (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users'))?.n ?? 0;
+    },
+
+    async create(user: NewUser): Promise<User> {
+      const id = randomUUID();
+      const createdAt = new Date().toISOString();
+      await db.transaction(async (tx) => {
+        await tx.run(
+          'INSERT INTO users (id, username, display_name, password_hash, is_instance_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [id, user.username, user.displayName, user.passwordHash, user.isInstanceAdmin ? 1 : 0, createdAt],
+        );
+        for (const [workspace, role] of Object.entries(user.roles)) {
+          await tx.run('INSERT INTO workspace_members (workspace, user_id, role) VALUES (?, ?, ?)', [
+            workspace,
+            id,
+            role,
+          ]);
+        }
+      });
+      return {
+        id,
+        username: user.username,
+        displayName: user.displayName,
+        isInstanceAdmin: user.isInstanceAdmin,
+        createdAt,
+      };
+    },
+
+    /** The user and password hash for a sign-in attempt. */
+    async findCredentials(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+      const row = await db.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
+      return row && { user: toUser(row), passwordHash: row.password_hash };
+    },
+
+    async findById(id: string): Promise<User | undefined> {
+      const row = await db.get<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+      return row && toUser(row);
+    },
+
+    async list(): Promise<User[]> {
+      return (await db.all<UserRow>('SELECT * FROM users ORDER BY username')).map(toUser);
+    },
+
+    /** Workspace name to role, for the workspaces the user belongs to. */
+    async roles(userId: string): Promise<Record<string, WorkspaceRole>> {
+      const rows = await db.all<{ workspace: string; role: WorkspaceRole }>(
+        'SELECT workspace, role FROM workspace_members WHERE user_id = ? ORDER BY workspace',
+        [userId],
+      );
+      return Object.fromEntries(rows.map((r) => [r.workspace, r.role]));
+    },
+
+    async role(userId: string, workspace: string): Promise<WorkspaceRole | undefined> {
+      const row = await db.get<{ role: WorkspaceRole }>(
+        'SELECT role FROM workspace_members WHERE user_id = ? AND workspace = ?',
+        [userId, workspace],
+      );
+      return row?.role;
+    },
+
+    /** Replaces all of a user's workspace roles at once. */
+    async setRoles(userId: string, roles: Record<string, WorkspaceRole>): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.run('DELETE FROM workspace_members WHERE user_id = ?', [userId]);
+        for (const [workspace, role] of Object.entries(roles)) {
+          await tx.run('INSERT INTO workspace_members (workspace, user_id, role) VALUES (?, ?, ?)', [
+            workspace,
+            userId,
+            role,
+          ]);
+        }
+      });
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

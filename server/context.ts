@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { Guards } from './auth/guards.ts';
+import type { UsersRepository } from './auth/users-repository.ts';
+import type { Database } from './db/database.ts';
+import type { Settings } from './settings.ts';
+import type { Workspace } from './workspaces/config.ts';
+
+/** The core services every feature is given. Passed in, never imported as singletons. */
+export interface AppContext {
+  settings: Settings;
+  logger: Logger;
+  db: Database;
+  workspaces: readonly Workspace[];
+  guards: Guards;
+  users: UsersRepository;
+  audit: AuditLog;
+}
+
+/** What a started feature hands back so the app can stop it (watchers, timers, child processes). */
+export interface FeatureHandle {
+  close(): Promise<void>;
+}
+
+/** A feature of the host (catalog, SQL, runs, ...): registers its routes and starts its background work. */
+export interface Feature {
+  name: string;
+  start(app: FastifyInstance, context: AppContext): Promise<FeatureHandle | void>;
+}

@@ -1,0 +1,168 @@
+import type { Database } from './database.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Schema changes in order. Never edit an applied migration: add a new one. Written in portable SQL
+ * (TEXT ids and ISO timestamps, no autoincrement) so the PostgreSQL backend can run the same list.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, sessions and workspace membership',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        is_instance_admin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      CREATE TABLE workspace_members (
+        workspace TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'developer', 'viewer')),
+        PRIMARY KEY (workspace, user_id)
+      );`,
+  },
+  {
+    version: 2,
+    name: 'saved queries, schedules and runs',
+    sql: `
+      CREATE TABLE saved_queries (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sql TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (workspace, user_id, name)
+      );
+      CREATE TABLE schedules (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        cron TEXT NOT NULL,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (workspace, name)
+      );
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL,
+        schedule_id TEXT REFERENCES schedules(id) ON DELETE SET NULL,
+        trigger TEXT NOT NULL,
+        triggered_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX runs_by_workspace ON runs (workspace, created_at);
+      CREATE TABLE run_log_chunks (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        stream TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );`,
+  },
+  {
+    version: 3,
+    name: 'plugin installations, approvals, enablement, configuration and the audit log',
+    sql: `
+      CREATE TABLE plugin_installations (
+        name TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        source TEXT NOT NULL,
+        checksum TEXT,
+        previous_version TEXT,
+        installed_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE plugin_approvals (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        capabilities TEXT NOT NULL,
+        approved_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        approved_at TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE TABLE plugin_enablement (
+        name TEXT NOT NULL,
+        workspace TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, workspace)
+      );
+      CREATE TABLE plugin_config (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        workspace TEXT,
+        details TEXT
+      );
+      CREATE INDEX audit_by_time ON audit_log (at);`,
+  },
+];
+
+/** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */
+export async function migrate(db: Database, list: readonly Migration[] = migrations): Promise<number[]> {
+  await db.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+  );
+  const done: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(migration.sql)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+    });
+    done.push(migration.version);
+  }
+  return done;
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

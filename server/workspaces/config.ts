@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { validate } from '../../shared/validation.ts';
+
+const WorkspaceName = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single dashes, like "jaffle-shop"');
+
+/** One workspace in `workbench.config.json`. Paths are relative to the config file. */
+const WorkspaceEntry = z.object({
+  name: WorkspaceName,
+  title: z.string().trim().min(1).max(80).optional(),
+  projectDir: z.string().min(1, 'must not be empty'),
+  targetDir: z.string().min(1).default('target'),
+  seedsDir: z.string().min(1).default('seeds'),
+  runCommand: z.array(z.string().min(1)).min(1, 'must name a program').default(['dbt', 'build']),
+});
+
+export const WorkbenchConfigFile = z
+  .object({ workspaces: z.array(WorkspaceEntry).min(1, 'must list at least one workspace') })
+  .refine((c) => new Set(c.workspaces.map((w) => w.name)).size === c.workspaces.length, {
+    message: 'must not use a workspace name twice',
+    params: { rule: 'unique' },
+  });
+
+/** A configured workspace with absolute paths. */
+export interface Workspace {
+  name: string;
+  title: string;
+  projectDir: string;
+  targetDir: string;
+  seedsDir: string;
+  /** argv of the command a run executes, in `projectDir`. */
+  runCommand: string[];
+}
+
+/** Reads and checks the workspaces file; throws one error listing every problem. */
+export function loadWorkspaces(file: string): Workspace[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the workspaces file ${file} (set WORKBENCH_CONFIG): ${(error as Error).message}`);
+  }
+  const result = validate(WorkbenchConfigFile, json);
+  if (!result.ok) {
+    throw new Error(
+      `The workspaces file ${file} is invalid:\n${result.problems.map((p) => `  - ${p.message}`).join('\n')}`,
+    );
+  }
+  const base = path.dirname(file);
+  return result.value.workspaces.map((w) => {
+    const projectDir = path.resolve(base, w.projectDir);
+    return {
+      name: w.name,
+      title: w.title ?? w.name,
+      projectDir,
+      targetDir: path.resolve(projectDir, w.targetDir),
+      seedsDir: path.resolve(projectDir, w.seedsDir),
+      runCommand: w.runCommand,
+    };
+  });
+}

@@ -1,0 +1,60 @@
+import { Navigate, Outlet, useParams } from 'react-router';
+import { useMe } from '../auth/session.ts';
+import { ExtensionRuntimeProvider, useRemoteLoader } from '../extensions/runtime-context.tsx';
+import { WorkspaceContext, workspacePath } from '../workspaces/workspace-context.tsx';
+import { NotFoundPage } from './NotFoundPage.tsx';
+import { Sidebar } from './Sidebar.tsx';
+
+function Frame() {
+  return (
+    <div className="wb-app">
+      <Sidebar />
+      <main className="wb-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+/** `/w/:workspace/*`: the workspace's pages, for its members only; others get the same "not found" as a typo. */
+export function WorkspaceLayout() {
+  const name = useParams().workspace ?? '';
+  const me = useMe();
+  const loader = useRemoteLoader();
+  const workspace = me.data?.workspaces.find((w) => w.name === name);
+  if (!workspace) return <NotFoundPage what={`No workspace named "${name}" that you belong to.`} />;
+  return (
+    <WorkspaceContext.Provider value={workspace}>
+      <ExtensionRuntimeProvider key={workspace.name} loader={loader} workspace={workspace.name}>
+        <Frame />
+      </ExtensionRuntimeProvider>
+    </WorkspaceContext.Provider>
+  );
+}
+
+/** `/admin/*`: instance administration. */
+export function AdminLayout() {
+  const me = useMe();
+  if (!me.data?.user.isInstanceAdmin) {
+    return (
+      <div className="wb-app">
+        <Sidebar />
+        <main className="wb-main">
+          <div className="wb-empty" data-testid="forbidden">
+            <h1>Admins only</h1>
+            <p>Only instance admins can manage plugins and users.</p>
+          </div>
+        </main>
+      </div>
+    );
+  }
+  return <Frame />;
+}
+
+/** `/`: the first workspace the user belongs to. */
+export function HomeRedirect() {
+  const me = useMe();
+  const first = me.data?.workspaces[0];
+  if (!first) return <NotFoundPage what="You do not belong to any workspace yet. Ask an admin to add you to one." />;
+  return <Navigate to={workspacePath(first.name)} replace />;
+}

@@ -1,0 +1,44 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Me } from '../../shared/api.schema.ts';
+import { ApiError, fetchJson } from '../api/client.ts';
+
+export const meQueryKey = ['auth', 'me'] as const;
+
+/** The signed-in user and their workspaces; `null` when nobody is signed in. */
+export function useMe() {
+  return useQuery({
+    queryKey: meQueryKey,
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        return await fetchJson<Me>('/api/auth/me');
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: { username: string; password: string }) =>
+      fetchJson<Me>('/api/auth/login', { method: 'POST', body: JSON.stringify(credentials) }),
+    onSuccess: (me) => {
+      client.clear();
+      client.setQueryData(meQueryKey, me);
+    },
+  });
+}
+
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => fetchJson<{ ok: true }>('/api/auth/logout', { method: 'POST', body: '{}' }),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(meQueryKey, null);
+    },
+  });
+}
