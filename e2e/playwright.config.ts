@@ -1,7 +1,13 @@
 import { defineConfig } from '@playwright/test';
 
-/** Ports on loopback only; two servers: one with the fixture plugins, one in plugin-disabled mode. */
-export const ports = { plugins: 4810, disabled: 4811 };
+/**
+ * Ports on loopback only; three servers: one with the fixture plugins, one in plugin-disabled mode, and
+ * one whose plugins directory the live-update tests change while browsers are open.
+ */
+export const ports = { plugins: 4810, disabled: 4811, live: 4812 };
+
+/** The plugins directory of the live-update server, a copy of e2e/fixtures/live-plugins made at its start. */
+export const livePluginsDir = '.test-results/e2e-live-plugins';
 
 const chromiumArgs = [
   '--no-sandbox',
@@ -12,13 +18,14 @@ const chromiumArgs = [
   '--no-first-run',
 ];
 
-function server(port: number, env: Record<string, string>) {
+// The same Node that runs Playwright (Node 24 from node_modules/.bin), whatever the system has.
+const node = `"${process.execPath}"`;
+
+function server(port: number, env: Record<string, string>, setup = '') {
   const dataDir = `.test-results/e2e-data-${port}`;
-  // The same Node that runs Playwright (Node 24 from node_modules/.bin), whatever the system has.
-  const node = `"${process.execPath}"`;
   return {
     // Each run starts from an empty data directory: a fresh database and the first admin below.
-    command: `${node} -e "require('fs').rmSync('${dataDir}', { recursive: true, force: true })" && ${node} server/main.ts`,
+    command: `${setup}${node} -e "require('fs').rmSync('${dataDir}', { recursive: true, force: true })" && ${node} server/main.ts`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/info`,
     env: {
@@ -50,12 +57,29 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'plugins', testMatch: /(?<!system-disabled)\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${ports.plugins}` } },
+    {
+      name: 'live-updates',
+      testMatch: /live-updates\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${ports.live}` },
+    },
+    {
+      name: 'plugins',
+      testMatch: /(?<!system-disabled|live-updates)\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
+    },
     {
       name: 'plugin-system-disabled',
       testMatch: /plugin-system-disabled\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.disabled}` },
     },
   ],
-  webServer: [server(ports.plugins, {}), server(ports.disabled, { PLUGIN_SYSTEM_ENABLED: 'false' })],
+  webServer: [
+    server(ports.plugins, {}),
+    server(ports.disabled, { PLUGIN_SYSTEM_ENABLED: 'false' }),
+    server(
+      ports.live,
+      { PLUGINS_DIRECTORY: livePluginsDir },
+      `${node} e2e/prepare-plugins-dir.ts e2e/fixtures/live-plugins ${livePluginsDir} && `,
+    ),
+  ],
 });

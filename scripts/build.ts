@@ -1,6 +1,7 @@
 // Builds the shell and every plugin remote. Usage:
 //   node scripts/build.ts                      shell + plugins/*
 //   node scripts/build.ts --plugins <dir>...   only the plugins found in these directories
+//   node scripts/build.ts --plugin <dir>       only the plugin in this directory
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { rspack, type RspackOptions } from '@rspack/core';
@@ -48,6 +49,12 @@ async function buildPlugin(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const single = args.indexOf('--plugin');
+  if (single >= 0) {
+    const dir = args[single + 1];
+    if (!dir) throw new Error('--plugin needs the plugin directory');
+    return buildPlugin(path.resolve(dir));
+  }
   const pluginsFlag = args.indexOf('--plugins');
   const pluginParents = pluginsFlag >= 0 ? args.slice(pluginsFlag + 1) : ['plugins'];
   if (pluginsFlag < 0) await compile('shell', createShellConfig(mode));

@@ -95,7 +95,11 @@ function main(): number {
   ensureChromium();
   const built =
     runNode('build shell and example plugins', 'scripts/build.ts', []) &&
-    runNode('build test fixture plugins', 'scripts/build.ts', ['--plugins', 'e2e/fixtures/plugins']);
+    runNode('build test fixture plugins', 'scripts/build.ts', [
+      '--plugins',
+      'e2e/fixtures/plugins',
+      'e2e/fixtures/live-plugins',
+    ]);
   // Build and type-check are gates, not tests: they add a failure when they fail and nothing when they pass.
   add('build', built, { passed: 0, failed: built ? 0 : 1, skipped: 0 });
   const typed = runNode('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', [

@@ -11,10 +11,12 @@ import type { AppContext, FeatureHandle } from './context.ts';
 import { openDatabase } from './db/open.ts';
 import { features as defaultFeatures } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
+import { registerEventStream } from './events/event-stream.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { registerPluginRoutes } from './plugins/routes.ts';
+import { watchPluginsDirectory } from './plugins/watcher.ts';
 import type { Settings } from './settings.ts';
 import { registerShell } from './shell/static.ts';
 import { registerUserRoutes } from './users/routes.ts';
@@ -64,6 +66,14 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger: logger.child({ component: 'plugins' }),
   });
   await plugins.refresh();
+  const events = registerEventStream(server, guards);
+  plugins.subscribe((change) =>
+    events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
+  );
+  const stopWatching =
+    settings.pluginSystemEnabled && settings.watchPlugins
+      ? watchPluginsDirectory(settings.pluginsDirectory, plugins, logger.child({ component: 'plugins' }))
+      : () => {};
 
   registerHostInfoRoute(server, hostInfo(settings.pluginSystemEnabled));
   registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
@@ -79,6 +89,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger.debug({ feature: feature.name }, 'feature started');
   }
   server.addHook('onClose', async () => {
+    stopWatching();
+    events.close();
     for (const handle of handles.reverse()) await handle.close();
     await db.close();
   });

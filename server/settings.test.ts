@@ -24,6 +24,11 @@ describe('loadSettings', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       shellDistDirectory: path.join(cwd, 'dist', 'shell'),
+      workspacesFile: path.join(cwd, 'workbench.config.json'),
+      firstAdmin: { username: 'admin', password: undefined },
+      sessionTtlMs: 7 * 24 * 3_600_000,
+      secureCookies: false,
+      watchPlugins: true,
     });
   });
 

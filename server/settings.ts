@@ -28,6 +28,7 @@ const SettingsFromEnv = z.object({
     .max(24 * 90)
     .default(24 * 7),
   COOKIE_SECURE: Flag.default(false),
+  PLUGINS_WATCH: Flag.default(true),
 });
 
 export interface Settings {
@@ -43,6 +44,8 @@ export interface Settings {
   firstAdmin: { username: string; password: string | undefined };
   sessionTtlMs: number;
   secureCookies: boolean;
+  /** Reload plugins when their folders change on disk. */
+  watchPlugins: boolean;
 }
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
@@ -68,5 +71,6 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     firstAdmin: { username: s.WORKBENCH_ADMIN_USERNAME, password: s.WORKBENCH_ADMIN_PASSWORD },
     sessionTtlMs: s.SESSION_TTL_HOURS * 3_600_000,
     secureCookies: s.COOKIE_SECURE,
+    watchPlugins: s.PLUGINS_WATCH,
   };
 }

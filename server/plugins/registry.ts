@@ -19,6 +19,11 @@ export interface RegisteredPlugin extends PluginRecord {
   discoveredAt: string;
 }
 
+/** Which plugins a refresh added, removed, or changed in state or build. */
+export interface RegistryChange {
+  plugins: string[];
+}
+
 export interface PluginRegistry {
   /** Discovers and evaluates every plugin again; returns the new list. */
   refresh(): Promise<readonly RegisteredPlugin[]>;
@@ -27,6 +32,17 @@ export interface PluginRegistry {
   get(name: string): RegisteredPlugin | undefined;
   /** Active plugins only: those whose UI, routes and assets are served. */
   active(): readonly RegisteredPlugin[];
+  /** Calls `listener` after each refresh that changed something; returns the unsubscribe function. */
+  subscribe(listener: (change: RegistryChange) => void): () => void;
+}
+
+/** Names of plugins whose presence, state, reason or revision differ between two lists. */
+export function changedPlugins(before: readonly PluginRecord[], after: readonly PluginRecord[]): string[] {
+  const key = (p: PluginRecord) => `${p.state}|${p.reason ?? ''}|${p.revision}|${p.directory}`;
+  const old = new Map(before.map((p) => [p.name, key(p)]));
+  const now = new Map(after.map((p) => [p.name, key(p)]));
+  const names = new Set([...old.keys(), ...now.keys()]);
+  return [...names].filter((name) => old.get(name) !== now.get(name)).sort();
 }
 
 /** Holds the plugins of one plugins directory and logs every discovery and state decision. */
@@ -34,11 +50,26 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
   const { logger } = options;
   const now = options.now ?? (() => new Date());
   let plugins: readonly RegisteredPlugin[] = [];
+  const listeners = new Set<(change: RegistryChange) => void>();
+  let running: Promise<readonly RegisteredPlugin[]> = Promise.resolve(plugins);
 
-  async function refresh(): Promise<readonly RegisteredPlugin[]> {
+  function replace(next: readonly RegisteredPlugin[]): void {
+    const changed = changedPlugins(plugins, next);
+    plugins = next;
+    if (changed.length === 0) return;
+    for (const listener of listeners) {
+      try {
+        listener({ plugins: changed });
+      } catch (error) {
+        logger.error({ err: error }, 'a plugin registry listener failed');
+      }
+    }
+  }
+
+  async function discover(): Promise<readonly RegisteredPlugin[]> {
     if (!options.enabled) {
       logger.info('plugin system disabled (PLUGIN_SYSTEM_ENABLED=false): no plugins discovered');
-      plugins = [];
+      replace([]);
       return plugins;
     }
     const started = performance.now();
@@ -50,8 +81,16 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       host: options.host,
       approvedCapabilities: options.approvedCapabilities,
     });
-    plugins = records.map((r) => ({ ...r, discoveredAt: at }));
-    for (const p of plugins) {
+    const previous = new Map(plugins.map((p) => [p.name, p]));
+    const next = records.map((r) => {
+      const before = previous.get(r.name);
+      // An unchanged plugin keeps the time its state was decided.
+      const same = before && changedPlugins([before], [r]).length === 0;
+      return { ...r, discoveredAt: same ? before.discoveredAt : at };
+    });
+    const changed = new Set(changedPlugins(plugins, next));
+    replace(next);
+    for (const p of plugins.filter((plugin) => changed.has(plugin.name))) {
       const facts = {
         plugin: p.name,
         version: p.manifest?.version,
@@ -62,6 +101,9 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       if (p.state === 'active') logger.info(facts, 'plugin discovered: active');
       else logger.warn({ ...facts, problems: p.problems }, `plugin discovered: ${p.state}`);
       for (const w of p.warnings) logger.warn({ plugin: p.name, field: w.field, rule: w.rule }, w.message);
+    }
+    for (const name of [...changed].filter((n) => !plugins.some((p) => p.name === n))) {
+      logger.info({ plugin: name }, 'plugin removed: its folder is gone');
     }
     logger.info(
       {
@@ -74,8 +116,18 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     return plugins;
   }
 
+  /** Refreshes one at a time: a refresh asked for while one runs starts after it. */
+  function refresh(): Promise<readonly RegisteredPlugin[]> {
+    running = running.then(discover, discover);
+    return running;
+  }
+
   return {
     refresh,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     list: () => plugins,
     get: (name) => plugins.find((p) => p.name === name),
     active: () => plugins.filter((p) => p.state === 'active'),

@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { UsersPage } from '../admin/UsersPage.tsx';
 import { LoginPage } from '../auth/LoginPage.tsx';
 import { RequireSignIn } from '../auth/RequireSignIn.tsx';
+import { ServerEvents } from '../events/ServerEvents.tsx';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
 import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
@@ -45,6 +46,7 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <RemoteLoaderProvider loader={loader}>
+        <ServerEvents />
         <RouterProvider router={router} />
       </RemoteLoaderProvider>
     </QueryClientProvider>

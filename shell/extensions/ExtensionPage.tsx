@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
 import { useExtensions } from '../api/queries.ts';
@@ -23,10 +24,24 @@ export function ExtensionPage() {
   const path = useParams()['*'] ?? '';
   const workspace = useWorkspace();
   const extensions = useExtensions(workspace.name);
+  // Which plugin last served this path, to tell "gone while you looked" from "never here".
+  const lastShown = useRef<{ path: string; plugin: string } | null>(null);
   if (extensions.isPending) return <div className="wb-loading">Loading…</div>;
   if (extensions.isError)
     return <div className="wb-plugin-error">Could not load plugins: {extensions.error.message}</div>;
   const match = matchPage(extensions.data.extensions, path);
+  if (!match && lastShown.current?.path === path) {
+    return (
+      <div className="wb-empty" data-testid="plugin-unavailable">
+        <h1>This plugin is no longer available</h1>
+        <p>
+          {lastShown.current.plugin} was disabled, removed or failed to reload while this page was open. Nothing else on
+          the page is affected.
+        </p>
+        <Link to={workspacePath(workspace.name)}>Back to the dashboard</Link>
+      </div>
+    );
+  }
   if (!match) {
     return (
       <div className="wb-empty" data-testid="plugin-unavailable">
@@ -38,6 +53,7 @@ export function ExtensionPage() {
       </div>
     );
   }
+  lastShown.current = { path, plugin: match.page.pluginDisplayName };
   return (
     <ContributionView
       key={match.page.plugin + match.page.id}

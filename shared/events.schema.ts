@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Events the server pushes to open shells over `GET /api/events` (server-sent events). */
+export const ServerEvent = z.discriminatedUnion('type', [
+  /** Plugins were added, removed, reloaded, or changed state: refetch the extensions of every workspace. */
+  z.object({ type: z.literal('plugins-changed'), plugins: z.array(z.string()), at: z.string() }),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
