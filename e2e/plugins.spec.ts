@@ -90,3 +90,27 @@ test('the Plugins page lists every plugin with its details and state', async ({ 
     .click();
   await expect(card('bad-manifest')).toContainText('capabilities[0]');
 });
+
+test('a widget whose remote failed to load renders after "Try again"', async ({ page }) => {
+  let blocked = true;
+  await page.route('**/plugins/sql-tips/*/frontend/**', (route) => (blocked ? route.abort() : route.continue()));
+  await page.goto(inWorkspace());
+  const card = page.locator('[data-testid="plugin-error"][data-plugin="sql-tips"]');
+  await expect(card).toContainText('SQL tips stopped working here');
+  await expect(card).toContainText('Its code could not be loaded');
+  // The other plugin on the page is unaffected.
+  await expect(page.locator('[data-testid="dashboard-widget"][data-plugin="release-notes"]')).toContainText('2026.11.2');
+
+  blocked = false;
+  await card.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+});
+
+test('plugins talk to the user through sdk.notify, labelled with their name', async ({ page }) => {
+  await page.goto(inWorkspace());
+  const tips = page.locator('[data-testid="dashboard-widget"][data-plugin="sql-tips"]');
+  await tips.getByRole('button', { name: 'Copy' }).click();
+  const notification = page.getByTestId('notification');
+  await expect(notification).toContainText(/Tip copied to the clipboard|did not allow copying/);
+  await expect(notification).toContainText('from SQL tips');
+});

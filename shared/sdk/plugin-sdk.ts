@@ -12,12 +12,16 @@ export interface PluginSdk {
   /** The plugin this SDK instance belongs to. */
   readonly plugin: { readonly name: string; readonly version: string };
   /** The workspace the user is looking at. */
-  readonly workspace: { readonly name: string };
+  readonly workspace: { readonly name: string; readonly title: string };
+  /** The signed-in user and their role in this workspace. */
+  readonly user: { readonly username: string; readonly displayName: string; readonly role: WorkspaceRole };
   /**
    * Fetches the plugin's own backend routes: `sdk.fetch('/stats')` calls `/api/ext/<plugin>/stats`.
    * Absolute URLs and paths that climb out with `..` are refused.
    */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Shows a short message in the app's notification corner, labelled with the plugin's name. */
+  notify(message: string, options?: { tone?: 'info' | 'success' | 'warning' | 'error' }): void;
   /** Moves the shell to a page of the current workspace: `sdk.navigate('/ext/data-quality')`, `sdk.navigate('/models')`. */
   navigate(to: string): void;
 }

@@ -8,6 +8,7 @@ import { ServerEvents } from '../events/ServerEvents.tsx';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
 import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
+import { Notifications } from '../notifications/Notifications.tsx';
 import { AdminLayout, HomeRedirect, WorkspaceLayout } from './Layouts.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { workspacePages } from './routes.tsx';
@@ -48,6 +49,7 @@ export function App() {
       <RemoteLoaderProvider loader={loader}>
         <ServerEvents />
         <RouterProvider router={router} />
+        <Notifications />
       </RemoteLoaderProvider>
     </QueryClientProvider>
   );

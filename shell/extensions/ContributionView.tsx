@@ -1,9 +1,12 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { Suspense, useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
+import { useMe } from '../auth/session.ts';
+import { useNotifications } from '../notifications/notifications.ts';
+import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { PluginErrorBoundary } from './PluginErrorBoundary.tsx';
 import { createPluginSdk } from './plugin-sdk.ts';
-import { workspacePath } from '../workspaces/workspace-context.tsx';
 import { useExtensionRuntime } from './runtime-context.tsx';
 
 interface Props {
@@ -14,28 +17,41 @@ interface Props {
 
 function LoadedContribution({ extension, slotProps }: Props) {
   const runtime = useExtensionRuntime();
+  const workspace = useWorkspace();
+  const me = useMe().data;
   const navigate = useNavigate();
+  const notify = useNotifications((s) => s.notify);
   if (!('module' in extension) || !extension.remote)
     throw new Error(`contribution ${extension.id} has no module to render`);
   const Component = runtime.lazyComponent(extension.remote, extension.module);
   const sdk = useMemo(
     () =>
       createPluginSdk({
-        plugin: { name: extension.plugin, version: extension.pluginVersion },
-        workspace: runtime.workspace,
-        navigate: (to) => navigate(workspacePath(runtime.workspace, to)),
+        plugin: { name: extension.plugin, version: extension.pluginVersion, displayName: extension.pluginDisplayName },
+        workspace: { name: workspace.name, title: workspace.title },
+        user: { username: me?.user.username ?? '', displayName: me?.user.displayName ?? '', role: workspace.role },
+        navigate: (to) => navigate(workspacePath(workspace.name, to)),
+        notify,
       }),
-    [extension.plugin, extension.pluginVersion, runtime.workspace, navigate],
+    [extension.plugin, extension.pluginVersion, extension.pluginDisplayName, workspace, me, navigate, notify],
   );
-  return <Component {...slotProps} sdk={sdk} />;
+  return (
+    <QueryClientProvider client={runtime.queryClients.clientFor(extension.plugin)}>
+      <Component {...slotProps} sdk={sdk} />
+    </QueryClientProvider>
+  );
 }
 
 /** Renders one contribution inside its own error boundary and Suspense, so its failure stays its own. */
 export function ContributionView(props: Props) {
   const { extension } = props;
+  const runtime = useExtensionRuntime();
+  const remote = extension.remote;
+  const module = 'module' in extension ? extension.module : undefined;
   return (
     <PluginErrorBoundary
-      key={extension.remote?.revision}
+      key={remote?.revision}
+      onRetry={remote && module ? () => runtime.retry(remote, module) : undefined}
       plugin={extension.plugin}
       pluginDisplayName={extension.pluginDisplayName}
       contribution={extension.id}

@@ -11,6 +11,8 @@ interface Props {
   plugin: string;
   pluginDisplayName: string;
   contribution: string;
+  /** Called before "Try again" renders the contribution anew, to drop what failed. */
+  onRetry?: () => void;
   children: ReactNode;
 }
 
@@ -53,7 +55,14 @@ export class PluginErrorBoundary extends Component<Props, State> {
           The rest of the page is unaffected. Plugin: <code>{this.props.plugin}</code>, contribution{' '}
           <code>{this.props.contribution}</code>.
         </p>
-        <button type="button" className="wb-button" onClick={() => this.setState({ error: null })}>
+        <button
+          type="button"
+          className="wb-button"
+          onClick={() => {
+            this.props.onRetry?.();
+            this.setState({ error: null });
+          }}
+        >
           Try again
         </button>
       </div>

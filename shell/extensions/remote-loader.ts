@@ -6,6 +6,8 @@ import type { RemoteRef } from '../../shared/api.schema.ts';
 export interface RemoteLoader {
   /** Resolves to the module's default export, checked to be a React component; rejects with a readable error. */
   loadComponent(remote: RemoteRef, module: string): Promise<ComponentType<never>>;
+  /** Makes the next load of this remote start afresh (after a failure the user wants to retry). */
+  forget(remote: RemoteRef): void;
 }
 
 export interface RemoteLoaderOptions {
@@ -52,6 +54,10 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
   }
 
   return {
+    forget(remote) {
+      // Not deleted: a known name must be registered again with `force`, or the runtime keeps the old entry.
+      if (registered.has(remote.name)) registered.set(remote.name, '');
+    },
     async loadComponent(remote, module) {
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
       let loaded: { default?: unknown } | null;

@@ -8,12 +8,17 @@ import {
   type ReactNode,
 } from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
+import { createPluginQueryClients, type PluginQueryClients } from './plugin-query-clients.ts';
 import type { RemoteLoader } from './remote-loader.ts';
 
 export interface ExtensionRuntime {
   workspace: string;
+  /** Each plugin's own query cache. */
+  queryClients: PluginQueryClients;
   /** One lazy component per remote revision and module: same identity while the build is the same. */
   lazyComponent(remote: RemoteRef, module: string): LazyExoticComponent<ComponentType<Record<string, unknown>>>;
+  /** Forgets a failed load so the next render loads the module again. */
+  retry(remote: RemoteRef, module: string): void;
 }
 
 const RuntimeContext = createContext<ExtensionRuntime | null>(null);
@@ -34,10 +39,16 @@ export function ExtensionRuntimeProvider(props: { loader: RemoteLoader; workspac
   const { loader, workspace } = props;
   const runtime = useMemo<ExtensionRuntime>(() => {
     const components = new Map<string, LazyExoticComponent<ComponentType<Record<string, unknown>>>>();
+    const keyOf = (remote: RemoteRef, module: string) => `${remote.name}@${remote.revision}:${module}`;
     return {
       workspace,
+      queryClients: createPluginQueryClients(),
+      retry(remote, module) {
+        components.delete(keyOf(remote, module));
+        loader.forget(remote);
+      },
       lazyComponent(remote, module) {
-        const key = `${remote.name}@${remote.revision}:${module}`;
+        const key = keyOf(remote, module);
         let component = components.get(key);
         if (!component) {
           component = lazy(async () => ({

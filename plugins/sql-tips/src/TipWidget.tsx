@@ -1,17 +1,33 @@
 import { useState } from 'react';
-import { defineSlotComponent, slots } from '@dbt-workbench/plugin-sdk';
+import { defineSlotComponent, slots, type DashboardWidgetProps } from '@dbt-workbench/plugin-sdk';
 import { tips } from './tips.ts';
 
-function TipWidget() {
+function TipWidget({ sdk }: DashboardWidgetProps) {
   const [index, setIndex] = useState(0);
+  const tip = tips[index] ?? '';
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(tip);
+      sdk.notify('Tip copied to the clipboard', { tone: 'success' });
+    } catch {
+      sdk.notify('Your browser did not allow copying; select the text instead', { tone: 'warning' });
+    }
+  }
+
   return (
     <div>
       <p style={{ margin: '0 0 12px', lineHeight: 1.5 }} data-testid="sql-tip">
-        {tips[index]}
+        {tip}
       </p>
-      <button type="button" className="wb-button" onClick={() => setIndex((i) => (i + 1) % tips.length)}>
-        Next tip ({index + 1}/{tips.length})
-      </button>
+      <div style={{ display: 'flex', gap: 8 }}>
+        <button type="button" className="wb-button" onClick={() => setIndex((i) => (i + 1) % tips.length)}>
+          Next tip ({index + 1}/{tips.length})
+        </button>
+        <button type="button" className="wb-button" onClick={copy}>
+          Copy
+        </button>
+      </div>
     </div>
   );
 }
