@@ -1,0 +1,62 @@
+// `npm run bench`: measures the targets of SPEC section 10 on this machine, prints the table and writes it
+// into the README between the bench markers. Figures are ratios or bounds from one run; machines are noisy.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchShellLoad } from './bench/b1-shell-load.ts';
+import { benchHotReload } from './bench/b2-hot-reload.ts';
+import { benchDiscovery } from './bench/b7-discovery.ts';
+import { root, type BenchRow } from './bench/support.ts';
+
+const notYet = (id: string, what: string, target: string): BenchRow => ({
+  id,
+  what,
+  result: 'not measured yet',
+  target,
+  pass: null,
+});
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const measure = async (label: string, run: () => Promise<BenchRow>) => {
+    console.log(`running ${label}…`);
+    try {
+      rows.push(await run());
+    } catch (error) {
+      rows.push({ id: label, what: 'failed to run', result: (error as Error).message, target: '', pass: false });
+    }
+  };
+  await measure('B1', () => benchShellLoad([4931, 4932]));
+  await measure('B2', () => benchHotReload(4933));
+  rows.push(notYet('B3', 'enable/disable to an open shell updated', 'under 0.5 s'));
+  rows.push(notYet('B4', 'one event to 10 sandboxed plugin backends', 'p50 under 1 ms'));
+  rows.push(notYet('B5', 'artifact load, 5,000+ nodes, 3 enrichers vs none', 'at most 2x'));
+  rows.push(notYet('B6', 'plugin route through a sandboxed backend vs in process', '0.9x throughput, p50 +0.3 ms'));
+  await measure('B7', benchDiscovery);
+  rows.push(notYet('B8', 'core API p99 while a plugin crash-loops or hangs', 'under 100 ms'));
+  rows.sort((a, b) => a.id.localeCompare(b.id));
+
+  const verdict = (pass: boolean | null) => (pass === null ? '—' : pass ? 'yes' : '**no**');
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.versions.node}, by \`npm run bench\`.`,
+    '',
+    '| id | what | result | target | met |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.id} | ${r.what} | ${r.result} | ${r.target} | ${verdict(r.pass)} |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+
+  const readme = path.join(root, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  if (text.includes(start) && text.includes(end)) {
+    writeFileSync(
+      readme,
+      `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+    );
+    console.log('README.md benchmark table updated');
+  }
+  if (rows.some((r) => r.pass === false)) process.exitCode = 1;
+}
+
+await main();
