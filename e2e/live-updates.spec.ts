@@ -34,6 +34,45 @@ test('a rebuilt plugin runs its new code in an open page, without a reload', asy
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 });
 
+test('approving a plugin in the admin page adds its widget to another open shell, without a reload', async ({
+  page,
+  context,
+}) => {
+  await page.goto(inWorkspace());
+  await expect(page.getByTestId('core-summary')).toBeVisible();
+  await expect(page.getByTestId('approved-widget')).toHaveCount(0);
+  await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+  const admin = await context.newPage();
+  await admin.goto('/admin/plugins');
+  const card = admin.locator('[data-testid="plugin-card"][data-plugin="approval-widget"]');
+  await expect(card.getByTestId('plugin-state')).toHaveText('pending-approval');
+  await expect(card.getByTestId('approval-review')).toContainText('read-metadata');
+  await card.getByRole('button', { name: 'Approve Approval widget 2.0.0' }).click();
+  await expect(card.getByTestId('plugin-state')).toHaveText('active');
+
+  await expect(page.getByTestId('approved-widget')).toHaveText('Approved and running in Jaffle Shop (classic)');
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
+
+test('turning a plugin off in one workspace removes it from open shells there only', async ({ page, context }) => {
+  await page.goto(inWorkspace());
+  await expect(page.getByTestId('approved-widget')).toBeVisible();
+  const other = await context.newPage();
+  await other.goto('/w/jaffle-shop');
+  await expect(other.getByTestId('approved-widget')).toBeVisible();
+
+  const admin = await context.newPage();
+  await admin.goto('/admin/plugins');
+  const card = admin.locator('[data-testid="plugin-card"][data-plugin="approval-widget"]');
+  await card.getByLabel('Enablement in Jaffle Shop (classic)').selectOption('off');
+
+  await expect(page.getByTestId('approved-widget')).toHaveCount(0);
+  await expect(other.getByTestId('approved-widget')).toBeVisible();
+  await card.getByLabel('Enablement in Jaffle Shop (classic)').selectOption('inherit');
+  await expect(page.getByTestId('approved-widget')).toBeVisible();
+});
+
 test('a plugin removed from disk leaves open shells: its tab goes and its open page says so', async ({ page }) => {
   await page.goto(inWorkspace('ext/live'));
   await expect(page.getByTestId('live-page-message')).toBeVisible();

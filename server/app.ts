@@ -13,7 +13,10 @@ import { features as defaultFeatures } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
 import { registerEventStream } from './events/event-stream.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
+import { createEnablementStore } from './plugins/enablement.ts';
+import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { registerPluginRoutes } from './plugins/routes.ts';
 import { watchPluginsDirectory } from './plugins/watcher.ts';
@@ -50,22 +53,26 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     { ...settings.firstAdmin, print: options.print ?? ((t) => process.stdout.write(`${t}\n`)) },
     logger,
   );
-  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit };
 
   const server: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   registerErrorHandling(server);
   await server.register(fastifyCookie);
   registerSessionResolution(server, sessions, users);
 
+  const approvals = createApprovalStore(db);
+  const enablement = createEnablementStore(db);
   const plugins = createPluginRegistry({
     pluginsDirectory: settings.pluginsDirectory,
     enabled: settings.pluginSystemEnabled,
     host: hostFacts(),
-    // Approvals are not stored yet: every declared capability waits for one.
-    approvedCapabilities: () => [],
+    loadRules: async () => ({ approvedCapabilities: await approvals.load(), enablement: await enablement.load() }),
+    policy: settings.capabilityPolicy,
+    workspaces: workspaces.map((w) => w.name),
+    defaultEnabled: settings.pluginsEnabledByDefault,
     logger: logger.child({ component: 'plugins' }),
   });
   await plugins.refresh();
+  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit, plugins };
   const events = registerEventStream(server, guards);
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
@@ -78,7 +85,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerHostInfoRoute(server, hostInfo(settings.pluginSystemEnabled));
   registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
   registerUserRoutes(server, { users, guards, audit, workspaces });
-  registerPluginRoutes(server, plugins, guards);
+  registerPluginRoutes(server, plugins, guards, () => enablement.load());
+  registerLifecycleRoutes(server, { registry: plugins, guards, approvals, enablement, audit, workspaces });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
 

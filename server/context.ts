@@ -4,6 +4,7 @@ import type { AuditLog } from './audit/audit-log.ts';
 import type { Guards } from './auth/guards.ts';
 import type { UsersRepository } from './auth/users-repository.ts';
 import type { Database } from './db/database.ts';
+import type { PluginRegistry } from './plugins/registry.ts';
 import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
 
@@ -16,6 +17,8 @@ export interface AppContext {
   guards: Guards;
   users: UsersRepository;
   audit: AuditLog;
+  /** Discovered plugins with their states, approved capabilities and the workspaces they are enabled in. */
+  plugins: PluginRegistry;
 }
 
 /** What a started feature hands back so the app can stop it (watchers, timers, child processes). */

@@ -29,7 +29,25 @@ describe('loadSettings', () => {
       sessionTtlMs: 7 * 24 * 3_600_000,
       secureCookies: false,
       watchPlugins: true,
+      sqlTimeoutMs: 30_000,
+      pluginsEnabledByDefault: true,
+      capabilityPolicy: { autoApprove: [], forbidden: [] },
     });
+  });
+
+  test('capability policies are comma-separated capability names; an unknown one is named in the error', () => {
+    expect(
+      loadSettings(
+        { PLUGIN_AUTO_APPROVE: 'read-metadata, extend-api', PLUGIN_FORBIDDEN_CAPABILITIES: 'access-sql-workspace' },
+        cwd,
+      ).capabilityPolicy,
+    ).toEqual({
+      autoApprove: ['read-metadata', 'extend-api'],
+      forbidden: ['access-sql-workspace'],
+    });
+    expect(() => loadSettings({ PLUGIN_FORBIDDEN_CAPABILITIES: 'read-everything' }, cwd)).toThrow(
+      'PLUGIN_FORBIDDEN_CAPABILITIES[0]',
+    );
   });
 
   test('an empty variable counts as unset', () => {

@@ -1,10 +1,22 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { Capability } from '../shared/capabilities.ts';
 import { problemsFrom } from '../shared/validation.ts';
 
 const Flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A comma-separated list of capability names, e.g. `read-metadata,extend-api`. */
+const CapabilityList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(Capability));
 
 /** Every setting the server reads from its environment. README "Settings" documents each one. */
 const SettingsFromEnv = z.object({
@@ -29,6 +41,10 @@ const SettingsFromEnv = z.object({
     .default(24 * 7),
   COOKIE_SECURE: Flag.default(false),
   PLUGINS_WATCH: Flag.default(true),
+  PLUGIN_DEFAULT_ENABLED: Flag.default(true),
+  PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
+  PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
+  SQL_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
 });
 
 export interface Settings {
@@ -46,6 +62,11 @@ export interface Settings {
   secureCookies: boolean;
   /** Reload plugins when their folders change on disk. */
   watchPlugins: boolean;
+  /** How long one SQL workspace query may run before it is interrupted. */
+  sqlTimeoutMs: number;
+  /** Whether a plugin nobody enabled or disabled is enabled everywhere. */
+  pluginsEnabledByDefault: boolean;
+  capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[] };
 }
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
@@ -72,5 +93,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     sessionTtlMs: s.SESSION_TTL_HOURS * 3_600_000,
     secureCookies: s.COOKIE_SECURE,
     watchPlugins: s.PLUGINS_WATCH,
+    sqlTimeoutMs: s.SQL_TIMEOUT_MS,
+    pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
+    capabilityPolicy: { autoApprove: s.PLUGIN_AUTO_APPROVE, forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES },
   };
 }

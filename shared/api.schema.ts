@@ -25,6 +25,12 @@ export const PluginSummary = z.object({
   description: z.string().optional(),
   author: PluginAuthor.optional(),
   capabilities: z.array(Capability),
+  /** The declared capabilities approved for this version (by an admin or the server's policy). */
+  approvedCapabilities: z.array(Capability),
+  /** Where the plugin is enabled; empty when it is not active. */
+  enabledWorkspaces: z.array(z.string()),
+  /** The admins' rules: a global switch (absent: the server default) and per-workspace overrides. */
+  enablement: z.object({ global: z.boolean().optional(), workspaces: z.record(z.string(), z.boolean()) }),
   iconUrl: z.string().optional(),
   problems: z.array(ValidationProblem),
   warnings: z.array(ValidationProblem),

@@ -36,7 +36,10 @@ async function timeDiscovery(dir: string): Promise<number> {
     pluginsDirectory: dir,
     enabled: true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
-    approvedCapabilities: () => [],
+    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map() }),
+    policy: { autoApprove: [], forbidden: [] },
+    workspaces: ['default'],
+    defaultEnabled: true,
     logger: pino({ level: 'silent' }),
   });
   const started = performance.now();

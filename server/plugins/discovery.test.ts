@@ -70,7 +70,10 @@ async function discover(
     pluginsDirectory: options.pluginsDirectory ?? root,
     enabled: options.enabled ?? true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
-    approvedCapabilities: () => [],
+    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map() }),
+    policy: { autoApprove: [], forbidden: [] },
+    workspaces: ['default'],
+    defaultEnabled: true,
     logger,
   });
   const plugins = await registry.refresh();

@@ -24,7 +24,15 @@ function candidate(folderName: string, json: unknown, extra: Partial<PluginCandi
 const noApprovals: ApprovalLookup = () => [];
 
 function evaluate(candidates: PluginCandidate[], approvedCapabilities: ApprovalLookup = noApprovals): PluginRecord[] {
-  return evaluatePlugins({ candidates, host: { version: '0.1.0', pluginApiVersions: [1] }, approvedCapabilities });
+  return evaluatePlugins({
+    candidates,
+    host: { version: '0.1.0', pluginApiVersions: [1] },
+    approvedCapabilities,
+    policy: { autoApprove: [], forbidden: [] },
+    enablement: () => undefined,
+    workspaces: ['default'],
+    defaultEnabled: true,
+  });
 }
 
 function only(records: PluginRecord[]): PluginRecord {

@@ -1,4 +1,5 @@
 import type { Capability } from '../../shared/capabilities.ts';
+import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
 import { validate, type ValidationProblem } from '../../shared/validation.ts';
@@ -19,6 +20,16 @@ export interface PluginRecord {
   revision: string;
   /** Static files the manifest names that the plugin does not ship. */
   missingStaticFiles: string[];
+  /** Declared capabilities that are approved (by an admin for this version, or by the server's policy). */
+  approvedCapabilities: Capability[];
+  /** The workspaces where the plugin is enabled; it is `disabled` when there are none. */
+  enabledWorkspaces: string[];
+}
+
+/** The server's capability policy: some capabilities need no admin, some are never allowed. */
+export interface CapabilityPolicy {
+  autoApprove: readonly Capability[];
+  forbidden: readonly Capability[];
 }
 
 /** Which capabilities an admin approved for a plugin at a given version. */
@@ -28,6 +39,11 @@ export interface EvaluationInput {
   candidates: readonly PluginCandidate[];
   host: HostFacts;
   approvedCapabilities: ApprovalLookup;
+  policy: CapabilityPolicy;
+  enablement: (name: string) => EnablementRules | undefined;
+  workspaces: readonly string[];
+  /** Whether a plugin without any enablement rule is enabled (PLUGIN_DEFAULT_ENABLED). */
+  defaultEnabled: boolean;
 }
 
 function rejected(
@@ -46,6 +62,8 @@ function rejected(
     warnings: [],
     revision: candidate.contentHash,
     missingStaticFiles: candidate.missingStaticFiles,
+    approvedCapabilities: [],
+    enabledWorkspaces: [],
     ...extra,
   };
 }
@@ -93,18 +111,33 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   const incompatible = hostCompatibilityProblems(manifest, input.host);
   if (incompatible.length > 0) return rejected(candidate, manifest.name, 'incompatible', incompatible.join('; '), base);
 
-  const approved = new Set(input.approvedCapabilities(manifest.name, manifest.version));
+  const forbidden = manifest.capabilities.filter((c) => input.policy.forbidden.includes(c));
+  if (forbidden.length > 0) {
+    const reason = `this server's policy forbids the capabilities ${forbidden.join(', ')} (PLUGIN_FORBIDDEN_CAPABILITIES)`;
+    return rejected(candidate, manifest.name, 'incompatible', reason, base);
+  }
+
+  const approved = new Set([
+    ...input.policy.autoApprove,
+    ...input.approvedCapabilities(manifest.name, manifest.version),
+  ]);
+  const approvedCapabilities = manifest.capabilities.filter((c) => approved.has(c));
   const unapproved = manifest.capabilities.filter((c) => !approved.has(c));
   if (unapproved.length > 0) {
-    return rejected(
-      candidate,
-      manifest.name,
-      'pending-approval',
-      `waiting for an admin to approve: ${unapproved.join(', ')}`,
-      base,
-    );
+    const reason = `waiting for an admin to approve: ${unapproved.join(', ')}`;
+    return rejected(candidate, manifest.name, 'pending-approval', reason, { ...base, approvedCapabilities });
   }
-  return { name: manifest.name, directory: candidate.directory, state: 'active', problems: [], ...base };
+
+  const enabledIn = enabledWorkspaces(input.enablement(manifest.name), input.workspaces, input.defaultEnabled);
+  return {
+    name: manifest.name,
+    directory: candidate.directory,
+    state: enabledIn.length > 0 ? 'active' : 'disabled',
+    problems: [],
+    ...base,
+    approvedCapabilities,
+    enabledWorkspaces: enabledIn,
+  };
 }
 
 /** Marks every plugin whose name more than one folder declares: no copy wins by accident. */
@@ -117,6 +150,7 @@ function rejectDuplicates(records: PluginRecord[]): PluginRecord[] {
     return {
       ...record,
       state: 'invalid',
+      enabledWorkspaces: [],
       reason: `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one`,
     };
   });
@@ -139,7 +173,7 @@ function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
   const blocked = dependencyProblems(nodes);
   return records.map((r) => {
     const reason = blocked.get(r.name);
-    return reason ? { ...r, state: 'incompatible', reason } : r;
+    return reason ? { ...r, state: 'incompatible', reason, enabledWorkspaces: [] } : r;
   });
 }
 

@@ -10,6 +10,8 @@ const record = (name: string, extra: Partial<PluginRecord> = {}): PluginRecord =
   warnings: [],
   revision: '1.0.0-aaaaaaaaaa',
   missingStaticFiles: [],
+  approvedCapabilities: [],
+  enabledWorkspaces: ['default'],
   ...extra,
 });
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { PluginRecord, ApprovalLookup } from './evaluate.ts';
+import type { EnablementRules } from './enablement.ts';
+import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.ts';
 import { evaluatePlugins } from './evaluate.ts';
 import type { HostFacts } from './compatibility.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
@@ -9,7 +10,11 @@ export interface PluginRegistryOptions {
   /** False in plugin-disabled mode: nothing is discovered and the registry stays empty. */
   enabled: boolean;
   host: HostFacts;
-  approvedCapabilities: ApprovalLookup;
+  /** Reads the admins' decisions afresh for each refresh: approvals and enablement rules. */
+  loadRules(): Promise<{ approvedCapabilities: ApprovalLookup; enablement: Map<string, EnablementRules> }>;
+  policy: CapabilityPolicy;
+  workspaces: readonly string[];
+  defaultEnabled: boolean;
   logger: Logger;
   now?: () => Date;
 }
@@ -38,7 +43,15 @@ export interface PluginRegistry {
 
 /** Names of plugins whose presence, state, reason or revision differ between two lists. */
 export function changedPlugins(before: readonly PluginRecord[], after: readonly PluginRecord[]): string[] {
-  const key = (p: PluginRecord) => `${p.state}|${p.reason ?? ''}|${p.revision}|${p.directory}`;
+  const key = (p: PluginRecord) =>
+    [
+      p.state,
+      p.reason ?? '',
+      p.revision,
+      p.directory,
+      p.enabledWorkspaces.join(','),
+      p.approvedCapabilities.join(','),
+    ].join('|');
   const old = new Map(before.map((p) => [p.name, key(p)]));
   const now = new Map(after.map((p) => [p.name, key(p)]));
   const names = new Set([...old.keys(), ...now.keys()]);
@@ -76,10 +89,15 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     const directories = await findPluginDirectories(options.pluginsDirectory, logger);
     const candidates = await Promise.all(directories.map(readCandidate));
     const at = now().toISOString();
+    const rules = await options.loadRules();
     const records = evaluatePlugins({
       candidates,
       host: options.host,
-      approvedCapabilities: options.approvedCapabilities,
+      approvedCapabilities: rules.approvedCapabilities,
+      enablement: (name) => rules.enablement.get(name),
+      policy: options.policy,
+      workspaces: options.workspaces,
+      defaultEnabled: options.defaultEnabled,
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
     const next = records.map((r) => {

@@ -3,9 +3,10 @@ import type { PluginDetail, PluginSummary } from '../../shared/api.schema.ts';
 import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { assetUrl } from './assets.ts';
+import type { EnablementRules } from './enablement.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
-export function toSummary(p: RegisteredPlugin): PluginSummary {
+export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginSummary {
   const m = p.manifest;
   return {
     name: p.name,
@@ -22,24 +23,44 @@ export function toSummary(p: RegisteredPlugin): PluginSummary {
         }
       : {}),
     capabilities: m?.capabilities ?? [],
+    approvedCapabilities: p.approvedCapabilities,
+    enabledWorkspaces: p.enabledWorkspaces,
+    enablement: {
+      ...(rules?.global === undefined ? {} : { global: rules.global }),
+      workspaces: rules?.workspaces ?? {},
+    },
     problems: p.problems,
     warnings: p.warnings,
     discoveredAt: p.discoveredAt,
   };
 }
 
-function toDetail(p: RegisteredPlugin): PluginDetail {
-  return { ...toSummary(p), ...(p.manifest ? { manifest: p.manifest, assetsBaseUrl: assetUrl(p, '') } : {}) };
+export function toDetail(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginDetail {
+  return { ...toSummary(p, rules), ...(p.manifest ? { manifest: p.manifest, assetsBaseUrl: assetUrl(p, '') } : {}) };
+}
+
+/** A registered plugin by name, or the API's 404. */
+export function requirePlugin(registry: PluginRegistry, name: string): RegisteredPlugin {
+  const plugin = registry.get(name);
+  if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
+  return plugin;
 }
 
 /** The admin plugin API: list and inspect discovered plugins. Instance admins only. */
-export function registerPluginRoutes(app: FastifyInstance, registry: PluginRegistry, guards: Guards): void {
+export function registerPluginRoutes(
+  app: FastifyInstance,
+  registry: PluginRegistry,
+  guards: Guards,
+  loadEnablement: () => Promise<Map<string, EnablementRules>>,
+): void {
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
-  app.get('/api/plugins', admin, async () => ({ plugins: registry.list().map(toSummary) }));
+  app.get('/api/plugins', admin, async () => {
+    const rules = await loadEnablement();
+    return { plugins: registry.list().map((p) => toSummary(p, rules.get(p.name))) };
+  });
 
   app.get<{ Params: { name: string } }>('/api/plugins/:name', admin, async (request) => {
-    const plugin = registry.get(request.params.name);
-    if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
-    return toDetail(plugin);
+    const plugin = requirePlugin(registry, request.params.name);
+    return toDetail(plugin, (await loadEnablement()).get(plugin.name));
   });
 }

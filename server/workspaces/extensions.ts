@@ -3,11 +3,11 @@ import { chunkGlobalFor, remoteNameFor } from '../../shared/versions.ts';
 import { assetUrl } from '../plugins/assets.ts';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
 
-/** The contributions of active plugins, each naming its plugin and where its remote is served. Pure. */
-export function extensionsOf(plugins: readonly RegisteredPlugin[]): Extension[] {
+/** The contributions of plugins active and enabled in a workspace, each naming its plugin and its remote. Pure. */
+export function extensionsOf(plugins: readonly RegisteredPlugin[], workspace: string): Extension[] {
   return plugins.flatMap((plugin) => {
     const manifest = plugin.manifest;
-    if (plugin.state !== 'active' || !manifest?.frontend) return [];
+    if (plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace) || !manifest?.frontend) return [];
     const remoteEntry = manifest.frontend.remote;
     const entry = /^https?:/.test(remoteEntry) ? remoteEntry : assetUrl(plugin, `frontend/${remoteEntry}`);
     const remote = {

@@ -11,7 +11,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, registry: PluginRe
     { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
     async (request): Promise<WorkspaceExtensions> => {
       const { workspace } = currentWorkspace(request);
-      return { workspace: workspace.name, extensions: extensionsOf(registry.active()) };
+      return { workspace: workspace.name, extensions: extensionsOf(registry.active(), workspace.name) };
     },
   );
 }

@@ -3,6 +3,7 @@ import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
+import { PluginControls } from './PluginControls.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
 function ProblemList({ title, items }: { title: string; items: { message: string }[] }) {
@@ -67,6 +68,12 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
           )}
         </div>
       )}
+      {plugin.state === 'active' && (
+        <p className="wb-muted wb-enabled-in">
+          Enabled in: {plugin.enabledWorkspaces.length > 0 ? plugin.enabledWorkspaces.join(', ') : 'no workspace'}
+        </p>
+      )}
+      <PluginControls plugin={plugin} />
       <ProblemList title="Manifest problems" items={plugin.problems} />
       <ProblemList title="Warnings" items={plugin.warnings} />
       <ProblemList title="Errors in this browser" items={browserProblems} />

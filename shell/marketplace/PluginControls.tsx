@@ -1,0 +1,84 @@
+import type { PluginSummary } from '../../shared/api.schema.ts';
+import { capabilityDescriptions } from '../../shared/capabilities.ts';
+import { useMe } from '../auth/session.ts';
+import { usePluginActions } from './plugin-actions.ts';
+
+/** Approve a pending plugin after reviewing what it asks for. */
+function ApprovalReview({ plugin }: { plugin: PluginSummary }) {
+  const actions = usePluginActions(plugin.name);
+  const waiting = plugin.capabilities.filter((c) => !plugin.approvedCapabilities.includes(c));
+  return (
+    <div className="wb-review" data-testid="approval-review">
+      <p>
+        <strong>Review before approving.</strong> Version {plugin.version} asks for:
+      </p>
+      <ul>
+        {waiting.map((c) => (
+          <li key={c}>
+            <code>{c}</code> — {capabilityDescriptions[c]}
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="wb-button wb-button-primary"
+        disabled={actions.pending}
+        onClick={() => plugin.version && actions.approve(plugin.version)}
+      >
+        Approve {plugin.displayName} {plugin.version}
+      </button>
+      {actions.error && <p className="wb-form-error">{actions.error.message}</p>}
+    </div>
+  );
+}
+
+type Rule = 'inherit' | 'on' | 'off';
+const ruleOf = (value: boolean | undefined): Rule => (value === undefined ? 'inherit' : value ? 'on' : 'off');
+
+/** The global switch and the per-workspace rules of one plugin. */
+function EnablementControls({ plugin }: { plugin: PluginSummary }) {
+  const actions = usePluginActions(plugin.name);
+  const workspaces = useMe().data?.workspaces ?? [];
+  const globallyOn = plugin.enablement.global !== false;
+  return (
+    <div className="wb-enablement" data-testid="enablement">
+      <label className="wb-switch">
+        <input
+          type="checkbox"
+          checked={globallyOn}
+          disabled={actions.pending}
+          onChange={(e) => actions.setGlobal(e.target.checked)}
+        />
+        Enabled by default in every workspace
+      </label>
+      <div className="wb-workspace-rules">
+        {workspaces.map((w) => (
+          <label key={w.name}>
+            {w.title}
+            <select
+              aria-label={`Enablement in ${w.title}`}
+              value={ruleOf(plugin.enablement.workspaces[w.name])}
+              disabled={actions.pending}
+              onChange={(e) => {
+                const value = e.target.value as Rule;
+                actions.setWorkspace(w.name, value === 'inherit' ? null : value === 'on');
+              }}
+            >
+              <option value="inherit">inherit ({globallyOn ? 'on' : 'off'})</option>
+              <option value="on">on</option>
+              <option value="off">off</option>
+            </select>
+          </label>
+        ))}
+      </div>
+      {actions.error && <p className="wb-form-error">{actions.error.message}</p>}
+    </div>
+  );
+}
+
+/** What an admin can do with a plugin in its current state. */
+export function PluginControls({ plugin }: { plugin: PluginSummary }) {
+  if (plugin.state === 'pending-approval') return <ApprovalReview plugin={plugin} />;
+  if (plugin.state === 'active' || plugin.state === 'disabled') return <EnablementControls plugin={plugin} />;
+  return null;
+}
