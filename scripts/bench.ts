@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchShellLoad } from './bench/b1-shell-load.ts';
 import { benchHotReload } from './bench/b2-hot-reload.ts';
+import { benchEnablement } from './bench/b3-enablement.ts';
 import { benchDiscovery } from './bench/b7-discovery.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   };
   await measure('B1', () => benchShellLoad([4931, 4932]));
   await measure('B2', () => benchHotReload(4933));
-  rows.push(notYet('B3', 'enable/disable to an open shell updated', 'under 0.5 s'));
+  await measure('B3', () => benchEnablement(4934));
   rows.push(notYet('B4', 'one event to 10 sandboxed plugin backends', 'p50 under 1 ms'));
   rows.push(notYet('B5', 'artifact load, 5,000+ nodes, 3 enrichers vs none', 'at most 2x'));
   rows.push(notYet('B6', 'plugin route through a sandboxed backend vs in process', '0.9x throughput, p50 +0.3 ms'));
