@@ -16,6 +16,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
+import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { registerPluginRoutes } from './plugins/routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
   registerUserRoutes(server, { users, guards, audit, workspaces });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
+  if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
   registerLifecycleRoutes(server, { registry: plugins, guards, approvals, enablement, audit, workspaces });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
