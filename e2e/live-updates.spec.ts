@@ -73,6 +73,21 @@ test('turning a plugin off in one workspace removes it from open shells there on
   await expect(page.getByTestId('approved-widget')).toBeVisible();
 });
 
+test('the SQL editor keeps its text while plugins come and go', async ({ page }) => {
+  await page.goto(inWorkspace('sql'));
+  const editor = page.getByLabel('SQL editor');
+  await editor.click();
+  await page.keyboard.type('select 42 as answer');
+  const tab = page.getByRole('link', { name: 'Live page' });
+  await expect(tab).toBeVisible();
+
+  expect((await page.request.post('/api/plugins/live-widget/disable', { data: {} })).status()).toBe(200);
+  await expect(tab).toHaveCount(0);
+  expect((await page.request.post('/api/plugins/live-widget/enable', { data: {} })).status()).toBe(200);
+  await expect(tab).toBeVisible();
+  await expect(editor).toContainText('select 42 as answer');
+});
+
 test('a plugin removed from disk leaves open shells: its tab goes and its open page says so', async ({ page }) => {
   await page.goto(inWorkspace('ext/live'));
   await expect(page.getByTestId('live-page-message')).toBeVisible();

@@ -7,8 +7,9 @@ test('with PLUGIN_SYSTEM_ENABLED=false no plugin UI appears and the dashboard wo
   });
   await page.goto(inWorkspace());
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  await expect(page.getByTestId('core-summary')).toContainText('turned off on this server');
-  await expect(page.getByTestId('dashboard-widget')).toHaveCount(0);
+  await expect(page.getByTestId('plugins-off')).toContainText('Plugins are turned off');
+  await expect(page.getByTestId('core-summary')).toContainText('Models');
+  await expect(page.getByTestId('slot-dashboard.widget')).toHaveCount(0);
   await expect(page.getByText('Extensions', { exact: true })).toHaveCount(0);
   await expect(page.getByRole('link', { name: "What's new" })).toHaveCount(0);
 

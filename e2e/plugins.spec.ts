@@ -33,9 +33,9 @@ test('dashboard: working widgets render, failing ones show an error card naming 
   await page.goto(inWorkspace());
   await expect(page.getByTestId('core-summary')).toBeVisible();
 
-  const tips = page.locator('[data-testid="dashboard-widget"][data-plugin="sql-tips"]');
+  const tips = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]');
   await expect(tips.getByTestId('sql-tip')).toBeVisible();
-  const release = page.locator('[data-testid="dashboard-widget"][data-plugin="release-notes"]');
+  const release = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]');
   await expect(release).toContainText('2026.11.2');
 
   const thrown = page.locator('[data-testid="plugin-error"][data-plugin="broken-widget"]');
@@ -99,7 +99,9 @@ test('a widget whose remote failed to load renders after "Try again"', async ({ 
   await expect(card).toContainText('SQL tips stopped working here');
   await expect(card).toContainText('Its code could not be loaded');
   // The other plugin on the page is unaffected.
-  await expect(page.locator('[data-testid="dashboard-widget"][data-plugin="release-notes"]')).toContainText('2026.11.2');
+  await expect(page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]')).toContainText(
+    '2026.11.2',
+  );
 
   blocked = false;
   await card.getByRole('button', { name: 'Try again' }).click();
@@ -108,7 +110,7 @@ test('a widget whose remote failed to load renders after "Try again"', async ({ 
 
 test('plugins talk to the user through sdk.notify, labelled with their name', async ({ page }) => {
   await page.goto(inWorkspace());
-  const tips = page.locator('[data-testid="dashboard-widget"][data-plugin="sql-tips"]');
+  const tips = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]');
   await tips.getByRole('button', { name: 'Copy' }).click();
   const notification = page.getByTestId('notification');
   await expect(notification).toContainText(/Tip copied to the clipboard|did not allow copying/);

@@ -266,3 +266,19 @@ describe('static files named by the manifest', () => {
     ]);
   });
 });
+
+describe('the app root', () => {
+  test('/ serves the shell entry page, not a directory error', async () => {
+    const { server } = await start({
+      env: { SHELL_DIST_DIR: 'shell' },
+      prepare(dir) {
+        mkdirSync(path.join(dir, 'shell'), { recursive: true });
+        writeFileSync(path.join(dir, 'shell', 'index.html'), '<!doctype html><div id="root"></div>');
+      },
+    });
+    const root = await server.inject({ url: '/', headers: { accept: 'text/html' } });
+    expect(root.statusCode).toBe(200);
+    expect(root.body).toContain('<div id="root">');
+    expect(root.headers['cache-control']).toBe('no-cache');
+  });
+});

@@ -7,9 +7,9 @@ import { createGuards, registerSessionResolution } from './auth/guards.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createSessionStore } from './auth/sessions.ts';
 import { createUsersRepository } from './auth/users-repository.ts';
-import type { AppContext, FeatureHandle } from './context.ts';
+import type { AppContext, Feature, FeatureHandle } from './context.ts';
 import { openDatabase } from './db/open.ts';
-import { features as defaultFeatures } from './features.ts';
+import { createFeatures, createHostServices, type HostServices } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
 import { registerEventStream } from './events/event-stream.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -31,11 +31,12 @@ export interface App {
   server: FastifyInstance;
   plugins: PluginRegistry;
   context: AppContext;
+  services: HostServices;
 }
 
 export interface BuildOptions {
   /** The features to start; all of them by default. */
-  features?: typeof defaultFeatures;
+  features?: readonly Feature[];
   /** Where a generated first-admin password is shown; the terminal by default. */
   print?: (text: string) => void;
 }
@@ -73,7 +74,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger: logger.child({ component: 'plugins' }),
   });
   await plugins.refresh();
-  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit, plugins };
+  const services = createHostServices();
+  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit, plugins, services };
   const events = registerEventStream(server, guards);
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
@@ -93,7 +95,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
 
   const handles: FeatureHandle[] = [];
-  for (const feature of options.features ?? defaultFeatures) {
+  for (const feature of options.features ?? createFeatures(services)) {
     const handle = await feature.start(server, context);
     if (handle) handles.push(handle);
     logger.debug({ feature: feature.name }, 'feature started');
@@ -106,5 +108,5 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   });
 
   await registerShell(server, settings.shellDistDirectory, logger);
-  return { server, plugins, context };
+  return { server, plugins, context, services };
 }

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit/audit-log.ts';
 import type { Guards } from './auth/guards.ts';
 import type { UsersRepository } from './auth/users-repository.ts';
 import type { Database } from './db/database.ts';
+import type { HostServices } from './features.ts';
 import type { PluginRegistry } from './plugins/registry.ts';
 import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
@@ -19,6 +20,8 @@ export interface AppContext {
   audit: AuditLog;
   /** Discovered plugins with their states, approved capabilities and the workspaces they are enabled in. */
   plugins: PluginRegistry;
+  /** The core services and their seams, for features that extend others (plugin backends). */
+  services: HostServices;
 }
 
 /** What a started feature hands back so the app can stop it (watchers, timers, child processes). */

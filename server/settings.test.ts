@@ -32,6 +32,17 @@ describe('loadSettings', () => {
       sqlTimeoutMs: 30_000,
       pluginsEnabledByDefault: true,
       capabilityPolicy: { autoApprove: [], forbidden: [] },
+      pluginBackends: {
+        timeoutMs: 5000,
+        memoryMb: 128,
+        osLayers: true,
+        uidBase: 61_000,
+        networkAllowed: [],
+        ratePerSecond: 100,
+        rateBurst: 200,
+        maxResponseBytes: 5 * 1024 * 1024,
+        secret: undefined,
+      },
     });
   });
 

@@ -45,6 +45,23 @@ const SettingsFromEnv = z.object({
   PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
   PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
   SQL_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  PLUGIN_MEMORY_MB: z.coerce.number().int().min(16).max(8192).default(128),
+  PLUGIN_SANDBOX_OS_LAYERS: Flag.default(true),
+  PLUGIN_SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61_000),
+  PLUGIN_NETWORK_ALLOWED: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .default([]),
+  PLUGIN_ROUTE_RATE: z.coerce.number().positive().max(1_000_000).default(100),
+  PLUGIN_ROUTE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
+  PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Settings {
@@ -67,6 +84,18 @@ export interface Settings {
   /** Whether a plugin nobody enabled or disabled is enabled everywhere. */
   pluginsEnabledByDefault: boolean;
   capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[] };
+  /** Plugin backends (server/sandbox): per-call deadline, memory, OS layers, route limits, signing secret. */
+  pluginBackends: {
+    timeoutMs: number;
+    memoryMb: number;
+    osLayers: boolean;
+    uidBase: number;
+    networkAllowed: string[];
+    ratePerSecond: number;
+    rateBurst: number;
+    maxResponseBytes: number;
+    secret: string | undefined;
+  };
 }
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
@@ -96,5 +125,16 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     sqlTimeoutMs: s.SQL_TIMEOUT_MS,
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
     capabilityPolicy: { autoApprove: s.PLUGIN_AUTO_APPROVE, forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES },
+    pluginBackends: {
+      timeoutMs: s.PLUGIN_TIMEOUT_MS,
+      memoryMb: s.PLUGIN_MEMORY_MB,
+      osLayers: s.PLUGIN_SANDBOX_OS_LAYERS,
+      uidBase: s.PLUGIN_SANDBOX_UID_BASE,
+      networkAllowed: s.PLUGIN_NETWORK_ALLOWED,
+      ratePerSecond: s.PLUGIN_ROUTE_RATE,
+      rateBurst: s.PLUGIN_ROUTE_BURST,
+      maxResponseBytes: Math.round(s.PLUGIN_RESPONSE_LIMIT_MB * 1024 * 1024),
+      secret: s.PLUGIN_BACKEND_SECRET,
+    },
   };
 }

@@ -17,6 +17,19 @@ export const errorCodes = {
   sql_error: { status: 400, meaning: 'The SQL workspace database rejected the query; the message is its own.' },
   sql_timeout: { status: 400, meaning: 'The query ran longer than SQL_TIMEOUT_MS allows and was stopped.' },
   capability_denied: { status: 403, meaning: 'The plugin lacks an approved capability this call needs.' },
+  plugin_rate_limited: {
+    status: 429,
+    meaning: "Too many calls to this plugin's routes; retry after the Retry-After seconds.",
+  },
+  plugin_unavailable: {
+    status: 503,
+    meaning: "The plugin's backend is not running (starting, or stopped after repeated crashes).",
+  },
+  plugin_timeout: { status: 504, meaning: "The plugin's backend did not answer within its time limit." },
+  plugin_error: {
+    status: 502,
+    meaning: "The plugin's backend failed: it threw, crashed, or answered too much or wrongly.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -29,7 +29,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send(body('bad_request', error.message, error.validation));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send(body('bad_request', error.message));
+      const code =
+        { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' }[error.statusCode] ?? 'bad_request';
+      return reply.status(error.statusCode).send(body(code, error.message));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send(body('internal_error', 'The server failed to handle this request; see its log.'));

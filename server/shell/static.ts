@@ -19,7 +19,8 @@ export async function registerShell(app: FastifyInstance, shellDir: string, logg
   await app.register(fastifyStatic, {
     root: built ? shellDir : path.resolve('.'),
     serve: built,
-    wildcard: false,
+    // Looked up per request, so a rebuilt shell is served without a restart.
+    wildcard: true,
     index: false,
     // This hook runs for every sendFile, plugin assets included: only shell files are the shell's business.
     setHeaders(res, file) {
@@ -28,6 +29,10 @@ export async function registerShell(app: FastifyInstance, shellDir: string, logg
       res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+
+  // The wildcard static route would answer `/` (a directory) with 403; the app's entry page is index.html.
+  if (built)
+    app.get('/', (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', shellDir));
 
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');

@@ -2,12 +2,24 @@
 export type { PluginSdk, WorkspaceRole } from './plugin-sdk.ts';
 export type {
   BaseSlotProps,
+  CodeSlotName,
   DashboardWidgetProps,
+  LineageNodeActionProps,
+  LineageNodeBox,
+  LineageOverlayProps,
+  ModelPanelProps,
   PageWidgetProps,
   PluginPageProps,
   SlotPropsMap,
   SlotRef,
+  SourcePanelProps,
+  SqlControlProps,
+  SqlPanelProps,
 } from './slot-props.ts';
+export type { NodeDetail, CatalogColumn, CatalogTest } from '../catalog.schema.ts';
+export type { LineageNode, LineageEdge } from '../lineage.schema.ts';
+export type { SqlQueryResult, SqlColumn } from '../sql.schema.ts';
+export type { Run } from '../runs.schema.ts';
 export { defineSlotComponent, slots } from './slot-props.ts';
 export type { Contribution, ContributionOf, SlotName, WidgetHostPage } from '../slots.ts';
 export type { PluginManifest } from '../plugin-manifest.schema.ts';

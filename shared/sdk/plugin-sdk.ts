@@ -1,4 +1,7 @@
+import type { CatalogSummary, ModelList, NodeDetail, SearchResponse } from '../catalog.schema.ts';
 import type { WorkspaceRole } from '../roles.ts';
+import type { RunList } from '../runs.schema.ts';
+import type { SqlQueryResult } from '../sql.schema.ts';
 
 export type { WorkspaceRole };
 
@@ -20,8 +23,33 @@ export interface PluginSdk {
    * Absolute URLs and paths that climb out with `..` are refused.
    */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * The host's data, as far as the plugin's approved capabilities allow (`read-metadata` for the catalog
+   * and runs, `access-sql-workspace` for SQL). Calls run with the user's own rights; a missing capability
+   * rejects with an error saying which one.
+   */
+  readonly data: HostData;
   /** Shows a short message in the app's notification corner, labelled with the plugin's name. */
   notify(message: string, options?: { tone?: 'info' | 'success' | 'warning' | 'error' }): void;
   /** Moves the shell to a page of the current workspace: `sdk.navigate('/ext/data-quality')`, `sdk.navigate('/models')`. */
   navigate(to: string): void;
+}
+
+/** The host data APIs of `sdk.data`. Each rejects with an `Error` carrying the server's message. */
+export interface HostData {
+  /** Models (and, with `resourceType`, seeds, snapshots or sources) with their last status. */
+  models(query?: {
+    q?: string;
+    tag?: string;
+    materialization?: string;
+    status?: string;
+    resourceType?: string;
+  }): Promise<ModelList>;
+  /** Everything about one node: columns, tests, SQL, upstream and downstream. */
+  node(uniqueId: string): Promise<NodeDetail>;
+  search(q: string, limit?: number): Promise<SearchResponse>;
+  summary(): Promise<CatalogSummary>;
+  runs(): Promise<RunList>;
+  /** Runs SQL in the workspace's database (the user must be a developer there). */
+  sql(sql: string, limit?: number): Promise<SqlQueryResult>;
 }

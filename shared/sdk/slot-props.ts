@@ -1,4 +1,8 @@
+import type { NodeDetail } from '../catalog.schema.ts';
+import type { LineageEdge, LineageNode } from '../lineage.schema.ts';
+import type { Run } from '../runs.schema.ts';
 import type { SlotName, WidgetHostPage } from '../slots.ts';
+import type { SqlQueryResult } from '../sql.schema.ts';
 import type { PluginSdk } from './plugin-sdk.ts';
 
 /** Props every contributed component receives. */
@@ -6,27 +10,91 @@ export interface BaseSlotProps {
   sdk: PluginSdk;
 }
 
-/** Props for a page reached through a `nav.tab` or `page` contribution. */
+/** `nav.tab` and `page`: a routed page. */
 export interface PluginPageProps extends BaseSlotProps {
   /** The part of the URL below the contribution's own path, without a leading slash ('' at its root). */
   subPath: string;
 }
 
-/** Props for a `dashboard.widget`. */
+/** `dashboard.widget`: a card on the workspace dashboard. */
 export type DashboardWidgetProps = BaseSlotProps;
 
-/** Props for a `page.widget`, told which core page hosts it. */
+/** `page.widget`: injected into a core page; the page's subject comes along. */
 export interface PageWidgetProps extends BaseSlotProps {
   page: WidgetHostPage;
+  /** The model or source shown, on `model.detail` and `source.detail`. */
+  node?: NodeDetail;
+  /** The run shown, on `run.detail`. */
+  run?: Run;
 }
 
-/** The props contract of each slot that renders code. Slots added here need a shell renderer too. */
+/** `model.panel`: a titled panel on a model's page. */
+export interface ModelPanelProps extends BaseSlotProps {
+  model: NodeDetail;
+}
+
+/** `source.panel`: a titled panel on a source's page. */
+export interface SourcePanelProps extends BaseSlotProps {
+  source: NodeDetail;
+}
+
+/** `sql.panel`: shown under the SQL workspace's results; gets the current result. */
+export interface SqlPanelProps extends BaseSlotProps {
+  /** The SQL that produced `result`. */
+  sql: string;
+  /** The last successful result, or null before the first run. */
+  result: SqlQueryResult | null;
+}
+
+/** `sql.control`: a control in the SQL workspace's toolbar. */
+export interface SqlControlProps extends BaseSlotProps {
+  sql: string;
+  setSql(sql: string): void;
+  run(): void;
+  running: boolean;
+}
+
+/** Where a node is drawn on the lineage canvas, in the canvas's own coordinates. */
+export interface LineageNodeBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * `lineage.overlay`: a layer drawn over the lineage graph. It renders in the canvas's coordinates, so
+ * what it draws at a node's box stays aligned while the user pans and zooms.
+ */
+export interface LineageOverlayProps extends BaseSlotProps {
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  boxes: Record<string, LineageNodeBox>;
+}
+
+/** `lineage.node-action`: an entry in a node's action menu. */
+export interface LineageNodeActionProps extends BaseSlotProps {
+  node: LineageNode;
+  /** Closes the menu, e.g. after the action ran. */
+  close(): void;
+}
+
+/** The props contract of every slot that renders code. A breaking change here needs a new plugin API major. */
 export interface SlotPropsMap {
   'nav.tab': PluginPageProps;
   page: PluginPageProps;
   'page.widget': PageWidgetProps;
   'dashboard.widget': DashboardWidgetProps;
+  'model.panel': ModelPanelProps;
+  'source.panel': SourcePanelProps;
+  'sql.panel': SqlPanelProps;
+  'sql.control': SqlControlProps;
+  'lineage.overlay': LineageOverlayProps;
+  'lineage.node-action': LineageNodeActionProps;
 }
+
+/** Slots whose contributions render a module (all but the declarative `sql.template`). */
+export type CodeSlotName = keyof SlotPropsMap;
 
 /** A typed reference to a slot: its id, with the props type carried along for the compiler only. */
 export interface SlotRef<S extends SlotName, P> {
@@ -35,7 +103,7 @@ export interface SlotRef<S extends SlotName, P> {
   readonly __props?: P;
 }
 
-function slotRef<S extends keyof SlotPropsMap>(id: S): SlotRef<S, SlotPropsMap[S]> {
+function slotRef<S extends CodeSlotName>(id: S): SlotRef<S, SlotPropsMap[S]> {
   return { id };
 }
 
@@ -45,10 +113,16 @@ export const slots = {
   page: slotRef('page'),
   pageWidget: slotRef('page.widget'),
   dashboardWidget: slotRef('dashboard.widget'),
+  modelPanel: slotRef('model.panel'),
+  sourcePanel: slotRef('source.panel'),
+  sqlPanel: slotRef('sql.panel'),
+  sqlControl: slotRef('sql.control'),
+  lineageOverlay: slotRef('lineage.overlay'),
+  lineageNodeAction: slotRef('lineage.node-action'),
 } as const;
 
-/** Types a component against a slot's props: `export default defineSlotComponent(slots.dashboardWidget, Widget)`. */
-export function defineSlotComponent<S extends keyof SlotPropsMap, C extends (props: SlotPropsMap[S]) => unknown>(
+/** Types a component against a slot's props: `export default defineSlotComponent(slots.modelPanel, Panel)`. */
+export function defineSlotComponent<S extends CodeSlotName, C extends (props: SlotPropsMap[S]) => unknown>(
   _slot: SlotRef<S, SlotPropsMap[S]>,
   component: C,
 ): C {

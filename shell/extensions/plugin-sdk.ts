@@ -1,4 +1,5 @@
-import type { PluginSdk } from '../../shared/sdk/plugin-sdk.ts';
+import type { HostData, PluginSdk } from '../../shared/sdk/plugin-sdk.ts';
+import { fetchJson } from '../api/client.ts';
 
 import type { WorkspaceRole } from '../../shared/roles.ts';
 import type { NotificationTone } from '../notifications/notifications.ts';
@@ -21,6 +22,25 @@ export function pluginApiUrl(plugin: string, path: string): string {
   return `/api/ext/${plugin}/${clean}`;
 }
 
+/** `sdk.data` for one plugin in one workspace: the host data APIs through the plugin's capability gate. */
+export function createHostData(plugin: string, workspace: string): HostData {
+  const base = `/api/workspaces/${encodeURIComponent(workspace)}/plugin-data/${encodeURIComponent(plugin)}`;
+  const get = <T>(path: string, params: Record<string, string | number | undefined> = {}) => {
+    const query = new URLSearchParams(
+      Object.entries(params).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
+    ).toString();
+    return fetchJson<T>(`${base}/${path}${query ? `?${query}` : ''}`);
+  };
+  return {
+    models: (query = {}) => get('models', query),
+    node: (uniqueId) => get(`nodes/${encodeURIComponent(uniqueId)}`),
+    search: (q, limit) => get('search', { q, limit }),
+    summary: () => get('catalog/summary'),
+    runs: () => get('runs'),
+    sql: (sql, limit) => fetchJson(`${base}/sql/query`, { method: 'POST', body: JSON.stringify({ sql, limit }) }),
+  };
+}
+
 /** The SDK one plugin's contributions receive: everything is scoped to that plugin and workspace. */
 export function createPluginSdk(context: SdkContext): PluginSdk {
   return {
@@ -28,7 +48,17 @@ export function createPluginSdk(context: SdkContext): PluginSdk {
     plugin: { name: context.plugin.name, version: context.plugin.version },
     workspace: context.workspace,
     user: context.user,
-    fetch: (path, init) => fetch(pluginApiUrl(context.plugin.name, path), { credentials: 'same-origin', ...init }),
+    // The workspace travels in a header so the plugin's backend routes know where the user is.
+    fetch: (path, init) =>
+      fetch(pluginApiUrl(context.plugin.name, path), {
+        credentials: 'same-origin',
+        ...init,
+        headers: {
+          ...(init?.headers as Record<string, string> | undefined),
+          'x-workbench-workspace': context.workspace.name,
+        },
+      }),
+    data: createHostData(context.plugin.name, context.workspace.name),
     navigate: context.navigate,
     notify: (message, options) =>
       context.notify({

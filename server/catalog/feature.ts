@@ -1,0 +1,20 @@
+import type { Feature } from '../context.ts';
+import { registerSearchRoutes } from '../search/routes.ts';
+import { registerCatalogRoutes } from './routes.ts';
+import { createCatalogService, type CatalogService } from './service.ts';
+
+/**
+ * The catalog feature: loads and watches every workspace's dbt artifacts and serves models, nodes, status,
+ * summary and search. Pass the service other features share; a private one is made when none is given.
+ */
+export function createCatalogFeature(service: CatalogService = createCatalogService()): Feature {
+  return {
+    name: 'catalog',
+    async start(app, context) {
+      await service.start({ workspaces: context.workspaces, logger: context.logger });
+      registerCatalogRoutes(app, service, context.guards);
+      registerSearchRoutes(app, service, context.guards);
+      return { close: () => service.close() };
+    },
+  };
+}

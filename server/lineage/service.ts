@@ -1,0 +1,144 @@
+import type { LineageGraph, LineageQuery, LineageSearchHit } from '../../shared/lineage.schema.ts';
+import { HttpError } from '../http/errors.ts';
+import { buildProjectGraph, drawnResourceTypes, type IndexNode, type ProjectGraph } from './graph.ts';
+import { collectOverlays, createLineageBuildHook, type LineageBuildHook } from './overlays.ts';
+import { selectSubgraph } from './select.ts';
+import { parseSelector } from './selector.ts';
+
+/** Where the lineage reads a workspace's project index from (the catalog's artifact store in the app). */
+export interface LineageIndexSource {
+  /**
+   * The index of a workspace's project, or null when it has no readable manifest yet. Returning the same
+   * collection object until the artifacts change lets the lineage build its graph once per load.
+   */
+  index(workspace: string): Promise<Iterable<IndexNode> | null> | Iterable<IndexNode> | null;
+  /** Why a workspace has no index, in a sentence for the message the user sees. */
+  missingReason?(workspace: string): string | undefined;
+}
+
+/** The lineage of every workspace, with its `lineageBuild` hook point for overlays. Created once in features.ts. */
+export interface LineageService {
+  /** Handlers get a frozen copy of each answer's nodes and edges and return overlays (badges, notes, edges). */
+  readonly lineageBuild: LineageBuildHook;
+  /** The subgraph a `GET .../lineage` asks for. Throws HttpError 404 for an unknown focus, 400 for a bad selector. */
+  graph(workspace: string, query: LineageQuery): Promise<LineageGraph>;
+  /** Drawn nodes whose name or id contains `text`, exact and prefix matches first. */
+  search(workspace: string, text: string, limit?: number): Promise<LineageSearchHit[]>;
+}
+
+export interface LineageServiceOptions {
+  source: LineageIndexSource;
+  /** How long the `lineageBuild` handlers of one request may take together; 5 s by default. */
+  overlayTimeoutMs?: number;
+}
+
+/** Splits `model, source` into known type names; an unknown one is a 400 naming it. */
+export function parseTypes(text: string | undefined): string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const types = [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = types.filter((t) => !drawnResourceTypes.has(t));
+  if (unknown.length > 0) {
+    throw new HttpError(
+      'bad_request',
+      `types: the lineage cannot draw ${unknown.map((t) => `"${t}"`).join(', ')}; use ${[...drawnResourceTypes].join(', ')}`,
+    );
+  }
+  return types;
+}
+
+export function createLineageService(options: LineageServiceOptions): LineageService {
+  const lineageBuild = createLineageBuildHook();
+  // One graph per index object: a reloaded index is a new object, so a stale graph is never served.
+  const graphs = new WeakMap<object, ProjectGraph>();
+
+  async function projectGraph(workspace: string): Promise<ProjectGraph> {
+    const index = await options.source.index(workspace);
+    if (!index) {
+      const reason =
+        options.source.missingReason?.(workspace) ??
+        'Its target/ folder has no manifest.json yet: run dbt (or dbt docs generate) in the project first.';
+      throw new HttpError('not_found', `No lineage for workspace "${workspace}". ${reason}`);
+    }
+    const cached = graphs.get(index);
+    if (cached) return cached;
+    const graph = buildProjectGraph(index);
+    graphs.set(index, graph);
+    return graph;
+  }
+
+  return {
+    lineageBuild,
+
+    async graph(workspace, query) {
+      const graph = await projectGraph(workspace);
+      if (query.focus && !graph.nodes.has(query.focus)) {
+        throw new HttpError(
+          'not_found',
+          `No node "${query.focus}" in the lineage of ${workspace}; focus on a model, source, seed, snapshot, exposure or metric by its unique id`,
+        );
+      }
+      let selector;
+      if (query.select) {
+        const parsed = parseSelector(query.select);
+        if (!parsed.ok) throw new HttpError('bad_request', parsed.problems.join('; '), { problems: parsed.problems });
+        selector = parsed.selector;
+      }
+      const selection = selectSubgraph(graph, {
+        focus: query.focus,
+        up: query.up,
+        down: query.down,
+        selector,
+        types: parseTypes(query.types),
+        limit: query.limit,
+      });
+      const focus = query.focus ?? null;
+      const { overlays, problems } = await collectOverlays(
+        lineageBuild,
+        {
+          workspace,
+          focus,
+          nodes: selection.nodes,
+          edges: selection.edges,
+        },
+        options.overlayTimeoutMs,
+      );
+      return {
+        workspace,
+        focus,
+        nodes: selection.nodes,
+        edges: selection.edges,
+        overlays,
+        overlayProblems: problems,
+        truncated: selection.truncated,
+        total: selection.total,
+        tooLarge: selection.tooLarge,
+        ...(selection.message ? { message: selection.message } : {}),
+        types: [...graph.types],
+      };
+    },
+
+    async search(workspace, text, limit = 20) {
+      const graph = await projectGraph(workspace);
+      const needle = text.trim().toLowerCase();
+      if (!needle) return [];
+      const score = (name: string) => (name === needle ? 0 : name.startsWith(needle) ? 1 : 2);
+      return [...graph.nodes.values()]
+        .filter((n) => n.name.toLowerCase().includes(needle) || n.id.toLowerCase().includes(needle))
+        .sort(
+          (a, b) =>
+            score(a.name.toLowerCase()) - score(b.name.toLowerCase()) ||
+            a.name.length - b.name.length ||
+            a.id.localeCompare(b.id),
+        )
+        .slice(0, limit)
+        .map((n) => ({ id: n.id, name: n.name, resourceType: n.resourceType }));
+    },
+  };
+}

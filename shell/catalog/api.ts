@@ -1,0 +1,82 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type {
+  CatalogStatus,
+  CatalogSummary,
+  ModelList,
+  ModelListQuery,
+  NodeDetail,
+} from '../../shared/catalog.schema.ts';
+import { fetchJson } from '../api/client.ts';
+
+/** Query keys of the catalog; all start with `['workspaces', ws, 'catalog']` so one prefix refetches them all. */
+export const catalogKeys = {
+  all: (ws: string) => ['workspaces', ws, 'catalog'] as const,
+  status: (ws: string) => ['workspaces', ws, 'catalog', 'status'] as const,
+  summary: (ws: string) => ['workspaces', ws, 'catalog', 'summary'] as const,
+  models: (ws: string, query: ModelListQuery) => ['workspaces', ws, 'catalog', 'models', query] as const,
+  node: (ws: string, uniqueId: string) => ['workspaces', ws, 'catalog', 'node', uniqueId] as const,
+};
+
+const base = (ws: string) => `/api/workspaces/${encodeURIComponent(ws)}`;
+
+/** The artifact store's state; polled, so a reload on the server reaches open pages. */
+export function useCatalogStatus(ws: string) {
+  return useQuery({
+    queryKey: catalogKeys.status(ws),
+    queryFn: () => fetchJson<CatalogStatus>(`${base(ws)}/catalog/status`),
+    refetchInterval: 15_000,
+    staleTime: 5_000,
+  });
+}
+
+/**
+ * Refetches every catalog query of the workspace when the server's index was rebuilt (artifacts changed on
+ * disk), so pages show the new load without a reload. Use once per catalog page.
+ */
+export function useCatalogFreshness(ws: string): CatalogStatus | undefined {
+  const status = useCatalogStatus(ws);
+  const client = useQueryClient();
+  const seen = useRef<string | null | undefined>(undefined);
+  const loadedAt = status.data?.loadedAt;
+  useEffect(() => {
+    if (loadedAt === undefined) return;
+    if (seen.current !== undefined && seen.current !== loadedAt) {
+      void client.invalidateQueries({
+        queryKey: catalogKeys.all(ws),
+        predicate: (q) => q.queryKey[3] !== 'status',
+      });
+    }
+    seen.current = loadedAt;
+  }, [client, loadedAt, ws]);
+  return status.data;
+}
+
+/** Counts by resource type and test status, for the dashboard card. */
+export function useCatalogSummary(ws: string) {
+  return useQuery({
+    queryKey: catalogKeys.summary(ws),
+    queryFn: () => fetchJson<CatalogSummary>(`${base(ws)}/catalog/summary`),
+  });
+}
+
+/** `GET models` with only the filters that are set in the URL. */
+export function useModels(ws: string, query: ModelListQuery) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const search = params.toString();
+  return useQuery({
+    queryKey: catalogKeys.models(ws, query),
+    queryFn: () => fetchJson<ModelList>(`${base(ws)}/models${search ? `?${search}` : ''}`),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One node's detail; a 404 (unknown node) is not retried. */
+export function useNode(ws: string, uniqueId: string) {
+  return useQuery({
+    queryKey: catalogKeys.node(ws, uniqueId),
+    queryFn: () => fetchJson<NodeDetail>(`${base(ws)}/nodes/${encodeURIComponent(uniqueId)}`),
+    retry: (count, error) => count < 1 && !('status' in error && error.status === 404),
+  });
+}

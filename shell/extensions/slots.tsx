@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import type { Extension } from '../../shared/api.schema.ts';
+import type { SlotName } from '../../shared/slots.ts';
+import { useExtensions } from '../api/queries.ts';
+import { useWorkspace } from '../workspaces/workspace-context.tsx';
+import { ContributionView } from './ContributionView.tsx';
+
+export type ExtensionOf<S extends SlotName> = Extract<Extension, { slot: S }>;
+
+const orderOf = (e: Extension) => ('order' in e && typeof e.order === 'number' ? e.order : 0);
+
+/** Contributions in `order`, then by plugin and id, so a slot looks the same on every load. Pure. */
+export function sortContributions<E extends Extension>(extensions: readonly E[]): E[] {
+  return [...extensions].sort((a, b) => orderOf(a) - orderOf(b) || a.plugin.localeCompare(b.plugin) || a.id.localeCompare(b.id));
+}
+
+/** The contributions of the current workspace to one slot, sorted; `filter` narrows them (e.g. by page). */
+export function useSlot<S extends SlotName>(slot: S, filter?: (extension: ExtensionOf<S>) => boolean) {
+  const workspace = useWorkspace();
+  const query = useExtensions(workspace.name);
+  const all = (query.data?.extensions ?? []).filter((e): e is ExtensionOf<S> => e.slot === slot);
+  return { extensions: sortContributions(filter ? all.filter(filter) : all), error: query.error };
+}
+
+interface SlotProps<S extends SlotName> {
+  slot: S;
+  /** Props for every contribution of the slot, besides `sdk`. */
+  slotProps?: Record<string, unknown>;
+  filter?: (extension: ExtensionOf<S>) => boolean;
+  /** How each contribution is framed: a titled panel (default), or bare. */
+  frame?: 'panel' | 'bare';
+  /** Shown when no plugin contributes. */
+  empty?: ReactNode;
+}
+
+/**
+ * Renders every contribution to a slot, each in its own error boundary. Titles come from the manifest,
+ * so they show while the code loads.
+ */
+export function ExtensionSlot<S extends SlotName>({ slot, slotProps, filter, frame = 'panel', empty = null }: SlotProps<S>) {
+  const { extensions } = useSlot(slot, filter);
+  if (extensions.length === 0) return <>{empty}</>;
+  return (
+    <>
+      {extensions.map((extension) =>
+        frame === 'bare' ? (
+          <ContributionView key={`${extension.plugin}:${extension.id}`} extension={extension} slotProps={slotProps} />
+        ) : (
+          <section
+            key={`${extension.plugin}:${extension.id}`}
+            className="wb-card wb-slot-panel"
+            data-testid={`slot-${slot}`}
+            data-plugin={extension.plugin}
+          >
+            <h2 className="wb-card-title">{extension.title ?? extension.pluginDisplayName}</h2>
+            <ContributionView extension={extension} slotProps={slotProps} />
+            <p className="wb-card-source">from {extension.pluginDisplayName}</p>
+          </section>
+        ),
+      )}
+    </>
+  );
+}

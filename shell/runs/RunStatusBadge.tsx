@@ -1,0 +1,19 @@
+import type { RunStatus } from '../../shared/runs.schema.ts';
+
+const tone: Record<RunStatus, string> = {
+  queued: 'wb-badge-neutral',
+  running: 'wb-run-badge-running',
+  success: 'wb-badge-good',
+  failed: 'wb-badge-bad',
+  cancelled: 'wb-badge-neutral',
+  interrupted: 'wb-badge-warn',
+};
+
+/** A run's status as a coloured badge; `running` pulses. */
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  return (
+    <span className={`wb-badge ${tone[status]}`} data-testid="run-status" data-status={status}>
+      {status}
+    </span>
+  );
+}

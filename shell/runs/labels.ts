@@ -1,0 +1,16 @@
+import type { Run } from '../../shared/runs.schema.ts';
+
+/** What started a run: "manual" or "schedule “nightly”". */
+export function triggerLabel(run: Run): string {
+  if (run.trigger === 'manual') return 'manual';
+  return run.schedule?.name ? `schedule “${run.schedule.name}”` : 'schedule (deleted)';
+}
+
+/** Who started a run: the user, or "scheduler". */
+export function whoLabel(run: Run): string {
+  if (run.trigger === 'schedule') return 'scheduler';
+  return run.triggeredBy?.username ?? 'deleted user';
+}
+
+/** A short run id for headings and links: the first 8 characters. */
+export const shortId = (id: string) => id.slice(0, 8);
