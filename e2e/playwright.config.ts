@@ -21,11 +21,13 @@ const chromiumArgs = [
 // The same Node that runs Playwright (Node 24 from node_modules/.bin), whatever the system has.
 const node = `"${process.execPath}"`;
 
-function server(port: number, env: Record<string, string>, setup = '') {
-  const dataDir = `.test-results/e2e-data-${port}`;
+function server(port: number, env: Record<string, string>, plugins?: { from: string; to: string }) {
+  const dir = `.test-results/e2e-${port}`;
+  const copyPlugins = plugins ? ` ${plugins.from} ${plugins.to}` : '';
   return {
-    // Each run starts from an empty data directory: a fresh database and the first admin below.
-    command: `${setup}${node} -e "require('fs').rmSync('${dataDir}', { recursive: true, force: true })" && ${node} server/main.ts`,
+    // Each run starts from an empty data directory (a fresh database and the first admin below) and
+    // its own copy of the demo workspaces.
+    command: `${node} e2e/prepare-server.ts ${dir}${copyPlugins} && ${node} server/main.ts`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/info`,
     env: {
@@ -33,9 +35,11 @@ function server(port: number, env: Record<string, string>, setup = '') {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       PLUGINS_DIRECTORY: 'e2e/fixtures/plugins',
-      WORKBENCH_DATA_DIR: dataDir,
+      WORKBENCH_CONFIG: `${dir}/workbench.config.json`,
+      WORKBENCH_DATA_DIR: `${dir}/data`,
       WORKBENCH_ADMIN_USERNAME: 'admin',
       WORKBENCH_ADMIN_PASSWORD: 'e2e-admin-password',
+      DBT_SIMULATE_DELAY_MS: '5',
       ...env,
     },
     reuseExistingServer: false,
@@ -79,7 +83,7 @@ export default defineConfig({
     server(
       ports.live,
       { PLUGINS_DIRECTORY: livePluginsDir },
-      `${node} e2e/prepare-plugins-dir.ts e2e/fixtures/live-plugins ${livePluginsDir} && `,
+      { from: 'e2e/fixtures/live-plugins', to: livePluginsDir },
     ),
   ],
 });

@@ -1,14 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, inWorkspace, test } from './fixtures.ts';
+import { ports } from './playwright.config.ts';
 
-// A run rewrites the demo workspace's run_results.json: keep the committed one and put it back afterwards.
-const runResults = path.resolve(import.meta.dirname, '../demo/workspaces/jaffle-shop-classic/target/run_results.json');
-const committed = readFileSync(runResults);
-
-test.afterAll(() => {
-  writeFileSync(runResults, committed);
-});
+// The e2e server runs in its own copy of the demo workspaces (e2e/prepare-server.ts).
+const runResults = path.resolve(
+  import.meta.dirname,
+  `../.test-results/e2e-${ports.plugins}/workspaces/jaffle-shop-classic/target/run_results.json`,
+);
+const committed = readFileSync(
+  path.resolve(import.meta.dirname, '../demo/workspaces/jaffle-shop-classic/target/run_results.json'),
+);
 
 test('Run now starts a run whose log streams in and which ends in success', async ({ page }) => {
   await page.goto(inWorkspace('runs'));

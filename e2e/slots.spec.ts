@@ -18,3 +18,73 @@ test('SQL slots: a template fills the editor, a control runs a preview, a panel 
   await expect(page.getByLabel('SQL editor')).toContainText('as preview limit 10');
   await expect(page.getByText(/\d+ rows/).first()).toBeVisible();
 });
+
+/** Approves the two example plugins that read metadata, as an admin would after reviewing them. */
+async function approveExamples(page: import('@playwright/test').Page): Promise<void> {
+  for (const name of ['data-quality', 'model-owners']) {
+    const plugin = await (await page.request.get(`/api/plugins/${name}`)).json();
+    if (plugin.state === 'pending-approval') {
+      const response = await page.request.post(`/api/plugins/${name}/approve`, { data: { version: plugin.version } });
+      expect(response.status()).toBe(200);
+    }
+  }
+}
+
+test('model page slots: a quality panel gets the model, an ownership widget sits beside it', async ({ page }) => {
+  await approveExamples(page);
+  await page.goto(inWorkspace('models/model.jaffle_shop.customers'));
+  const panel = page.locator('[data-testid="slot-model.panel"][data-plugin="data-quality"]');
+  await expect(panel.getByTestId('quality-panel')).toContainText(/% of \d+ tests pass|No tests yet/);
+  await expect(panel).toContainText('Data quality');
+  const widget = page.locator('[data-testid="slot-page.widget"][data-plugin="model-owners"]');
+  await expect(widget.getByTestId('ownership')).toContainText('customers');
+});
+
+test('source page slot: the source panel gets the source', async ({ page }) => {
+  await approveExamples(page);
+  // The classic project has no sources; the new jaffle shop has six.
+  const sources = await (await page.request.get('/api/workspaces/jaffle-shop/models?resourceType=source')).json();
+  await page.goto(`/w/jaffle-shop/sources/${encodeURIComponent(sources.items[0].uniqueId)}`);
+  const panel = page.locator('[data-testid="slot-source.panel"][data-plugin="data-quality"]');
+  await expect(panel.getByTestId('quality-panel')).toBeVisible();
+});
+
+test('lineage slots: owner badges sit on the graph and a node action copies its ref()', async ({ page }) => {
+  await approveExamples(page);
+  await page.goto(inWorkspace(`lineage?focus=${encodeURIComponent('model.jaffle_shop.customers')}`));
+  await expect(page.getByTestId('owner-badge').first()).toBeVisible();
+  const badges = await page.getByTestId('owner-badge').count();
+  expect(badges).toBeGreaterThan(2);
+
+  await page.locator('.react-flow__node').filter({ hasText: 'customers' }).first().click();
+  await page.getByTestId('node-actions').getByRole('button', { name: 'Copy ref()' }).click();
+  await expect(page.getByTestId('notification')).toContainText("ref('customers')");
+});
+
+test('dashboard and run slots: failing models and a run compared with recent ones', async ({ page }) => {
+  await approveExamples(page);
+  await page.goto(inWorkspace());
+  await expect(
+    page.locator('[data-testid="slot-dashboard.widget"][data-plugin="data-quality"]').getByTestId('failing-models'),
+  ).toBeVisible();
+
+  // Two runs, so the second has one to be compared with (the server runs in its own copy of the workspace).
+  let run = { id: '', status: '' };
+  for (let i = 0; i < 2; i++) {
+    run = await (await page.request.post('/api/workspaces/jaffle-shop-classic/runs', { data: {} })).json();
+    await expect
+      .poll(
+        async () =>
+          (await (await page.request.get(`/api/workspaces/jaffle-shop-classic/runs/${run.id}`)).json()).status,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('success');
+  }
+  await page.goto(inWorkspace(`runs/${run.id}`));
+  await expect(page.locator('[data-testid="slot-page.widget"][data-plugin="data-quality"]')).toContainText(
+    /Compared with recent runs/i,
+  );
+  await expect(page.getByTestId('run-comparison')).toContainText(/median of the last \d+ successful run/);
+});

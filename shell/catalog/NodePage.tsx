@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import type { CatalogColumn, CatalogTest, Extensions, NodeDetail, NodeRef } from '../../shared/catalog.schema.ts';
 import { ApiError } from '../api/client.ts';
+import { ExtensionSlot } from '../extensions/slots.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { useCatalogFreshness, useNode } from './api.ts';
 import { ArtifactErrorBanner } from './ArtifactErrorBanner.tsx';
@@ -205,6 +206,13 @@ function Facts({ node, workspace }: { node: NodeDetail; workspace: string }) {
   );
 }
 
+/** The core page a node's page is, for `page.widget` contributions. */
+function widgetPage(resourceType: string): 'model.detail' | 'source.detail' | undefined {
+  if (resourceType === 'model') return 'model.detail';
+  if (resourceType === 'source') return 'source.detail';
+  return undefined;
+}
+
 function backLink(resourceType: string): { to: string; label: string } {
   if (resourceType === 'source') return { to: 'models?resourceType=source', label: 'Sources' };
   if (resourceType === 'seed') return { to: 'models?resourceType=seed', label: 'Seeds' };
@@ -281,6 +289,8 @@ export function NodePage() {
             <Description text={data.description} />
             <ExtensionFields extensions={data.extensions} />
           </section>
+          {data.resourceType === 'model' && <ExtensionSlot slot="model.panel" slotProps={{ model: data }} />}
+          {data.resourceType === 'source' && <ExtensionSlot slot="source.panel" slotProps={{ source: data }} />}
           {(relational || data.columns.length > 0) && (
             <section className="wb-cat-section">
               <h2 className="wb-card-title">
@@ -308,6 +318,13 @@ export function NodePage() {
           <Facts node={data} workspace={workspace.name} />
           <Neighbours title="Upstream" nodes={data.upstream} workspace={workspace.name} />
           <Neighbours title="Downstream" nodes={data.downstream} workspace={workspace.name} />
+          {widgetPage(data.resourceType) && (
+            <ExtensionSlot
+              slot="page.widget"
+              filter={(e) => e.page === widgetPage(data.resourceType)}
+              slotProps={{ page: widgetPage(data.resourceType), node: data }}
+            />
+          )}
         </aside>
       </div>
       <p className="wb-muted wb-cat-sub">

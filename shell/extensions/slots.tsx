@@ -11,7 +11,9 @@ const orderOf = (e: Extension) => ('order' in e && typeof e.order === 'number' ?
 
 /** Contributions in `order`, then by plugin and id, so a slot looks the same on every load. Pure. */
 export function sortContributions<E extends Extension>(extensions: readonly E[]): E[] {
-  return [...extensions].sort((a, b) => orderOf(a) - orderOf(b) || a.plugin.localeCompare(b.plugin) || a.id.localeCompare(b.id));
+  return [...extensions].sort(
+    (a, b) => orderOf(a) - orderOf(b) || a.plugin.localeCompare(b.plugin) || a.id.localeCompare(b.id),
+  );
 }
 
 /** The contributions of the current workspace to one slot, sorted; `filter` narrows them (e.g. by page). */
@@ -37,7 +39,13 @@ interface SlotProps<S extends SlotName> {
  * Renders every contribution to a slot, each in its own error boundary. Titles come from the manifest,
  * so they show while the code loads.
  */
-export function ExtensionSlot<S extends SlotName>({ slot, slotProps, filter, frame = 'panel', empty = null }: SlotProps<S>) {
+export function ExtensionSlot<S extends SlotName>({
+  slot,
+  slotProps,
+  filter,
+  frame = 'panel',
+  empty = null,
+}: SlotProps<S>) {
   const { extensions } = useSlot(slot, filter);
   if (extensions.length === 0) return <>{empty}</>;
   return (

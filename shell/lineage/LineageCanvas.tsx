@@ -5,6 +5,7 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  ViewportPortal,
   type Edge,
   type NodeTypes,
 } from '@xyflow/react';
@@ -17,6 +18,7 @@ import type { Positions } from './layout.ts';
 import { LineageNodeCard, type LineageFlowNode } from './LineageNodeCard.tsx';
 import type { OverlayView } from './overlay-view.ts';
 import { resourceTypeStyle } from './resource-types.ts';
+import { ExtensionSlot } from '../extensions/slots.tsx';
 
 const nodeTypes: NodeTypes = { lineage: LineageNodeCard };
 
@@ -87,9 +89,23 @@ interface FlowProps {
   onSelect(id: string | null): void;
 }
 
+/** Each node's box in canvas coordinates, for `lineage.overlay` contributions. */
+function boxesOf(layout: Layout): Record<string, { x: number; y: number; width: number; height: number }> {
+  return Object.fromEntries(
+    layout.graph.nodes.map((n) => {
+      const at = layout.positions[n.id] ?? { x: 0, y: 0 };
+      return [n.id, { x: at.x, y: at.y, width: nodeSize.width, height: nodeSize.height }];
+    }),
+  );
+}
+
 function Flow({ layout, selectedId, onSelect }: FlowProps) {
   const nodes = useMemo(() => flowNodes(layout, layout.overlays, selectedId), [layout, selectedId]);
   const edges = useMemo(() => flowEdges(layout, layout.overlays, selectedId), [layout, selectedId]);
+  const overlayProps = useMemo(
+    () => ({ nodes: layout.graph.nodes, edges: layout.graph.edges, boxes: boxesOf(layout) }),
+    [layout],
+  );
   return (
     <ReactFlow
       nodes={nodes}
@@ -106,6 +122,12 @@ function Flow({ layout, selectedId, onSelect }: FlowProps) {
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} color="#e2e5ea" />
+      {/* Plugin layers live in canvas coordinates, so they pan and zoom with the nodes. */}
+      <ViewportPortal>
+        <div className="wb-lineage-overlays" data-testid="lineage-overlays">
+          <ExtensionSlot slot="lineage.overlay" frame="bare" slotProps={overlayProps} />
+        </div>
+      </ViewportPortal>
       <Controls showInteractive={false} position="top-left" />
       <MiniMap
         position="bottom-left"

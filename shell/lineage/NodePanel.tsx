@@ -1,3 +1,4 @@
+import { ExtensionSlot } from '../extensions/slots.tsx';
 import { Link } from 'react-router';
 import type { LineageNode } from '../../shared/lineage.schema.ts';
 import { nodePath } from '../catalog/format.ts';
@@ -89,6 +90,9 @@ export function NodePanel({ workspace, node, badges, notes, isFocus, up, down, o
         <button type="button" className="wb-button" onClick={() => onFocus(node.id, up, down + 1)}>
           More downstream ({down + 1})
         </button>
+      </div>
+      <div className="wb-lineage-plugin-actions" data-testid="node-actions">
+        <ExtensionSlot slot="lineage.node-action" frame="bare" slotProps={{ node, close: onClose }} />
       </div>
       <Link className="wb-lineage-detail-link" to={detail}>
         Open {style.label.toLowerCase()} details →

@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { isActiveRun, type Run } from '../../shared/runs.schema.ts';
 import { roleAllows } from '../../shared/roles.ts';
+import { ExtensionSlot } from '../extensions/slots.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { formatDateTime, runDuration } from './format.ts';
 import { shortId, triggerLabel, whoLabel } from './labels.ts';
@@ -103,6 +104,13 @@ export function RunDetailPage() {
         </div>
       )}
       <RunFacts run={r} />
+      <div className="wb-grid">
+        <ExtensionSlot
+          slot="page.widget"
+          filter={(e) => e.page === 'run.detail'}
+          slotProps={{ page: 'run.detail', run: r }}
+        />
+      </div>
       <LogViewer workspace={workspace.name} runId={r.id} />
     </div>
   );
