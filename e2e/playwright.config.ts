@@ -40,6 +40,7 @@ function server(port: number, env: Record<string, string>, plugins?: { from: str
       WORKBENCH_ADMIN_USERNAME: 'admin',
       WORKBENCH_ADMIN_PASSWORD: 'e2e-admin-password',
       DBT_SIMULATE_DELAY_MS: '5',
+      PLUGIN_LOAD_TIMEOUT_MS: '3000',
       ...env,
     },
     reuseExistingServer: false,

@@ -116,3 +116,20 @@ test('plugins talk to the user through sdk.notify, labelled with their name', as
   await expect(notification).toContainText(/Tip copied to the clipboard|did not allow copying/);
   await expect(notification).toContainText('from SQL tips');
 });
+
+test('a remote that never answers shows an error card after the load timeout, and loads on "Try again"', async ({
+  page,
+}) => {
+  let hang = true;
+  await page.route('**/plugins/sql-tips/*/frontend/mf-manifest.json', (route) => (hang ? undefined : route.continue()));
+  await page.goto(inWorkspace());
+  const card = page.locator('[data-testid="plugin-error"][data-plugin="sql-tips"]');
+  await expect(card).toContainText('Its code could not be loaded', { timeout: 10_000 });
+  await card.getByText('Technical details').click();
+  await expect(card).toContainText('no answer within 3 s');
+  await expect(page.locator('[data-plugin="release-notes"]').getByText('2026.11.2')).toBeVisible();
+
+  hang = false;
+  await card.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+});

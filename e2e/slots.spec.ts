@@ -88,3 +88,44 @@ test('dashboard and run slots: failing models and a run compared with recent one
   );
   await expect(page.getByTestId('run-comparison')).toContainText(/median of the last \d+ successful run/);
 });
+
+test("page slot: the dashboard widget opens the plugin's routed page, which has no tab", async ({ page }) => {
+  await approveExamples(page);
+  await page.goto(inWorkspace());
+  await expect(page.getByRole('link', { name: 'Quality report' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Full quality report →' }).click();
+  await expect(page).toHaveURL(/\/ext\/quality-report$/);
+  await expect(page.getByRole('heading', { name: 'Quality report' })).toBeVisible();
+  await expect(page.getByTestId('quality-report')).toBeVisible();
+});
+
+test("configuration: an admin's change reaches an open model page without a reload", async ({ page, context }) => {
+  await approveExamples(page);
+  await page.goto(inWorkspace('models/model.jaffle_shop.customers'));
+  const panel = page.locator('[data-testid="slot-model.panel"][data-plugin="data-quality"]');
+  await expect(panel).toContainText('Undocumented: customer_lifetime_value');
+  await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+  const admin = await context.newPage();
+  await admin.goto('/admin/plugins');
+  const card = admin.locator('[data-testid="plugin-card"][data-plugin="data-quality"]');
+  await card.getByText('Configure').click();
+  const form = card.getByTestId('config-form');
+  await form.getByLabel('Flag undocumented columns').uncheck();
+  await form.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(form.getByRole('button', { name: 'Save configuration' })).toBeDisabled();
+
+  await expect(panel).not.toContainText('Undocumented');
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
+  // The form knows the schema's bounds: an out-of-range value is not sent (the server refuses it too).
+  const rate = form.getByLabel('Minimum pass rate (%)');
+  await rate.fill('150');
+  await form.getByRole('button', { name: 'Save configuration' }).click();
+  expect(await rate.evaluate((input) => (input as HTMLInputElement).validity.rangeOverflow)).toBe(true);
+
+  await form.getByLabel('Flag undocumented columns').check();
+  await form.getByLabel('Minimum pass rate (%)').fill('90');
+  await form.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(panel).toContainText('Undocumented: customer_lifetime_value');
+});

@@ -15,6 +15,8 @@ import { registerEventStream } from './events/event-stream.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
+import { registerConfigRoutes } from './plugins/config-routes.ts';
+import { createConfigStore } from './plugins/configuration.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
@@ -63,11 +65,16 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
 
   const approvals = createApprovalStore(db);
   const enablement = createEnablementStore(db);
+  const configs = createConfigStore(db);
   const plugins = createPluginRegistry({
     pluginsDirectory: settings.pluginsDirectory,
     enabled: settings.pluginSystemEnabled,
     host: hostFacts(),
-    loadRules: async () => ({ approvedCapabilities: await approvals.load(), enablement: await enablement.load() }),
+    loadRules: async () => ({
+      approvedCapabilities: await approvals.load(),
+      enablement: await enablement.load(),
+      configs: await configs.load(),
+    }),
     policy: settings.capabilityPolicy,
     workspaces: workspaces.map((w) => w.name),
     defaultEnabled: settings.pluginsEnabledByDefault,
@@ -85,11 +92,12 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       ? watchPluginsDirectory(settings.pluginsDirectory, plugins, logger.child({ component: 'plugins' }))
       : () => {};
 
-  registerHostInfoRoute(server, hostInfo(settings.pluginSystemEnabled));
+  registerHostInfoRoute(server, hostInfo(settings));
   registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
   registerUserRoutes(server, { users, guards, audit, workspaces });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
+  registerConfigRoutes(server, { registry: plugins, guards, configs, audit });
   registerLifecycleRoutes(server, { registry: plugins, guards, approvals, enablement, audit, workspaces });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);

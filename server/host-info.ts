@@ -18,6 +18,11 @@ export function registerHostInfoRoute(app: FastifyInstance, info: HostInfo): voi
   app.get('/api/info', async () => info);
 }
 
-export function hostInfo(pluginSystemEnabled: boolean): HostInfo {
-  return { version: appVersion(), pluginApi: PLUGIN_API_VERSION, pluginSystemEnabled };
+export function hostInfo(settings: { pluginSystemEnabled: boolean; pluginLoadTimeoutMs: number }): HostInfo {
+  return {
+    version: appVersion(),
+    pluginApi: PLUGIN_API_VERSION,
+    pluginSystemEnabled: settings.pluginSystemEnabled,
+    pluginLoadTimeoutMs: settings.pluginLoadTimeoutMs,
+  };
 }

@@ -31,6 +31,7 @@ describe('loadSettings', () => {
       watchPlugins: true,
       sqlTimeoutMs: 30_000,
       pluginsEnabledByDefault: true,
+      pluginLoadTimeoutMs: 15_000,
       capabilityPolicy: { autoApprove: [], forbidden: [] },
       pluginBackends: {
         timeoutMs: 5000,
@@ -43,7 +44,25 @@ describe('loadSettings', () => {
         maxResponseBytes: 5 * 1024 * 1024,
         secret: undefined,
       },
+      pluginPackages: {
+        maxBytes: 50 * 1024 * 1024,
+        maxFiles: 5000,
+        catalog: path.join(cwd, 'marketplace'),
+        gitTimeoutMs: 120_000,
+      },
+      testCrashAt: undefined,
     });
+  });
+
+  test('PLUGIN_CATALOG is a path resolved against the working directory, or an http(s) URL kept as is', () => {
+    expect(loadSettings({ PLUGIN_CATALOG: 'e2e/fixtures/marketplace' }, cwd).pluginPackages.catalog).toBe(
+      path.join(cwd, 'e2e', 'fixtures', 'marketplace'),
+    );
+    expect(loadSettings({ PLUGIN_CATALOG: 'https://plugins.example.com/index.json' }, cwd).pluginPackages.catalog).toBe(
+      'https://plugins.example.com/index.json',
+    );
+    expect(loadSettings({ PLUGIN_MAX_PACKAGE_MB: '0.5' }, cwd).pluginPackages.maxBytes).toBe(512 * 1024);
+    expect(() => loadSettings({ PLUGIN_MAX_PACKAGE_MB: '0' }, cwd)).toThrow('PLUGIN_MAX_PACKAGE_MB');
   });
 
   test('capability policies are comma-separated capability names; an unknown one is named in the error', () => {

@@ -42,6 +42,7 @@ const SettingsFromEnv = z.object({
   COOKIE_SECURE: Flag.default(false),
   PLUGINS_WATCH: Flag.default(true),
   PLUGIN_DEFAULT_ENABLED: Flag.default(true),
+  PLUGIN_LOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
   PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
   SQL_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
@@ -62,6 +63,11 @@ const SettingsFromEnv = z.object({
   PLUGIN_ROUTE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
   PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PLUGIN_MAX_PACKAGE_MB: z.coerce.number().positive().max(4096).default(50),
+  PLUGIN_MAX_PACKAGE_FILES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  PLUGIN_CATALOG: z.string().min(1).default('./marketplace'),
+  PLUGIN_GIT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  WORKBENCH_TEST_CRASH_AT: z.string().optional(),
 });
 
 export interface Settings {
@@ -83,6 +89,8 @@ export interface Settings {
   sqlTimeoutMs: number;
   /** Whether a plugin nobody enabled or disabled is enabled everywhere. */
   pluginsEnabledByDefault: boolean;
+  /** How long shells wait for a plugin's code. */
+  pluginLoadTimeoutMs: number;
   capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[] };
   /** Plugin backends (server/sandbox): per-call deadline, memory, OS layers, route limits, signing secret. */
   pluginBackends: {
@@ -96,6 +104,16 @@ export interface Settings {
     maxResponseBytes: number;
     secret: string | undefined;
   };
+  /** Plugin packages (server/plugins/installation): size limits, the marketplace catalog, git clone deadline. */
+  pluginPackages: {
+    maxBytes: number;
+    maxFiles: number;
+    /** An absolute path (a folder with `index.json`, or an index file) or an http(s) URL of an index file. */
+    catalog: string;
+    gitTimeoutMs: number;
+  };
+  /** Test only: the named step of a plugin install, update or remove at which the server kills itself (SIGKILL). */
+  testCrashAt: string | undefined;
 }
 
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
@@ -124,6 +142,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     watchPlugins: s.PLUGINS_WATCH,
     sqlTimeoutMs: s.SQL_TIMEOUT_MS,
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
+    pluginLoadTimeoutMs: s.PLUGIN_LOAD_TIMEOUT_MS,
     capabilityPolicy: { autoApprove: s.PLUGIN_AUTO_APPROVE, forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES },
     pluginBackends: {
       timeoutMs: s.PLUGIN_TIMEOUT_MS,
@@ -136,5 +155,12 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       maxResponseBytes: Math.round(s.PLUGIN_RESPONSE_LIMIT_MB * 1024 * 1024),
       secret: s.PLUGIN_BACKEND_SECRET,
     },
+    pluginPackages: {
+      maxBytes: Math.round(s.PLUGIN_MAX_PACKAGE_MB * 1024 * 1024),
+      maxFiles: s.PLUGIN_MAX_PACKAGE_FILES,
+      catalog: /^https?:\/\//.test(s.PLUGIN_CATALOG) ? s.PLUGIN_CATALOG : path.resolve(cwd, s.PLUGIN_CATALOG),
+      gitTimeoutMs: s.PLUGIN_GIT_TIMEOUT_MS,
+    },
+    testCrashAt: s.WORKBENCH_TEST_CRASH_AT,
   };
 }

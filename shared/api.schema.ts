@@ -11,6 +11,8 @@ export const HostInfo = z.object({
   version: z.string(),
   pluginApi: z.number().int(),
   pluginSystemEnabled: z.boolean(),
+  /** How long the shell waits for a plugin's code before showing an error card with a retry button. */
+  pluginLoadTimeoutMs: z.number().int(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
 
@@ -27,6 +29,8 @@ export const PluginSummary = z.object({
   capabilities: z.array(Capability),
   /** The declared capabilities approved for this version (by an admin or the server's policy). */
   approvedCapabilities: z.array(Capability),
+  /** Whether the manifest declares a configuration an admin can set. */
+  configurable: z.boolean(),
   /** Where the plugin is enabled; empty when it is not active. */
   enabledWorkspaces: z.array(z.string()),
   /** The admins' rules: a global switch (absent: the server default) and per-workspace overrides. */
@@ -64,6 +68,8 @@ export const Extension = z.intersection(
     plugin: PluginName,
     pluginDisplayName: z.string(),
     pluginVersion: z.string(),
+    /** The plugin's configuration as it runs (never put secrets in it: every member's browser gets it). */
+    pluginConfig: z.record(z.string(), z.unknown()),
     remote: RemoteRef.optional(),
   }),
 );
@@ -92,3 +98,13 @@ export const UserSummary = z.object({
   roles: z.record(z.string(), WorkspaceRole),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
+
+/** `GET|PUT /api/plugins/:name/config`. */
+export const PluginConfigView = z.object({
+  schema: z.record(z.string(), z.unknown()).nullable(),
+  default: z.unknown(),
+  stored: z.record(z.string(), z.unknown()).nullable(),
+  value: z.record(z.string(), z.unknown()).nullable(),
+  problems: z.array(ValidationProblem),
+});
+export type PluginConfigView = z.infer<typeof PluginConfigView>;

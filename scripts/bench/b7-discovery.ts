@@ -36,7 +36,7 @@ async function timeDiscovery(dir: string): Promise<number> {
     pluginsDirectory: dir,
     enabled: true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
-    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map() }),
+    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map(), configs: new Map() }),
     policy: { autoApprove: [], forbidden: [] },
     workspaces: ['default'],
     defaultEnabled: true,

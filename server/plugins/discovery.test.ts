@@ -70,7 +70,7 @@ async function discover(
     pluginsDirectory: options.pluginsDirectory ?? root,
     enabled: options.enabled ?? true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
-    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map() }),
+    loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map(), configs: new Map() }),
     policy: { autoApprove: [], forbidden: [] },
     workspaces: ['default'],
     defaultEnabled: true,

@@ -30,6 +30,7 @@ function evaluate(candidates: PluginCandidate[], approvedCapabilities: ApprovalL
     approvedCapabilities,
     policy: { autoApprove: [], forbidden: [] },
     enablement: () => undefined,
+    storedConfig: () => undefined,
     workspaces: ['default'],
     defaultEnabled: true,
   });

@@ -1,4 +1,5 @@
 import type { Capability } from '../../shared/capabilities.ts';
+import { configurationProblems, resolveConfig } from './configuration.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
@@ -24,6 +25,8 @@ export interface PluginRecord {
   approvedCapabilities: Capability[];
   /** The workspaces where the plugin is enabled; it is `disabled` when there are none. */
   enabledWorkspaces: string[];
+  /** Its configuration as it runs: stored values or the default, with the schema's defaults filled in. */
+  config: Record<string, unknown>;
 }
 
 /** The server's capability policy: some capabilities need no admin, some are never allowed. */
@@ -41,6 +44,8 @@ export interface EvaluationInput {
   approvedCapabilities: ApprovalLookup;
   policy: CapabilityPolicy;
   enablement: (name: string) => EnablementRules | undefined;
+  /** The configuration an admin stored for a plugin, if any. */
+  storedConfig: (name: string) => Record<string, unknown> | undefined;
   workspaces: readonly string[];
   /** Whether a plugin without any enablement rule is enabled (PLUGIN_DEFAULT_ENABLED). */
   defaultEnabled: boolean;
@@ -64,6 +69,7 @@ function rejected(
     missingStaticFiles: candidate.missingStaticFiles,
     approvedCapabilities: [],
     enabledWorkspaces: [],
+    config: {},
     ...extra,
   };
 }
@@ -105,6 +111,11 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
       base,
     );
   }
+  const configProblems = configurationProblems(manifest);
+  if (configProblems.length > 0) {
+    const reason = `manifest.json is invalid: ${configProblems[0]!.message}`;
+    return rejected(candidate, manifest.name, 'invalid', reason, { ...base, problems: configProblems });
+  }
   const remote = remoteProblems(manifest, candidate.remoteManifest);
   if (remote.length > 0) return rejected(candidate, manifest.name, 'invalid', remote.join('; '), base);
 
@@ -128,6 +139,12 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     return rejected(candidate, manifest.name, 'pending-approval', reason, { ...base, approvedCapabilities });
   }
 
+  const config = resolveConfig(manifest, input.storedConfig(manifest.name));
+  if (!config.ok) {
+    const reason = `its stored configuration no longer fits the schema: ${config.problems.map((p) => p.message).join('; ')}`;
+    return rejected(candidate, manifest.name, 'error', reason, { ...base, approvedCapabilities });
+  }
+
   const enabledIn = enabledWorkspaces(input.enablement(manifest.name), input.workspaces, input.defaultEnabled);
   return {
     name: manifest.name,
@@ -137,6 +154,7 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     ...base,
     approvedCapabilities,
     enabledWorkspaces: enabledIn,
+    config: config.value,
   };
 }
 

@@ -12,6 +12,7 @@ const record = (name: string, extra: Partial<PluginRecord> = {}): PluginRecord =
   missingStaticFiles: [],
   approvedCapabilities: [],
   enabledWorkspaces: ['default'],
+  config: {},
   ...extra,
 });
 

@@ -11,7 +11,11 @@ export interface PluginRegistryOptions {
   enabled: boolean;
   host: HostFacts;
   /** Reads the admins' decisions afresh for each refresh: approvals and enablement rules. */
-  loadRules(): Promise<{ approvedCapabilities: ApprovalLookup; enablement: Map<string, EnablementRules> }>;
+  loadRules(): Promise<{
+    approvedCapabilities: ApprovalLookup;
+    enablement: Map<string, EnablementRules>;
+    configs: Map<string, Record<string, unknown>>;
+  }>;
   policy: CapabilityPolicy;
   workspaces: readonly string[];
   defaultEnabled: boolean;
@@ -51,6 +55,7 @@ export function changedPlugins(before: readonly PluginRecord[], after: readonly 
       p.directory,
       p.enabledWorkspaces.join(','),
       p.approvedCapabilities.join(','),
+      JSON.stringify(p.config),
     ].join('|');
   const old = new Map(before.map((p) => [p.name, key(p)]));
   const now = new Map(after.map((p) => [p.name, key(p)]));
@@ -95,6 +100,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       host: options.host,
       approvedCapabilities: rules.approvedCapabilities,
       enablement: (name) => rules.enablement.get(name),
+      storedConfig: (name) => rules.configs.get(name),
       policy: options.policy,
       workspaces: options.workspaces,
       defaultEnabled: options.defaultEnabled,

@@ -16,7 +16,12 @@ export function extensionsOf(plugins: readonly RegisteredPlugin[], workspace: st
       chunkGlobal: chunkGlobalFor(plugin.name),
       revision: plugin.revision,
     };
-    const owner = { plugin: plugin.name, pluginDisplayName: manifest.displayName, pluginVersion: manifest.version };
+    const owner = {
+      plugin: plugin.name,
+      pluginDisplayName: manifest.displayName,
+      pluginVersion: manifest.version,
+      pluginConfig: plugin.config,
+    };
     return manifest.frontend.contributions.map((c) => ({ ...c, ...owner, ...('module' in c ? { remote } : {}) }));
   });
 }

@@ -16,6 +16,11 @@ export interface PluginSdk {
   readonly plugin: { readonly name: string; readonly version: string };
   /** The workspace the user is looking at. */
   readonly workspace: { readonly name: string; readonly title: string };
+  /**
+   * The plugin's configuration as an admin set it, checked against the manifest's `configuration.schema`
+   * with its defaults filled in. A change arrives as a re-render with the new object, without a reload.
+   */
+  readonly config: Readonly<Record<string, unknown>>;
   /** The signed-in user and their role in this workspace. */
   readonly user: { readonly username: string; readonly displayName: string; readonly role: WorkspaceRole };
   /**

@@ -9,12 +9,10 @@ export const queryKeys = {
   extensions: (workspace: string) => ['workspaces', workspace, 'extensions'] as const,
 };
 
+export const fetchHostInfo = () => fetchJson<HostInfo>('/api/info');
+
 export function useHostInfo() {
-  return useQuery({
-    queryKey: queryKeys.hostInfo,
-    queryFn: () => fetchJson<HostInfo>('/api/info'),
-    staleTime: Infinity,
-  });
+  return useQuery({ queryKey: queryKeys.hostInfo, queryFn: fetchHostInfo, staleTime: Infinity });
 }
 
 export function usePlugins() {

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { UsersPage } from '../admin/UsersPage.tsx';
+import { fetchHostInfo, queryKeys } from '../api/queries.ts';
 import { LoginPage } from '../auth/LoginPage.tsx';
 import { RequireSignIn } from '../auth/RequireSignIn.tsx';
 import { ServerEvents } from '../events/ServerEvents.tsx';
@@ -42,7 +43,13 @@ export function App() {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
   );
-  const [loader] = useState(() => createRemoteLoader());
+  const [loader] = useState(() =>
+    createRemoteLoader({
+      timeoutMs: async () =>
+        (await queryClient.ensureQueryData({ queryKey: queryKeys.hostInfo, queryFn: fetchHostInfo }))
+          .pluginLoadTimeoutMs,
+    }),
+  );
   const [router] = useState(createRouter);
   return (
     <QueryClientProvider client={queryClient}>

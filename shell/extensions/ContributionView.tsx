@@ -28,12 +28,22 @@ function LoadedContribution({ extension, slotProps }: Props) {
     () =>
       createPluginSdk({
         plugin: { name: extension.plugin, version: extension.pluginVersion, displayName: extension.pluginDisplayName },
+        config: extension.pluginConfig,
         workspace: { name: workspace.name, title: workspace.title },
         user: { username: me?.user.username ?? '', displayName: me?.user.displayName ?? '', role: workspace.role },
         navigate: (to) => navigate(workspacePath(workspace.name, to)),
         notify,
       }),
-    [extension.plugin, extension.pluginVersion, extension.pluginDisplayName, workspace, me, navigate, notify],
+    [
+      extension.plugin,
+      extension.pluginVersion,
+      extension.pluginDisplayName,
+      extension.pluginConfig,
+      workspace,
+      me,
+      navigate,
+      notify,
+    ],
   );
   return (
     <QueryClientProvider client={runtime.queryClients.clientFor(extension.plugin)}>

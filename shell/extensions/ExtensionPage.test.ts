@@ -4,8 +4,27 @@ import { matchPage } from './ExtensionPage.tsx';
 
 const page = (plugin: string, path: string, slot: 'nav.tab' | 'page' = 'page'): Extension =>
   slot === 'nav.tab'
-    ? { slot, id: path, title: path, path, module: './Page', plugin, pluginDisplayName: plugin, pluginVersion: '1.0.0' }
-    : { slot, id: path, path, module: './Page', plugin, pluginDisplayName: plugin, pluginVersion: '1.0.0' };
+    ? {
+        slot,
+        id: path,
+        title: path,
+        path,
+        module: './Page',
+        plugin,
+        pluginDisplayName: plugin,
+        pluginVersion: '1.0.0',
+        pluginConfig: {},
+      }
+    : {
+        slot,
+        id: path,
+        path,
+        module: './Page',
+        plugin,
+        pluginDisplayName: plugin,
+        pluginVersion: '1.0.0',
+        pluginConfig: {},
+      };
 
 describe('matchPage', () => {
   const extensions = [page('a', 'quality', 'nav.tab'), page('b', 'quality/report'), page('c', 'qualityx')];
@@ -26,6 +45,7 @@ describe('matchPage', () => {
       plugin: 'd',
       pluginDisplayName: 'd',
       pluginVersion: '1.0.0',
+      pluginConfig: {},
     };
     expect(matchPage([widget], 'w')).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import type { NotificationTone } from '../notifications/notifications.ts';
 
 export interface SdkContext {
   plugin: { name: string; version: string; displayName: string };
+  config: Record<string, unknown>;
   workspace: { name: string; title: string };
   user: { username: string; displayName: string; role: WorkspaceRole };
   navigate(to: string): void;
@@ -47,6 +48,7 @@ export function createPluginSdk(context: SdkContext): PluginSdk {
     apiVersion: 1,
     plugin: { name: context.plugin.name, version: context.plugin.version },
     workspace: context.workspace,
+    config: context.config,
     user: context.user,
     // The workspace travels in a header so the plugin's backend routes know where the user is.
     fetch: (path, init) =>

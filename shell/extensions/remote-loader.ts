@@ -12,7 +12,7 @@ export interface RemoteLoader {
 
 export interface RemoteLoaderOptions {
   /** How long a remote may take to load before the slot shows an error (the runtime alone may wait forever). */
-  timeoutMs?: number;
+  timeoutMs?: () => number | Promise<number>;
   /** Where relative remote entries resolve from. */
   origin?: string;
 }
@@ -41,7 +41,7 @@ function isComponent(value: unknown): value is ComponentType<never> {
  * (notes/module-federation.md: otherwise the old code keeps rendering).
  */
 export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoader {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutOf = options.timeoutMs ?? (() => 15_000);
   const origin = options.origin ?? window.location.origin;
   const registered = new Map<string, string>();
 
@@ -61,6 +61,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     async loadComponent(remote, module) {
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
       let loaded: { default?: unknown } | null;
+      const timeoutMs = await timeoutOf();
       try {
         ensureRegistered(remote);
         loaded = await withTimeout(

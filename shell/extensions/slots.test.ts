@@ -10,6 +10,7 @@ const widget = (plugin: string, id: string, order?: number): Extension => ({
   plugin,
   pluginDisplayName: plugin,
   pluginVersion: '1.0.0',
+  pluginConfig: {},
 });
 
 describe('sortContributions', () => {

@@ -1,6 +1,7 @@
 import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useMe } from '../auth/session.ts';
+import { ConfigForm } from './ConfigForm.tsx';
 import { usePluginActions } from './plugin-actions.ts';
 
 /** Approve a pending plugin after reviewing what it asks for. */
@@ -79,6 +80,19 @@ function EnablementControls({ plugin }: { plugin: PluginSummary }) {
 /** What an admin can do with a plugin in its current state. */
 export function PluginControls({ plugin }: { plugin: PluginSummary }) {
   if (plugin.state === 'pending-approval') return <ApprovalReview plugin={plugin} />;
-  if (plugin.state === 'active' || plugin.state === 'disabled') return <EnablementControls plugin={plugin} />;
-  return null;
+  const configure = plugin.configurable && plugin.state !== 'invalid' && (
+    <details className="wb-config">
+      <summary>Configure</summary>
+      <ConfigForm name={plugin.name} />
+    </details>
+  );
+  if (plugin.state === 'active' || plugin.state === 'disabled') {
+    return (
+      <>
+        <EnablementControls plugin={plugin} />
+        {configure}
+      </>
+    );
+  }
+  return configure || null;
 }

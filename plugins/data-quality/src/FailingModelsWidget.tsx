@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { defineSlotComponent, slots, type DashboardWidgetProps } from '@dbt-workbench/plugin-sdk';
 
-/** The models whose tests fail or error, worst first. */
+/** The models whose tests fail or error, worst first, with a link to the full report. */
 function FailingModelsWidget({ sdk }: DashboardWidgetProps) {
   const models = useQuery({
     queryKey: ['models', sdk.workspace.name],
@@ -13,25 +13,32 @@ function FailingModelsWidget({ sdk }: DashboardWidgetProps) {
     .map((m) => ({ model: m, failures: m.tests.fail + m.tests.error }))
     .filter((f) => f.failures > 0)
     .sort((a, b) => b.failures - a.failures);
-  if (failing.length === 0)
-    return <p data-testid="failing-models">No failing tests: every test passed in the last run.</p>;
   return (
-    <ul data-testid="failing-models" style={{ margin: 0, paddingLeft: 18 }}>
-      {failing.slice(0, 6).map(({ model, failures }) => (
-        <li key={model.uniqueId}>
-          <button
-            type="button"
-            className="wb-link-button"
-            onClick={() => sdk.navigate(`/nodes/${encodeURIComponent(model.uniqueId)}`)}
-          >
-            {model.name}
-          </button>{' '}
-          <span className="wb-muted">
-            {failures} failing test{failures === 1 ? '' : 's'}
-          </span>
-        </li>
-      ))}
-    </ul>
+    <div>
+      {failing.length === 0 ? (
+        <p data-testid="failing-models">No failing tests: every test passed in the last run.</p>
+      ) : (
+        <ul data-testid="failing-models" style={{ margin: '0 0 8px', paddingLeft: 18 }}>
+          {failing.slice(0, 6).map(({ model, failures }) => (
+            <li key={model.uniqueId}>
+              <button
+                type="button"
+                className="wb-link-button"
+                onClick={() => sdk.navigate(`/nodes/${encodeURIComponent(model.uniqueId)}`)}
+              >
+                {model.name}
+              </button>{' '}
+              <span className="wb-muted">
+                {failures} failing test{failures === 1 ? '' : 's'}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" className="wb-link-button" onClick={() => sdk.navigate('/ext/quality-report')}>
+        Full quality report →
+      </button>
+    </div>
   );
 }
 

@@ -1,8 +1,9 @@
 import { defineSlotComponent, slots, type ModelPanelProps } from '@dbt-workbench/plugin-sdk';
 import { QualityView } from './QualityView.tsx';
+import { settingsOf } from './settings.ts';
 
-function QualityPanel({ model }: ModelPanelProps) {
-  return <QualityView node={model} />;
+function QualityPanel({ sdk, model }: ModelPanelProps) {
+  return <QualityView node={model} settings={settingsOf(sdk.config)} />;
 }
 
 export default defineSlotComponent(slots.modelPanel, QualityPanel);

@@ -1,11 +1,12 @@
 import type { NodeDetail } from '@dbt-workbench/plugin-sdk';
 import { qualityOf } from './quality.ts';
+import type { QualitySettings } from './settings.ts';
 
 const list = (names: string[]) =>
   names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
 
 /** The quality summary shared by the model and the source panels. */
-export function QualityView({ node }: { node: NodeDetail }) {
+export function QualityView({ node, settings }: { node: NodeDetail; settings: QualitySettings }) {
   const q = qualityOf(node);
   const score = q.tests === 0 ? null : Math.round((q.passing / q.tests) * 100);
   return (
@@ -20,6 +21,11 @@ export function QualityView({ node }: { node: NodeDetail }) {
           </>
         )}
       </p>
+      {score !== null && score < settings.minPassRate && (
+        <p data-testid="below-bar" style={{ margin: 0, color: 'var(--wb-warn)' }}>
+          Below the team's bar of {settings.minPassRate}%.
+        </p>
+      )}
       {q.failing.length > 0 && (
         <ul style={{ margin: 0, paddingLeft: 18, color: 'var(--wb-bad)' }}>
           {q.failing.map((f) => (
@@ -34,9 +40,11 @@ export function QualityView({ node }: { node: NodeDetail }) {
         {q.untestedColumns.length === 0
           ? 'Every column has a test.'
           : `Columns without tests: ${list(q.untestedColumns)}.`}{' '}
-        {q.undocumentedColumns.length === 0
-          ? 'Every column is documented.'
-          : `Undocumented: ${list(q.undocumentedColumns)}.`}
+        {!settings.flagUndocumented
+          ? ''
+          : q.undocumentedColumns.length === 0
+            ? 'Every column is documented.'
+            : `Undocumented: ${list(q.undocumentedColumns)}.`}
       </p>
     </div>
   );

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { currentUser, type Guards } from '../auth/guards.ts';
+import { parseBody } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
+import { resolveConfig, type ConfigStore } from './configuration.ts';
+import type { PluginRegistry } from './registry.ts';
+import { requirePlugin } from './routes.ts';
+
+export interface ConfigRouteDeps {
+  registry: PluginRegistry;
+  guards: Guards;
+  configs: ConfigStore;
+  audit: AuditLog;
+}
+
+const ConfigBody = z.object({ config: z.record(z.string(), z.unknown()) });
+
+/**
+ * `GET|PUT /api/plugins/:name/config`: a plugin's configuration, validated against its manifest's JSON
+ * Schema. A saved change reaches open shells and running backends at once, without a restart.
+ */
+export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void {
+  const { registry, guards, configs, audit } = deps;
+  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+
+  function manifestOf(name: string) {
+    const plugin = requirePlugin(registry, name);
+    if (!plugin.manifest)
+      throw new HttpError('conflict', `Plugin "${name}" has no valid manifest: ${plugin.reason ?? ''}`);
+    return plugin.manifest;
+  }
+
+  app.get<{ Params: { name: string } }>('/api/plugins/:name/config', admin, async (request) => {
+    const manifest = manifestOf(request.params.name);
+    const stored = (await configs.load()).get(manifest.name);
+    const resolved = resolveConfig(manifest, stored);
+    return {
+      schema: manifest.configuration?.schema ?? null,
+      default: manifest.configuration?.default ?? null,
+      stored: stored ?? null,
+      value: resolved.ok ? resolved.value : null,
+      problems: resolved.ok ? [] : resolved.problems,
+    };
+  });
+
+  app.put<{ Params: { name: string } }>('/api/plugins/:name/config', admin, async (request) => {
+    const manifest = manifestOf(request.params.name);
+    if (!manifest.configuration) throw new HttpError('bad_request', `Plugin "${manifest.name}" has no configuration`);
+    const { config } = parseBody(ConfigBody, request.body);
+    const resolved = resolveConfig(manifest, config);
+    if (!resolved.ok) {
+      throw new HttpError(
+        'bad_request',
+        `The configuration does not fit the plugin's schema: ${resolved.problems.map((p) => p.message).join('; ')}`,
+        resolved.problems,
+      );
+    }
+    const user = currentUser(request);
+    await configs.set(manifest.name, config, user.id);
+    await audit.record({ actor: user, action: 'plugin.configure', target: manifest.name, details: { config } });
+    await registry.refresh();
+    return {
+      schema: manifest.configuration.schema,
+      default: manifest.configuration.default ?? null,
+      stored: config,
+      value: resolved.value,
+      problems: [],
+    };
+  });
+}
