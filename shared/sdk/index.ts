@@ -1,5 +1,5 @@
 // The public surface for plugin authors. Keep it small and explicit: every export here is a promise.
-export type { PluginSdk, WorkspaceRole } from './plugin-sdk.ts';
+export type { HostData, PluginSdk, PluginStorage, WorkspaceRole } from './plugin-sdk.ts';
 export type {
   BaseSlotProps,
   CodeSlotName,

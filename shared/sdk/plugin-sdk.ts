@@ -34,6 +34,8 @@ export interface PluginSdk {
    * rejects with an error saying which one.
    */
   readonly data: HostData;
+  /** The browser's localStorage, scoped to this plugin: it can neither read nor clear another plugin's keys. */
+  readonly storage: PluginStorage;
   /** Shows a short message in the app's notification corner, labelled with the plugin's name. */
   notify(message: string, options?: { tone?: 'info' | 'success' | 'warning' | 'error' }): void;
   /** Moves the shell to a page of the current workspace: `sdk.navigate('/ext/data-quality')`, `sdk.navigate('/models')`. */
@@ -57,4 +59,13 @@ export interface HostData {
   runs(): Promise<RunList>;
   /** Runs SQL in the workspace's database (the user must be a developer there). */
   sql(sql: string, limit?: number): Promise<SqlQueryResult>;
+}
+
+/** A plugin's own corner of the browser's localStorage. Values are stored as JSON. */
+export interface PluginStorage {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  remove(key: string): void;
+  /** Removes this plugin's keys only. */
+  clear(): void;
 }

@@ -1,5 +1,6 @@
 import type { HostData, PluginSdk } from '../../shared/sdk/plugin-sdk.ts';
 import { fetchJson } from '../api/client.ts';
+import { createPluginStorage } from './plugin-storage.ts';
 
 import type { WorkspaceRole } from '../../shared/roles.ts';
 import type { NotificationTone } from '../notifications/notifications.ts';
@@ -61,6 +62,7 @@ export function createPluginSdk(context: SdkContext): PluginSdk {
         },
       }),
     data: createHostData(context.plugin.name, context.workspace.name),
+    storage: createPluginStorage(context.plugin.name),
     navigate: context.navigate,
     notify: (message, options) =>
       context.notify({

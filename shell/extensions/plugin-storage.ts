@@ -1,0 +1,33 @@
+import type { PluginStorage } from '../../shared/sdk/plugin-sdk.ts';
+
+/**
+ * `sdk.storage`: the browser's localStorage, with every key prefixed by the plugin's name, so a plugin
+ * reads, writes and clears only its own entries. Values are JSON.
+ */
+export function createPluginStorage(plugin: string, storage: Storage = window.localStorage): PluginStorage {
+  const prefix = `wb:plugin:${plugin}:`;
+  const ownKeys = () =>
+    Array.from({ length: storage.length }, (_, i) => storage.key(i)).filter(
+      (k): k is string => !!k?.startsWith(prefix),
+    );
+  return {
+    get(key) {
+      const raw = storage.getItem(prefix + key);
+      if (raw === null) return undefined;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, value) {
+      storage.setItem(prefix + key, JSON.stringify(value));
+    },
+    remove(key) {
+      storage.removeItem(prefix + key);
+    },
+    clear() {
+      for (const key of ownKeys()) storage.removeItem(key);
+    },
+  };
+}
