@@ -28,7 +28,7 @@ function LoadedContribution({ extension, slotProps }: Props) {
     () =>
       createPluginSdk({
         plugin: { name: extension.plugin, version: extension.pluginVersion, displayName: extension.pluginDisplayName },
-        config: extension.pluginConfig,
+        config: extension.pluginConfig ?? {},
         workspace: { name: workspace.name, title: workspace.title },
         user: { username: me?.user.username ?? '', displayName: me?.user.displayName ?? '', role: workspace.role },
         navigate: (to) => navigate(workspacePath(workspace.name, to)),

@@ -61,7 +61,9 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     async loadComponent(remote, module) {
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
       let loaded: { default?: unknown } | null;
-      const timeoutMs = await timeoutOf();
+      // A server older than this shell may not say; fall back rather than time out at once.
+      const asked = await timeoutOf();
+      const timeoutMs = Number.isFinite(asked) && asked > 0 ? asked : 15_000;
       try {
         ensureRegistered(remote);
         loaded = await withTimeout(
