@@ -5,7 +5,10 @@ import path from 'node:path';
 import { benchShellLoad } from './bench/b1-shell-load.ts';
 import { benchHotReload } from './bench/b2-hot-reload.ts';
 import { benchEnablement } from './bench/b3-enablement.ts';
+import { benchEvents } from './bench/b4-events.ts';
+import { benchRoutes } from './bench/b6-routes.ts';
 import { benchDiscovery } from './bench/b7-discovery.ts';
+import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
 const notYet = (id: string, what: string, target: string): BenchRow => ({
@@ -29,11 +32,11 @@ async function main(): Promise<void> {
   await measure('B1', () => benchShellLoad([4931, 4932]));
   await measure('B2', () => benchHotReload(4933));
   await measure('B3', () => benchEnablement(4934));
-  rows.push(notYet('B4', 'one event to 10 sandboxed plugin backends', 'p50 under 1 ms'));
+  await measure('B4', benchEvents);
   rows.push(notYet('B5', 'artifact load, 5,000+ nodes, 3 enrichers vs none', 'at most 2x'));
-  rows.push(notYet('B6', 'plugin route through a sandboxed backend vs in process', '0.9x throughput, p50 +0.3 ms'));
+  await measure('B6', benchRoutes);
   await measure('B7', benchDiscovery);
-  rows.push(notYet('B8', 'core API p99 while a plugin crash-loops or hangs', 'under 100 ms'));
+  await measure('B8', benchCoreUnderFault);
   rows.sort((a, b) => a.id.localeCompare(b.id));
 
   const verdict = (pass: boolean | null) => (pass === null ? '—' : pass ? 'yes' : '**no**');

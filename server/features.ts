@@ -9,6 +9,7 @@ import { createRunService, type RunService } from './runs/service.ts';
 import { schedulesFeature, type SchedulesFeature } from './schedules/feature.ts';
 import { createSqlFeature } from './sql/feature.ts';
 import { createSqlService, type SqlService } from './sql/service.ts';
+import { createSandboxFeature } from './sandbox/feature.ts';
 
 /**
  * The core services of one app: what its features serve, and the seams (hook points) plugins extend.
@@ -47,5 +48,6 @@ export function createFeatures(services: HostServices): Feature[] {
     runsFeature(services.runs),
     services.scheduler,
     createSqlFeature(services.sql),
+    createSandboxFeature(services),
   ];
 }

@@ -68,7 +68,7 @@ async function loadOnce(browser: Browser, baseURL: string, route: string): Promi
  */
 export async function benchShellLoad(
   ports: [number, number],
-  route = '/w/jaffle-shop-classic/no-plugin-ui',
+  route = '/w/jaffle-shop-classic/models',
 ): Promise<BenchRow> {
   const withPlugins = await startServer(ports[0], { PLUGINS_DIRECTORY: buildPlugins(PLUGINS) });
   const without = await startServer(ports[1], { PLUGINS_DIRECTORY: tempDir('wb-bench-b1-empty-') });

@@ -24,3 +24,22 @@ export { defineSlotComponent, slots } from './slot-props.ts';
 export type { Contribution, ContributionOf, SlotName, WidgetHostPage } from '../slots.ts';
 export type { PluginManifest } from '../plugin-manifest.schema.ts';
 export type { Capability } from '../capabilities.ts';
+export type {
+  ArtifactFiles,
+  ArtifactLoadContext,
+  BackendDisposer,
+  BackendHost,
+  BackendModule,
+  BackendRequest,
+  BackendResponse,
+  BackendRouteHandler,
+  BackendRouteMethod,
+  BackendRun,
+  LifecycleEventPayloads,
+  LineageBuildContext,
+  BackendLineageOverlay,
+  NodePatch,
+  RunHookContext,
+  ScheduleHookContext,
+  SearchDocument,
+} from './backend.ts';

@@ -1,0 +1,62 @@
+import type { Capability } from '../../shared/capabilities.ts';
+import type { LifecycleEvent } from '../../shared/lifecycle-events.ts';
+import type { HostCall, RegistrationPoint } from '../../shared/sandbox.schema.ts';
+
+/** The capability each registration point needs. Events are in `eventCapabilities`. */
+export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event'>, Capability> = {
+  route: 'extend-api',
+  'artifact-load': 'write-metadata',
+  'lineage-build': 'modify-lineage',
+  'search-index': 'write-metadata',
+  'run-start': 'register-schedule-hooks',
+  'run-complete': 'register-schedule-hooks',
+  'schedule-run-start': 'register-schedule-hooks',
+  'schedule-run-complete': 'register-schedule-hooks',
+};
+
+/** Events about a workspace's metadata or runs need one of these; plugin lifecycle events need none. */
+export const eventCapabilities: Record<LifecycleEvent, readonly Capability[]> = {
+  'on-plugin-load': [],
+  'on-plugin-unload': [],
+  'on-plugin-update': [],
+  'on-artifact-load': ['read-metadata'],
+  'on-lineage-build': ['read-metadata', 'modify-lineage'],
+  'on-catalog-refresh': ['read-metadata'],
+  'on-schedule-run-start': ['register-schedule-hooks', 'read-metadata'],
+  'on-schedule-run-complete': ['register-schedule-hooks', 'read-metadata'],
+  'on-run-complete': ['register-schedule-hooks', 'read-metadata'],
+};
+
+export type CallCheck = { ok: true } | { ok: false; capability?: Capability; message: string };
+
+/** Whether a host call is within a plugin's approved capabilities, and a sentence for the plugin when not. Pure. */
+export function checkHostCall(call: HostCall, approved: ReadonlySet<Capability>, plugin: string): CallCheck {
+  if (call.fn === 'metadata.refresh') {
+    if (approved.has('write-metadata')) return { ok: true };
+    return {
+      ok: false,
+      capability: 'write-metadata',
+      message: `${plugin} may not refresh metadata: it needs the write-metadata capability, which is not approved`,
+    };
+  }
+  if (call.fn !== 'register') return { ok: true };
+  if (call.point === 'event') {
+    if (!call.event) return { ok: false, message: 'events.on needs an event name' };
+    const needs = eventCapabilities[call.event];
+    if (needs.length === 0 || needs.some((c) => approved.has(c))) return { ok: true };
+    return {
+      ok: false,
+      capability: needs[0],
+      message: `${plugin} may not subscribe to ${call.event}: it needs the ${needs.join(' or ')} capability, which is not approved`,
+    };
+  }
+  if (call.point === 'route' && (!call.method || !call.path))
+    return { ok: false, message: 'routes.register needs a method and a path like "/notes"' };
+  const needed = pointCapabilities[call.point];
+  if (approved.has(needed)) return { ok: true };
+  return {
+    ok: false,
+    capability: needed,
+    message: `${plugin} may not register a ${call.point} handler: it needs the ${needed} capability, which is not approved`,
+  };
+}

@@ -1,0 +1,80 @@
+// The `host` object a plugin backend's `activate` receives, built inside the child. Every function turns into
+// a message to the server, which checks the plugin's approved capabilities; this side checks nothing, because
+// a plugin could bypass it. Handlers stay here and are called back by id.
+import type { HostCall, RegistrationPoint } from '../../../shared/sandbox.schema.ts';
+import type { BackendDisposer, BackendHost } from '../../../shared/sdk/backend.ts';
+
+export type AnyHandler = (payload: unknown) => unknown;
+
+export interface HostWiring {
+  plugin: { name: string; version: string };
+  dataDir: string;
+  workspaces: BackendHost['workspaces'];
+  env: Record<string, string>;
+  handlers: Map<number, AnyHandler>;
+  /** Sends a host call and resolves with the server's answer, or rejects with its refusal. */
+  request(call: HostCall): Promise<unknown>;
+  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+}
+
+/** Builds the host API over the child's side of the channel. */
+export function createHost(wiring: HostWiring): BackendHost {
+  let nextHandler = 1;
+
+  async function register(
+    point: RegistrationPoint,
+    handler: unknown,
+    extra: Partial<Extract<HostCall, { fn: 'register' }>> = {},
+  ): Promise<BackendDisposer> {
+    if (typeof handler !== 'function') throw new TypeError(`${point}: the handler must be a function`);
+    const id = nextHandler++;
+    wiring.handlers.set(id, handler as AnyHandler);
+    try {
+      await wiring.request({ ...extra, fn: 'register', point, handler: id });
+    } catch (error) {
+      wiring.handlers.delete(id);
+      throw error;
+    }
+    let disposed = false;
+    return async () => {
+      if (disposed) return;
+      disposed = true;
+      wiring.handlers.delete(id);
+      await wiring.request({ fn: 'unregister', handler: id });
+    };
+  }
+
+  const line = (level: 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
+    wiring.log(level, String(message), data);
+
+  return Object.freeze({
+    plugin: Object.freeze({ ...wiring.plugin }),
+    dataDir: wiring.dataDir,
+    workspaces: Object.freeze(wiring.workspaces.map((w) => Object.freeze({ ...w }))),
+    env: Object.freeze({ ...wiring.env }),
+    routes: { register: (method, path, handler) => register('route', handler, { method, path }) },
+    events: {
+      on: (event, handler, options) =>
+        register('event', handler, {
+          event,
+          ...(options?.priority === undefined ? {} : { priority: options.priority }),
+        }),
+    },
+    metadata: {
+      onArtifactLoad: (handler) => register('artifact-load', handler),
+      refresh: async () => void (await wiring.request({ fn: 'metadata.refresh' })),
+    },
+    lineage: { onBuild: (handler) => register('lineage-build', handler) },
+    search: { onIndexBuild: (handler) => register('search-index', handler) },
+    runs: {
+      onStart: (handler) => register('run-start', handler),
+      onComplete: (handler) => register('run-complete', handler),
+    },
+    schedules: {
+      onRunStart: (handler) => register('schedule-run-start', handler),
+      onRunComplete: (handler) => register('schedule-run-complete', handler),
+    },
+    config: { get: async <T>() => (await wiring.request({ fn: 'config.get' })) as T },
+    log: { info: line('info'), warn: line('warn'), error: line('error') },
+  } satisfies BackendHost);
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { LifecycleEvent } from '../../shared/lifecycle-events.ts';
+import type { ArtifactFiles } from '../../shared/sdk/backend.ts';
+import type { PluginRecord } from '../plugins/evaluate.ts';
+import type { Workspace } from '../workspaces/config.ts';
+import { createDispatcher, dependencyLevels, type DeliveryOutcome, type EventSubscriber } from './dispatcher.ts';
+import type { BackendRuntime } from './runtime.ts';
+
+/** Delivers lifecycle events (SPEC 4.6) to the plugin backends subscribed to them. */
+export interface EventBus {
+  /**
+   * Delivers `event` to every active backend subscribed to it (and enabled in `workspace`, when given).
+   * Never throws: failures and timeouts are in the outcomes, the plugin's diagnostics and the log.
+   */
+  emit(event: LifecycleEvent, payload: unknown, workspace?: string): Promise<DeliveryOutcome[]>;
+}
+
+export interface EventBusDeps {
+  runtime: BackendRuntime;
+  plugins(): readonly PluginRecord[];
+  logger: Logger;
+}
+
+export function createEventBus(deps: EventBusDeps): EventBus {
+  const dispatcher = createDispatcher();
+  return {
+    async emit(event, payload, workspace) {
+      const records = deps
+        .plugins()
+        .filter((p) => p.state === 'active' && (workspace === undefined || p.enabledWorkspaces.includes(workspace)));
+      const levels = dependencyLevels(
+        new Map(records.map((p) => [p.name, Object.keys(p.manifest?.dependencies ?? {})])),
+      );
+      const subscribers: EventSubscriber[] = records.flatMap((record) => {
+        const registered = deps.runtime.active(record.name)?.registrations.forEvent(event) ?? [];
+        if (registered.length === 0) return [];
+        return [
+          {
+            plugin: record.name,
+            level: levels.get(record.name) ?? 0,
+            priority: Math.min(...registered.map((r) => r.priority)),
+            async deliver() {
+              // The process serving when the plugin's turn comes: a swap in between delivers to the new one.
+              const backend = deps.runtime.active(record.name) ?? (await deps.runtime.ready(record.name));
+              if (!backend) throw new Error(`${record.name}'s backend is not running`);
+              for (const registration of backend.registrations.forEvent(event)) {
+                await deps.runtime.invoke(record.name, backend, registration, payload, 'event', event);
+              }
+            },
+          },
+        ];
+      });
+      if (subscribers.length === 0) return [];
+      const outcomes = await dispatcher.dispatch(subscribers);
+      for (const o of outcomes.filter((x) => !x.ok))
+        deps.logger.warn({ plugin: o.plugin, event, error: o.error }, `plugin event handler failed: ${event}`);
+      return outcomes;
+    },
+  };
+}
+
+/** The artifact files of a workspace, as paths a plugin with `read-metadata` may read. */
+export function artifactFiles(workspace: Pick<Workspace, 'targetDir'>): ArtifactFiles {
+  return {
+    targetDir: workspace.targetDir,
+    manifest: path.join(workspace.targetDir, 'manifest.json'),
+    catalog: path.join(workspace.targetDir, 'catalog.json'),
+    runResults: path.join(workspace.targetDir, 'run_results.json'),
+  };
+}

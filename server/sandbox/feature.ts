@@ -1,0 +1,170 @@
+import type { BackendState, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { Feature } from '../context.ts';
+import type { PluginRecord } from '../plugins/evaluate.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import { watchBackends } from './backend-watcher.ts';
+import { removeCgroupParent } from './cgroup.ts';
+import { registerDiagnosticsRoutes } from './diagnostics-routes.ts';
+import { createEventBus, type EventBus } from './events.ts';
+import { probeSandbox } from './layers.ts';
+import { pluginConfigReader } from './plugin-config.ts';
+import { registerProxyRoutes } from './proxy-routes.ts';
+import { createBackendRuntime, type BackendRuntime } from './runtime.ts';
+import { wireSeams, type HostSeams } from './seams.ts';
+import { backendSecret } from './signature.ts';
+import type { RestartPolicy } from './supervisor.ts';
+
+/** The plugin backends feature, with what the registry and the API may read about each backend. */
+export interface SandboxFeature extends Feature {
+  /** The runtime state of a plugin's backend: `none` without one (or before start), `error` with the reason. */
+  backendState(name: string): { state: BackendState; reason?: string };
+  diagnostics(name: string): PluginDiagnostics | undefined;
+  /** Lifecycle events, for other features to emit (undefined before start or with the plugin system off). */
+  events(): EventBus | undefined;
+}
+
+/** What the rest of the app may ask about plugin backends (the registry's API and pages, remove's 409). */
+export interface PluginBackendsView {
+  /** `none` without a backend entry, `error` with the reason (circuit open, entry missing). */
+  state(name: string): { state: BackendState; reason?: string };
+  /** Calls running in the plugin's backend now. */
+  inFlight(name: string): number;
+  diagnostics(name: string): PluginDiagnostics | undefined;
+}
+
+const views = new WeakMap<PluginRegistry, PluginBackendsView>();
+
+/**
+ * The plugin backends of the app that owns `registry` (one per app, so tests with several apps stay apart);
+ * undefined before the feature starts or with the plugin system off.
+ *
+ * @example
+ * const backend = pluginBackendsOf(context.plugins)?.state('model-notes'); // { state: 'active' }
+ */
+export function pluginBackendsOf(registry: PluginRegistry): PluginBackendsView | undefined {
+  return views.get(registry);
+}
+
+export interface SandboxFeatureOptions {
+  /** Restart timings; tests shorten them. */
+  policy?: RestartPolicy;
+}
+
+/**
+ * `seams`: the hook points to plug backends into; the app's own services (`context.services`) when not given.
+ * Runs every active plugin's backend in its own sandboxed, supervised process (SPEC 4.5, 4.6, 5.6): serves
+ * `/api/ext/<plugin>/*`, delivers lifecycle events, plugs backends into the host's seams, swaps builds without
+ * dropping calls, and serves `GET /api/plugins/:name/diagnostics`.
+ */
+export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureOptions = {}): SandboxFeature {
+  let runtime: BackendRuntime | undefined;
+  let bus: EventBus | undefined;
+  let lookup: ((name: string) => PluginRecord | undefined) | undefined;
+  return {
+    name: 'plugin-backends',
+    backendState: (name) => runtime?.backendState(name) ?? { state: 'none' },
+    diagnostics(name) {
+      const record = lookup?.(name);
+      return record && runtime ? runtime.diagnostics(record) : undefined;
+    },
+    events: () => bus,
+    async start(app, context) {
+      const { settings, logger: appLogger, plugins } = context;
+      if (!settings.pluginSystemEnabled) return;
+      const logger = appLogger.child({ component: 'plugin-backends' });
+      const own = settings.pluginBackends;
+      const support = probeSandbox({ execPath: process.execPath, uid: own.uidBase, withoutOsLayers: !own.osLayers });
+      logger.info(
+        Object.fromEntries(
+          Object.entries(support).map(([layer, check]) => [layer, check.ok ? check.detail : `off: ${check.detail}`]),
+        ),
+        'plugin backend sandbox layers checked',
+      );
+      // Bound below: the runtime asks the seams to refresh, and the seams follow the runtime.
+      let refreshMetadata = () => {};
+      const rt = createBackendRuntime({
+        settings: {
+          timeoutMs: own.timeoutMs,
+          memoryMb: own.memoryMb,
+          uidBase: own.uidBase,
+          networkAllowed: own.networkAllowed,
+          dataDirectory: settings.dataDirectory,
+          maxBodyBytes: own.maxResponseBytes,
+          ratePerSecond: own.ratePerSecond,
+          rateBurst: own.rateBurst,
+        },
+        support,
+        workspaces: context.workspaces,
+        logger,
+        config: pluginConfigReader(plugins),
+        refreshMetadata: () => refreshMetadata(),
+        ...(options.policy ? { policy: options.policy } : {}),
+      });
+      runtime = rt;
+      lookup = (name) => plugins.get(name);
+      views.set(plugins, {
+        state: (name) => rt.backendState(name),
+        inFlight: (name) => rt.active(name)?.instance.inFlight() ?? 0,
+        diagnostics: (name) => {
+          const record = plugins.get(name);
+          return record ? rt.diagnostics(record) : undefined;
+        },
+      });
+      const events = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
+      bus = events;
+      const wired = wireSeams({
+        seams: seams ?? context.services,
+        runtime: rt,
+        events,
+        plugins: () => plugins.list(),
+        workspaces: context.workspaces,
+        logger,
+      });
+      refreshMetadata = wired.refreshMetadata;
+      await registerProxyRoutes(app, {
+        runtime: rt,
+        plugins,
+        guards: context.guards,
+        users: context.users,
+        workspaces: context.workspaces,
+        secret: backendSecret(own.secret, settings.dataDirectory),
+      });
+      registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards });
+
+      const watcher = watchBackends(logger, () => rt.sync(plugins.list()));
+      let known = new Map(plugins.active().map((p) => [p.name, p.manifest?.version ?? '']));
+      const follow = () => {
+        const list = plugins.list();
+        rt.sync(list);
+        if (settings.watchPlugins) watcher.follow(list);
+      };
+      follow();
+      const unsubscribe = plugins.subscribe((change) => {
+        follow();
+        wired.pluginsChanged(change.plugins);
+        const now = new Map(plugins.active().map((p) => [p.name, p.manifest?.version ?? '']));
+        for (const [name, version] of now) {
+          const before = known.get(name);
+          if (before === undefined) void events.emit('on-plugin-load', { plugin: name, version });
+          else if (before !== version)
+            void events.emit('on-plugin-update', { plugin: name, from: before, to: version });
+        }
+        for (const [name, version] of known)
+          if (!now.has(name)) void events.emit('on-plugin-unload', { plugin: name, version });
+        known = now;
+      });
+      return {
+        async close() {
+          unsubscribe();
+          watcher.close();
+          wired.dispose();
+          await rt.close();
+          if (support.memoryCgroup.parent) removeCgroupParent(support.memoryCgroup.parent);
+          runtime = undefined;
+          bus = undefined;
+          views.delete(plugins);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Capability } from '../../shared/capabilities.ts';
+import type { HostCall } from '../../shared/sandbox.schema.ts';
+import { checkHostCall } from './capabilities.ts';
+import { CallFailure } from './failures.ts';
+import type { Registrations } from './registrations.ts';
+import type { PluginStats } from './stats.ts';
+
+export interface HostApiDeps {
+  plugin: string;
+  approved: ReadonlySet<Capability>;
+  registrations: Registrations;
+  stats: PluginStats;
+  logger: Logger;
+  /** The plugin's configuration: the admin's values over the manifest's defaults. */
+  config(): Promise<unknown>;
+  /** A registration came or went after activation: the seams must follow. */
+  changed(): void;
+  /** Runs the catalog's enrichers again (debounced by the seams). */
+  refreshMetadata(): void;
+}
+
+/**
+ * The server's side of one backend process's `host`: checks every call against the approved capabilities.
+ * A refused call is logged, recorded as a rejected action, and rejected in the plugin with the reason.
+ */
+export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<unknown> {
+  const { plugin, registrations } = deps;
+
+  function refuse(action: string, message: string, capability?: Capability): never {
+    deps.stats.rejected(action, message, capability);
+    deps.logger.warn({ plugin, action, capability }, `plugin host call rejected: ${message}`);
+    throw new CallFailure('rejected', message);
+  }
+
+  return async (call) => {
+    switch (call.fn) {
+      case 'config.get':
+        return deps.config();
+      case 'metadata.refresh': {
+        const check = checkHostCall(call, deps.approved, plugin);
+        if (!check.ok) refuse('metadata.refresh', check.message, check.capability);
+        deps.refreshMetadata();
+        return null;
+      }
+      case 'unregister':
+        if (registrations.remove(call.handler)) deps.changed();
+        return null;
+      case 'register': {
+        const action =
+          call.point === 'route'
+            ? `routes.register ${call.method ?? '?'} ${call.path ?? '?'}`
+            : call.point === 'event'
+              ? `events.on ${call.event ?? '?'}`
+              : `register ${call.point}`;
+        const check = checkHostCall(call, deps.approved, plugin);
+        if (!check.ok) refuse(action, check.message, check.capability);
+        if (
+          call.point === 'route' &&
+          registrations.of('route').some((r) => r.method === call.method && r.path === call.path)
+        ) {
+          refuse(action, `${call.method} ${call.path} is registered already`);
+        }
+        registrations.add({
+          handler: call.handler,
+          point: call.point,
+          priority: call.priority ?? 0,
+          ...(call.method ? { method: call.method } : {}),
+          ...(call.path ? { path: call.path } : {}),
+          ...(call.event ? { event: call.event } : {}),
+        });
+        deps.changed();
+        return null;
+      }
+    }
+  };
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Capability } from '../../shared/capabilities.ts';
+import type { PluginRecord } from '../plugins/evaluate.ts';
+import type { Workspace } from '../workspaces/config.ts';
+import type { SandboxSupport } from './layers.ts';
+import { CGROUP_HEADROOM_MB, planLaunch, prepareDataDir, type SandboxGrant } from './spawn.ts';
+import type { LaunchSpec } from './supervisor.ts';
+
+/** The runtime's settings (see server/sandbox/settings.ts for the environment variables). */
+export interface SandboxSettings {
+  timeoutMs: number;
+  memoryMb: number;
+  /** First user id of the range plugin backends run as (one per plugin). */
+  uidBase: number;
+  /** Plugins that keep the network (no private network namespace). */
+  networkAllowed: readonly string[];
+  dataDirectory: string;
+  /** Largest route answer, in bytes. */
+  maxBodyBytes: number;
+  /** Requests per second per plugin, and the burst above that. */
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+/** Changes whenever a file under the plugin's `backend/` folder changes (path, size or time). */
+export function backendHash(directory: string): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === 'node_modules') continue;
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file, depth + 1);
+      else {
+        const s = statSync(file);
+        hash.update(`${path.relative(directory, file)}:${s.size}:${s.mtimeMs}\n`);
+      }
+    }
+  };
+  const backend = path.join(directory, 'backend');
+  if (existsSync(backend)) walk(backend, 0);
+  return hash.digest('hex').slice(0, 10);
+}
+
+/** What launching needs besides the plugin: settings, the machine's layers, workspaces, a user id. */
+export interface SpecContext {
+  settings: SandboxSettings;
+  support: SandboxSupport;
+  workspaces: readonly Workspace[];
+  execPath: string;
+  uid: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Decides how an active plugin's `backend.entry` runs, or says why it cannot. */
+export function launchSpecFor(
+  record: PluginRecord,
+  context: SpecContext,
+): { ok: true; spec: LaunchSpec } | { ok: false; reason: string } {
+  const manifest = record.manifest;
+  const entry = manifest?.backend?.entry;
+  if (!manifest || !entry) return { ok: false, reason: 'the plugin has no backend entry' };
+  const entryPath = path.join(record.directory, 'backend', entry);
+  if (!existsSync(entryPath)) return { ok: false, reason: `backend/${entry} does not exist` };
+  const { settings, support } = context;
+  const approved = new Set<Capability>(record.approvedCapabilities);
+  const timeoutMs = manifest.backend?.limits?.timeoutMs ?? settings.timeoutMs;
+  const memoryMb = manifest.backend?.limits?.memoryMb ?? settings.memoryMb;
+  const readsMetadata = approved.has('read-metadata');
+  const env: Record<string, string> = {};
+  if (approved.has('access-environment-config')) {
+    for (const name of manifest.permissions?.env ?? []) {
+      const value = context.env[name];
+      if (value !== undefined) env[name] = value;
+    }
+  }
+  const extraDirs = (manifest.permissions?.fs ?? []).map((d) => path.resolve(record.directory, d)).filter(existsSync);
+  const targets = readsMetadata ? context.workspaces.map((w) => w.targetDir).filter(existsSync) : [];
+  const dataDir = path.join(settings.dataDirectory, 'plugins', record.name);
+  const grant: SandboxGrant = {
+    plugin: record.name,
+    pluginDir: record.directory,
+    dataDir,
+    readDirs: [...extraDirs, ...targets],
+    env,
+    memoryMb,
+    network: settings.networkAllowed.includes(record.name),
+    uid: context.uid,
+  };
+  mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o711 });
+  const plan = planLaunch(grant, support, context.execPath);
+  prepareDataDir(dataDir, plan.uid);
+  return {
+    ok: true,
+    spec: {
+      revision: `${record.revision}+${backendHash(record.directory)}`,
+      approved,
+      plan,
+      timeoutMs,
+      memoryMb,
+      watchdogMb: support.procStatm.ok ? memoryMb + CGROUP_HEADROOM_MB : null,
+      init: {
+        type: 'init',
+        plugin: record.name,
+        version: manifest.version,
+        entry: entryPath,
+        dataDir,
+        capabilities: [...approved],
+        workspaces: context.workspaces.map((w) => ({
+          name: w.name,
+          title: w.title,
+          ...(readsMetadata ? { targetDir: w.targetDir } : {}),
+        })),
+        maxResultBytes: settings.maxBodyBytes,
+      },
+    },
+  };
+}

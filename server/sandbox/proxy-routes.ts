@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BackendRequest, BackendRouteMethod } from '../../shared/sdk/backend.ts';
+import { currentUser, type Guards } from '../auth/guards.ts';
+import type { UsersRepository } from '../auth/users-repository.ts';
+import { HttpError } from '../http/errors.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type { Workspace } from '../workspaces/config.ts';
+import { callHttpBackend } from './http-backend.ts';
+import { createRateLimiter } from './rate-limit.ts';
+import {
+  answerFromPlugin,
+  failureToHttp,
+  passedHeaders,
+  pickRequestHeaders,
+  type ProxyAnswer,
+} from './proxy-answers.ts';
+import type { BackendRuntime } from './runtime.ts';
+import { pluginKey } from './signature.ts';
+
+/** The header naming the workspace a plugin route is called in; the shell's `sdk.fetch` sends it. */
+export const WORKSPACE_HEADER = 'x-workbench-workspace';
+
+export interface ProxyDeps {
+  runtime: BackendRuntime;
+  plugins: PluginRegistry;
+  guards: Guards;
+  users: UsersRepository;
+  workspaces: readonly Workspace[];
+  /** PLUGIN_BACKEND_SECRET (or the generated one): signs identity headers for `backend.url` plugins. */
+  secret: string;
+}
+
+type ExtRequest = FastifyRequest<{ Params: { plugin: string; '*'?: string } }>;
+
+function parsedBody(request: ExtRequest): { raw: Buffer | undefined; value: unknown } {
+  const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
+  if (!raw || raw.length === 0) return { raw: undefined, value: undefined };
+  const text = raw.toString('utf8');
+  if (!/json/i.test(request.headers['content-type'] ?? '')) return { raw, value: text };
+  try {
+    return { raw, value: JSON.parse(text) };
+  } catch {
+    throw new HttpError('bad_request', 'The request body is not valid JSON');
+  }
+}
+
+/**
+ * `/api/ext/<plugin>/*`, any method: proxied to the plugin's backend with the caller's identity and workspace.
+ * 401 without a session; 404 as if nothing were there unless the caller is a member of the workspace in the
+ * `x-workbench-workspace` header, the plugin is active and enabled there, and it serves that route; 429 past
+ * the plugin's rate limit; 504 past its deadline; 502 when it fails or answers too much.
+ */
+export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
+  const runtime = deps.runtime;
+  const settings = runtime.settings;
+  const limiter = createRateLimiter(settings.ratePerSecond, settings.rateBurst);
+
+  async function handle(request: ExtRequest, reply: FastifyReply): Promise<unknown> {
+    const user = currentUser(request);
+    const notFound = () => new HttpError('not_found', `Nothing is served at ${request.url.split('?')[0]}`);
+    const record = deps.plugins.get(request.params.plugin);
+    const backend = record?.manifest?.backend;
+    if (!record || record.state !== 'active' || !backend) throw notFound();
+    const workspaceName = String(request.headers[WORKSPACE_HEADER] ?? '');
+    const workspace = deps.workspaces.find((w) => w.name === workspaceName);
+    const role = workspace && (await deps.users.role(user.id, workspace.name));
+    if (!workspace || !role || !record.enabledWorkspaces.includes(workspace.name)) throw notFound();
+
+    const wait = limiter.take(record.name);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new HttpError('plugin_rate_limited', `Too many calls to plugin ${record.name}; try again in ${wait} ms`);
+    }
+    const method = request.method as BackendRouteMethod;
+    const path = `/${request.params['*'] ?? ''}`;
+    const body = parsedBody(request);
+    let answer: ProxyAnswer;
+    if (backend.url) {
+      const started = performance.now();
+      const label = `${method} /${path.split('/')[1] ?? ''}`;
+      try {
+        const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        const result = await callHttpBackend({
+          baseUrl: backend.url,
+          key: pluginKey(deps.secret, record.name),
+          timeoutMs: backend.limits?.timeoutMs ?? settings.timeoutMs,
+          maxBodyBytes: settings.maxBodyBytes,
+          method,
+          pathAndQuery: `${path}${query}`,
+          headers: pickRequestHeaders(request.headers),
+          body: body.raw,
+          identity: { plugin: record.name, userId: user.id, username: user.username, workspace: workspace.name, role },
+        });
+        runtime.stats(record.name).call('route', label, performance.now() - started, 'ok');
+        answer = { status: result.status, headers: passedHeaders(result.headers), body: result.body };
+      } catch (error) {
+        runtime.stats(record.name).call('route', label, performance.now() - started, 'error', (error as Error).message);
+        throw failureToHttp(record.name, error);
+      }
+    } else {
+      const active = runtime.active(record.name) ?? (await runtime.ready(record.name));
+      if (!active) {
+        const state = runtime.backendState(record.name);
+        throw new HttpError(
+          'plugin_unavailable',
+          `Plugin ${record.name}'s backend is not running: ${state.reason ?? state.state}`,
+        );
+      }
+      const match = active.registrations.matchRoute(method, path);
+      if (!match) throw notFound();
+      const payload: BackendRequest = {
+        method,
+        path,
+        params: match.params,
+        query: request.query as BackendRequest['query'],
+        headers: pickRequestHeaders(request.headers),
+        body: body.value,
+        user: {
+          id: user.id,
+          username: user.username,
+          displayName: user.displayName,
+          isInstanceAdmin: user.isInstanceAdmin,
+        },
+        workspace: { name: workspace.name, role },
+      };
+      const label = `${method} ${match.registration.path}`;
+      try {
+        answer = answerFromPlugin(
+          await runtime.invoke(record.name, active, match.registration, payload, 'route', label),
+        );
+      } catch (error) {
+        throw failureToHttp(record.name, error);
+      }
+    }
+    reply.status(answer.status).headers({ ...answer.headers, 'x-workbench-plugin': record.name });
+    return reply.send(answer.body);
+  }
+
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.maxBodyBytes }, (_request, body, done) =>
+      done(null, body),
+    );
+    const options = { preHandler: [deps.guards.requireUser], handler: handle };
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+    scope.route({ method: [...methods], url: '/api/ext/:plugin', ...options });
+    scope.route({ method: [...methods], url: '/api/ext/:plugin/*', ...options });
+  });
+}

@@ -1,0 +1,218 @@
+import type { Logger } from 'pino';
+import type { BackendState, CallStats, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { PluginRecord } from '../plugins/evaluate.ts';
+import type { Workspace } from '../workspaces/config.ts';
+import { CallFailure } from './failures.ts';
+import type { SandboxSupport } from './layers.ts';
+import { launchSpecFor, type SandboxSettings } from './launch-spec.ts';
+import { createLogLimiter } from './log-limiter.ts';
+import type { Registration } from './registrations.ts';
+import { createPluginStats, type PluginStats } from './stats.ts';
+import {
+  createSupervisor,
+  defaultRestartPolicy,
+  type ActiveBackend,
+  type LaunchSpec,
+  type RestartPolicy,
+  type Supervisor,
+} from './supervisor.ts';
+import { assignUid } from './uids.ts';
+
+export interface RuntimeOptions {
+  settings: SandboxSettings;
+  support: SandboxSupport;
+  workspaces: readonly Workspace[];
+  logger: Logger;
+  /** The plugin's configuration as `host.config.get()` returns it. */
+  config(plugin: string): Promise<unknown>;
+  /** A plugin asked for its enrichments to be computed again (`host.metadata.refresh()`). */
+  refreshMetadata?(plugin: string): void;
+  execPath?: string;
+  env?: NodeJS.ProcessEnv;
+  policy?: RestartPolicy;
+  /** Largest frame read from a child: a route answer plus room for its envelope. */
+  maxFrameBytes?: number;
+}
+
+/** Listens for a plugin's active process changing: started, swapped, crashed, stopped, registrations changed. */
+export type BackendListener = (plugin: string, active: ActiveBackend | null, previous: ActiveBackend | null) => void;
+
+/** The sandboxed backends of every active plugin with a `backend.entry`, one supervisor each. */
+export interface BackendRuntime {
+  readonly support: SandboxSupport;
+  readonly settings: SandboxSettings;
+  /** Starts, swaps and stops backends to match the registry's plugins. */
+  sync(plugins: readonly PluginRecord[]): void;
+  /** The runtime state of a plugin's backend, for the registry and the API (`none` without a backend entry). */
+  backendState(name: string): { state: BackendState; reason?: string };
+  active(name: string): ActiveBackend | null;
+  /** Waits up to the plugin's timeout for its backend while it starts. */
+  ready(name: string): Promise<ActiveBackend | null>;
+  /** Calls one registered handler with the plugin's deadline, recording the timing and the outcome. */
+  invoke(
+    plugin: string,
+    backend: ActiveBackend,
+    registration: Registration,
+    payload: unknown,
+    kind: CallStats['kind'],
+    label: string,
+  ): Promise<unknown>;
+  stats(name: string): PluginStats;
+  diagnostics(record: PluginRecord): PluginDiagnostics;
+  subscribe(listener: BackendListener): () => void;
+  close(): Promise<void>;
+}
+
+export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
+  const { settings, support, logger } = options;
+  const supervisors = new Map<string, Supervisor>();
+  const unavailable = new Map<string, string>();
+  const allStats = new Map<string, PluginStats>();
+  const specs = new Map<string, LaunchSpec>();
+  const uids = new Map<string, number>();
+  const listeners = new Set<BackendListener>();
+  const logLimiter = createLogLimiter(logger, 100);
+  const maxFrameBytes = options.maxFrameBytes ?? settings.maxBodyBytes + 64 * 1024;
+
+  const stats = (name: string) => {
+    let s = allStats.get(name);
+    if (!s) allStats.set(name, (s = createPluginStats()));
+    return s;
+  };
+
+  function supervisorFor(name: string): Supervisor {
+    let supervisor = supervisors.get(name);
+    if (supervisor) return supervisor;
+    supervisor = createSupervisor({
+      plugin: name,
+      stats: stats(name),
+      logger,
+      cgroupParent: support.memoryCgroup.parent,
+      maxFrameBytes,
+      policy: options.policy ?? defaultRestartPolicy,
+      config: () => options.config(name),
+      refreshMetadata: () => options.refreshMetadata?.(name),
+      log: (level, message, data) => logLimiter(name, level, message, data),
+      changed: (active, previous) => {
+        for (const listener of listeners) {
+          try {
+            listener(name, active, previous);
+          } catch (error) {
+            logger.error({ err: error, plugin: name }, 'a plugin backend listener failed');
+          }
+        }
+      },
+    });
+    supervisors.set(name, supervisor);
+    return supervisor;
+  }
+
+  return {
+    support,
+    settings,
+    sync(plugins) {
+      const wanted = plugins.filter((p) => p.state === 'active' && p.manifest?.backend?.entry);
+      const names = new Set(wanted.map((p) => p.name));
+      for (const [name, supervisor] of supervisors) {
+        if (names.has(name)) continue;
+        supervisors.delete(name);
+        void supervisor.stop();
+        logger.info({ plugin: name }, 'plugin backend stopped: the plugin is no longer active');
+      }
+      for (const name of unavailable.keys()) if (!names.has(name)) unavailable.delete(name);
+      for (const name of specs.keys()) if (!names.has(name)) specs.delete(name);
+      for (const record of wanted) {
+        const uid = assignUid(record.name, settings.uidBase, uids);
+        const result = launchSpecFor(record, {
+          settings,
+          support,
+          workspaces: options.workspaces,
+          execPath: options.execPath ?? process.execPath,
+          uid,
+          env: options.env ?? process.env,
+        });
+        if (!result.ok) {
+          unavailable.set(record.name, result.reason);
+          void supervisors.get(record.name)?.stop();
+          supervisors.delete(record.name);
+          continue;
+        }
+        unavailable.delete(record.name);
+        specs.set(record.name, result.spec);
+        supervisorFor(record.name).deploy(result.spec);
+      }
+    },
+    backendState(name) {
+      const reason = unavailable.get(name);
+      if (reason) return { state: 'error', reason };
+      return supervisors.get(name)?.status() ?? { state: 'none' };
+    },
+    active: (name) => supervisors.get(name)?.active() ?? null,
+    async ready(name) {
+      const supervisor = supervisors.get(name);
+      return supervisor ? supervisor.ready(settings.timeoutMs) : null;
+    },
+    async invoke(plugin, backend, registration, payload, kind, label) {
+      const s = stats(plugin);
+      const started = performance.now();
+      try {
+        const { timeoutMs } = backend.spec;
+        const value = await backend.instance.call(registration.handler, payload, timeoutMs, label, kind === 'route');
+        s.call(kind, label, performance.now() - started, 'ok');
+        return value;
+      } catch (error) {
+        const failure = error instanceof CallFailure ? error : new CallFailure('failed', String(error));
+        s.call(
+          kind,
+          label,
+          performance.now() - started,
+          failure.kind === 'timeout' ? 'timeout' : 'error',
+          failure.message,
+        );
+        if (failure.kind === 'timeout') s.event('timeout', failure.message);
+        if (failure.kind === 'denied') s.rejected(label, `the sandbox refused: ${failure.message}`);
+        throw failure;
+      }
+    },
+    stats,
+    diagnostics(record) {
+      const supervisor = supervisors.get(record.name);
+      const active = supervisor?.active() ?? null;
+      const backend = record.manifest?.backend;
+      const kind = backend?.entry ? 'process' : backend?.url ? 'http' : 'none';
+      const status: { state: BackendState; reason?: string } =
+        kind === 'http' ? { state: record.state === 'active' ? 'active' : 'stopped' } : this.backendState(record.name);
+      const spec = active?.spec ?? specs.get(record.name);
+      const timeoutMs = backend?.limits?.timeoutMs ?? settings.timeoutMs;
+      const snapshot = stats(record.name).snapshot();
+      return {
+        plugin: record.name,
+        kind,
+        state: status.state,
+        ...(status.reason ? { reason: status.reason } : {}),
+        ...(active ? { revision: active.spec.revision, pid: active.instance.pid } : {}),
+        ...snapshot,
+        layers: spec
+          ? [
+              ...spec.plan.layers,
+              { layer: 'call-deadline', active: true, detail: `${timeoutMs} ms per call, then killed` },
+            ]
+          : [],
+        limits: {
+          timeoutMs,
+          memoryMb: backend?.limits?.memoryMb ?? settings.memoryMb,
+        },
+        registrations: active?.registrations.describe() ?? [],
+      };
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      const all = [...supervisors.values()];
+      supervisors.clear();
+      await Promise.all(all.map((s) => s.stop()));
+    },
+  };
+}

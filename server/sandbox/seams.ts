@@ -1,0 +1,198 @@
+import type { Logger } from 'pino';
+import type { RegistrationPoint } from '../../shared/sandbox.schema.ts';
+import type { CatalogHooks } from '../catalog/hooks.ts';
+import type { Disposer, HookPoint } from '../hooks/hook-point.ts';
+import type { LineageBuildHook } from '../lineage/overlays.ts';
+import type { PluginRecord } from '../plugins/evaluate.ts';
+import type { RunHooks } from '../runs/service.ts';
+import type { ScheduleHooks } from '../schedules/scheduler.ts';
+import type { Workspace } from '../workspaces/config.ts';
+import { artifactFiles, type EventBus } from './events.ts';
+import type { BackendRuntime } from './runtime.ts';
+import type { ActiveBackend } from './supervisor.ts';
+
+/** The host's hook points plugin backends plug into (the app's `HostServices` fit); each is optional. */
+export interface HostSeams {
+  catalog?: { hooks: CatalogHooks; rebuildAll(): Promise<void> };
+  lineage?: { lineageBuild: LineageBuildHook };
+  runs?: { hooks: RunHooks };
+  scheduler?: { hooks: ScheduleHooks };
+}
+
+export interface SeamDeps {
+  seams: HostSeams;
+  runtime: BackendRuntime;
+  events: EventBus;
+  plugins(): readonly PluginRecord[];
+  workspaces: readonly Workspace[];
+  logger: Logger;
+}
+
+const OWNER = 'plugin-runtime';
+type AnyHook = HookPoint<any, any>;
+
+export interface WiredSeams {
+  /** Runs every enricher and search-index handler again, soon (debounced). */
+  refreshMetadata(): void;
+  /** The registry changed these plugins (enablement, state): the catalog rebuilds if they enrich it. */
+  pluginsChanged(names: readonly string[]): void;
+  dispose: Disposer;
+}
+
+/**
+ * Registers every plugin backend's handlers at the host's hook points, and the core handlers that turn the
+ * host's seams into lifecycle events. Follows swaps, crashes and disables.
+ */
+export function wireSeams(deps: SeamDeps): WiredSeams {
+  const { seams, runtime, events } = deps;
+  const byPlugin = new Map<string, Disposer[]>();
+  const workspaceOf = (name: string) => deps.workspaces.find((w) => w.name === name);
+  const enabled = (plugin: string, workspace: string) =>
+    deps.plugins().some((p) => p.name === plugin && p.state === 'active' && p.enabledWorkspaces.includes(workspace));
+  const metadataPayload = (plugin: string, workspace: string) => {
+    const ws = workspaceOf(workspace);
+    const reads = runtime.active(plugin)?.spec.approved.has('read-metadata');
+    return { workspace, ...(ws && reads ? { artifacts: artifactFiles(ws) } : {}) };
+  };
+
+  /** Which payload each point's handler gets from the hook's own payload; `null` skips the call. */
+  const points: [RegistrationPoint, AnyHook | undefined, (plugin: string, p: any) => unknown][] = [
+    ['artifact-load', seams.catalog?.hooks.artifactLoad, (plugin, p) => metadataPayload(plugin, p.workspace)],
+    ['search-index', seams.catalog?.hooks.searchIndexBuild, (plugin, p) => metadataPayload(plugin, p.workspace)],
+    ['lineage-build', seams.lineage?.lineageBuild, (_, p) => ({ ...p })],
+    ['run-start', seams.runs?.hooks.runStart, (_, p) => ({ workspace: p.workspace.name, run: p.run })],
+    [
+      'run-complete',
+      seams.runs?.hooks.runComplete,
+      (_, p) => ({ workspace: p.workspace.name, run: p.run, status: p.status }),
+    ],
+    ['schedule-run-start', seams.scheduler?.hooks.scheduleRunStart, (_, p) => schedulePayload(p)],
+    ['schedule-run-complete', seams.scheduler?.hooks.scheduleRunComplete, (_, p) => schedulePayload(p)],
+  ];
+
+  function rewire(plugin: string, backend: ActiveBackend | null): boolean {
+    const before = byPlugin.get(plugin) ?? [];
+    for (const dispose of before) dispose();
+    byPlugin.delete(plugin);
+    if (!backend) return before.length > 0;
+    const disposers: Disposer[] = [];
+    for (const [point, hook, toPayload] of points) {
+      if (!hook) continue;
+      for (const registration of backend.registrations.of(point)) {
+        disposers.push(
+          hook.register({
+            owner: plugin,
+            priority: registration.priority,
+            handle: async (payload: { workspace: string | Workspace }) => {
+              const workspace = typeof payload.workspace === 'string' ? payload.workspace : payload.workspace.name;
+              if (!enabled(plugin, workspace)) return undefined;
+              const current = runtime.active(plugin);
+              if (!current) throw new Error(`${plugin}'s backend is not running`);
+              return runtime.invoke(plugin, current, registration, toPayload(plugin, payload), 'hook', point);
+            },
+          }),
+        );
+      }
+    }
+    byPlugin.set(plugin, disposers);
+    return before.length > 0 || disposers.length > 0;
+  }
+
+  let rebuild: NodeJS.Timeout | undefined;
+  const rebuildCatalog = () => {
+    clearTimeout(rebuild);
+    rebuild = setTimeout(() => {
+      seams.catalog
+        ?.rebuildAll()
+        .catch((error: unknown) => deps.logger.error({ err: error }, 'catalog rebuild failed'));
+    }, 100);
+  };
+  const touchesCatalog = (b: ActiveBackend | null) =>
+    (b?.registrations.of('artifact-load').length ?? 0) + (b?.registrations.of('search-index').length ?? 0) > 0;
+  const unsubscribe = runtime.subscribe((plugin, active, previous) => {
+    rewire(plugin, active);
+    if (touchesCatalog(active) || touchesCatalog(previous)) rebuildCatalog();
+  });
+
+  const core: Disposer[] = [];
+  const emitLater = (event: Parameters<EventBus['emit']>[0], payload: unknown, workspace: string) =>
+    void events.emit(event, payload, workspace);
+  if (seams.catalog) {
+    core.push(
+      seams.catalog.hooks.catalogRefresh.register({
+        owner: OWNER,
+        handle: ({ workspace, reason, searchDocuments }) => {
+          const ws = workspaceOf(workspace);
+          if (reason === 'load')
+            emitLater('on-artifact-load', { workspace, ...(ws ? { artifacts: artifactFiles(ws) } : {}) }, workspace);
+          emitLater('on-catalog-refresh', { workspace, reason, searchDocuments }, workspace);
+        },
+      }),
+    );
+  }
+  if (seams.lineage) {
+    core.push(
+      seams.lineage.lineageBuild.register({
+        owner: OWNER,
+        priority: 1000,
+        handle: ({ workspace, focus, nodes }) => {
+          emitLater('on-lineage-build', { workspace, focus, nodes: nodes.length }, workspace);
+          return undefined;
+        },
+      }),
+    );
+  }
+  if (seams.runs) {
+    core.push(
+      seams.runs.hooks.runComplete.register({
+        owner: OWNER,
+        priority: 1000,
+        handle: ({ workspace, run, status }) =>
+          emitLater('on-run-complete', { workspace: workspace.name, run, status }, workspace.name),
+      }),
+    );
+  }
+  if (seams.scheduler) {
+    const { scheduleRunStart, scheduleRunComplete } = seams.scheduler.hooks;
+    core.push(
+      scheduleRunStart.register({
+        owner: OWNER,
+        priority: 1000,
+        handle: (p) => emitLater('on-schedule-run-start', schedulePayload(p), p.workspace.name),
+      }),
+      scheduleRunComplete.register({
+        owner: OWNER,
+        priority: 1000,
+        handle: (p) => emitLater('on-schedule-run-complete', schedulePayload(p), p.workspace.name),
+      }),
+    );
+  }
+
+  return {
+    refreshMetadata: rebuildCatalog,
+    pluginsChanged(names) {
+      if (names.some((name) => touchesCatalog(runtime.active(name)))) rebuildCatalog();
+    },
+    dispose() {
+      unsubscribe();
+      clearTimeout(rebuild);
+      for (const dispose of [...core, ...[...byPlugin.values()].flat()]) dispose();
+      byPlugin.clear();
+    },
+  };
+}
+
+function schedulePayload(p: {
+  workspace: Workspace;
+  schedule: { id: string; name: string; cron: string };
+  run: unknown;
+  status?: unknown;
+}) {
+  const { id, name, cron } = p.schedule;
+  return {
+    workspace: p.workspace.name,
+    schedule: { id, name, cron },
+    run: p.run,
+    ...(p.status ? { status: p.status } : {}),
+  };
+}

@@ -1,0 +1,123 @@
+import type { Capability } from '../../shared/capabilities.ts';
+import type { BackendEvent, CallStats, RejectedAction } from '../../shared/sandbox.schema.ts';
+
+/** Timings kept per route, hook or event, for p50/p95: the latest ones. */
+const SAMPLES = 512;
+const KEEP_EVENTS = 50;
+const KEEP_REJECTED = 50;
+const KEEP_CRASHES = 20;
+
+interface Series {
+  kind: CallStats['kind'];
+  name: string;
+  count: number;
+  errors: number;
+  timeouts: number;
+  samples: number[];
+  next: number;
+  lastError?: string;
+}
+
+/** What the runtime recorded about one plugin backend; read by the diagnostics route. */
+export interface StatsSnapshot {
+  starts: number;
+  restarts: number;
+  crashes: number;
+  recentCrashes: { at: string; reason: string }[];
+  rejectedActions: RejectedAction[];
+  rejectedCount: number;
+  calls: CallStats[];
+  events: BackendEvent[];
+  lastStartAt?: string;
+  lastActivatedAt?: string;
+  activationMs?: number;
+}
+
+export interface PluginStats {
+  call(kind: CallStats['kind'], name: string, ms: number, outcome: 'ok' | 'error' | 'timeout', error?: string): void;
+  event(type: BackendEvent['type'], message: string): void;
+  started(restart: boolean): void;
+  activated(ms: number): void;
+  crashed(reason: string): void;
+  rejected(action: string, message: string, capability?: Capability): void;
+  snapshot(): StatsSnapshot;
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return Math.round(value * 1000) / 1000;
+}
+
+const push = <T>(list: T[], item: T, keep: number) => {
+  if (list.push(item) > keep) list.shift();
+};
+
+export function createPluginStats(now: () => Date = () => new Date()): PluginStats {
+  const series = new Map<string, Series>();
+  const events: BackendEvent[] = [];
+  const rejectedActions: RejectedAction[] = [];
+  const recentCrashes: { at: string; reason: string }[] = [];
+  const s = { starts: 0, restarts: 0, crashes: 0, rejectedCount: 0 } as StatsSnapshot & { rejectedCount: number };
+
+  return {
+    call(kind, name, ms, outcome, error) {
+      const key = `${kind} ${name}`;
+      let entry = series.get(key);
+      if (!entry) series.set(key, (entry = { kind, name, count: 0, errors: 0, timeouts: 0, samples: [], next: 0 }));
+      entry.count += 1;
+      if (outcome === 'error') entry.errors += 1;
+      if (outcome === 'timeout') entry.timeouts += 1;
+      if (error) entry.lastError = error.slice(0, 500);
+      if (entry.samples.length < SAMPLES) entry.samples.push(ms);
+      else entry.samples[entry.next] = ms;
+      entry.next = (entry.next + 1) % SAMPLES;
+    },
+    event(type, message) {
+      push(events, { at: now().toISOString(), type, message }, KEEP_EVENTS);
+    },
+    started(restart) {
+      s.starts += 1;
+      if (restart) s.restarts += 1;
+      s.lastStartAt = now().toISOString();
+    },
+    activated(ms) {
+      s.lastActivatedAt = now().toISOString();
+      s.activationMs = Math.round(ms * 10) / 10;
+    },
+    crashed(reason) {
+      s.crashes += 1;
+      push(recentCrashes, { at: now().toISOString(), reason }, KEEP_CRASHES);
+    },
+    rejected(action, message, capability) {
+      s.rejectedCount += 1;
+      push(
+        rejectedActions,
+        { at: now().toISOString(), action, message, ...(capability ? { capability } : {}) },
+        KEEP_REJECTED,
+      );
+    },
+    snapshot() {
+      const calls = [...series.values()].map((e) => {
+        const sorted = [...e.samples].sort((a, b) => a - b);
+        return {
+          kind: e.kind,
+          name: e.name,
+          count: e.count,
+          errors: e.errors,
+          timeouts: e.timeouts,
+          p50Ms: percentile(sorted, 50),
+          p95Ms: percentile(sorted, 95),
+          ...(e.lastError ? { lastError: e.lastError } : {}),
+        };
+      });
+      return {
+        ...s,
+        recentCrashes: [...recentCrashes],
+        rejectedActions: [...rejectedActions],
+        calls,
+        events: [...events],
+      };
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import type { Logger } from 'pino';
+import type { Capability } from '../../shared/capabilities.ts';
+import type { BackendState, ServerMessage } from '../../shared/sandbox.schema.ts';
+import type { CgroupParent } from './cgroup.ts';
+import { createHostApi } from './host-api.ts';
+import { startInstance, type BackendInstance } from './instance.ts';
+import { createRegistrations, type Registrations } from './registrations.ts';
+import type { LaunchPlan } from './spawn.ts';
+import type { PluginStats } from './stats.ts';
+
+/** Everything needed to start one build of a plugin backend. */
+export interface LaunchSpec {
+  revision: string;
+  approved: ReadonlySet<Capability>;
+  plan: LaunchPlan;
+  init: Extract<ServerMessage, { type: 'init' }>;
+  watchdogMb: number | null;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+/** The process that serves a plugin's calls now, with what it registered. */
+export interface ActiveBackend {
+  instance: BackendInstance;
+  registrations: Registrations;
+  spec: LaunchSpec;
+}
+
+/** Restart with exponential backoff; after `crashes` in `windowMs`, fail fast for `cooldownMs`, then try once. */
+export interface RestartPolicy {
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  crashes: number;
+  windowMs: number;
+  cooldownMs: number;
+  /** How long a process must live to count as healthy again (resets the backoff). */
+  stableMs: number;
+}
+
+export const defaultRestartPolicy: RestartPolicy = {
+  initialBackoffMs: 100,
+  maxBackoffMs: 5000,
+  crashes: 5,
+  windowMs: 60_000,
+  cooldownMs: 60_000,
+  stableMs: 10_000,
+};
+
+export interface SupervisorOptions {
+  plugin: string;
+  stats: PluginStats;
+  logger: Logger;
+  cgroupParent: CgroupParent | undefined;
+  maxFrameBytes: number;
+  policy: RestartPolicy;
+  config(): Promise<unknown>;
+  refreshMetadata(): void;
+  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+  /** The active backend changed (activation, swap, crash, stop) or its registrations did. */
+  changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
+}
+
+export interface Supervisor {
+  status(): { state: BackendState; reason?: string };
+  active(): ActiveBackend | null;
+  /** The active backend, waiting up to `ms` while one starts; null when none comes (circuit open, stopped). */
+  ready(ms: number): Promise<ActiveBackend | null>;
+  /** Starts this build, or swaps to it: the new process starts beside the old, which drains once it is active. */
+  deploy(spec: LaunchSpec): void;
+  stop(): Promise<void>;
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { stats, logger, policy, plugin } = options;
+  let current: ActiveBackend | null = null;
+  let starting: ActiveBackend | null = null;
+  let latest: LaunchSpec | null = null;
+  let generation = 0;
+  let consecutive = 0;
+  let crashTimes: number[] = [];
+  let halfOpen = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let status: { state: BackendState; reason?: string } = { state: 'starting' };
+  const retired = new Set<BackendInstance>();
+  const waiters = new Set<() => void>();
+
+  const setStatus = (state: BackendState, reason?: string) => {
+    status = reason === undefined ? { state } : { state, reason };
+    for (const wake of [...waiters]) wake();
+  };
+
+  function retire(backend: ActiveBackend, drain: boolean): void {
+    retired.add(backend.instance);
+    const deadline = Date.now() + backend.spec.timeoutMs + 1000;
+    const poll = () => {
+      if (!drain || backend.instance.inFlight() === 0 || Date.now() > deadline) void backend.instance.stop();
+      else setTimeout(poll, 10).unref();
+    };
+    poll();
+  }
+
+  function spawn(spec: LaunchSpec, restart: boolean): void {
+    timer = undefined;
+    generation += 1;
+    const registrations = createRegistrations();
+    stats.started(restart);
+    stats.event(restart ? 'restart' : 'start', `process ${generation} of revision ${spec.revision}`);
+    let self: ActiveBackend | null = null;
+    const instance = startInstance({
+      plugin,
+      generation,
+      plan: spec.plan,
+      init: spec.init,
+      cgroupParent: options.cgroupParent,
+      maxFrameBytes: options.maxFrameBytes,
+      watchdogMb: spec.watchdogMb,
+      log: options.log,
+      violation: (message) => stats.rejected('channel', message),
+      hostCall: createHostApi({
+        plugin,
+        approved: spec.approved,
+        registrations,
+        stats,
+        logger,
+        config: options.config,
+        refreshMetadata: options.refreshMetadata,
+        changed: () => {
+          if (self && current === self) options.changed(self, self);
+        },
+      }),
+    });
+    self = { instance, registrations, spec };
+    const backend = self;
+    starting = backend;
+    if (status.state !== 'active') setStatus('starting', status.reason);
+    instance.activated.then(
+      (ms) => {
+        if (stopped || starting !== backend) return void instance.stop();
+        starting = null;
+        const previous = current;
+        current = backend;
+        stats.activated(ms);
+        stats.event('activated', `process ${instance.generation} (pid ${instance.pid}) active in ${Math.round(ms)} ms`);
+        setStatus('active');
+        setTimeout(() => {
+          if (current === backend && instance.isAlive()) [consecutive, halfOpen] = [0, false];
+        }, policy.stableMs).unref();
+        options.changed(backend, previous);
+        if (previous) {
+          stats.event('swap', `revision ${previous.spec.revision} → ${spec.revision}; the old process drains`);
+          retire(previous, true);
+        }
+      },
+      () => {},
+    );
+    void instance.exited.then((reason) => exited(backend, reason));
+  }
+
+  function exited(backend: ActiveBackend, reason: string): void {
+    if (stopped || retired.delete(backend.instance)) return;
+    const wasCurrent = current === backend;
+    if (!wasCurrent && starting !== backend) return;
+    stats.crashed(reason);
+    stats.event('crash', reason);
+    logger.warn({ plugin, reason }, 'plugin backend process ended');
+    if (starting === backend) starting = null;
+    if (!wasCurrent && current) {
+      const kept = current.spec.revision;
+      stats.event(
+        'activate-failed',
+        `revision ${backend.spec.revision} did not start (${reason}); ${kept} still serves`,
+      );
+      return;
+    }
+    if (wasCurrent) {
+      current = null;
+      options.changed(null, backend);
+    }
+    const now = Date.now();
+    crashTimes = [...crashTimes.filter((t) => now - t < policy.windowMs), now];
+    consecutive += 1;
+    if (halfOpen || crashTimes.length >= policy.crashes) return openCircuit(backend.spec, reason);
+    const delay = Math.min(policy.initialBackoffMs * 2 ** (consecutive - 1), policy.maxBackoffMs);
+    setStatus('starting', `restarting in ${delay} ms after: ${reason}`);
+    timer = setTimeout(() => spawn(backend.spec, true), delay);
+  }
+
+  function openCircuit(spec: LaunchSpec, reason: string): void {
+    const message =
+      `stopped after ${crashTimes.length} crashes in ${Math.round(policy.windowMs / 1000)} s; last: ${reason}. ` +
+      `Calls fail at once; it is tried again in ${Math.round(policy.cooldownMs / 1000)} s or when the plugin changes.`;
+    setStatus('error', message);
+    stats.event('circuit-open', message);
+    logger.error({ plugin, reason }, 'plugin backend circuit opened');
+    timer = setTimeout(() => {
+      halfOpen = true;
+      crashTimes = [];
+      spawn(spec, true);
+    }, policy.cooldownMs);
+    timer.unref();
+  }
+
+  return {
+    status: () => status,
+    active: () => current,
+    async ready(ms) {
+      const until = Date.now() + ms;
+      while (!current && !stopped && status.state !== 'error' && Date.now() < until) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            waiters.delete(wake);
+            clearTimeout(t);
+            resolve();
+          };
+          const t = setTimeout(wake, until - Date.now());
+          waiters.add(wake);
+        });
+      }
+      return current;
+    },
+    deploy(spec) {
+      if (stopped) return;
+      const same = latest?.revision === spec.revision;
+      latest = spec;
+      // The same build is running, starting, backing off, refused, or behind an open circuit: nothing to redo.
+      if (same) return;
+      if (starting) {
+        retired.add(starting.instance);
+        starting.instance.kill('superseded by a newer build before it was ready');
+        starting = null;
+      }
+      clearTimeout(timer);
+      [crashTimes, consecutive, halfOpen] = [[], 0, false];
+      if (status.state === 'error') setStatus('starting');
+      spawn(spec, false);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      const all = [current, starting].filter((b): b is ActiveBackend => b !== null);
+      const previous = current;
+      current = null;
+      starting = null;
+      setStatus('stopped');
+      if (previous) options.changed(null, previous);
+      stats.event('stop', 'stopped by the server');
+      await Promise.all(all.map((b) => b.instance.stop(1000)));
+      for (const instance of retired) await instance.stop(1000);
+    },
+  };
+}

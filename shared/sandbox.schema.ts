@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { Capability } from './capabilities.ts';
+import { LifecycleEvent } from './lifecycle-events.ts';
+
+// The wire between the server and a plugin backend's child process, and the diagnostics the server keeps.
+// Frames are `[u32 length][u32 call id][JSON]` over the child's fd 3 (see server/sandbox/child/framing.ts).
+// The server validates every message the child sends with the schemas below; it never trusts the child.
+
+/** Where in the host a plugin's handler is registered. Each needs a capability (server/sandbox/capabilities.ts). */
+export const RegistrationPoint = z.enum([
+  'route',
+  'event',
+  'artifact-load',
+  'lineage-build',
+  'search-index',
+  'run-start',
+  'run-complete',
+  'schedule-run-start',
+  'schedule-run-complete',
+]);
+export type RegistrationPoint = z.infer<typeof RegistrationPoint>;
+
+/** HTTP methods a plugin route may answer. */
+export const RouteMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+export type RouteMethod = z.infer<typeof RouteMethod>;
+
+/** A route path below `/api/ext/<plugin>`: `/notes`, `/notes/:id`. */
+export const RoutePath = z
+  .string()
+  .max(200)
+  .regex(/^(\/(:?[A-Za-z0-9._~-]+))+$|^\/$/, 'must look like "/notes" or "/notes/:id"')
+  .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not hold "." or ".." segments');
+
+/** Plain facts about an error thrown in the child: what the plugin author and the admin see. */
+export const ErrorInfo = z.object({
+  message: z.string().max(4000),
+  name: z.string().max(200).optional(),
+  code: z.string().max(200).optional(),
+  /** Set by Node's permission model on ERR_ACCESS_DENIED: which permission and which resource. */
+  permission: z.string().max(200).optional(),
+  resource: z.string().max(2000).optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+/** A host API call from the child; the server checks the plugin's approved capabilities before doing it. */
+export const HostCall = z.discriminatedUnion('fn', [
+  z.object({
+    fn: z.literal('register'),
+    point: RegistrationPoint,
+    /** The child's id of the handler; the server calls it back with this id. */
+    handler: z.number().int().positive(),
+    method: RouteMethod.optional(),
+    path: RoutePath.optional(),
+    event: LifecycleEvent.optional(),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+  }),
+  z.object({ fn: z.literal('unregister'), handler: z.number().int().positive() }),
+  z.object({ fn: z.literal('config.get') }),
+  /** Asks the host to run the artifact-load enrichers and search-index handlers again (`write-metadata`). */
+  z.object({ fn: z.literal('metadata.refresh') }),
+]);
+export type HostCall = z.infer<typeof HostCall>;
+
+/** Every message a child may send. */
+export const ChildMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('host'), id: z.number().int().positive(), call: HostCall }),
+  /** The answer to a server call: `value` when ok, `error` when not. */
+  z.object({
+    type: z.literal('result'),
+    id: z.number().int().positive(),
+    ok: z.boolean(),
+    value: z.unknown().optional(),
+    error: ErrorInfo.optional(),
+  }),
+  z.object({ type: z.literal('activated'), ms: z.number() }),
+  z.object({ type: z.literal('activate-failed'), error: ErrorInfo }),
+  /** An uncaught error; the child exits right after sending it. */
+  z.object({ type: z.literal('fatal'), error: ErrorInfo }),
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string().max(4000),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessage>;
+
+/** A route's answer as it crosses: the body already serialised (`json` says how), so the server sends it as is. */
+export interface WireAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  text?: string;
+  json?: boolean;
+}
+
+/** A workspace as a backend sees it; `targetDir` only when the plugin may read metadata. */
+export interface BackendWorkspace {
+  name: string;
+  title: string;
+  targetDir?: string;
+}
+
+/** Every message the server sends to a child. Typed here, trusted by the child. */
+export type ServerMessage =
+  | {
+      type: 'init';
+      plugin: string;
+      version: string;
+      entry: string;
+      dataDir: string;
+      capabilities: Capability[];
+      workspaces: BackendWorkspace[];
+      /** Largest JSON result the child may send back, in bytes. */
+      maxResultBytes: number;
+    }
+  /** `route`: the child sends the answer as a `WireAnswer`, its body serialised once, there. */
+  | { type: 'call'; id: number; handler: number; payload: unknown; route?: true }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: ErrorInfo }
+  | { type: 'shutdown' };
+
+/** An isolation layer and whether it holds for a plugin, with a sentence saying how or why not. */
+export const SandboxLayer = z.object({
+  layer: z.enum([
+    'process',
+    'permission-model',
+    'environment',
+    'user-id',
+    'network-namespace',
+    'memory-cgroup',
+    'heap-limit',
+    'memory-watchdog',
+    'signal-guard',
+    'call-deadline',
+  ]),
+  active: z.boolean(),
+  detail: z.string(),
+});
+export type SandboxLayer = z.infer<typeof SandboxLayer>;
+
+/** Where a plugin backend stands: `error` carries the reason, as do `starting` retries. */
+export const BackendState = z.enum(['none', 'stopped', 'starting', 'active', 'error']);
+export type BackendState = z.infer<typeof BackendState>;
+
+/** Counts and timings of one route, hook or event of a plugin. */
+export const CallStats = z.object({
+  kind: z.enum(['route', 'hook', 'event']),
+  name: z.string(),
+  count: z.number().int(),
+  errors: z.number().int(),
+  timeouts: z.number().int(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  lastError: z.string().optional(),
+});
+export type CallStats = z.infer<typeof CallStats>;
+
+/** Something the supervisor did or saw: a start, a crash, a restart, an open circuit, a swap. */
+export const BackendEvent = z.object({
+  at: z.string(),
+  type: z.enum([
+    'start',
+    'activated',
+    'activate-failed',
+    'crash',
+    'timeout',
+    'restart',
+    'circuit-open',
+    'swap',
+    'stop',
+  ]),
+  message: z.string(),
+});
+export type BackendEvent = z.infer<typeof BackendEvent>;
+
+/** A host call the sandbox or the capability checks refused. */
+export const RejectedAction = z.object({
+  at: z.string(),
+  action: z.string(),
+  capability: Capability.optional(),
+  message: z.string(),
+});
+export type RejectedAction = z.infer<typeof RejectedAction>;
+
+/** `GET /api/plugins/:name/diagnostics`: everything the runtime knows about one plugin's backend. */
+export const PluginDiagnostics = z.object({
+  plugin: z.string(),
+  kind: z.enum(['none', 'process', 'http']),
+  state: BackendState,
+  reason: z.string().optional(),
+  revision: z.string().optional(),
+  pid: z.number().int().optional(),
+  lastStartAt: z.string().optional(),
+  lastActivatedAt: z.string().optional(),
+  activationMs: z.number().optional(),
+  starts: z.number().int(),
+  restarts: z.number().int(),
+  crashes: z.number().int(),
+  recentCrashes: z.array(z.object({ at: z.string(), reason: z.string() })),
+  rejectedActions: z.array(RejectedAction),
+  rejectedCount: z.number().int(),
+  calls: z.array(CallStats),
+  layers: z.array(SandboxLayer),
+  limits: z.object({ timeoutMs: z.number().int(), memoryMb: z.number().int() }),
+  registrations: z.array(z.string()),
+  events: z.array(BackendEvent),
+});
+export type PluginDiagnostics = z.infer<typeof PluginDiagnostics>;

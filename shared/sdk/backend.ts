@@ -1,0 +1,194 @@
+// The types a plugin backend is written against. A backend is a module (`backend.entry` in the manifest, a .js
+// or .ts file in `backend/`) that exports `activate(host)`. It runs in its own sandboxed process: it reads only
+// its own folder, writes only `host.dataDir`, sees only the environment variables it was granted, and reaches the
+// server only through `host`, whose every function is checked against the plugin's approved capabilities.
+//
+// @example
+// import type { BackendHost } from '@dbt-workbench/plugin-sdk';
+// export async function activate(host: BackendHost): Promise<void> {
+//   await host.routes.register('GET', '/hello', (request) => ({ body: { hello: request.user.username } }));
+// }
+import type { LifecycleEvent } from '../lifecycle-events.ts';
+import type { WorkspaceRole } from '../roles.ts';
+
+/** Undoes a registration. */
+export type BackendDisposer = () => Promise<void>;
+
+/** What the module a manifest's `backend.entry` names must export. */
+export interface BackendModule {
+  activate(host: BackendHost): void | Promise<void>;
+}
+
+/** HTTP methods a plugin route may answer. */
+export type BackendRouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A call to `/api/ext/<plugin>/<path>`, made by a signed-in member of `workspace`. */
+export interface BackendRequest {
+  method: BackendRouteMethod;
+  /** The path below `/api/ext/<plugin>`, like `/notes/42`. */
+  path: string;
+  /** Values of the `:name` segments of the registered path. */
+  params: Record<string, string>;
+  query: Record<string, string | string[]>;
+  /** `content-type`, `accept` and `accept-language` only: cookies never reach a plugin. */
+  headers: Record<string, string>;
+  /** Parsed JSON for JSON bodies, text for others, undefined without a body. */
+  body: unknown;
+  user: { id: string; username: string; displayName: string; isInstanceAdmin: boolean };
+  /** From the `x-workbench-workspace` header the shell's `sdk.fetch` sends. */
+  workspace: { name: string; role: WorkspaceRole };
+}
+
+/** A route's answer. A `body` that is not a string is sent as JSON; at most 5 MB. */
+export interface BackendResponse {
+  status?: number;
+  /** `content-type`, `cache-control`, `etag`, `last-modified`, `content-disposition` are passed on. */
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type BackendRouteHandler = (request: BackendRequest) => BackendResponse | Promise<BackendResponse>;
+
+/** The files of a workspace's dbt artifacts, readable by the plugin (with `read-metadata`). */
+export interface ArtifactFiles {
+  targetDir: string;
+  manifest: string;
+  catalog: string;
+  runResults: string;
+}
+
+/** What an artifact-load handler gets: file paths, never the parsed artifacts (`artifacts` needs read-metadata). */
+export interface ArtifactLoadContext {
+  workspace: string;
+  artifacts?: ArtifactFiles;
+}
+
+/** An addition to one node, or one of its columns: `fields` lands under `extensions[<plugin>]` there. */
+export interface NodePatch {
+  uniqueId: string;
+  column?: string;
+  fields: Record<string, unknown>;
+}
+
+/** A document a search-index handler adds to a workspace's catalog search; it goes when the plugin does. */
+export interface SearchDocument {
+  id: string;
+  title: string;
+  text?: string;
+  tags?: string[];
+  uniqueId?: string;
+  resourceType?: string;
+}
+
+/** The selected lineage graph, a copy. */
+export interface LineageBuildContext {
+  workspace: string;
+  focus: string | null;
+  nodes: { id: string; name: string; resourceType: string; tags: string[]; status: string | null }[];
+  edges: { source: string; target: string }[];
+}
+
+/** Badges, notes and extra edges drawn over the lineage graph. */
+export interface BackendLineageOverlay {
+  nodeBadges?: { nodeId: string; label: string; tone?: 'good' | 'warn' | 'bad' | 'neutral'; title?: string }[];
+  annotations?: { nodeId?: string; text: string }[];
+  extraEdges?: { source: string; target: string; label?: string }[];
+}
+
+/** A run as hooks see it. */
+export interface BackendRun {
+  id: string;
+  workspace: string;
+  status: string;
+  trigger: string;
+  command: string;
+  [field: string]: unknown;
+}
+
+export interface RunHookContext {
+  workspace: string;
+  run: BackendRun;
+  status?: string;
+}
+
+export interface ScheduleHookContext extends RunHookContext {
+  schedule: { id: string; name: string; cron: string };
+}
+
+/** What each lifecycle event carries. */
+export interface LifecycleEventPayloads {
+  'on-plugin-load': { plugin: string; version: string };
+  'on-plugin-unload': { plugin: string; version: string };
+  'on-plugin-update': { plugin: string; from: string; to: string };
+  'on-artifact-load': ArtifactLoadContext;
+  'on-lineage-build': { workspace: string; focus: string | null; nodes: number };
+  'on-catalog-refresh': { workspace: string; reason: 'load' | 'rebuild'; searchDocuments: number };
+  'on-schedule-run-start': ScheduleHookContext;
+  'on-schedule-run-complete': ScheduleHookContext;
+  'on-run-complete': RunHookContext;
+}
+
+type Handler<P, R = void> = (payload: P) => R | Promise<R>;
+
+/**
+ * The host a backend's `activate` receives: functions only. Each registration is checked by the server against
+ * the approved capabilities; one outside them rejects with an Error naming the capability, and is recorded in the
+ * plugin's diagnostics. Every call into the plugin has a deadline (`backend.limits.timeoutMs`).
+ */
+export interface BackendHost {
+  readonly plugin: { readonly name: string; readonly version: string };
+  /** A folder only this plugin may write; it survives restarts and updates. */
+  readonly dataDir: string;
+  /** The workspaces of the server; `targetDir` is set with `read-metadata`. */
+  readonly workspaces: readonly { name: string; title: string; targetDir?: string }[];
+  /** The environment variables granted (`permissions.env` with `access-environment-config`), and no others. */
+  readonly env: Readonly<Record<string, string>>;
+  routes: {
+    /** Serves `method path` under `/api/ext/<plugin>` (`extend-api`). Paths may hold `:name` segments. */
+    register(method: BackendRouteMethod, path: string, handler: BackendRouteHandler): Promise<BackendDisposer>;
+  };
+  events: {
+    /** Subscribes to a lifecycle event (SPEC 4.6); lower `priority` runs first among independent plugins. */
+    on<E extends LifecycleEvent>(
+      event: E,
+      handler: Handler<LifecycleEventPayloads[E]>,
+      options?: { priority?: number },
+    ): Promise<BackendDisposer>;
+  };
+  metadata: {
+    /** Enriches every artifact load with per-node patches (`write-metadata`; artifact paths need `read-metadata`). */
+    onArtifactLoad(handler: Handler<ArtifactLoadContext, NodePatch[] | void>): Promise<BackendDisposer>;
+    /** Runs the enrichers and search-index handlers again, when the plugin's own data changed (`write-metadata`). */
+    refresh(): Promise<void>;
+  };
+  lineage: {
+    /** Adds an overlay to each lineage answer (`modify-lineage`). */
+    onBuild(handler: Handler<LineageBuildContext, BackendLineageOverlay | void>): Promise<BackendDisposer>;
+  };
+  search: {
+    /** Adds documents to each rebuild of a workspace's search index (`write-metadata`). */
+    onIndexBuild(handler: Handler<ArtifactLoadContext, SearchDocument[] | void>): Promise<BackendDisposer>;
+  };
+  runs: {
+    /** Before a run's command starts (`register-schedule-hooks`). It cannot stop the run. */
+    onStart(handler: Handler<RunHookContext>): Promise<BackendDisposer>;
+    /** After a run ended and its status was stored (`register-schedule-hooks`). */
+    onComplete(handler: Handler<RunHookContext>): Promise<BackendDisposer>;
+  };
+  schedules: {
+    /** When a schedule started a run (`register-schedule-hooks`). */
+    onRunStart(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
+    /** When a run a schedule started ended (`register-schedule-hooks`). */
+    onRunComplete(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
+  };
+  config: {
+    /** The plugin's configuration: the admin's values over the manifest's `configuration.default`. */
+    get<T = unknown>(): Promise<T>;
+  };
+  /** Lines in the server's log, tagged with the plugin's name. */
+  log: {
+    info(message: string, data?: Record<string, unknown>): void;
+    warn(message: string, data?: Record<string, unknown>): void;
+    error(message: string, data?: Record<string, unknown>): void;
+  };
+}
