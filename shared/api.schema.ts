@@ -31,6 +31,8 @@ export const PluginSummary = z.object({
   approvedCapabilities: z.array(Capability),
   /** Whether the manifest declares a configuration an admin can set. */
   configurable: z.boolean(),
+  /** Whether the plugin has a backend (a sandboxed process or a deployed URL). */
+  hasBackend: z.boolean(),
   /** Where the plugin is enabled; empty when it is not active. */
   enabledWorkspaces: z.array(z.string()),
   /** The admins' rules: a global switch (absent: the server default) and per-workspace overrides. */

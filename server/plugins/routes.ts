@@ -25,6 +25,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
     capabilities: m?.capabilities ?? [],
     approvedCapabilities: p.approvedCapabilities,
     configurable: Boolean(m?.configuration),
+    hasBackend: Boolean(m?.backend),
     enabledWorkspaces: p.enabledWorkspaces,
     enablement: {
       ...(rules?.global === undefined ? {} : { global: rules.global }),

@@ -2,6 +2,7 @@ import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useMe } from '../auth/session.ts';
 import { ConfigForm } from './ConfigForm.tsx';
+import { DiagnosticsPanel } from './DiagnosticsPanel.tsx';
 import { usePluginActions } from './plugin-actions.ts';
 
 /** Approve a pending plugin after reviewing what it asks for. */
@@ -80,11 +81,16 @@ function EnablementControls({ plugin }: { plugin: PluginSummary }) {
 /** What an admin can do with a plugin in its current state. */
 export function PluginControls({ plugin }: { plugin: PluginSummary }) {
   if (plugin.state === 'pending-approval') return <ApprovalReview plugin={plugin} />;
-  const configure = plugin.configurable && plugin.state !== 'invalid' && (
-    <details className="wb-config">
-      <summary>Configure</summary>
-      <ConfigForm name={plugin.name} />
-    </details>
+  const configure = (
+    <>
+      {plugin.configurable && plugin.state !== 'invalid' && (
+        <details className="wb-config">
+          <summary>Configure</summary>
+          <ConfigForm name={plugin.name} />
+        </details>
+      )}
+      {plugin.hasBackend && <DiagnosticsPanel name={plugin.name} />}
+    </>
   );
   if (plugin.state === 'active' || plugin.state === 'disabled') {
     return (
@@ -94,5 +100,5 @@ export function PluginControls({ plugin }: { plugin: PluginSummary }) {
       </>
     );
   }
-  return configure || null;
+  return configure;
 }

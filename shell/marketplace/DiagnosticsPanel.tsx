@@ -1,0 +1,112 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import { fetchJson } from '../api/client.ts';
+
+const ms = (value: number | null) => (value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
+const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+
+function Body({ name }: { name: string }) {
+  const diagnostics = useQuery({
+    queryKey: ['plugins', name, 'diagnostics'],
+    queryFn: () => fetchJson<PluginDiagnostics>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
+    refetchInterval: 5_000,
+  });
+  if (diagnostics.isPending) return <p className="wb-loading">Loading diagnostics…</p>;
+  if (diagnostics.isError)
+    return <p className="wb-form-error">Could not load diagnostics: {diagnostics.error.message}</p>;
+  const d = diagnostics.data;
+  return (
+    <div className="wb-diagnostics" data-testid="diagnostics">
+      <dl className="wb-facts">
+        <dt>Backend</dt>
+        <dd>
+          {d.state}
+          {d.reason ? ` — ${d.reason}` : ''}
+        </dd>
+        <dt>Last start</dt>
+        <dd>
+          {when(d.lastStartAt)}
+          {d.activationMs !== undefined ? ` (ready in ${ms(d.activationMs)})` : ''}
+        </dd>
+        <dt>Restarts / crashes</dt>
+        <dd>
+          {d.restarts} / {d.crashes}
+        </dd>
+        <dt>Limits</dt>
+        <dd>
+          {d.limits.timeoutMs} ms per call, {d.limits.memoryMb} MB
+        </dd>
+      </dl>
+      <div className="wb-capabilities">
+        <span className="wb-muted">Sandbox layers:</span>
+        {d.layers.map((layer) => (
+          <span key={layer.layer} className={layer.active ? 'wb-chip' : 'wb-chip wb-chip-off'} title={layer.detail}>
+            {layer.active ? '✓' : '✗'} {layer.layer}
+          </span>
+        ))}
+      </div>
+      {d.calls.length > 0 && (
+        <table className="wb-table wb-diagnostics-calls" aria-label="Calls">
+          <thead>
+            <tr>
+              <th>Call</th>
+              <th>Count</th>
+              <th>Errors</th>
+              <th>p50</th>
+              <th>p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.calls.map((call) => (
+              <tr key={`${call.kind}:${call.name}`}>
+                <td>
+                  <span className="wb-muted">{call.kind}</span> {call.name}
+                </td>
+                <td>{call.count}</td>
+                <td title={call.lastError}>{call.errors + call.timeouts}</td>
+                <td>{ms(call.p50Ms)}</td>
+                <td>{ms(call.p95Ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {d.rejectedActions.length > 0 && (
+        <div>
+          <h3 className="wb-card-title">Rejected actions ({d.rejectedCount})</h3>
+          <ul>
+            {d.rejectedActions.map((r) => (
+              <li key={`${r.at}-${r.action}`}>
+                {when(r.at)}: {r.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {d.recentCrashes.length > 0 && (
+        <div>
+          <h3 className="wb-card-title">Recent crashes</h3>
+          <ul>
+            {d.recentCrashes.map((c) => (
+              <li key={c.at}>
+                {when(c.at)}: {c.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A plugin backend's health, loaded when opened and refreshed while open. */
+export function DiagnosticsPanel({ name }: { name: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="wb-config" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Diagnostics</summary>
+      {open && <Body name={name} />}
+    </details>
+  );
+}
