@@ -261,3 +261,22 @@ describe('evaluatePlugins', () => {
     }
   });
 });
+
+describe('page path conflicts', () => {
+  test('two plugins claiming one page path are both incompatible, naming each other', () => {
+    const page = (id: string) => ({
+      frontend: {
+        remote: 'https://cdn.example.com/mf-manifest.json',
+        contributions: [{ slot: 'page', id, path: 'quality', module: './P' }],
+      },
+    });
+    const records = evaluate([
+      candidate('first', manifest('first', page('a'))),
+      candidate('second', manifest('second', page('b'))),
+    ]);
+    expect(records.map((r) => [r.name, r.state, r.reason])).toEqual([
+      ['first', 'incompatible', 'the page path "quality" is also claimed by second'],
+      ['second', 'incompatible', 'the page path "quality" is also claimed by first'],
+    ]);
+  });
+});

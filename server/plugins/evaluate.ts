@@ -1,5 +1,6 @@
 import type { Capability } from '../../shared/capabilities.ts';
 import { configurationProblems, resolveConfig } from './configuration.ts';
+import { pathConflicts } from './conflicts.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
@@ -201,5 +202,17 @@ function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
  */
 export function evaluatePlugins(input: EvaluationInput): PluginRecord[] {
   const alone = input.candidates.map((c) => evaluateAlone(c, input));
-  return rejectUnresolvedDependencies(rejectDuplicates(alone));
+  return rejectUnresolvedDependencies(rejectConflicts(rejectDuplicates(alone)));
+}
+
+/** Makes plugins that claim the same page path incompatible, all of them, with the reason. */
+function rejectConflicts(records: PluginRecord[]): PluginRecord[] {
+  const claimants = records.flatMap((r) =>
+    r.manifest && r.state !== 'invalid' ? [{ name: r.name, manifest: r.manifest }] : [],
+  );
+  const conflicts = pathConflicts(claimants);
+  return records.map((r) => {
+    const reason = conflicts.get(r.name);
+    return reason && r.state !== 'invalid' ? { ...r, state: 'incompatible', reason, enabledWorkspaces: [] } : r;
+  });
 }
