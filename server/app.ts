@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,6 +19,7 @@ import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
 import { createConfigStore } from './plugins/configuration.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
+import { createSnapshots } from './plugins/snapshots.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
@@ -78,6 +80,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     policy: settings.capabilityPolicy,
     workspaces: workspaces.map((w) => w.name),
     defaultEnabled: settings.pluginsEnabledByDefault,
+    snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
     logger: logger.child({ component: 'plugins' }),
   });
   await plugins.refresh();

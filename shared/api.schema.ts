@@ -40,6 +40,15 @@ export const PluginSummary = z.object({
   iconUrl: z.string().optional(),
   problems: z.array(ValidationProblem),
   warnings: z.array(ValidationProblem),
+  /** A newer build in its folder failed to load; the version above keeps running. */
+  reloadError: z
+    .object({
+      state: PluginState,
+      reason: z.string(),
+      problems: z.array(ValidationProblem),
+      version: z.string().optional(),
+    })
+    .optional(),
   discoveredAt: z.string(),
 });
 export type PluginSummary = z.infer<typeof PluginSummary>;

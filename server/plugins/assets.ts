@@ -39,7 +39,7 @@ export function registerPluginAssetRoutes(app: FastifyInstance, registry: Plugin
       }
       reply.header('cache-control', 'private, max-age=31536000, immutable');
       reply.header('x-content-type-options', 'nosniff');
-      return reply.sendFile(file, plugin.directory, { cacheControl: false, dotfiles: 'deny' });
+      return reply.sendFile(file, plugin.assetsDirectory, { cacheControl: false, dotfiles: 'deny' });
     },
   );
 }

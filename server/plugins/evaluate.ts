@@ -28,6 +28,8 @@ export interface PluginRecord {
   enabledWorkspaces: string[];
   /** Its configuration as it runs: stored values or the default, with the schema's defaults filled in. */
   config: Record<string, unknown>;
+  /** Set when a newer build in its folder failed to load and this, the last good version, kept running. */
+  reloadError?: { state: PluginState; reason: string; problems: ValidationProblem[]; version?: string };
 }
 
 /** The server's capability policy: some capabilities need no admin, some are never allowed. */

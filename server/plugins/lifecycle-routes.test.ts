@@ -153,3 +153,15 @@ describe('enablement', () => {
     expect(changes).toEqual([['owners']]);
   });
 });
+
+describe('reload', () => {
+  test('POST reload rediscovers the plugin, is audited, and answers its state', async () => {
+    const { adminCookie } = await start();
+    const response = await call('POST', '/api/plugins/owners/reload', adminCookie);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ name: 'owners', state: 'active' });
+    const audit = (await call('GET', '/api/audit', adminCookie)).json().entries;
+    expect(audit[0]).toMatchObject({ action: 'plugin.reload', target: 'owners' });
+    expect((await call('POST', '/api/plugins/nope/reload', adminCookie)).statusCode).toBe(404);
+  });
+});

@@ -79,6 +79,13 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     });
   }
 
+  app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {
+    const plugin = requirePlugin(registry, request.params.name);
+    await audit.record({ actor: currentUser(request), action: 'plugin.reload', target: plugin.name });
+    // Discovery re-reads every folder; only plugins whose files changed get a new revision.
+    return respond(plugin.name);
+  });
+
   app.put<{ Params: { name: string; workspace: string } }>(
     '/api/plugins/:name/workspaces/:workspace',
     admin,

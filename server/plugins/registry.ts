@@ -4,6 +4,8 @@ import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.
 import { evaluatePlugins } from './evaluate.ts';
 import type { HostFacts } from './compatibility.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
+import { keepLastGood } from './last-good.ts';
+import type { Snapshots } from './snapshots.ts';
 
 export interface PluginRegistryOptions {
   pluginsDirectory: string;
@@ -19,6 +21,8 @@ export interface PluginRegistryOptions {
   policy: CapabilityPolicy;
   workspaces: readonly string[];
   defaultEnabled: boolean;
+  /** Where active revisions' files are kept, so a failed rebuild never breaks the running version. */
+  snapshots?: Snapshots;
   logger: Logger;
   now?: () => Date;
 }
@@ -26,6 +30,8 @@ export interface PluginRegistryOptions {
 /** A discovered plugin with the time its current state was decided. */
 export interface RegisteredPlugin extends PluginRecord {
   discoveredAt: string;
+  /** Where its `frontend/` and `static/` files are served from: a snapshot of the revision, or its folder. */
+  assetsDirectory: string;
 }
 
 /** Which plugins a refresh added, removed, or changed in state or build. */
@@ -56,6 +62,7 @@ export function changedPlugins(before: readonly PluginRecord[], after: readonly 
       p.enabledWorkspaces.join(','),
       p.approvedCapabilities.join(','),
       JSON.stringify(p.config),
+      p.reloadError?.reason ?? '',
     ].join('|');
   const old = new Map(before.map((p) => [p.name, key(p)]));
   const now = new Map(after.map((p) => [p.name, key(p)]));
@@ -70,6 +77,32 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
   let plugins: readonly RegisteredPlugin[] = [];
   const listeners = new Set<(change: RegistryChange) => void>();
   let running: Promise<readonly RegisteredPlugin[]> = Promise.resolve(plugins);
+  const lastGood = new Map<string, RegisteredPlugin>();
+
+  /** Serves each active revision from its snapshot; keeps the last good record of every active plugin. */
+  async function settle(records: RegisteredPlugin[]): Promise<RegisteredPlugin[]> {
+    const settled = await Promise.all(
+      records.map(async (r) => {
+        if (r.state !== 'active' || !options.snapshots || r.reloadError) return r;
+        try {
+          return { ...r, assetsDirectory: await options.snapshots.ensure(r.name, r.revision, r.directory) };
+        } catch (error) {
+          logger.warn({ err: error, plugin: r.name }, 'could not snapshot the plugin files; serving its folder');
+          return r;
+        }
+      }),
+    );
+    for (const r of settled) {
+      if (r.state === 'active' && !r.reloadError) lastGood.set(r.name, r);
+      if (r.state !== 'active') lastGood.delete(r.name);
+    }
+    for (const name of [...lastGood.keys()]) if (!settled.some((r) => r.name === name)) lastGood.delete(name);
+    if (options.snapshots) {
+      for (const r of settled.filter((p) => p.state === 'active'))
+        await options.snapshots.prune(r.name, [r.revision]).catch(() => {});
+    }
+    return settled;
+  }
 
   function replace(next: readonly RegisteredPlugin[]): void {
     const changed = changedPlugins(plugins, next);
@@ -106,12 +139,13 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       defaultEnabled: options.defaultEnabled,
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
-    const next = records.map((r) => {
+    const stamped = records.map((r): RegisteredPlugin => {
       const before = previous.get(r.name);
       // An unchanged plugin keeps the time its state was decided.
       const same = before && changedPlugins([before], [r]).length === 0;
-      return { ...r, discoveredAt: same ? before.discoveredAt : at };
+      return { ...r, discoveredAt: same ? before.discoveredAt : at, assetsDirectory: r.directory };
     });
+    const next = await settle(keepLastGood(stamped, lastGood));
     const changed = new Set(changedPlugins(plugins, next));
     replace(next);
     for (const p of plugins.filter((plugin) => changed.has(plugin.name))) {
@@ -122,7 +156,9 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
         state: p.state,
         reason: p.reason,
       };
-      if (p.state === 'active') logger.info(facts, 'plugin discovered: active');
+      if (p.reloadError)
+        logger.warn({ ...facts, failed: p.reloadError }, 'plugin reload failed: the last good version keeps running');
+      else if (p.state === 'active') logger.info(facts, 'plugin discovered: active');
       else logger.warn({ ...facts, problems: p.problems }, `plugin discovered: ${p.state}`);
       for (const w of p.warnings) logger.warn({ plugin: p.name, field: w.field, rule: w.rule }, w.message);
     }

@@ -33,6 +33,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
     },
     problems: p.problems,
     warnings: p.warnings,
+    ...(p.reloadError ? { reloadError: p.reloadError } : {}),
     discoveredAt: p.discoveredAt,
   };
 }

@@ -49,6 +49,12 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
         <StateBadge state={plugin.state} />
       </div>
       {plugin.description && <p>{plugin.description}</p>}
+      {plugin.reloadError && (
+        <p className="wb-reason" data-testid="reload-error">
+          A newer build{plugin.reloadError.version ? ` (version ${plugin.reloadError.version})` : ''} failed to load:{' '}
+          {plugin.reloadError.reason}. Version {plugin.version} keeps running.
+        </p>
+      )}
       {plugin.reason && (
         <p className="wb-reason" data-testid="plugin-reason">
           {plugin.reason}

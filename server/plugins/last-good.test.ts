@@ -1,0 +1,91 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { testManifest } from '../../shared/testing/manifests.ts';
+import { remoteNameFor } from '../../shared/versions.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import type { PluginRecord } from './evaluate.ts';
+import { keepLastGood } from './last-good.ts';
+
+const record = (name: string, extra: Partial<PluginRecord> = {}): PluginRecord => ({
+  name,
+  directory: `/plugins/${name}`,
+  state: 'active',
+  problems: [],
+  warnings: [],
+  revision: '1.0.0-aaaaaaaaaa',
+  missingStaticFiles: [],
+  approvedCapabilities: [],
+  enabledWorkspaces: ['default'],
+  config: {},
+  ...extra,
+});
+
+describe('keepLastGood', () => {
+  const good = new Map([['p', record('p')]]);
+
+  test('an invalid or broken new build keeps the last good record, saying why', () => {
+    const [kept] = keepLastGood([record('p', { state: 'invalid', reason: 'manifest.json is not valid JSON' })], good);
+    expect(kept).toMatchObject({ state: 'active', revision: '1.0.0-aaaaaaaaaa' });
+    expect(kept?.reloadError).toMatchObject({ state: 'invalid', reason: 'manifest.json is not valid JSON' });
+  });
+
+  test('an admin decision or a healthy new build is taken as it is', () => {
+    expect(keepLastGood([record('p', { state: 'disabled' })], good)[0]?.state).toBe('disabled');
+    expect(keepLastGood([record('p', { revision: '1.0.1-bbbbbbbbbb' })], good)[0]?.revision).toBe('1.0.1-bbbbbbbbbb');
+    expect(keepLastGood([record('p', { state: 'invalid', directory: '/elsewhere' })], good)[0]?.state).toBe('invalid');
+  });
+});
+
+describe('a failed reload on disk', () => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  test('keeps serving the old version, files included, and reports the failure', async () => {
+    app = await startTestApp({
+      env: { PLUGINS_WATCH: 'false' },
+      prepare(dir) {
+        const plugin = path.join(dir, 'plugins', 'steady');
+        mkdirSync(path.join(plugin, 'frontend'), { recursive: true });
+        const manifest = testManifest('steady', {
+          frontend: {
+            remote: 'mf-manifest.json',
+            contributions: [{ slot: 'dashboard.widget', id: 'w', module: './W' }],
+          },
+        });
+        writeFileSync(path.join(plugin, 'manifest.json'), JSON.stringify(manifest));
+        writeFileSync(
+          path.join(plugin, 'frontend', 'mf-manifest.json'),
+          JSON.stringify({ name: remoteNameFor('steady'), exposes: [{ path: './W' }] }),
+        );
+        writeFileSync(path.join(plugin, 'frontend', 'remoteEntry.js'), 'var wb_steady = "version one";');
+      },
+    });
+    const cookie = app.adminCookie;
+    const entry = (await app.server.inject({ url: '/api/workspaces/default/extensions', headers: { cookie } })).json()
+      .extensions[0].remote.entry as string;
+
+    // A broken rebuild: the old chunks are gone and the manifest no longer parses.
+    const plugin = path.join(app.dir, 'plugins', 'steady');
+    rmSync(path.join(plugin, 'frontend'), { recursive: true });
+    writeFileSync(path.join(plugin, 'manifest.json'), '{ "name": "steady", ');
+    await app.plugins.refresh();
+
+    const summary = (await app.server.inject({ url: '/api/plugins/steady', headers: { cookie } })).json();
+    expect(summary.state).toBe('active');
+    expect(summary.reloadError.reason).toContain('not valid JSON');
+    const stillServed = await app.server.inject({
+      url: entry.replace('mf-manifest.json', 'remoteEntry.js'),
+      headers: { cookie },
+    });
+    expect(stillServed.statusCode).toBe(200);
+    expect(stillServed.body).toContain('version one');
+    const extensions = (
+      await app.server.inject({ url: '/api/workspaces/default/extensions', headers: { cookie } })
+    ).json();
+    expect(extensions.extensions.map((e: { plugin: string }) => e.plugin)).toEqual(['steady']);
+  });
+});

@@ -1,0 +1,65 @@
+import { cp, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+const served = ['frontend', 'static'];
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Hard-links a folder tree (no copying of bytes); copies where links are impossible (another filesystem). */
+async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) await linkTree(source, target);
+    else if (entry.isFile()) await link(source, target).catch(() => cp(source, target));
+  }
+}
+
+/**
+ * Keeps the served files (`frontend/`, `static/`) of each active plugin revision in the data directory,
+ * so a rebuild that fails half way, or deletes its old chunks, never breaks the version still in use.
+ */
+export function createSnapshots(root: string, keepPerPlugin = 3) {
+  const dirOf = (name: string, revision: string) => path.join(root, name, revision);
+  return {
+    /** The snapshot of a revision, made on first use; the folder to serve its files from. */
+    async ensure(name: string, revision: string, directory: string): Promise<string> {
+      const target = dirOf(name, revision);
+      if (await exists(target)) return target;
+      const staging = `${target}.partial`;
+      await rm(staging, { recursive: true, force: true });
+      for (const folder of served) {
+        const source = path.join(directory, folder);
+        if (await exists(source)) await linkTree(source, path.join(staging, folder));
+      }
+      await mkdir(staging, { recursive: true });
+      await rm(target, { recursive: true, force: true });
+      await rename(staging, target);
+      return target;
+    },
+    /** Drops the oldest snapshots of a plugin, keeping the given revisions and the newest others. */
+    async prune(name: string, inUse: readonly string[]): Promise<void> {
+      const dir = path.join(root, name);
+      if (!(await exists(dir))) return;
+      const entries = await readdir(dir, { withFileTypes: true });
+      const dated = await Promise.all(
+        entries
+          .filter((e) => e.isDirectory())
+          .map(async (e) => ({ name: e.name, at: (await stat(path.join(dir, e.name))).mtimeMs })),
+      );
+      const stale = dated
+        .filter((d) => !inUse.includes(d.name))
+        .sort((a, b) => b.at - a.at)
+        .slice(Math.max(0, keepPerPlugin - inUse.length));
+      for (const d of stale) await rm(path.join(dir, d.name), { recursive: true, force: true });
+    },
+  };
+}
+
+export type Snapshots = ReturnType<typeof createSnapshots>;
