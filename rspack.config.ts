@@ -25,7 +25,7 @@ export function createShellConfig(mode: 'development' | 'production'): RspackOpt
     },
     resolve: { extensions: ['.tsx', '.ts', '.js'] },
     module: {
-      rules: [typescriptRule(mode), { test: /\.css$/, type: 'css/auto' }],
+      rules: [typescriptRule(mode === 'development'), { test: /\.css$/, type: 'css/auto' }],
     },
     plugins: [
       new rspack.HtmlRspackPlugin({ template: './shell/index.html', favicon: './shell/favicon.svg' }),

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,server,shell,scripts}/**/*.test.{ts,tsx}'],
+    include: ['{shared,server,shell,scripts,cli}/**/*.test.{ts,tsx}', 'plugins/*/{src,backend}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 20_000,
   },

@@ -40,6 +40,7 @@ function server(port: number, env: Record<string, string>, plugins?: { from: str
       WORKBENCH_ADMIN_USERNAME: 'admin',
       WORKBENCH_ADMIN_PASSWORD: 'e2e-admin-password',
       DBT_SIMULATE_DELAY_MS: '5',
+      PLUGIN_CATALOG: 'e2e/fixtures/marketplace',
       PLUGIN_LOAD_TIMEOUT_MS: '3000',
       ...env,
     },
@@ -64,12 +65,12 @@ export default defineConfig({
   projects: [
     {
       name: 'live-updates',
-      testMatch: /live-updates\.spec\.ts$/,
+      testMatch: /(live-updates|devkit)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.live}` },
     },
     {
       name: 'plugins',
-      testMatch: /(?<!system-disabled|live-updates)\.spec\.ts$/,
+      testMatch: /(?<!system-disabled|live-updates|devkit)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {
@@ -79,7 +80,12 @@ export default defineConfig({
     },
   ],
   webServer: [
-    server(ports.plugins, {}),
+    // A private copy of the fixture plugins: installs and removals in tests never touch the repository.
+    server(
+      ports.plugins,
+      { PLUGINS_DIRECTORY: `.test-results/e2e-${ports.plugins}-plugins` },
+      { from: 'e2e/fixtures/plugins', to: `.test-results/e2e-${ports.plugins}-plugins` },
+    ),
     server(ports.disabled, { PLUGIN_SYSTEM_ENABLED: 'false' }),
     server(
       ports.live,

@@ -6,18 +6,11 @@ import { benchShellLoad } from './bench/b1-shell-load.ts';
 import { benchHotReload } from './bench/b2-hot-reload.ts';
 import { benchEnablement } from './bench/b3-enablement.ts';
 import { benchEvents } from './bench/b4-events.ts';
+import { benchEnrichers } from './bench/b5-enrichers.ts';
 import { benchRoutes } from './bench/b6-routes.ts';
 import { benchDiscovery } from './bench/b7-discovery.ts';
 import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { root, type BenchRow } from './bench/support.ts';
-
-const notYet = (id: string, what: string, target: string): BenchRow => ({
-  id,
-  what,
-  result: 'not measured yet',
-  target,
-  pass: null,
-});
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
@@ -33,7 +26,7 @@ async function main(): Promise<void> {
   await measure('B2', () => benchHotReload(4933));
   await measure('B3', () => benchEnablement(4934));
   await measure('B4', benchEvents);
-  rows.push(notYet('B5', 'artifact load, 5,000+ nodes, 3 enrichers vs none', 'at most 2x'));
+  await measure('B5', benchEnrichers);
   await measure('B6', benchRoutes);
   await measure('B7', benchDiscovery);
   await measure('B8', benchCoreUnderFault);

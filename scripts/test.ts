@@ -115,6 +115,13 @@ function main(): number {
     ['--check', '.', '--log-level', 'warn'],
   );
   add('formatting', formatted, { passed: 0, failed: formatted ? 0 : 1, skipped: 0 });
+  add(
+    'docs drift',
+    runNode('docs drift (scripts/generate-docs.ts --check; fix with npm run docs)', 'scripts/generate-docs.ts', [
+      '--check',
+    ]),
+    undefined,
+  );
 
   const unitReport = path.join(resultsDir, 'unit.json');
   const unitOk = runNode('unit tests (vitest)', 'node_modules/vitest/vitest.mjs', [

@@ -22,6 +22,10 @@ import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
+import { recoverPluginOperations } from './plugins/installation/recover.ts';
+import { pluginsInFlight } from './plugins/installation/in-flight.ts';
+import { registerInstallationRoutes } from './plugins/installation/routes.ts';
+import { pluginBackendsOf } from './sandbox/feature.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { registerPluginRoutes } from './plugins/routes.ts';
 import { watchPluginsDirectory } from './plugins/watcher.ts';
@@ -83,6 +87,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
     logger: logger.child({ component: 'plugins' }),
   });
+  await recoverPluginOperations(settings, db, logger);
   await plugins.refresh();
   const services = createHostServices();
   const context: AppContext = { settings, logger, db, workspaces, guards, users, audit, plugins, services };
@@ -100,8 +105,9 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerUserRoutes(server, { users, guards, audit, workspaces });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
-  registerConfigRoutes(server, { registry: plugins, guards, configs, audit });
-  registerLifecycleRoutes(server, { registry: plugins, guards, approvals, enablement, audit, workspaces });
+  registerConfigRoutes(server, { registry: plugins, guards, configs, db });
+  registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
+  registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
 
@@ -111,6 +117,9 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     if (handle) handles.push(handle);
     logger.debug({ feature: feature.name }, 'feature started');
   }
+  // Calls in flight in plugin backends hold off a remove (409) like installs and runs do.
+  const backends = pluginBackendsOf(plugins);
+  if (backends) pluginsInFlight(plugins).addSource((name) => backends.inFlight(name));
   server.addHook('onClose', async () => {
     stopWatching();
     events.close();

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { generateSigningKey } from './plugins/signing/keys.ts';
 import { loadSettings } from './settings.ts';
 
 const cwd = path.resolve('/srv/workbench');
@@ -32,7 +35,7 @@ describe('loadSettings', () => {
       sqlTimeoutMs: 30_000,
       pluginsEnabledByDefault: true,
       pluginLoadTimeoutMs: 15_000,
-      capabilityPolicy: { autoApprove: [], forbidden: [] },
+      capabilityPolicy: { autoApprove: [], forbidden: [], signatures: { mode: 'warn', trustedKeys: new Map() } },
       pluginBackends: {
         timeoutMs: 5000,
         memoryMb: 128,
@@ -71,7 +74,7 @@ describe('loadSettings', () => {
         { PLUGIN_AUTO_APPROVE: 'read-metadata, extend-api', PLUGIN_FORBIDDEN_CAPABILITIES: 'access-sql-workspace' },
         cwd,
       ).capabilityPolicy,
-    ).toEqual({
+    ).toMatchObject({
       autoApprove: ['read-metadata', 'extend-api'],
       forbidden: ['access-sql-workspace'],
     });
@@ -130,5 +133,25 @@ describe('loadSettings', () => {
     expect(message).toContain('PORT:');
     expect(message).toContain('PLUGIN_SYSTEM_ENABLED:');
     expect(message).toContain('LOG_LEVEL:');
+  });
+});
+
+describe('plugin signing settings', () => {
+  test('PLUGIN_SIGNATURES is require, warn or off; anything else names the variable', () => {
+    expect(loadSettings({ PLUGIN_SIGNATURES: 'require' }, cwd).capabilityPolicy.signatures.mode).toBe('require');
+    expect(loadSettings({ PLUGIN_SIGNATURES: 'off' }, cwd).capabilityPolicy.signatures.mode).toBe('off');
+    expect(() => loadSettings({ PLUGIN_SIGNATURES: 'strict' }, cwd)).toThrow(
+      'PLUGIN_SIGNATURES: must be require, warn or off',
+    );
+  });
+
+  test('PLUGIN_TRUSTED_KEYS is read at start, keyed by keyId; a bad key file stops the start with its name', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wb-keys-'));
+    const { publicKey } = generateSigningKey('Data team');
+    writeFileSync(path.join(dir, 'data-team.json'), JSON.stringify(publicKey));
+    const keys = loadSettings({ PLUGIN_TRUSTED_KEYS: dir }, cwd).capabilityPolicy.signatures.trustedKeys;
+    expect([...keys.keys()]).toEqual([publicKey.keyId]);
+    writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({ keyId: 'x', publicKey: 'not a key' }));
+    expect(() => loadSettings({ PLUGIN_TRUSTED_KEYS: dir }, cwd)).toThrow(/broken\.json: publicKey/);
   });
 });

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Capability } from '../shared/capabilities.ts';
 import { problemsFrom } from '../shared/validation.ts';
+import { loadTrustedKeys } from './plugins/signing/keys.ts';
+import type { SignaturePolicy } from './plugins/signing/verify.ts';
 
 const Flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -45,6 +47,8 @@ const SettingsFromEnv = z.object({
   PLUGIN_LOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
   PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
+  PLUGIN_SIGNATURES: z.enum(['require', 'warn', 'off'], { error: 'must be require, warn or off' }).default('warn'),
+  PLUGIN_TRUSTED_KEYS: z.string().min(1).optional(),
   SQL_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   PLUGIN_MEMORY_MB: z.coerce.number().int().min(16).max(8192).default(128),
@@ -91,7 +95,11 @@ export interface Settings {
   pluginsEnabledByDefault: boolean;
   /** How long shells wait for a plugin's code. */
   pluginLoadTimeoutMs: number;
-  capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[] };
+  /**
+   * What the server lets plugins do: capabilities approved without an admin or never allowed, and its signing
+   * policy (PLUGIN_SIGNATURES, with the public keys of PLUGIN_TRUSTED_KEYS read once at start).
+   */
+  capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[]; signatures: SignaturePolicy };
   /** Plugin backends (server/sandbox): per-call deadline, memory, OS layers, route limits, signing secret. */
   pluginBackends: {
     timeoutMs: number;
@@ -126,6 +134,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
+  const trustedKeys = s.PLUGIN_TRUSTED_KEYS ? loadTrustedKeys(path.resolve(cwd, s.PLUGIN_TRUSTED_KEYS)) : new Map();
   return {
     port: s.PORT,
     host: s.HOST,
@@ -143,7 +152,11 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     sqlTimeoutMs: s.SQL_TIMEOUT_MS,
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
     pluginLoadTimeoutMs: s.PLUGIN_LOAD_TIMEOUT_MS,
-    capabilityPolicy: { autoApprove: s.PLUGIN_AUTO_APPROVE, forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES },
+    capabilityPolicy: {
+      autoApprove: s.PLUGIN_AUTO_APPROVE,
+      forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES,
+      signatures: { mode: s.PLUGIN_SIGNATURES, trustedKeys },
+    },
     pluginBackends: {
       timeoutMs: s.PLUGIN_TIMEOUT_MS,
       memoryMb: s.PLUGIN_MEMORY_MB,

@@ -38,6 +38,8 @@ export const PluginSummary = z.object({
   /** The admins' rules: a global switch (absent: the server default) and per-workspace overrides. */
   enablement: z.object({ global: z.boolean().optional(), workspaces: z.record(z.string(), z.boolean()) }),
   iconUrl: z.string().optional(),
+  /** Who signed the package, when its signature verified against a trusted key (PLUGIN_TRUSTED_KEYS). */
+  signedBy: z.string().optional(),
   problems: z.array(ValidationProblem),
   warnings: z.array(ValidationProblem),
   /** A newer build in its folder failed to load; the version above keeps running. */

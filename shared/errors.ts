@@ -30,6 +30,11 @@ export const errorCodes = {
     status: 502,
     meaning: "The plugin's backend failed: it threw, crashed, or answered too much or wrongly.",
   },
+  package_invalid: {
+    status: 400,
+    meaning: 'The plugin package (archive, folder or git repository) cannot be installed; details list why.',
+  },
+  catalog_unavailable: { status: 502, meaning: 'The marketplace catalog (PLUGIN_CATALOG) cannot be read.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

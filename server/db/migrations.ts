@@ -134,6 +134,29 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX audit_by_time ON audit_log (at);`,
   },
+  {
+    version: 4,
+    name: 'plugin package operations journal and pending plugin updates',
+    sql: `
+      CREATE TABLE plugin_operations (
+        id TEXT PRIMARY KEY,
+        plugin TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        moves TEXT NOT NULL,
+        effects TEXT NOT NULL,
+        cleanup TEXT NOT NULL,
+        started_at TEXT NOT NULL
+      );
+      CREATE TABLE plugin_pending_updates (
+        name TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        source TEXT NOT NULL,
+        checksum TEXT,
+        capabilities TEXT NOT NULL,
+        staged_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        staged_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { createAuditLog } from '../audit/audit-log.ts';
+import type { Database } from '../db/database.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
-import { resolveConfig, type ConfigStore } from './configuration.ts';
+import { createConfigStore, resolveConfig, type ConfigStore } from './configuration.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin } from './routes.ts';
 
@@ -12,7 +13,7 @@ export interface ConfigRouteDeps {
   registry: PluginRegistry;
   guards: Guards;
   configs: ConfigStore;
-  audit: AuditLog;
+  db: Database;
 }
 
 const ConfigBody = z.object({ config: z.record(z.string(), z.unknown()) });
@@ -22,7 +23,7 @@ const ConfigBody = z.object({ config: z.record(z.string(), z.unknown()) });
  * Schema. A saved change reaches open shells and running backends at once, without a restart.
  */
 export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void {
-  const { registry, guards, configs, audit } = deps;
+  const { registry, guards, configs, db } = deps;
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
 
   function manifestOf(name: string) {
@@ -58,8 +59,16 @@ export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps
       );
     }
     const user = currentUser(request);
-    await configs.set(manifest.name, config, user.id);
-    await audit.record({ actor: user, action: 'plugin.configure', target: manifest.name, details: { config } });
+    // The change and its audit entry commit together.
+    await db.transaction(async (tx) => {
+      await createConfigStore(tx).set(manifest.name, config, user.id);
+      await createAuditLog(tx).record({
+        actor: user,
+        action: 'plugin.configure',
+        target: manifest.name,
+        details: { config },
+      });
+    });
     await registry.refresh();
     return {
       schema: manifest.configuration.schema,

@@ -21,7 +21,9 @@ const withPages = (name: string, ...pages: [slot: 'nav.tab' | 'page', path: stri
 
 describe('pathConflicts', () => {
   test('no shared paths, no conflicts', () => {
-    expect(pathConflicts([withPages('alpha', ['nav.tab', 'quality']), withPages('beta', ['page', 'owners'])]).size).toBe(0);
+    expect(
+      pathConflicts([withPages('alpha', ['nav.tab', 'quality']), withPages('beta', ['page', 'owners'])]).size,
+    ).toBe(0);
   });
 
   test('every plugin claiming a path gets a reason naming the path and the others', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { packageDigest } from './signing/digest.ts';
 
 /** What discovery read from one directory holding a `manifest.json`, before any rule is applied. */
 export interface PluginCandidate {
@@ -17,6 +18,8 @@ export interface PluginCandidate {
   missingStaticFiles: string[];
   /** Changes whenever the manifest or the remote build changes; part of asset URLs. */
   contentHash: string;
+  /** The canonical digest of its package files (signing/digest.ts), computed only when the manifest is signed. */
+  packageDigest?: string;
 }
 
 /** Folders never searched for plugins: build inputs and outputs inside a plugin, and dependencies. */
@@ -100,7 +103,14 @@ export async function readCandidate(directory: string): Promise<PluginCandidate>
     remoteManifest: remote === undefined ? undefined : remote.ok ? { ok: true, json: remote.json } : remote,
     missingStaticFiles: manifest.ok ? await missingStaticFiles(directory, manifest.json) : [],
     contentHash: hash.digest('hex').slice(0, 10),
+    ...(manifest.ok && isSigned(manifest.json) ? { packageDigest: await packageDigest(directory) } : {}),
   };
+}
+
+/** Whether a parsed manifest carries a `signature` object (only then is the package digest worth computing). */
+function isSigned(manifest: unknown): boolean {
+  const signature = (manifest as { signature?: unknown } | null)?.signature;
+  return typeof signature === 'object' && signature !== null;
 }
 
 /** The icon and screenshots a manifest names that are not in the plugin's `static/` folder. */

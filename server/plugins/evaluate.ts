@@ -8,6 +8,7 @@ import { validate, type ValidationProblem } from '../../shared/validation.ts';
 import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from './compatibility.ts';
 import type { PluginCandidate } from './discovery.ts';
 import { remoteProblems } from './remote-check.ts';
+import { checkSignature, signatureProblem, type SignatureCheck, type SignaturePolicy } from './signing/verify.ts';
 
 /** Everything the server knows about one discovered plugin, and the state it decided for it. */
 export interface PluginRecord {
@@ -28,6 +29,8 @@ export interface PluginRecord {
   enabledWorkspaces: string[];
   /** Its configuration as it runs: stored values or the default, with the schema's defaults filled in. */
   config: Record<string, unknown>;
+  /** What checking its signature found, unless PLUGIN_SIGNATURES is `off`. */
+  signature?: SignatureCheck;
   /** Set when a newer build in its folder failed to load and this, the last good version, kept running. */
   reloadError?: { state: PluginState; reason: string; problems: ValidationProblem[]; version?: string };
 }
@@ -36,6 +39,8 @@ export interface PluginRecord {
 export interface CapabilityPolicy {
   autoApprove: readonly Capability[];
   forbidden: readonly Capability[];
+  /** PLUGIN_SIGNATURES and PLUGIN_TRUSTED_KEYS; absent means `off`. */
+  signatures?: SignaturePolicy;
 }
 
 /** Which capabilities an admin approved for a plugin at a given version. */
@@ -99,7 +104,7 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     rule: 'file-exists',
     message: `${file === manifest.icon ? 'icon' : 'screenshots'}: static/${file} does not exist`,
   }));
-  const base = {
+  const base: Pick<PluginRecord, 'manifest' | 'warnings' | 'revision' | 'missingStaticFiles' | 'signature'> = {
     manifest,
     warnings: [...result.warnings, ...missingFiles],
     revision: `${manifest.version}-${candidate.contentHash}`,
@@ -113,6 +118,20 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
       `manifest name "${manifest.name}" must equal its folder name "${folder}"`,
       base,
     );
+  }
+  const signatures = input.policy.signatures;
+  if (signatures && signatures.mode !== 'off') {
+    const check = checkSignature(manifest.signature, candidate.packageDigest, signatures.trustedKeys);
+    const problem = signatureProblem(check);
+    if (problem && signatures.mode === 'require') {
+      const reason = `refused by PLUGIN_SIGNATURES=require: ${problem}`;
+      return rejected(candidate, manifest.name, 'invalid', reason, { ...base, signature: check });
+    }
+    base.signature = check;
+    // Under `warn`, what is wrong with a signature is a warning; an unsigned package is shown as such, quietly.
+    if (problem && check.status !== 'unsigned') {
+      base.warnings = [...base.warnings, { field: 'signature', rule: 'signature', message: problem }];
+    }
   }
   const configProblems = configurationProblems(manifest);
   if (configProblems.length > 0) {

@@ -1,22 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PluginDetail } from '../../shared/api.schema.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { createAuditLog, type AuditRecord } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
-import type { ApprovalStore } from './approvals.ts';
-import type { EnablementStore } from './enablement.ts';
+import type { Database } from '../db/database.ts';
+import { createApprovalStore, type ApprovalStore } from './approvals.ts';
+import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin, toDetail } from './routes.ts';
 
 export interface LifecycleRouteDeps {
   registry: PluginRegistry;
   guards: Guards;
-  approvals: ApprovalStore;
-  enablement: EnablementStore;
-  audit: AuditLog;
+  db: Database;
   workspaces: readonly Workspace[];
 }
 
@@ -31,8 +30,20 @@ type NameParams = { Params: { name: string } };
 
 /** Approve, enable and disable (globally or per workspace). Each is audited and reaches open shells at once. */
 export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRouteDeps): void {
-  const { registry, guards, approvals, enablement, audit } = deps;
+  const { registry, guards, db } = deps;
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const enablement = createEnablementStore(db);
+
+  /** The change and its audit entry commit together: a crash between them cannot keep one without the other. */
+  function audited(
+    entry: AuditRecord,
+    change: (stores: { approvals: ApprovalStore; enablement: EnablementStore }) => Promise<void>,
+  ) {
+    return db.transaction(async (tx) => {
+      await change({ approvals: createApprovalStore(tx), enablement: createEnablementStore(tx) });
+      await createAuditLog(tx).record(entry);
+    });
+  }
 
   async function respond(name: string): Promise<PluginDetail> {
     await registry.refresh();
@@ -56,13 +67,15 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
       );
     }
     const user = currentUser(request);
-    await approvals.approve(manifest.name, manifest.version, manifest.capabilities, user.id);
-    await audit.record({
-      actor: user,
-      action: 'plugin.approve',
-      target: manifest.name,
-      details: { version, capabilities: manifest.capabilities },
-    });
+    await audited(
+      {
+        actor: user,
+        action: 'plugin.approve',
+        target: manifest.name,
+        details: { version, capabilities: manifest.capabilities },
+      },
+      ({ approvals }) => approvals.approve(manifest.name, manifest.version, manifest.capabilities, user.id),
+    );
     return respond(manifest.name);
   });
 
@@ -73,15 +86,16 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     app.post<NameParams>(`/api/plugins/:name/${action}`, admin, async (request) => {
       const plugin = requirePlugin(registry, request.params.name);
       const user = currentUser(request);
-      await enablement.setGlobal(plugin.name, enabled, user.id);
-      await audit.record({ actor: user, action: `plugin.${action}`, target: plugin.name });
+      await audited({ actor: user, action: `plugin.${action}`, target: plugin.name }, (stores) =>
+        stores.enablement.setGlobal(plugin.name, enabled, user.id),
+      );
       return respond(plugin.name);
     });
   }
 
   app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
-    await audit.record({ actor: currentUser(request), action: 'plugin.reload', target: plugin.name });
+    await createAuditLog(db).record({ actor: currentUser(request), action: 'plugin.reload', target: plugin.name });
     // Discovery re-reads every folder; only plugins whose files changed get a new revision.
     return respond(plugin.name);
   });
@@ -95,14 +109,16 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
       if (!workspace) throw new HttpError('workspace_not_found', `No workspace named "${request.params.workspace}"`);
       const { enabled } = parseBody(WorkspaceRuleBody, request.body);
       const user = currentUser(request);
-      await enablement.set(plugin.name, workspace.name, enabled, user.id);
-      await audit.record({
-        actor: user,
-        action: 'plugin.workspace',
-        target: plugin.name,
-        workspace: workspace.name,
-        details: { enabled },
-      });
+      await audited(
+        {
+          actor: user,
+          action: 'plugin.workspace',
+          target: plugin.name,
+          workspace: workspace.name,
+          details: { enabled },
+        },
+        (stores) => stores.enablement.set(plugin.name, workspace.name, enabled, user.id),
+      );
       return respond(plugin.name);
     },
   );

@@ -31,6 +31,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
       ...(rules?.global === undefined ? {} : { global: rules.global }),
       workspaces: rules?.workspaces ?? {},
     },
+    ...(p.signature?.status === 'verified' ? { signedBy: p.signature.signedBy } : {}),
     problems: p.problems,
     warnings: p.warnings,
     ...(p.reloadError ? { reloadError: p.reloadError } : {}),

@@ -46,8 +46,10 @@ export function pluginBackendsOf(registry: PluginRegistry): PluginBackendsView |
 }
 
 export interface SandboxFeatureOptions {
-  /** Restart timings; tests shorten them. */
+  /** Restart timings (and the retry timings of `backend.url` backends); tests shorten them. */
   policy?: RestartPolicy;
+  /** How often a `backend.url` backend's registrations are read again; 60 s by default. */
+  remoteRefreshMs?: number;
 }
 
 /**
@@ -82,7 +84,9 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
       );
       // Bound below: the runtime asks the seams to refresh, and the seams follow the runtime.
       let refreshMetadata = () => {};
+      const secret = backendSecret(own.secret, settings.dataDirectory);
       const rt = createBackendRuntime({
+        secret,
         settings: {
           timeoutMs: own.timeoutMs,
           memoryMb: own.memoryMb,
@@ -99,6 +103,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         config: pluginConfigReader(plugins),
         refreshMetadata: () => refreshMetadata(),
         ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.remoteRefreshMs ? { remoteRefreshMs: options.remoteRefreshMs } : {}),
       });
       runtime = rt;
       lookup = (name) => plugins.get(name);
@@ -127,7 +132,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         guards: context.guards,
         users: context.users,
         workspaces: context.workspaces,
-        secret: backendSecret(own.secret, settings.dataDirectory),
+        secret,
       });
       registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards });
 

@@ -1,3 +1,4 @@
+import { HOST_CALL_PREFIX } from '../../shared/backend-http.schema.ts';
 import { CallFailure } from './failures.ts';
 import { identityHeaders, sign, type SignedFacts } from './signature.ts';
 
@@ -47,15 +48,43 @@ async function readCapped(response: Response, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+const baseOf = (baseUrl: string) => new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+
+/** Where a call to `pathAndQuery` goes: below the backend's base URL (`/notes?x=1` on `http://h/base`). */
+export function backendUrl(baseUrl: string, pathAndQuery: string): URL {
+  return new URL(pathAndQuery.replace(/^\/+/, ''), baseOf(baseUrl));
+}
+
+/**
+ * Whether a user's call to `pathAndQuery` must not be forwarded: it would land outside the backend's base URL
+ * (`..` segments, another origin) or on the paths only the server calls (`/_workbench/...`, however encoded).
+ */
+export function forbiddenForUsers(baseUrl: string, pathAndQuery: string): boolean {
+  let url: URL;
+  try {
+    url = backendUrl(baseUrl, pathAndQuery);
+  } catch {
+    return true;
+  }
+  const base = baseOf(baseUrl);
+  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) return true;
+  let rest: string;
+  try {
+    rest = decodeURIComponent(url.pathname.slice(base.pathname.length));
+  } catch {
+    return true;
+  }
+  const reserved = HOST_CALL_PREFIX.slice(1).toLowerCase();
+  const first = rest.replace(/^\/+/, '').split('/')[0]!.toLowerCase();
+  return first === reserved;
+}
+
 /**
  * Forwards one call with signed identity headers (see signature.ts), a deadline and a cap on the answer's size.
  * Redirects are returned, never followed.
  */
 export async function callHttpBackend(call: HttpBackendCall): Promise<HttpBackendAnswer> {
-  const url = new URL(
-    call.pathAndQuery.replace(/^\/+/, ''),
-    call.baseUrl.endsWith('/') ? call.baseUrl : `${call.baseUrl}/`,
-  );
+  const url = backendUrl(call.baseUrl, call.pathAndQuery);
   const timestamp = String(Date.now());
   const body = call.body ?? Buffer.alloc(0);
   const facts: SignedFacts = {

@@ -98,6 +98,7 @@ export function launchSpecFor(
       revision: `${record.revision}+${backendHash(record.directory)}`,
       approved,
       plan,
+      layers: plan.layers,
       timeoutMs,
       memoryMb,
       watchdogMb: support.procStatm.ok ? memoryMb + CGROUP_HEADROOM_MB : null,

@@ -5,7 +5,7 @@ import type { UsersRepository } from '../auth/users-repository.ts';
 import { HttpError } from '../http/errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { Workspace } from '../workspaces/config.ts';
-import { callHttpBackend } from './http-backend.ts';
+import { callHttpBackend, forbiddenForUsers } from './http-backend.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import {
   answerFromPlugin,
@@ -76,10 +76,11 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
     const body = parsedBody(request);
     let answer: ProxyAnswer;
     if (backend.url) {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      if (forbiddenForUsers(backend.url, `${path}${query}`)) throw notFound();
       const started = performance.now();
       const label = `${method} /${path.split('/')[1] ?? ''}`;
       try {
-        const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
         const result = await callHttpBackend({
           baseUrl: backend.url,
           key: pluginKey(deps.secret, record.name),

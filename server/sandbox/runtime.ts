@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
+import type { Capability } from '../../shared/capabilities.ts';
 import type { BackendState, CallStats, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { CallFailure } from './failures.ts';
 import type { SandboxSupport } from './layers.ts';
 import { launchSpecFor, type SandboxSettings } from './launch-spec.ts';
+import { createHttpSupervisor, type HttpSpec, type HttpSupervisor } from './http-supervisor.ts';
 import { createLogLimiter } from './log-limiter.ts';
 import type { Registration } from './registrations.ts';
+import { pluginKey } from './signature.ts';
 import { createPluginStats, type PluginStats } from './stats.ts';
 import {
   createSupervisor,
@@ -32,12 +35,19 @@ export interface RuntimeOptions {
   policy?: RestartPolicy;
   /** Largest frame read from a child: a route answer plus room for its envelope. */
   maxFrameBytes?: number;
+  /** PLUGIN_BACKEND_SECRET (or the generated one): signs the calls to `backend.url` backends. */
+  secret: string;
+  /** How often a `backend.url` backend's registrations are read again; 60 s by default. */
+  remoteRefreshMs?: number;
 }
 
 /** Listens for a plugin's active process changing: started, swapped, crashed, stopped, registrations changed. */
 export type BackendListener = (plugin: string, active: ActiveBackend | null, previous: ActiveBackend | null) => void;
 
-/** The sandboxed backends of every active plugin with a `backend.entry`, one supervisor each. */
+/**
+ * The backends of every active plugin: a sandboxed process for a `backend.entry`, one supervisor each; for a
+ * `backend.url`, the hooks and events it asked for, delivered over HTTP.
+ */
 export interface BackendRuntime {
   readonly support: SandboxSupport;
   readonly settings: SandboxSettings;
@@ -66,6 +76,7 @@ export interface BackendRuntime {
 export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
   const { settings, support, logger } = options;
   const supervisors = new Map<string, Supervisor>();
+  const remotes = new Map<string, HttpSupervisor>();
   const unavailable = new Map<string, string>();
   const allStats = new Map<string, PluginStats>();
   const specs = new Map<string, LaunchSpec>();
@@ -80,6 +91,45 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
     return s;
   };
 
+  const changed = (name: string) => (active: ActiveBackend | null, previous: ActiveBackend | null) => {
+    for (const listener of listeners) {
+      try {
+        listener(name, active, previous);
+      } catch (error) {
+        logger.error({ err: error, plugin: name }, 'a plugin backend listener failed');
+      }
+    }
+  };
+
+  function remoteFor(name: string): HttpSupervisor {
+    let remote = remotes.get(name);
+    if (remote) return remote;
+    remote = createHttpSupervisor({
+      plugin: name,
+      stats: stats(name),
+      logger,
+      policy: options.policy ?? { initialBackoffMs: 1000, maxBackoffMs: 30_000 },
+      refreshMs: options.remoteRefreshMs ?? 60_000,
+      changed: changed(name),
+    });
+    remotes.set(name, remote);
+    return remote;
+  }
+
+  /** How the server calls a `backend.url` plugin; its revision changes with the manifest and the approvals. */
+  function remoteSpecOf(record: PluginRecord, url: string): HttpSpec {
+    const approved = new Set<Capability>(record.approvedCapabilities);
+    return {
+      revision: `${record.revision}+${[...approved].sort().join(',')}`,
+      approved,
+      timeoutMs: record.manifest?.backend?.limits?.timeoutMs ?? settings.timeoutMs,
+      layers: [],
+      url,
+      key: pluginKey(options.secret, record.name),
+      maxBodyBytes: settings.maxBodyBytes,
+    };
+  }
+
   function supervisorFor(name: string): Supervisor {
     let supervisor = supervisors.get(name);
     if (supervisor) return supervisor;
@@ -93,15 +143,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       config: () => options.config(name),
       refreshMetadata: () => options.refreshMetadata?.(name),
       log: (level, message, data) => logLimiter(name, level, message, data),
-      changed: (active, previous) => {
-        for (const listener of listeners) {
-          try {
-            listener(name, active, previous);
-          } catch (error) {
-            logger.error({ err: error, plugin: name }, 'a plugin backend listener failed');
-          }
-        }
-      },
+      changed: changed(name),
     });
     supervisors.set(name, supervisor);
     return supervisor;
@@ -111,16 +153,25 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
     support,
     settings,
     sync(plugins) {
-      const wanted = plugins.filter((p) => p.state === 'active' && p.manifest?.backend?.entry);
+      const active = plugins.filter((p) => p.state === 'active');
+      const wanted = active.filter((p) => p.manifest?.backend?.entry);
+      const remote = active.filter((p) => p.manifest?.backend?.url);
       const names = new Set(wanted.map((p) => p.name));
+      const remoteNames = new Set(remote.map((p) => p.name));
       for (const [name, supervisor] of supervisors) {
         if (names.has(name)) continue;
         supervisors.delete(name);
         void supervisor.stop();
         logger.info({ plugin: name }, 'plugin backend stopped: the plugin is no longer active');
       }
+      for (const [name, supervisor] of remotes) {
+        if (remoteNames.has(name)) continue;
+        remotes.delete(name);
+        void supervisor.stop();
+      }
       for (const name of unavailable.keys()) if (!names.has(name)) unavailable.delete(name);
       for (const name of specs.keys()) if (!names.has(name)) specs.delete(name);
+      for (const record of remote) remoteFor(record.name).deploy(remoteSpecOf(record, record.manifest!.backend!.url!));
       for (const record of wanted) {
         const uid = assignUid(record.name, settings.uidBase, uids);
         const result = launchSpecFor(record, {
@@ -145,11 +196,11 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
     backendState(name) {
       const reason = unavailable.get(name);
       if (reason) return { state: 'error', reason };
-      return supervisors.get(name)?.status() ?? { state: 'none' };
+      return (supervisors.get(name) ?? remotes.get(name))?.status() ?? { state: 'none' };
     },
-    active: (name) => supervisors.get(name)?.active() ?? null,
+    active: (name) => supervisors.get(name)?.active() ?? remotes.get(name)?.active() ?? null,
     async ready(name) {
-      const supervisor = supervisors.get(name);
+      const supervisor = supervisors.get(name) ?? remotes.get(name);
       return supervisor ? supervisor.ready(settings.timeoutMs) : null;
     },
     async invoke(plugin, backend, registration, payload, kind, label) {
@@ -176,12 +227,11 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
     },
     stats,
     diagnostics(record) {
-      const supervisor = supervisors.get(record.name);
-      const active = supervisor?.active() ?? null;
+      const active = this.active(record.name);
       const backend = record.manifest?.backend;
       const kind = backend?.entry ? 'process' : backend?.url ? 'http' : 'none';
       const status: { state: BackendState; reason?: string } =
-        kind === 'http' ? { state: record.state === 'active' ? 'active' : 'stopped' } : this.backendState(record.name);
+        kind === 'http' && !remotes.has(record.name) ? { state: 'stopped' } : this.backendState(record.name);
       const spec = active?.spec ?? specs.get(record.name);
       const timeoutMs = backend?.limits?.timeoutMs ?? settings.timeoutMs;
       const snapshot = stats(record.name).snapshot();
@@ -193,10 +243,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
         ...(active ? { revision: active.spec.revision, pid: active.instance.pid } : {}),
         ...snapshot,
         layers: spec
-          ? [
-              ...spec.plan.layers,
-              { layer: 'call-deadline', active: true, detail: `${timeoutMs} ms per call, then killed` },
-            ]
+          ? [...spec.layers, { layer: 'call-deadline', active: true, detail: `${timeoutMs} ms per call, then killed` }]
           : [],
         limits: {
           timeoutMs,
@@ -210,8 +257,9 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       return () => listeners.delete(listener);
     },
     async close() {
-      const all = [...supervisors.values()];
+      const all = [...supervisors.values(), ...remotes.values()];
       supervisors.clear();
+      remotes.clear();
       await Promise.all(all.map((s) => s.stop()));
     },
   };

@@ -49,25 +49,44 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
   const workspaceOf = (name: string) => deps.workspaces.find((w) => w.name === name);
   const enabled = (plugin: string, workspace: string) =>
     deps.plugins().some((p) => p.name === plugin && p.state === 'active' && p.enabledWorkspaces.includes(workspace));
-  const metadataPayload = (plugin: string, workspace: string) => {
+  /** The artifact paths of a workspace, for a plugin that may read them (`read-metadata`). */
+  const artifactsFor = (plugin: string, workspace: string) => {
     const ws = workspaceOf(workspace);
     const reads = runtime.active(plugin)?.spec.approved.has('read-metadata');
-    return { workspace, ...(ws && reads ? { artifacts: artifactFiles(ws) } : {}) };
+    return ws && reads ? { artifacts: artifactFiles(ws) } : {};
   };
+  const metadataPayload = (plugin: string, workspace: string) => ({ workspace, ...artifactsFor(plugin, workspace) });
 
   /** Which payload each point's handler gets from the hook's own payload; `null` skips the call. */
   const points: [RegistrationPoint, AnyHook | undefined, (plugin: string, p: any) => unknown][] = [
     ['artifact-load', seams.catalog?.hooks.artifactLoad, (plugin, p) => metadataPayload(plugin, p.workspace)],
     ['search-index', seams.catalog?.hooks.searchIndexBuild, (plugin, p) => metadataPayload(plugin, p.workspace)],
     ['lineage-build', seams.lineage?.lineageBuild, (_, p) => ({ ...p })],
-    ['run-start', seams.runs?.hooks.runStart, (_, p) => ({ workspace: p.workspace.name, run: p.run })],
+    [
+      'run-start',
+      seams.runs?.hooks.runStart,
+      (plugin, p) => ({ workspace: p.workspace.name, run: p.run, ...artifactsFor(plugin, p.workspace.name) }),
+    ],
     [
       'run-complete',
       seams.runs?.hooks.runComplete,
-      (_, p) => ({ workspace: p.workspace.name, run: p.run, status: p.status }),
+      (plugin, p) => ({
+        workspace: p.workspace.name,
+        run: p.run,
+        status: p.status,
+        ...artifactsFor(plugin, p.workspace.name),
+      }),
     ],
-    ['schedule-run-start', seams.scheduler?.hooks.scheduleRunStart, (_, p) => schedulePayload(p)],
-    ['schedule-run-complete', seams.scheduler?.hooks.scheduleRunComplete, (_, p) => schedulePayload(p)],
+    [
+      'schedule-run-start',
+      seams.scheduler?.hooks.scheduleRunStart,
+      (plugin, p) => ({ ...schedulePayload(p), ...artifactsFor(plugin, p.workspace.name) }),
+    ],
+    [
+      'schedule-run-complete',
+      seams.scheduler?.hooks.scheduleRunComplete,
+      (plugin, p) => ({ ...schedulePayload(p), ...artifactsFor(plugin, p.workspace.name) }),
+    ],
   ];
 
   function rewire(plugin: string, backend: ActiveBackend | null): boolean {
@@ -148,7 +167,11 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
         owner: OWNER,
         priority: 1000,
         handle: ({ workspace, run, status }) =>
-          emitLater('on-run-complete', { workspace: workspace.name, run, status }, workspace.name),
+          emitLater(
+            'on-run-complete',
+            { workspace: workspace.name, run, status, artifacts: artifactFiles(workspace) },
+            workspace.name,
+          ),
       }),
     );
   }
@@ -158,12 +181,22 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
       scheduleRunStart.register({
         owner: OWNER,
         priority: 1000,
-        handle: (p) => emitLater('on-schedule-run-start', schedulePayload(p), p.workspace.name),
+        handle: (p) =>
+          emitLater(
+            'on-schedule-run-start',
+            { ...schedulePayload(p), artifacts: artifactFiles(p.workspace) },
+            p.workspace.name,
+          ),
       }),
       scheduleRunComplete.register({
         owner: OWNER,
         priority: 1000,
-        handle: (p) => emitLater('on-schedule-run-complete', schedulePayload(p), p.workspace.name),
+        handle: (p) =>
+          emitLater(
+            'on-schedule-run-complete',
+            { ...schedulePayload(p), artifacts: artifactFiles(p.workspace) },
+            p.workspace.name,
+          ),
       }),
     );
   }

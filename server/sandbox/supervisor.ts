@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Capability } from '../../shared/capabilities.ts';
-import type { BackendState, ServerMessage } from '../../shared/sandbox.schema.ts';
+import type { BackendState, SandboxLayer, ServerMessage } from '../../shared/sandbox.schema.ts';
 import type { CgroupParent } from './cgroup.ts';
 import { createHostApi } from './host-api.ts';
 import { startInstance, type BackendInstance } from './instance.ts';
@@ -8,22 +8,29 @@ import { createRegistrations, type Registrations } from './registrations.ts';
 import type { LaunchPlan } from './spawn.ts';
 import type { PluginStats } from './stats.ts';
 
-/** Everything needed to start one build of a plugin backend. */
-export interface LaunchSpec {
+/** What every build of a plugin backend has, a sandboxed process or an independently deployed one. */
+export interface BackendSpec {
   revision: string;
   approved: ReadonlySet<Capability>;
+  /** The deadline of every call into it. */
+  timeoutMs: number;
+  /** The isolation layers, on or off, for diagnostics. */
+  layers: readonly SandboxLayer[];
+}
+
+/** Everything needed to start one build of a plugin backend as a sandboxed process. */
+export interface LaunchSpec extends BackendSpec {
   plan: LaunchPlan;
   init: Extract<ServerMessage, { type: 'init' }>;
   watchdogMb: number | null;
-  timeoutMs: number;
   memoryMb: number;
 }
 
-/** The process that serves a plugin's calls now, with what it registered. */
-export interface ActiveBackend {
+/** The process (or remote backend) that serves a plugin's calls now, with what it registered. */
+export interface ActiveBackend<S extends BackendSpec = BackendSpec> {
   instance: BackendInstance;
   registrations: Registrations;
-  spec: LaunchSpec;
+  spec: S;
 }
 
 /** Restart with exponential backoff; after `crashes` in `windowMs`, fail fast for `cooldownMs`, then try once. */
@@ -72,8 +79,8 @@ export interface Supervisor {
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { stats, logger, policy, plugin } = options;
-  let current: ActiveBackend | null = null;
-  let starting: ActiveBackend | null = null;
+  let current: ActiveBackend<LaunchSpec> | null = null;
+  let starting: ActiveBackend<LaunchSpec> | null = null;
   let latest: LaunchSpec | null = null;
   let generation = 0;
   let consecutive = 0;
@@ -90,7 +97,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const wake of [...waiters]) wake();
   };
 
-  function retire(backend: ActiveBackend, drain: boolean): void {
+  function retire(backend: ActiveBackend<LaunchSpec>, drain: boolean): void {
     retired.add(backend.instance);
     const deadline = Date.now() + backend.spec.timeoutMs + 1000;
     const poll = () => {
@@ -106,7 +113,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const registrations = createRegistrations();
     stats.started(restart);
     stats.event(restart ? 'restart' : 'start', `process ${generation} of revision ${spec.revision}`);
-    let self: ActiveBackend | null = null;
+    let self: ActiveBackend<LaunchSpec> | null = null;
     const instance = startInstance({
       plugin,
       generation,
@@ -157,7 +164,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     void instance.exited.then((reason) => exited(backend, reason));
   }
 
-  function exited(backend: ActiveBackend, reason: string): void {
+  function exited(backend: ActiveBackend<LaunchSpec>, reason: string): void {
     if (stopped || retired.delete(backend.instance)) return;
     const wasCurrent = current === backend;
     if (!wasCurrent && starting !== backend) return;
@@ -238,7 +245,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      const all = [current, starting].filter((b): b is ActiveBackend => b !== null);
+      const all = [current, starting].filter((b): b is ActiveBackend<LaunchSpec> => b !== null);
       const previous = current;
       current = null;
       starting = null;

@@ -64,7 +64,7 @@ export function createRemoteConfig({ pluginDir, mode }: RemoteBuildOptions): Rsp
       extensions: ['.tsx', '.ts', '.js'],
       alias: { '@dbt-workbench/plugin-sdk': sdkEntry },
     },
-    module: { rules: [typescriptRule(mode)] },
+    module: { rules: [typescriptRule(false)] },
     plugins: [
       new ModuleFederationPlugin({
         name: remoteNameFor(manifest.name),

@@ -109,6 +109,11 @@ export interface RunHookContext {
   workspace: string;
   run: BackendRun;
   status?: string;
+  /**
+   * The workspace's artifact files, where the run's `run_results.json` lands (hooks get them with
+   * `read-metadata`; reading them needs it too).
+   */
+  artifacts?: ArtifactFiles;
 }
 
 export interface ScheduleHookContext extends RunHookContext {

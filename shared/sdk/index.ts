@@ -43,3 +43,5 @@ export type {
   ScheduleHookContext,
   SearchDocument,
 } from './backend.ts';
+export { createFakeHost, createFakeSdk } from './testing.ts';
+export type { FakeHost, FakeHostOptions, FakeSdk, FakeSdkOverrides, RecordedCall } from './testing.ts';

@@ -8,6 +8,8 @@ import { RequireSignIn } from '../auth/RequireSignIn.tsx';
 import { ServerEvents } from '../events/ServerEvents.tsx';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
 import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
+import { AuditPage } from '../marketplace/AuditPage.tsx';
+import { MarketplacePage } from '../marketplace/MarketplacePage.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
 import { Notifications } from '../notifications/Notifications.tsx';
 import { AdminLayout, HomeRedirect, WorkspaceLayout } from './Layouts.tsx';
@@ -33,6 +35,8 @@ function createRouter() {
       children: [
         { path: 'plugins', element: <PluginsPage /> },
         { path: 'users', element: <UsersPage /> },
+        { path: 'marketplace', element: <MarketplacePage /> },
+        { path: 'audit', element: <AuditPage /> },
       ],
     },
     { path: '*', element: signedIn(<NotFoundPage />) },

@@ -96,6 +96,12 @@ export function Sidebar() {
             <NavLink to="/admin/users" className="wb-nav-link">
               Users
             </NavLink>
+            <NavLink to="/admin/marketplace" className="wb-nav-link">
+              Marketplace
+            </NavLink>
+            <NavLink to="/admin/audit" className="wb-nav-link">
+              Audit log
+            </NavLink>
           </>
         )}
       </nav>

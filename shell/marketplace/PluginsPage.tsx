@@ -3,6 +3,7 @@ import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
+import { InstallControls } from './InstallControls.tsx';
 import { PluginControls } from './PluginControls.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
@@ -80,6 +81,7 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
         </p>
       )}
       <PluginControls plugin={plugin} />
+      <InstallControls plugin={plugin} />
       <ProblemList title="Manifest problems" items={plugin.problems} />
       <ProblemList title="Warnings" items={plugin.warnings} />
       <ProblemList title="Errors in this browser" items={browserProblems} />

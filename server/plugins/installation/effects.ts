@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Capability } from '../../../shared/capabilities.ts';
+import type { Database } from '../../db/database.ts';
+
+/**
+ * A database change an operation makes once its folders are in place. Effects are data, written to the journal
+ * before any folder moves, so recovery after a crash can apply exactly the same change.
+ */
+export type Effect =
+  | {
+      type: 'installation';
+      name: string;
+      version: string;
+      source: string;
+      checksum: string | null;
+      previousVersion: string | null;
+      installedAt: string;
+      at: string;
+    }
+  | { type: 'approval'; name: string; version: string; capabilities: Capability[]; userId: string | null; at: string }
+  | {
+      type: 'pending';
+      name: string;
+      version: string;
+      source: string;
+      checksum: string | null;
+      capabilities: Capability[];
+      userId: string | null;
+      at: string;
+    }
+  | { type: 'clear-pending'; name: string }
+  /** Remove: approvals, enablement rules, configuration, installation record and pending update. Audit stays. */
+  | { type: 'forget'; name: string }
+  | {
+      type: 'audit';
+      actorId: string | null;
+      actorName: string | null;
+      action: string;
+      target: string;
+      details: unknown;
+      at: string;
+    };
+
+/** Applies effects in order inside the caller's transaction. */
+export async function applyEffects(tx: Database, effects: readonly Effect[]): Promise<void> {
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'installation':
+        await tx.run('DELETE FROM plugin_installations WHERE name = ?', [effect.name]);
+        await tx.run(
+          'INSERT INTO plugin_installations (name, version, source, checksum, previous_version, installed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            effect.name,
+            effect.version,
+            effect.source,
+            effect.checksum,
+            effect.previousVersion,
+            effect.installedAt,
+            effect.at,
+          ],
+        );
+        break;
+      case 'approval':
+        await tx.run('DELETE FROM plugin_approvals WHERE name = ? AND version = ?', [effect.name, effect.version]);
+        await tx.run(
+          'INSERT INTO plugin_approvals (name, version, capabilities, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
+          [effect.name, effect.version, JSON.stringify([...effect.capabilities].sort()), effect.userId, effect.at],
+        );
+        break;
+      case 'pending':
+        await tx.run('DELETE FROM plugin_pending_updates WHERE name = ?', [effect.name]);
+        await tx.run(
+          'INSERT INTO plugin_pending_updates (name, version, source, checksum, capabilities, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            effect.name,
+            effect.version,
+            effect.source,
+            effect.checksum,
+            JSON.stringify(effect.capabilities),
+            effect.userId,
+            effect.at,
+          ],
+        );
+        break;
+      case 'clear-pending':
+        await tx.run('DELETE FROM plugin_pending_updates WHERE name = ?', [effect.name]);
+        break;
+      case 'forget':
+        for (const table of [
+          'plugin_approvals',
+          'plugin_enablement',
+          'plugin_config',
+          'plugin_installations',
+          'plugin_pending_updates',
+        ]) {
+          await tx.run(`DELETE FROM ${table} WHERE name = ?`, [effect.name]);
+        }
+        break;
+      case 'audit':
+        await tx.run(
+          'INSERT INTO audit_log (id, at, actor_id, actor_name, action, target, workspace, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            randomUUID(),
+            effect.at,
+            effect.actorId,
+            effect.actorName,
+            effect.action,
+            effect.target,
+            null,
+            JSON.stringify(effect.details ?? null),
+          ],
+        );
+        break;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PackageError } from './package-files.ts';
+
+/** Git URLs the installer clones: http(s), ssh, git and file URLs, or scp-like `user@host:path`. Pure. */
+export function gitUrlProblem(url: string): string | undefined {
+  if (url.startsWith('-')) return 'git: must be a repository URL, not an option';
+  if (/^(https?|ssh|git|file):\/\/\S+$/.test(url) || /^[\w.-]+@[\w.-]+:[^\s-]\S*$/.test(url)) return undefined;
+  return 'git: must be an http(s), ssh, git or file URL (or user@host:path)';
+}
+
+/** Tags, branches and commits; no options, no `..`. Pure. */
+export function gitRefProblem(ref: string): string | undefined {
+  if (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(ref) && !ref.includes('..')) return undefined;
+  return 'ref: must be a tag, branch or commit such as "v1.2.0" or "3f2c1e9"';
+}
+
+function git(args: string[], timeoutMs: number, cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'protocol.ext.allow=never', '-c', 'core.hooksPath=/dev/null', ...args],
+      {
+        cwd,
+        timeout: timeoutMs,
+        maxBuffer: 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true' },
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout.trim());
+        if (error.killed)
+          return reject(new PackageError(`git ${args[0]} took longer than ${timeoutMs} ms and was stopped`));
+        const reason = stderr.trim().split('\n').filter(Boolean).at(-1) ?? error.message;
+        reject(new PackageError(`git ${args[0]} failed: ${reason}`));
+      },
+    );
+  });
+}
+
+/**
+ * Clones `url` at `ref` (a tag, branch or commit; the default branch without one) into `destination`, without its
+ * `.git` folder. Returns the commit checked out.
+ */
+export async function cloneRepository(
+  url: string,
+  ref: string | undefined,
+  destination: string,
+  timeoutMs: number,
+): Promise<{ commit: string }> {
+  const problem = gitUrlProblem(url) ?? (ref === undefined ? undefined : gitRefProblem(ref));
+  if (problem) throw new PackageError(problem);
+  try {
+    // Tags and branches: a shallow clone. Commits: a full clone, then a checkout.
+    await git(
+      ['clone', '--quiet', '--depth', '1', ...(ref ? ['--branch', ref] : []), '--', url, destination],
+      timeoutMs,
+    );
+  } catch (shallowError) {
+    if (!ref) throw shallowError;
+    await rm(destination, { recursive: true, force: true });
+    await git(['clone', '--quiet', '--no-checkout', '--', url, destination], timeoutMs);
+    await git(['checkout', '--quiet', '--detach', ref, '--'], timeoutMs, destination).catch(() => {
+      throw new PackageError(`git: the repository has no tag, branch or commit "${ref}"`);
+    });
+  }
+  const commit = await git(['rev-parse', 'HEAD'], timeoutMs, destination);
+  await rm(path.join(destination, '.git'), { recursive: true, force: true });
+  return { commit };
+}

@@ -1,0 +1,61 @@
+import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { PluginManifest as ManifestSchema } from '../../../shared/plugin-manifest.schema.ts';
+import { validate } from '../../../shared/validation.ts';
+import type { HostFacts } from '../compatibility.ts';
+import { readCandidate } from '../discovery.ts';
+import { evaluatePlugins, type CapabilityPolicy, type PluginRecord } from '../evaluate.ts';
+import { dependencyWarnings } from './compatibility-facts.ts';
+import { PackageError } from './package-files.ts';
+
+export interface InspectContext {
+  host: HostFacts;
+  policy: CapabilityPolicy;
+  /** The plugins installed now, for dependency checks. */
+  installed: readonly PluginRecord[];
+}
+
+/** A staged package that is a valid plugin. `problems` say why it cannot run here (install refuses those). */
+export interface InspectedPackage {
+  manifest: PluginManifest;
+  problems: string[];
+  warnings: string[];
+}
+
+/**
+ * Validates a staged package with discovery's own rules (`readCandidate` + `evaluatePlugins`): readable and valid
+ * manifest, built remote matching it, compatible with this host and its capability policy. Throws a PackageError
+ * for an invalid package; dependencies not installed yet are warnings, since installing them later fixes that.
+ */
+export async function inspectPackage(root: string, context: InspectContext): Promise<InspectedPackage> {
+  const candidate = await readCandidate(root);
+  if (!candidate.manifest.ok) throw new PackageError(candidate.manifest.error);
+  const full = validate(ManifestSchema, candidate.manifest.json);
+  if (!full.ok) {
+    const problems = full.problems.map((p) => p.message);
+    throw new PackageError(`manifest.json is invalid: ${problems.join('; ')}`, problems);
+  }
+  const manifest = full.value;
+  const { dependencies: _dependencies, ...alone } = candidate.manifest.json as Record<string, unknown>;
+  const [record] = evaluatePlugins({
+    candidates: [{ ...candidate, folderName: manifest.name, manifest: { ok: true, json: alone } }],
+    host: context.host,
+    approvedCapabilities: () => [],
+    policy: { autoApprove: [], forbidden: context.policy.forbidden },
+    enablement: () => undefined,
+    storedConfig: () => undefined,
+    workspaces: [],
+    defaultEnabled: true,
+  });
+  if (!record) throw new Error('evaluating one candidate gave no record');
+  if (record.state === 'invalid' || record.state === 'error') {
+    const problems = record.problems.length > 0 ? record.problems.map((p) => p.message) : [record.reason ?? ''];
+    throw new PackageError(`the plugin is invalid: ${record.reason ?? problems.join('; ')}`, problems);
+  }
+  const problems = record.state === 'incompatible' && record.reason ? [record.reason] : [];
+  const warnings = [
+    ...full.warnings.map((w) => w.message),
+    ...record.warnings.filter((w) => w.rule === 'file-exists').map((w) => w.message),
+    ...dependencyWarnings(manifest, context.installed),
+  ];
+  return { manifest, problems, warnings };
+}

@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import { Capability } from '../../../shared/capabilities.ts';
+import type { Installation, UpdateDiff } from '../../../shared/installation.schema.ts';
+import type { Database } from '../../db/database.ts';
+import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
+import type { InspectedPackage } from './inspect.ts';
+import type { PackageLayout } from './layout.ts';
+import { exists } from './moves.ts';
+
+/** A row of `plugin_installations`: how a plugin was installed. */
+export interface InstallationRow {
+  name: string;
+  version: string;
+  source: string;
+  checksum: string | null;
+  previous_version: string | null;
+  installed_at: string;
+  updated_at: string;
+}
+
+export interface PendingRow {
+  name: string;
+  version: string;
+  source: string;
+  checksum: string | null;
+  capabilities: string;
+  staged_at: string;
+}
+
+export function installationRowOf(db: Database, name: string): Promise<InstallationRow | undefined> {
+  return db.get<InstallationRow>('SELECT * FROM plugin_installations WHERE name = ?', [name]);
+}
+
+export function pendingRowOf(db: Database, name: string): Promise<PendingRow | undefined> {
+  return db.get<PendingRow>('SELECT * FROM plugin_pending_updates WHERE name = ?', [name]);
+}
+
+export interface InstallationsContext {
+  db: Database;
+  registry: PluginRegistry;
+  layout: PackageLayout;
+  inspect(root: string): Promise<InspectedPackage>;
+  diff(plugin: RegisteredPlugin | undefined, inspected: InspectedPackage): UpdateDiff;
+  logger: Logger;
+}
+
+/**
+ * How each plugin was installed: every discovered plugin (those placed by hand have the source `folder`) and every
+ * recorded installation, with the pending update and its diff against the running version.
+ */
+export async function listInstallations(context: InstallationsContext): Promise<Installation[]> {
+  const { db, registry, layout } = context;
+  const rows = await db.all<InstallationRow>('SELECT * FROM plugin_installations');
+  const pending = await db.all<PendingRow>('SELECT * FROM plugin_pending_updates');
+  const names = [...new Set([...registry.list().map((p) => p.name), ...rows.map((r) => r.name)])].sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const plugin = registry.get(name);
+      const row = rows.find((r) => r.name === name);
+      const waiting = pending.find((p) => p.name === name);
+      const installation: Installation = {
+        name,
+        version: plugin?.manifest?.version ?? row?.version ?? null,
+        source: row?.source ?? 'folder',
+        checksum: row?.checksum ?? null,
+        installedAt: row?.installed_at ?? null,
+        updatedAt: row?.updated_at ?? null,
+        previousVersion: row?.previous_version ?? null,
+        previousKept: await exists(layout.previousFor(name)),
+      };
+      if (!waiting || !plugin) return installation;
+      const inspected = await context.inspect(layout.pendingFor(name)).catch((error: unknown) => {
+        context.logger.warn({ err: error, plugin: name }, 'a pending plugin update is unreadable');
+        return undefined;
+      });
+      if (inspected) {
+        installation.pending = {
+          version: waiting.version,
+          source: waiting.source,
+          checksum: waiting.checksum,
+          capabilities: Capability.array().catch([]).parse(JSON.parse(waiting.capabilities)),
+          stagedAt: waiting.staged_at,
+          diff: context.diff(plugin, inspected),
+        };
+      }
+      return installation;
+    }),
+  );
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { Capability } from '../../../shared/capabilities.ts';
+import type { Installation, UpdateDiff } from '../../../shared/installation.schema.ts';
+import type { User } from '../../auth/users-repository.ts';
+import type { Database } from '../../db/database.ts';
+import { HttpError } from '../../http/errors.ts';
+import type { HostFacts } from '../compatibility.ts';
+import type { CapabilityPolicy } from '../evaluate.ts';
+import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
+import type { CrashPoint } from './crash.ts';
+import { updateDiff } from './diff.ts';
+import { pluginsInFlight } from './in-flight.ts';
+import { inspectPackage, type InspectedPackage } from './inspect.ts';
+import { createJournal, type Journal } from './journal.ts';
+import { isInside, packageLayout, type PackageLayout } from './layout.ts';
+import { exists } from './moves.ts';
+import { PackageError, type PackageLimits } from './package-files.ts';
+import { installationRowOf, listInstallations, pendingRowOf } from './installations.ts';
+import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type Act } from './plans.ts';
+import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
+
+export interface InstallerOptions {
+  db: Database;
+  registry: PluginRegistry;
+  pluginsDirectory: string;
+  dataDirectory: string;
+  pluginSystemEnabled: boolean;
+  host: HostFacts;
+  policy: CapabilityPolicy;
+  limits: PackageLimits;
+  gitTimeoutMs: number;
+  crash: CrashPoint;
+  logger: Logger;
+}
+
+/** Folder names discovery never searches: a plugin by that name would install but never be found. */
+const RESERVED_NAMES = new Set(['node_modules', 'src', 'frontend', 'backend', 'static', 'dist']);
+
+/**
+ * Installs, updates and removes plugin packages. Every change goes through the journal (see journal.ts), so a
+ * crash at any moment leaves the state before or after it; the registry is refreshed after each.
+ *
+ * Updates that need new capabilities approved are staged in `<data>/plugin-packages/pending/<name>` and the old
+ * version keeps running from its folder, untouched, until an admin approves the pending version
+ * (`approvePending`), which swaps it in. Updates whose capabilities are all approved already swap in at once.
+ */
+export function createInstaller(options: InstallerOptions) {
+  const { db, registry, crash, logger } = options;
+  const layout: PackageLayout = packageLayout(options.dataDirectory, options.pluginsDirectory);
+  const journal: Journal = createJournal(db, layout, crash, logger);
+  const busy = new Set<string>();
+
+  function lock(name: string): () => void {
+    if (busy.has(name)) {
+      throw new HttpError('conflict', `Another install, update or remove of "${name}" is running; try again shortly`);
+    }
+    busy.add(name);
+    return () => busy.delete(name);
+  }
+
+  function requireEnabled(): void {
+    if (!options.pluginSystemEnabled) {
+      throw new HttpError('conflict', 'The plugin system is turned off on this server (PLUGIN_SYSTEM_ENABLED=false)');
+    }
+  }
+
+  function act(actor: User): Act {
+    return { id: randomUUID(), actor, at: new Date().toISOString() };
+  }
+
+  /** Stages and inspects a source, runs `work`, and always deletes the staging folder afterwards. */
+  async function withStaged<T>(
+    source: PackageSource,
+    step: string,
+    work: (id: string, staged: StagedPackage, inspected: InspectedPackage) => Promise<T>,
+  ): Promise<T> {
+    const id = randomUUID();
+    const stagingDir = layout.stagingFor(id);
+    try {
+      const staged = await stagePackage(source, stagingDir, {
+        limits: options.limits,
+        gitTimeoutMs: options.gitTimeoutMs,
+        midway: () => crash(`${step}:staging`),
+      });
+      const inspected = await inspectStaged(staged.root);
+      const expected = source.kind === 'zip' ? source.expect : undefined;
+      const { name, version } = inspected.manifest;
+      if (expected && (expected.name !== name || expected.version !== version)) {
+        throw new PackageError(
+          `the catalog lists this package as ${expected.name}@${expected.version}, but it holds ${name}@${version}`,
+        );
+      }
+      if (RESERVED_NAMES.has(inspected.manifest.name)) {
+        throw new PackageError(`a plugin cannot be named "${inspected.manifest.name}": discovery skips such folders`);
+      }
+      return await work(id, staged, inspected);
+    } finally {
+      await rm(stagingDir, { recursive: true, force: true });
+    }
+  }
+
+  const installationRow = (name: string) => installationRowOf(db, name);
+  const pendingRow = (name: string) => pendingRowOf(db, name);
+
+  /** Inspects a package folder against the plugins installed now. */
+  function inspectStaged(root: string): Promise<InspectedPackage> {
+    return inspectPackage(root, { host: options.host, policy: options.policy, installed: registry.list() });
+  }
+
+  /** The folder of an installed plugin, refused when it lies outside PLUGINS_DIRECTORY. */
+  function folderOf(plugin: RegisteredPlugin): string {
+    if (!isInside(layout.pluginsDirectory, plugin.directory) || plugin.directory === layout.pluginsDirectory) {
+      throw new HttpError('conflict', `Plugin "${plugin.name}" lives outside PLUGINS_DIRECTORY (${plugin.directory})`);
+    }
+    return plugin.directory;
+  }
+
+  /** The diff from the running version (none when it vanished) to an inspected package. */
+  function diffFor(plugin: RegisteredPlugin | undefined, inspected: InspectedPackage): UpdateDiff {
+    return updateDiff(
+      {
+        version: plugin?.manifest?.version ?? null,
+        capabilities: plugin?.manifest?.capabilities ?? [],
+        approved: plugin?.approvedCapabilities ?? [],
+      },
+      inspected.manifest,
+      { autoApprove: options.policy.autoApprove, problems: inspected.problems, warnings: inspected.warnings },
+    );
+  }
+
+  async function activate(
+    a: Act,
+    plugin: RegisteredPlugin | undefined,
+    from: string,
+    input: {
+      pkg: { name: string; version: string; capabilities: Capability[]; source: string; checksum: string | null };
+      approve: Capability[];
+      action: string;
+      details: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const name = input.pkg.name;
+    const currentDirectory = plugin && (await exists(plugin.directory)) ? folderOf(plugin) : undefined;
+    await journal.run(
+      activationPlan(layout, a, {
+        currentDirectory,
+        currentVersion: plugin?.manifest?.version ?? null,
+        installedAt: (await installationRow(name))?.installed_at,
+        from,
+        pkg: input.pkg,
+        approve: input.approve,
+        hasPrevious: await exists(layout.previousFor(name)),
+        hasPending: await exists(layout.pendingFor(name)),
+        action: input.action,
+        details: input.details,
+      }),
+    );
+  }
+
+  return {
+    layout,
+    journal,
+
+    /** Installs a new plugin from a source; refuses a name already installed (409: use update). */
+    async install(source: PackageSource, actor: User): Promise<{ name: string; warnings: string[] }> {
+      requireEnabled();
+      return withStaged(source, 'install', async (id, staged, inspected) => {
+        const { manifest } = inspected;
+        if (inspected.problems.length > 0) {
+          throw new PackageError(
+            `${manifest.name} ${manifest.version} cannot run on this server: ${inspected.problems.join('; ')}`,
+            inspected.problems,
+          );
+        }
+        const release = lock(manifest.name);
+        try {
+          const existing = registry.get(manifest.name);
+          if (existing) {
+            throw new HttpError(
+              'conflict',
+              `Plugin "${manifest.name}" is already installed (version ${existing.manifest?.version ?? 'unknown'}); update it instead (POST /api/plugins/${manifest.name}/update)`,
+            );
+          }
+          if (await exists(layout.installedFor(manifest.name))) {
+            throw new HttpError('conflict', `A folder named "${manifest.name}" already exists in PLUGINS_DIRECTORY`);
+          }
+          // The operation takes the staging folder's id, so its cleanup deletes that folder.
+          const plan = installPlan(layout, { ...act(actor), id }, staged.root, {
+            name: manifest.name,
+            version: manifest.version,
+            capabilities: manifest.capabilities,
+            source: staged.source,
+            checksum: staged.checksum,
+          });
+          await journal.run(plan);
+        } finally {
+          release();
+        }
+        await registry.refresh();
+        return { name: manifest.name, warnings: inspected.warnings };
+      });
+    },
+
+    /**
+     * Updates an installed plugin. `dryRun` only answers the diff. Otherwise the new version is activated at once
+     * when every capability it declares is approved already, or staged as pending until an admin approves it.
+     */
+    async update(
+      name: string,
+      source: PackageSource,
+      actor: User,
+      dryRun: boolean,
+    ): Promise<{ status: 'preview' | 'activated' | 'pending-approval'; diff: UpdateDiff }> {
+      requireEnabled();
+      const plugin = registry.get(name);
+      if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
+      return withStaged(source, 'update', async (id, staged, inspected) => {
+        const { manifest } = inspected;
+        if (manifest.name !== name) {
+          throw new PackageError(`the package is the plugin "${manifest.name}", not "${name}"`);
+        }
+        const diff = diffFor(plugin, inspected);
+        if (dryRun) return { status: 'preview' as const, diff };
+        if (!diff.compatible) {
+          throw new PackageError(
+            `${name} ${manifest.version} cannot run on this server (${diff.problems.join('; ')}); the installed version stays`,
+            diff.problems,
+          );
+        }
+        if (diff.change === 'same') {
+          throw new HttpError('conflict', `Version ${manifest.version} of "${name}" is installed already`);
+        }
+        const release = lock(name);
+        const a = { ...act(actor), id };
+        const pkg = {
+          name,
+          version: manifest.version,
+          capabilities: manifest.capabilities,
+          source: staged.source,
+          checksum: staged.checksum,
+        };
+        const details = { added: diff.added, removed: diff.removed, needsApproval: diff.needsApproval };
+        try {
+          if (diff.needsApproval.length > 0) {
+            const replaces = await exists(layout.pendingFor(name));
+            await journal.run(
+              pendingPlan(layout, a, staged.root, pkg, replaces, { from: diff.from.version, ...details }),
+            );
+          } else {
+            const carried = manifest.capabilities.filter((c) => plugin.approvedCapabilities.includes(c));
+            await activate(a, registry.get(name), staged.root, {
+              pkg,
+              approve: carried,
+              action: 'plugin.update',
+              details,
+            });
+          }
+        } finally {
+          release();
+        }
+        await registry.refresh();
+        return { status: diff.needsApproval.length > 0 ? ('pending-approval' as const) : ('activated' as const), diff };
+      });
+    },
+
+    /** Approves the capabilities of a pending update at the version the admin reviewed, and swaps it in. */
+    async approvePending(name: string, version: string, actor: User): Promise<UpdateDiff> {
+      requireEnabled();
+      const row = await pendingRow(name);
+      if (!row) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+      if (row.version !== version) {
+        throw new HttpError(
+          'conflict',
+          `You reviewed version ${version}, but ${row.version} is pending now; review it again`,
+        );
+      }
+      const release = lock(name);
+      try {
+        const plugin = registry.get(name);
+        const inspected = await inspectStaged(layout.pendingFor(name));
+        const diff = diffFor(plugin, inspected);
+        if (inspected.problems.length > 0) {
+          throw new PackageError(`${name} ${version} cannot run on this server: ${inspected.problems.join('; ')}`);
+        }
+        const capabilities = Capability.array().parse(JSON.parse(row.capabilities));
+        await activate(act(actor), plugin, layout.pendingFor(name), {
+          pkg: { name, version, capabilities, source: row.source, checksum: row.checksum },
+          approve: capabilities,
+          action: 'plugin.update.approve',
+          details: { capabilities, added: diff.added },
+        });
+        await registry.refresh();
+        return diff;
+      } finally {
+        release();
+      }
+    },
+
+    /** Drops a pending update; the installed version is untouched. */
+    async discardPending(name: string, actor: User): Promise<void> {
+      const row = await pendingRow(name);
+      if (!row) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+      const release = lock(name);
+      try {
+        await journal.run(discardPlan(layout, act(actor), name, row.version));
+      } finally {
+        release();
+      }
+    },
+
+    /**
+     * Removes a plugin: refused (409) while it has operations in flight. Deletes its folder, kept previous version,
+     * pending update, approvals, enablement rules and configuration; keeps the audit trail.
+     */
+    async remove(name: string, actor: User): Promise<{ version: string | null }> {
+      const plugin = registry.get(name);
+      const row = await installationRow(name);
+      if (!plugin && !row) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
+      const inFlight = pluginsInFlight(registry).count(name);
+      if (inFlight > 0) {
+        throw new HttpError(
+          'conflict',
+          `Plugin "${name}" has ${inFlight} operation${inFlight === 1 ? '' : 's'} in flight (calls, hooks or runs); remove it once they finish`,
+        );
+      }
+      const release = lock(name);
+      const version = plugin?.manifest?.version ?? row?.version ?? null;
+      try {
+        const current = plugin && (await exists(plugin.directory)) ? folderOf(plugin) : undefined;
+        await journal.run(
+          removePlan(layout, act(actor), name, version, {
+            current,
+            previous: await exists(layout.previousFor(name)),
+            pending: await exists(layout.pendingFor(name)),
+          }),
+        );
+      } finally {
+        release();
+      }
+      await registry.refresh();
+      return { version };
+    },
+
+    /** How each plugin was installed, with its pending update and its diff. */
+    installations(): Promise<Installation[]> {
+      return listInstallations({ db, registry, layout, inspect: inspectStaged, diff: diffFor, logger });
+    },
+  };
+}
+
+export type Installer = ReturnType<typeof createInstaller>;
