@@ -65,12 +65,12 @@ export default defineConfig({
   projects: [
     {
       name: 'live-updates',
-      testMatch: /(live-updates|devkit)\.spec\.ts$/,
+      testMatch: /(live-updates|devkit|cross-origin)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.live}` },
     },
     {
       name: 'plugins',
-      testMatch: /(?<!system-disabled|live-updates|devkit)\.spec\.ts$/,
+      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {
