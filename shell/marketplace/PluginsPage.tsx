@@ -45,6 +45,9 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
           <p className="wb-muted">
             <code>{plugin.name}</code>
             {plugin.author ? ` · by ${plugin.author.name}` : ''}
+            {plugin.version && (
+              <span data-testid="signature">{plugin.signedBy ? ` · signed by ${plugin.signedBy}` : ' · unsigned'}</span>
+            )}
           </p>
         </div>
         <StateBadge state={plugin.state} />
