@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAuditLog } from './audit/audit-log.ts';
+import { registerAuditRoutes } from './audit/routes.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { createGuards, registerSessionResolution } from './auth/guards.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerHostInfoRoute(server, hostInfo(settings));
   registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
   registerUserRoutes(server, { users, guards, audit, workspaces });
+  registerAuditRoutes(server, { db, guards });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });

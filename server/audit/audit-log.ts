@@ -2,17 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { User } from '../auth/users-repository.ts';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  target: string | null;
-  workspace: string | null;
-  details: unknown;
-}
-
 export interface AuditRecord {
   actor: User | null;
   /** A dotted verb such as `user.create` or `plugin.approve`. */
@@ -39,29 +28,6 @@ export function createAuditLog(db: Database) {
           entry.details === undefined ? null : JSON.stringify(entry.details),
         ],
       );
-    },
-
-    async list(limit = 200): Promise<AuditEntry[]> {
-      const rows = await db.all<{
-        id: string;
-        at: string;
-        actor_id: string | null;
-        actor_name: string | null;
-        action: string;
-        target: string | null;
-        workspace: string | null;
-        details: string | null;
-      }>('SELECT * FROM audit_log ORDER BY at DESC LIMIT ?', [limit]);
-      return rows.map((r) => ({
-        id: r.id,
-        at: r.at,
-        actorId: r.actor_id,
-        actorName: r.actor_name,
-        action: r.action,
-        target: r.target,
-        workspace: r.workspace,
-        details: r.details === null ? null : JSON.parse(r.details),
-      }));
     },
   };
 }

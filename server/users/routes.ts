@@ -83,6 +83,4 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     });
     return summary(user);
   });
-
-  app.get('/api/audit', admin, async () => ({ entries: await audit.list() }));
 }

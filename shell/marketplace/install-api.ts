@@ -116,7 +116,7 @@ export function useAudit(filters: AuditFilters, limit: number) {
       const params = new URLSearchParams({ limit: String(limit) });
       if (filters.action) params.set('action', filters.action);
       if (filters.target) params.set('target', filters.target);
-      return fetchJson<AuditPage>(`/api/admin/audit?${params}`);
+      return fetchJson<AuditPage>(`/api/audit?${params}`);
     },
   });
 }

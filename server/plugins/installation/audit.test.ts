@@ -16,7 +16,7 @@ test('the audit log lists admin actions newest first, filtered by action and plu
   await call(a, 'POST', '/api/plugins/notes/disable');
   await call(a, 'DELETE', '/api/plugins/notes');
 
-  const all = (await call(a, 'GET', '/api/admin/audit')).json();
+  const all = (await call(a, 'GET', '/api/audit')).json();
   expect(all.entries.map((e: { action: string; target: string }) => `${e.action} ${e.target}`)).toEqual([
     'plugin.remove notes',
     'plugin.disable notes',
@@ -29,20 +29,20 @@ test('the audit log lists admin actions newest first, filtered by action and plu
   expect(all.targets).toEqual(['notes', 'owners']);
   expect(all.hasMore).toBe(false);
 
-  const installs = (await call(a, 'GET', '/api/admin/audit?action=plugin.install')).json().entries;
+  const installs = (await call(a, 'GET', '/api/audit?action=plugin.install')).json().entries;
   expect(installs.map((e: { target: string }) => e.target)).toEqual(['notes', 'owners']);
-  const owners = (await call(a, 'GET', '/api/admin/audit?target=owners')).json().entries;
+  const owners = (await call(a, 'GET', '/api/audit?target=owners')).json().entries;
   expect(owners.map((e: { action: string }) => e.action)).toEqual(['plugin.approve', 'plugin.install']);
 
-  const first = (await call(a, 'GET', '/api/admin/audit?limit=2')).json();
+  const first = (await call(a, 'GET', '/api/audit?limit=2')).json();
   expect(first.entries).toHaveLength(2);
   expect(first.hasMore).toBe(true);
   const next = (
-    await call(a, 'GET', `/api/admin/audit?limit=2&before=${encodeURIComponent(first.entries[1].at)}`)
+    await call(a, 'GET', `/api/audit?limit=2&before=${encodeURIComponent(first.entries[1].at)}`)
   ).json();
   expect(next.entries[0].action).toBe('plugin.approve');
 
-  expect((await call(a, 'GET', '/api/admin/audit?limit=0')).statusCode).toBe(400);
+  expect((await call(a, 'GET', '/api/audit?limit=0')).statusCode).toBe(400);
   const viewer = await a.userWithRoles('viewer', { default: 'viewer' });
-  expect((await call(a, 'GET', '/api/admin/audit', undefined, viewer)).statusCode).toBe(403);
+  expect((await call(a, 'GET', '/api/audit', undefined, viewer)).statusCode).toBe(403);
 });

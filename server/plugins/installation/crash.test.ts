@@ -147,9 +147,7 @@ async function stateAfterRestart(): Promise<{ server: Server; state: State }> {
     installations: { name: string; pending?: { version: string }; previousVersion: string | null }[];
   };
   const installation = installations.installations.find((i) => i.name === 'owners');
-  const audit = (await (
-    await send(server, { method: 'GET', path: '/api/admin/audit?action=plugin.install' })
-  ).json()) as {
+  const audit = (await (await send(server, { method: 'GET', path: '/api/audit?action=plugin.install' })).json()) as {
     entries: unknown[];
   };
   const layout = packageLayout(path.join(dir, 'data'), path.join(dir, 'plugins'));
@@ -252,7 +250,7 @@ describe('kill -9 during plugin operations, then restart', { timeout: 120_000 },
     }
     await crashAt('remove:moved-2', remove);
     const server = await expectState({ version: null, previousVersion: null });
-    const removals = await send(server, { method: 'GET', path: '/api/admin/audit?action=plugin.remove' });
+    const removals = await send(server, { method: 'GET', path: '/api/audit?action=plugin.remove' });
     expect(((await removals.json()) as { entries: unknown[] }).entries).toHaveLength(1);
     await server.stop();
     journalIsEmpty();

@@ -17,7 +17,6 @@ import type { Settings } from '../../settings.ts';
 import type { EnablementStore } from '../enablement.ts';
 import type { PluginRegistry } from '../registry.ts';
 import { requirePlugin, toDetail } from '../routes.ts';
-import { registerAuditRoutes } from './audit-routes.ts';
 import { findPackage, packageBytes, readCatalog } from './catalog.ts';
 import { crashPoint } from './crash.ts';
 import { createInstaller, type Installer } from './installer.ts';
@@ -169,6 +168,5 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
   }));
 
   registerMarketplaceRoutes(app, { registry, guards, settings, installer });
-  registerAuditRoutes(app, { db: deps.db, guards });
   return installer;
 }

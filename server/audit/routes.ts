@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AuditPage } from '../../../shared/installation.schema.ts';
-import type { Guards } from '../../auth/guards.ts';
-import type { Database, SqlValue } from '../../db/database.ts';
-import { parseBody } from '../../http/body.ts';
+import type { AuditPage } from '../../shared/installation.schema.ts';
+import type { Guards } from '../auth/guards.ts';
+import type { Database, SqlValue } from '../db/database.ts';
+import { parseBody } from '../http/body.ts';
 
 const AuditQuery = z.object({
   action: z.string().min(1).optional(),
@@ -24,11 +24,11 @@ interface AuditRow {
   details: string | null;
 }
 
-/** `GET /api/admin/audit?action=&target=&before=&limit=`: every admin action, newest first, filtered and paged. */
+/** `GET /api/audit?action=&target=&before=&limit=`: every admin action, newest first, filtered and paged. */
 export function registerAuditRoutes(app: FastifyInstance, deps: { db: Database; guards: Guards }): void {
   const { db, guards } = deps;
   app.get(
-    '/api/admin/audit',
+    '/api/audit',
     { preHandler: [guards.requireUser, guards.requireInstanceAdmin] },
     async (request): Promise<AuditPage> => {
       const query = parseBody(AuditQuery, request.query);
