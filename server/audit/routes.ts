@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditPage } from '../../shared/installation.schema.ts';
 import type { Guards } from '../auth/guards.ts';
 import type { Database, SqlValue } from '../db/database.ts';
-import { parseBody } from '../http/body.ts';
+import { parseQuery } from '../http/body.ts';
 
 const AuditQuery = z.object({
   action: z.string().min(1).optional(),
@@ -31,7 +31,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { db: Database; 
     '/api/audit',
     { preHandler: [guards.requireUser, guards.requireInstanceAdmin] },
     async (request): Promise<AuditPage> => {
-      const query = parseBody(AuditQuery, request.query);
+      const query = parseQuery(AuditQuery, request.query);
       const where: string[] = [];
       const params: SqlValue[] = [];
       if (query.action) {

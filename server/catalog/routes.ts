@@ -1,5 +1,5 @@
+import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import {
   CATALOG_RESOURCE_TYPES,
   ModelListQuery,
@@ -8,25 +8,11 @@ import {
   type ModelList,
   type NodeDetail,
 } from '../../shared/catalog.schema.ts';
-import { validate } from '../../shared/validation.ts';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { CatalogService } from './service.ts';
 import { catalogSummary, listNodes, nodeDetail, parseResourceTypes } from './views.ts';
-
-/** Parses a query string with a zod schema; a bad one is a 400 naming each wrong parameter. */
-export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
-  const result = validate(schema, query ?? {});
-  if (!result.ok) {
-    throw new HttpError(
-      'bad_request',
-      `Invalid query: ${result.problems.map((p) => p.message).join('; ')}`,
-      result.problems,
-    );
-  }
-  return result.value;
-}
 
 /** The store of the request's workspace (the route's guard checked membership). */
 export function storeOf(service: CatalogService, request: FastifyRequest): ArtifactStore {

@@ -1,28 +1,14 @@
+import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LineageQuery, type LineageGraph, type LineageSearchResult } from '../../shared/lineage.schema.ts';
-import { validate } from '../../shared/validation.ts';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
-import { HttpError } from '../http/errors.ts';
 import type { LineageService } from './service.ts';
 
 const SearchQuery = z.object({
   q: z.string().trim().max(200).default(''),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
-
-/** Parses a query string with a zod schema; a bad one is a 400 naming every wrong parameter. */
-function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
-  const result = validate(schema, query ?? {});
-  if (!result.ok) {
-    throw new HttpError(
-      'bad_request',
-      `Invalid query: ${result.problems.map((p) => p.message).join('; ')}`,
-      result.problems,
-    );
-  }
-  return result.value;
-}
 
 /** `GET /api/workspaces/:workspace/lineage` and `.../lineage/search`, for any member of the workspace. */
 export function registerLineageRoutes(app: FastifyInstance, lineage: LineageService, guards: Guards): void {

@@ -1,19 +1,10 @@
+import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance } from 'fastify';
 import { RunListQuery, RunLogQuery, type Run, type RunList, type RunLog } from '../../shared/runs.schema.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
-import type { z } from 'zod';
-import { validate } from '../../shared/validation.ts';
 import { HttpError } from '../http/errors.ts';
 import type { RunService } from './service.ts';
-
-/** Parses a query string with a zod schema; a bad one is a 400 naming the parameter. */
-function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
-  const result = validate(schema, query ?? {});
-  if (result.ok) return result.value;
-  const problems = result.problems;
-  throw new HttpError('bad_request', `Invalid query: ${problems.map((p) => p.message).join('; ')}`, problems);
-}
 
 type WithId = { Params: { workspace: string; id: string } };
 

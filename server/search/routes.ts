@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { SearchQuery, type SearchResponse } from '../../shared/catalog.schema.ts';
 import type { Guards } from '../auth/guards.ts';
-import { parseQuery, storeOf } from '../catalog/routes.ts';
+import { storeOf } from '../catalog/routes.ts';
+import { parseQuery } from '../http/body.ts';
 import type { CatalogService } from '../catalog/service.ts';
 
 /** `GET search?q=&limit=`: catalog search for any member of the workspace. */

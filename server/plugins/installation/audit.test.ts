@@ -37,9 +37,7 @@ test('the audit log lists admin actions newest first, filtered by action and plu
   const first = (await call(a, 'GET', '/api/audit?limit=2')).json();
   expect(first.entries).toHaveLength(2);
   expect(first.hasMore).toBe(true);
-  const next = (
-    await call(a, 'GET', `/api/audit?limit=2&before=${encodeURIComponent(first.entries[1].at)}`)
-  ).json();
+  const next = (await call(a, 'GET', `/api/audit?limit=2&before=${encodeURIComponent(first.entries[1].at)}`)).json();
   expect(next.entries[0].action).toBe('plugin.approve');
 
   expect((await call(a, 'GET', '/api/audit?limit=0')).statusCode).toBe(400);
