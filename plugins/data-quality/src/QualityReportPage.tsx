@@ -46,7 +46,13 @@ function QualityReportPage({ sdk }: PluginPageProps) {
                   </button>
                 </td>
                 <td>{total}</td>
-                <td>{rate === null ? <span className="wb-muted">no tests run</span> : `${rate}%`}</td>
+                <td>
+                  {rate === null ? (
+                    <span className="wb-muted">{total === 0 ? 'no tests' : 'not run yet'}</span>
+                  ) : (
+                    `${rate}%`
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
