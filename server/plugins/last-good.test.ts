@@ -1,25 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { testRecord } from './test-records.ts';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { remoteNameFor } from '../../shared/versions.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
-import type { PluginRecord } from './evaluate.ts';
 import { keepLastGood } from './last-good.ts';
 
-const record = (name: string, extra: Partial<PluginRecord> = {}): PluginRecord => ({
-  name,
-  directory: `/plugins/${name}`,
-  state: 'active',
-  problems: [],
-  warnings: [],
-  revision: '1.0.0-aaaaaaaaaa',
-  missingStaticFiles: [],
-  approvedCapabilities: [],
-  enabledWorkspaces: ['default'],
-  config: {},
-  ...extra,
-});
+const record = testRecord;
 
 describe('keepLastGood', () => {
   const good = new Map([['p', record('p')]]);

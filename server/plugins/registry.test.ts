@@ -1,20 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { PluginRecord } from './evaluate.ts';
+import { testRecord } from './test-records.ts';
 import { changedPlugins } from './registry.ts';
 
-const record = (name: string, extra: Partial<PluginRecord> = {}): PluginRecord => ({
-  name,
-  directory: `/plugins/${name}`,
-  state: 'active',
-  problems: [],
-  warnings: [],
-  revision: '1.0.0-aaaaaaaaaa',
-  missingStaticFiles: [],
-  approvedCapabilities: [],
-  enabledWorkspaces: ['default'],
-  config: {},
-  ...extra,
-});
+const record = testRecord;
 
 describe('changedPlugins', () => {
   test('reports added, removed and changed plugins, and nothing for identical lists', () => {

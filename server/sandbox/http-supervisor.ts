@@ -1,3 +1,4 @@
+import { waitUntil } from './wait.ts';
 import type { Logger } from 'pino';
 import { HOST_CALL_PREFIX, RemoteRegistrations } from '../../shared/backend-http.schema.ts';
 import type { BackendState } from '../../shared/sandbox.schema.ts';
@@ -197,18 +198,7 @@ export function createHttpSupervisor(options: HttpSupervisorOptions): HttpSuperv
     status: () => status,
     active: () => current,
     async ready(ms) {
-      const until = Date.now() + ms;
-      while (!current && !stopped && Date.now() < until) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            waiters.delete(wake);
-            clearTimeout(t);
-            resolve();
-          };
-          const t = setTimeout(wake, until - Date.now());
-          waiters.add(wake);
-        });
-      }
+      await waitUntil(() => Boolean(current) || stopped, ms, waiters);
       return current;
     },
     deploy(spec) {

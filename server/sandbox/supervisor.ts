@@ -1,3 +1,4 @@
+import { waitUntil } from './wait.ts';
 import type { Logger } from 'pino';
 import type { Capability } from '../../shared/capabilities.ts';
 import type { BackendState, SandboxLayer, ServerMessage } from '../../shared/sandbox.schema.ts';
@@ -212,18 +213,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     status: () => status,
     active: () => current,
     async ready(ms) {
-      const until = Date.now() + ms;
-      while (!current && !stopped && status.state !== 'error' && Date.now() < until) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            waiters.delete(wake);
-            clearTimeout(t);
-            resolve();
-          };
-          const t = setTimeout(wake, until - Date.now());
-          waiters.add(wake);
-        });
-      }
+      await waitUntil(() => Boolean(current) || stopped || status.state === 'error', ms, waiters);
       return current;
     },
     deploy(spec) {
