@@ -133,3 +133,17 @@ test('a remote that never answers shows an error card after the load timeout, an
   await card.getByRole('button', { name: 'Try again' }).click();
   await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
 });
+
+test("admins see each plugin's cost in browsers: module load times and failures", async ({ page }) => {
+  await page.goto(inWorkspace());
+  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+  await expect(page.locator('[data-testid="plugin-error"][data-plugin="broken-widget"]')).toBeVisible();
+  // Leaving the page sends what it saw.
+  await page.goto('/admin/plugins');
+  const tips = page.locator('[data-testid="plugin-card"][data-plugin="sql-tips"]');
+  await tips.getByText('Diagnostics').click();
+  await expect(tips.getByTestId('frontend-stats')).toContainText(/[1-9]\d* module loads, p50 \d/, { timeout: 10_000 });
+  const broken = page.locator('[data-testid="plugin-card"][data-plugin="broken-widget"]');
+  await broken.getByText('Diagnostics').click();
+  await expect(broken.getByTestId('frontend-stats')).toContainText(/[1-9]\d* render errors/, { timeout: 10_000 });
+});

@@ -22,6 +22,7 @@ import { createConfigStore } from './plugins/configuration.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
+import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
 import { pluginsInFlight } from './plugins/installation/in-flight.ts';
@@ -107,6 +108,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerAuditRoutes(server, { db, guards });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
+  registerTelemetryRoutes(server, plugins, guards, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });

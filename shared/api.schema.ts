@@ -67,6 +67,8 @@ export type PluginDetail = z.infer<typeof PluginDetail>;
 
 /** Where the shell loads a plugin's remote from. `revision` changes whenever the build changes. */
 export const RemoteRef = z.object({
+  /** The plugin the remote belongs to. */
+  plugin: z.string(),
   name: z.string(),
   entry: z.string(),
   chunkGlobal: z.string(),

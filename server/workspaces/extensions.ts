@@ -11,6 +11,7 @@ export function extensionsOf(plugins: readonly RegisteredPlugin[], workspace: st
     const remoteEntry = manifest.frontend.remote;
     const entry = /^https?:/.test(remoteEntry) ? remoteEntry : assetUrl(plugin, `frontend/${remoteEntry}`);
     const remote = {
+      plugin: plugin.name,
       name: remoteNameFor(plugin.name),
       entry,
       chunkGlobal: chunkGlobalFor(plugin.name),

@@ -7,6 +7,7 @@ import { LoginPage } from '../auth/LoginPage.tsx';
 import { RequireSignIn } from '../auth/RequireSignIn.tsx';
 import { ServerEvents } from '../events/ServerEvents.tsx';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
+import { createTelemetryReporter } from '../extensions/telemetry.ts';
 import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
 import { AuditPage } from '../marketplace/AuditPage.tsx';
 import { MarketplacePage } from '../marketplace/MarketplacePage.tsx';
@@ -47,8 +48,10 @@ export function App() {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
   );
+  const [telemetry] = useState(() => createTelemetryReporter());
   const [loader] = useState(() =>
     createRemoteLoader({
+      onLoaded: (_remote, _module, ms) => telemetry.loaded(_remote.plugin, ms),
       timeoutMs: async () =>
         (await queryClient.ensureQueryData({ queryKey: queryKeys.hostInfo, queryFn: fetchHostInfo }))
           .pluginLoadTimeoutMs,

@@ -15,6 +15,8 @@ export interface RemoteLoaderOptions {
   timeoutMs?: () => number | Promise<number>;
   /** Where relative remote entries resolve from. */
   origin?: string;
+  /** Told how long each successful module load took, for the per-plugin cost admins see. */
+  onLoaded?: (remote: RemoteRef, module: string, ms: number) => void;
 }
 
 /** A plugin's code could not be loaded: entry unreachable, timed out, or not a component. `cause` has the detail. */
@@ -60,6 +62,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     },
     async loadComponent(remote, module) {
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
+      const started = performance.now();
       let loaded: { default?: unknown } | null;
       // A server older than this shell may not say; fall back rather than time out at once.
       const asked = await timeoutOf();
@@ -80,6 +83,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
       if (!isComponent(component)) {
         throw new RemoteLoadError(`Its module ${module} does not export a React component as its default export.`);
       }
+      options.onLoaded?.(remote, module, performance.now() - started);
       return component;
     },
   };

@@ -1,10 +1,32 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { FrontendStats } from '../../shared/telemetry.schema.ts';
 import { fetchJson } from '../api/client.ts';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** What browsers reported of the plugin's frontend: module load times and failures. */
+function BrowserStats({ name }: { name: string }) {
+  const stats = useQuery({
+    queryKey: ['plugins', name, 'frontend-stats'],
+    queryFn: () => fetchJson<FrontendStats>(`/api/plugins/${encodeURIComponent(name)}/frontend-stats`),
+    refetchInterval: 5_000,
+  });
+  if (!stats.data) return null;
+  const s = stats.data;
+  return (
+    <dl className="wb-facts" data-testid="frontend-stats">
+      <dt>In browsers</dt>
+      <dd>
+        {s.loads} module loads, p50 {ms(s.loadP50Ms)}, p95 {ms(s.loadP95Ms)}; {s.loadErrors} load and {s.renderErrors}{' '}
+        render errors
+        {s.lastError ? ` (last: ${s.lastError.message})` : ''}
+      </dd>
+    </dl>
+  );
+}
 
 function Body({ name }: { name: string }) {
   const diagnostics = useQuery({
@@ -100,13 +122,14 @@ function Body({ name }: { name: string }) {
   );
 }
 
-/** A plugin backend's health, loaded when opened and refreshed while open. */
-export function DiagnosticsPanel({ name }: { name: string }) {
+/** A plugin's health in browsers and, with a backend, in its process; loaded when opened, refreshed while open. */
+export function DiagnosticsPanel({ name, hasBackend }: { name: string; hasBackend: boolean }) {
   const [open, setOpen] = useState(false);
   return (
     <details className="wb-config" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary>Diagnostics</summary>
-      {open && <Body name={name} />}
+      {open && <BrowserStats name={name} />}
+      {open && hasBackend && <Body name={name} />}
     </details>
   );
 }

@@ -89,7 +89,7 @@ export function PluginControls({ plugin }: { plugin: PluginSummary }) {
           <ConfigForm name={plugin.name} />
         </details>
       )}
-      {plugin.hasBackend && <DiagnosticsPanel name={plugin.name} />}
+      {plugin.version && <DiagnosticsPanel name={plugin.name} hasBackend={plugin.hasBackend} />}
     </>
   );
   if (plugin.state === 'active' || plugin.state === 'disabled') {

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { PluginName } from './plugin-manifest.schema.ts';
+
+/** What a shell saw of one plugin: a module loaded (and how long it took), or a load or render failure. */
+export const FrontendEvent = z.object({
+  plugin: PluginName,
+  kind: z.enum(['load', 'load-error', 'render-error']),
+  ms: z.number().min(0).max(600_000).optional(),
+  message: z.string().max(500).optional(),
+});
+export type FrontendEvent = z.infer<typeof FrontendEvent>;
+
+/** `POST /api/plugins/telemetry`: a batch of events from one shell. */
+export const FrontendEventBatch = z.object({ events: z.array(FrontendEvent).min(1).max(200) });
+export type FrontendEventBatch = z.infer<typeof FrontendEventBatch>;
+
+/** Per plugin, what shells reported since the server started. */
+export const FrontendStats = z.object({
+  loads: z.number().int(),
+  loadP50Ms: z.number().nullable(),
+  loadP95Ms: z.number().nullable(),
+  loadErrors: z.number().int(),
+  renderErrors: z.number().int(),
+  lastError: z.object({ at: z.string(), kind: z.string(), message: z.string() }).nullable(),
+});
+export type FrontendStats = z.infer<typeof FrontendStats>;

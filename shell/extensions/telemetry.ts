@@ -1,0 +1,40 @@
+import type { FrontendEvent } from '../../shared/telemetry.schema.ts';
+import { useLoadProblems } from './load-problems.ts';
+
+const FLUSH_MS = 5_000;
+
+/**
+ * Batches what this browser sees of plugins (module load times, load and render failures) and sends it
+ * to the server every few seconds and when the page goes away, so admins see each plugin's cost.
+ */
+export function createTelemetryReporter(url = '/api/plugins/telemetry') {
+  let queue: FrontendEvent[] = [];
+  const flush = (leaving = false) => {
+    if (queue.length === 0) return;
+    const body = JSON.stringify({ events: queue.splice(0, 200) });
+    if (leaving && navigator.sendBeacon) navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
+    else
+      void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, keepalive: true }).catch(
+        () => {},
+      );
+  };
+  setInterval(flush, FLUSH_MS);
+  addEventListener('pagehide', () => flush(true));
+  // Failures are already collected for the Plugins page; forward each new one.
+  let seen = 0;
+  useLoadProblems.subscribe((state) => {
+    for (const problem of state.problems.slice(seen)) {
+      queue.push({
+        plugin: problem.plugin,
+        kind: problem.code === 'load-failed' ? 'load-error' : 'render-error',
+        message: problem.message.slice(0, 500),
+      });
+    }
+    seen = state.problems.length;
+  });
+  return {
+    loaded(plugin: string, ms: number): void {
+      queue.push({ plugin, kind: 'load', ms: Math.round(ms) });
+    },
+  };
+}
