@@ -52,6 +52,7 @@ describe('loadSettings', () => {
         maxFiles: 5000,
         catalog: path.join(cwd, 'marketplace'),
         gitTimeoutMs: 120_000,
+        keepVersions: 3,
       },
       testCrashAt: undefined,
     });

@@ -71,6 +71,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_MAX_PACKAGE_FILES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   PLUGIN_CATALOG: z.string().min(1).default('./marketplace'),
   PLUGIN_GIT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  PLUGIN_KEEP_VERSIONS: z.coerce.number().int().min(1).max(50).default(3),
   WORKBENCH_TEST_CRASH_AT: z.string().optional(),
 });
 
@@ -119,6 +120,8 @@ export interface Settings {
     /** An absolute path (a folder with `index.json`, or an index file) or an http(s) URL of an index file. */
     catalog: string;
     gitTimeoutMs: number;
+    /** How many previous versions of each plugin are kept for rollback (PLUGIN_KEEP_VERSIONS). */
+    keepVersions: number;
   };
   /** Test only: the named step of a plugin install, update or remove at which the server kills itself (SIGKILL). */
   testCrashAt: string | undefined;
@@ -173,6 +176,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       maxFiles: s.PLUGIN_MAX_PACKAGE_FILES,
       catalog: /^https?:\/\//.test(s.PLUGIN_CATALOG) ? s.PLUGIN_CATALOG : path.resolve(cwd, s.PLUGIN_CATALOG),
       gitTimeoutMs: s.PLUGIN_GIT_TIMEOUT_MS,
+      keepVersions: s.PLUGIN_KEEP_VERSIONS,
     },
     testCrashAt: s.WORKBENCH_TEST_CRASH_AT,
   };

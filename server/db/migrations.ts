@@ -157,6 +157,18 @@ export const migrations: readonly Migration[] = [
         staged_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 5,
+    name: 'plugin pins: a pinned plugin is never updated until unpinned',
+    sql: `
+      CREATE TABLE plugin_pins (
+        name TEXT PRIMARY KEY,
+        version TEXT,
+        pinned_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        pinned_by_name TEXT,
+        pinned_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

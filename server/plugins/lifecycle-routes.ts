@@ -11,6 +11,7 @@ import { createApprovalStore, type ApprovalStore } from './approvals.ts';
 import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin, toDetail } from './routes.ts';
+import { requireDependantsConfirmed } from './installation/dependants.ts';
 
 export interface LifecycleRouteDeps {
   registry: PluginRegistry;
@@ -86,7 +87,12 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     app.post<NameParams>(`/api/plugins/:name/${action}`, admin, async (request) => {
       const plugin = requirePlugin(registry, request.params.name);
       const user = currentUser(request);
-      await audited({ actor: user, action: `plugin.${action}`, target: plugin.name }, (stores) =>
+      // Disabling a plugin others depend on needs `?confirm=true`; they go inactive until it is enabled again.
+      const dependants = enabled
+        ? []
+        : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', request.query);
+      const details = dependants.length > 0 ? { dependants: dependants.map((d) => d.name) } : undefined;
+      await audited({ actor: user, action: `plugin.${action}`, target: plugin.name, details }, (stores) =>
         stores.enablement.setGlobal(plugin.name, enabled, user.id),
       );
       return respond(plugin.name);

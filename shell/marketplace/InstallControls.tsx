@@ -4,8 +4,11 @@ import type { Installation } from '../../shared/installation.schema.ts';
 import { CapabilityDiff } from './CapabilityDiff.tsx';
 import {
   describeSource,
+  useDependants,
   useInstallations,
   usePendingActions,
+  useVersionActions,
+  useVersions,
   useUpdate,
   useUpdatePreview,
   type PackageSource,
@@ -108,28 +111,164 @@ function UpdateForm({ plugin, onDone }: { plugin: PluginSummary; onDone: () => v
   );
 }
 
-function RemoveConfirm({ plugin, onCancel }: { plugin: PluginSummary; onCancel: () => void }) {
-  const { remove } = usePendingActions(plugin.name);
+/** The plugins that stop working without this one, shown before a remove or disable is confirmed. */
+function DependantsNote({ name }: { name: string }) {
+  const dependants = useDependants(name, true);
+  if (dependants.isPending) return <p className="wb-loading">Checking which plugins depend on {name}…</p>;
+  if (dependants.isError) {
+    return <p className="wb-form-error">Could not check which plugins depend on it: {dependants.error.message}</p>;
+  }
+  const list = dependants.data.dependants;
+  if (list.length === 0) return <p className="wb-muted">No other installed plugin depends on it.</p>;
   return (
-    <div className="wb-market-panel wb-market-danger" data-testid="remove-confirm">
+    <div data-testid="dependants">
       <p>
-        <strong>Remove {plugin.displayName ?? plugin.name}?</strong> Its files, kept versions, approvals, enablement
-        rules and configuration are deleted. The audit log keeps its history.
+        <strong>
+          {list.length === 1 ? '1 plugin depends' : `${list.length} plugins depend`} on it and will go inactive
+        </strong>{' '}
+        until it is back:
       </p>
+      <ul>
+        {list.map((d) => (
+          <li key={d.name}>
+            {d.name}{' '}
+            <span className="wb-muted">
+              (needs {d.range}, now {d.state})
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RemoveConfirm({
+  plugin,
+  mode,
+  onCancel,
+}: {
+  plugin: PluginSummary;
+  mode: 'remove' | 'disable';
+  onCancel: () => void;
+}) {
+  const actions = useVersionActions(plugin.name);
+  const action = mode === 'remove' ? actions.remove : actions.disable;
+  return (
+    <div className="wb-market-panel wb-market-danger" data-testid={`${mode}-confirm`}>
+      {mode === 'remove' ? (
+        <p>
+          <strong>Remove {plugin.displayName ?? plugin.name}?</strong> Its files, kept versions, approvals, enablement
+          rules and configuration are deleted. The audit log keeps its history.
+        </p>
+      ) : (
+        <p>
+          <strong>Disable {plugin.displayName ?? plugin.name} everywhere?</strong> Its files and settings stay; enable
+          it again at any time.
+        </p>
+      )}
+      <DependantsNote name={plugin.name} />
       <div className="wb-market-actions">
         <button
           type="button"
           className="wb-button wb-market-danger-button"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
+          disabled={action.isPending}
+          onClick={() => action.mutate(undefined, { onSuccess: onCancel })}
         >
-          {remove.isPending ? 'Removing…' : `Remove ${plugin.name}`}
+          {action.isPending ? 'Working…' : `${mode === 'remove' ? 'Remove' : 'Disable'} ${plugin.name}`}
         </button>
         <button type="button" className="wb-button" onClick={onCancel}>
           Cancel
         </button>
       </div>
-      {remove.error && <p className="wb-form-error">{remove.error.message}</p>}
+      {action.error && <p className="wb-form-error">{action.error.message}</p>}
+    </div>
+  );
+}
+
+/** The kept versions and the pin: roll back to one, or pin the running version against updates. */
+function VersionsBox({
+  plugin,
+  rollbackOpen,
+  onClose,
+}: {
+  plugin: PluginSummary;
+  rollbackOpen: boolean;
+  onClose: () => void;
+}) {
+  const versions = useVersions(plugin.name);
+  const { rollback, pin } = useVersionActions(plugin.name);
+  const [target, setTarget] = useState<string>('');
+  if (versions.isPending) return <p className="wb-loading">Reading kept versions…</p>;
+  if (versions.isError) return <p className="wb-form-error">Could not read kept versions: {versions.error.message}</p>;
+  const { kept, pin: pinned, previous } = versions.data;
+  const chosen = target || previous || kept[0] || '';
+  const error = rollback.error ?? pin.error;
+  return (
+    <div data-testid="versions">
+      <p className="wb-muted wb-market-provenance">
+        {pinned ? (
+          <span
+            className="wb-badge wb-badge-warn"
+            title={`Pinned by ${pinned.by ?? 'an admin'} on ${pinned.at.slice(0, 10)}`}
+          >
+            Pinned{pinned.version ? ` at v${pinned.version}` : ''}
+          </span>
+        ) : null}{' '}
+        {kept.length === 0 ? 'No previous version kept' : `Kept for rollback: ${kept.map((v) => `v${v}`).join(', ')}`}
+      </p>
+      {rollbackOpen && (
+        <div className="wb-market-panel" data-testid="rollback-form">
+          {kept.length === 0 ? (
+            <p className="wb-empty">Nothing to roll back to: no previous version of {plugin.name} is kept.</p>
+          ) : (
+            <>
+              <label>
+                Roll back to{' '}
+                <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
+                  {kept.map((v) => (
+                    <option key={v} value={v}>
+                      v{v}
+                      {v === previous ? ' (replaced by the last update)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <p className="wb-muted">
+                v{versions.data.current} is kept in turn. The version runs with the approvals it had before.
+              </p>
+            </>
+          )}
+          <div className="wb-market-actions">
+            {kept.length > 0 && (
+              <button
+                type="button"
+                className="wb-button wb-button-primary"
+                disabled={!chosen || rollback.isPending || pinned !== null}
+                title={pinned ? 'Unpin it first' : undefined}
+                onClick={() => rollback.mutate(chosen, { onSuccess: onClose })}
+              >
+                {rollback.isPending ? 'Rolling back…' : `Roll back to v${chosen}`}
+              </button>
+            )}
+            <button type="button" className="wb-button" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {!rollbackOpen && (
+        <div className="wb-market-actions">
+          <button
+            type="button"
+            className="wb-button"
+            disabled={pin.isPending}
+            onClick={() => pin.mutate(pinned === null)}
+          >
+            {pinned ? 'Unpin' : 'Pin this version'}
+          </button>
+        </div>
+      )}
+      {error && <p className="wb-form-error">{error.message}</p>}
     </div>
   );
 }
@@ -137,7 +276,7 @@ function RemoveConfirm({ plugin, onCancel }: { plugin: PluginSummary; onCancel: 
 /** Inside a plugin's card: how it was installed, its pending update, and the update and remove actions. */
 export function InstallControls({ plugin }: { plugin: PluginSummary }) {
   const installations = useInstallations();
-  const [open, setOpen] = useState<'update' | 'remove' | undefined>();
+  const [open, setOpen] = useState<'update' | 'remove' | 'disable' | 'rollback' | undefined>();
   const installation = installations.data?.installations.find((i) => i.name === plugin.name);
   return (
     <div className="wb-market-install" data-testid="install-controls">
@@ -164,12 +303,25 @@ export function InstallControls({ plugin }: { plugin: PluginSummary }) {
       )}
       {installation?.pending && <PendingUpdateBox plugin={plugin} installation={installation} />}
       {open === 'update' && <UpdateForm plugin={plugin} onDone={() => setOpen(undefined)} />}
-      {open === 'remove' && <RemoveConfirm plugin={plugin} onCancel={() => setOpen(undefined)} />}
+      {installation && open !== 'update' && open !== 'remove' && open !== 'disable' && (
+        <VersionsBox plugin={plugin} rollbackOpen={open === 'rollback'} onClose={() => setOpen(undefined)} />
+      )}
+      {(open === 'remove' || open === 'disable') && (
+        <RemoveConfirm plugin={plugin} mode={open} onCancel={() => setOpen(undefined)} />
+      )}
       {open === undefined && (
         <div className="wb-market-actions">
           <button type="button" className="wb-button" onClick={() => setOpen('update')}>
             Update…
           </button>
+          <button type="button" className="wb-button" onClick={() => setOpen('rollback')}>
+            Roll back…
+          </button>
+          {plugin.state === 'active' && (
+            <button type="button" className="wb-button" onClick={() => setOpen('disable')}>
+              Disable everywhere…
+            </button>
+          )}
           <button type="button" className="wb-button" onClick={() => setOpen('remove')}>
             Remove…
           </button>

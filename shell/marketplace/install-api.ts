@@ -8,6 +8,7 @@ import type {
   RemoveResult,
   UpdateResult,
 } from '../../shared/installation.schema.ts';
+import type { DependantList, PluginVersions } from '../../shared/rollback.schema.ts';
 import { fetchJson } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 
@@ -119,4 +120,41 @@ export function useAudit(filters: AuditFilters, limit: number) {
       return fetchJson<AuditPage>(`/api/audit?${params}`);
     },
   });
+}
+
+const pluginUrl = (name: string) => `/api/plugins/${encodeURIComponent(name)}`;
+
+/** The running version, the kept versions a rollback can return to, and the pin. */
+export function useVersions(name: string) {
+  return useQuery({
+    queryKey: [...installKeys.installations, 'versions', name],
+    queryFn: () => fetchJson<PluginVersions>(`${pluginUrl(name)}/versions`),
+  });
+}
+
+/** The installed plugins that depend on this one (asked only while a remove or disable is being confirmed). */
+export function useDependants(name: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...installKeys.installations, 'dependants', name],
+    queryFn: () => fetchJson<DependantList>(`${pluginUrl(name)}/dependants`),
+    enabled,
+  });
+}
+
+/** Rollback to a kept version, pin and unpin; remove or globally disable, confirmed despite dependants. */
+export function useVersionActions(name: string) {
+  const refresh = useRefreshAfter();
+  const post = (path: string, body: unknown = {}) =>
+    fetchJson<unknown>(`${pluginUrl(name)}/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const rollback = useMutation({
+    mutationFn: (version: string | undefined) => post('rollback', version ? { version } : {}),
+    onSettled: refresh,
+  });
+  const pin = useMutation({ mutationFn: (pinned: boolean) => post(pinned ? 'pin' : 'unpin'), onSettled: refresh });
+  const remove = useMutation({
+    mutationFn: () => fetchJson<RemoveResult>(`${pluginUrl(name)}?confirm=true`, { method: 'DELETE' }),
+    onSettled: refresh,
+  });
+  const disable = useMutation({ mutationFn: () => post('disable?confirm=true'), onSettled: refresh });
+  return { rollback, pin, remove, disable };
 }

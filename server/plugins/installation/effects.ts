@@ -29,7 +29,7 @@ export type Effect =
       at: string;
     }
   | { type: 'clear-pending'; name: string }
-  /** Remove: approvals, enablement rules, configuration, installation record and pending update. Audit stays. */
+  /** Remove: approvals, enablement rules, configuration, installation record, pending update, pin. Audit stays. */
   | { type: 'forget'; name: string }
   | {
       type: 'audit';
@@ -92,6 +92,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
           'plugin_config',
           'plugin_installations',
           'plugin_pending_updates',
+          'plugin_pins',
         ]) {
           await tx.run(`DELETE FROM ${table} WHERE name = ?`, [effect.name]);
         }

@@ -20,6 +20,8 @@ import { PackageError, type PackageLimits } from './package-files.ts';
 import { installationRowOf, listInstallations, pendingRowOf } from './installations.ts';
 import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type Act } from './plans.ts';
 import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
+import { requireUnpinned } from './pinning.ts';
+import { discardKeptPlan, keepingPlan, keptRoot, keptVersions, rollbackPlan, rollbackTarget } from './versions.ts';
 
 export interface InstallerOptions {
   db: Database;
@@ -31,6 +33,8 @@ export interface InstallerOptions {
   policy: CapabilityPolicy;
   limits: PackageLimits;
   gitTimeoutMs: number;
+  /** How many previous versions to keep for rollback (PLUGIN_KEEP_VERSIONS). */
+  keepVersions: number;
   crash: CrashPoint;
   logger: Logger;
 }
@@ -143,20 +147,19 @@ export function createInstaller(options: InstallerOptions) {
   ): Promise<void> {
     const name = input.pkg.name;
     const currentDirectory = plugin && (await exists(plugin.directory)) ? folderOf(plugin) : undefined;
-    await journal.run(
-      activationPlan(layout, a, {
-        currentDirectory,
-        currentVersion: plugin?.manifest?.version ?? null,
-        installedAt: (await installationRow(name))?.installed_at,
-        from,
-        pkg: input.pkg,
-        approve: input.approve,
-        hasPrevious: await exists(layout.previousFor(name)),
-        hasPending: await exists(layout.pendingFor(name)),
-        action: input.action,
-        details: input.details,
-      }),
-    );
+    const plan = activationPlan(layout, a, {
+      currentDirectory,
+      currentVersion: plugin?.manifest?.version ?? null,
+      installedAt: (await installationRow(name))?.installed_at,
+      from,
+      pkg: input.pkg,
+      approve: input.approve,
+      hasPrevious: await exists(layout.previousFor(name)),
+      hasPending: await exists(layout.pendingFor(name)),
+      action: input.action,
+      details: input.details,
+    });
+    await journal.run(await keepingPlan(layout, plan, options.keepVersions));
   }
 
   return {
@@ -223,6 +226,7 @@ export function createInstaller(options: InstallerOptions) {
         }
         const diff = diffFor(plugin, inspected);
         if (dryRun) return { status: 'preview' as const, diff };
+        await requireUnpinned(db, name, 'updating it');
         if (!diff.compatible) {
           throw new PackageError(
             `${name} ${manifest.version} cannot run on this server (${diff.problems.join('; ')}); the installed version stays`,
@@ -270,6 +274,7 @@ export function createInstaller(options: InstallerOptions) {
       requireEnabled();
       const row = await pendingRow(name);
       if (!row) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+      await requireUnpinned(db, name, 'approving its update');
       if (row.version !== version) {
         throw new HttpError(
           'conflict',
@@ -329,6 +334,8 @@ export function createInstaller(options: InstallerOptions) {
       const version = plugin?.manifest?.version ?? row?.version ?? null;
       try {
         const current = plugin && (await exists(plugin.directory)) ? folderOf(plugin) : undefined;
+        // The older kept versions go first, in an operation of their own, so the removal's steps stay as they were.
+        if (await exists(keptRoot(layout, name))) await journal.run(discardKeptPlan(layout, act(actor), name));
         await journal.run(
           removePlan(layout, act(actor), name, version, {
             current,
@@ -341,6 +348,41 @@ export function createInstaller(options: InstallerOptions) {
       }
       await registry.refresh();
       return { version };
+    },
+
+    /**
+     * Rolls back to a kept version (default: the one the last update replaced), atomically through the journal.
+     * Refused (409) while pinned, in flight, or with nothing kept. The target runs with its own earlier approvals.
+     */
+    async rollback(name: string, asked: string | undefined, actor: User): Promise<{ from: string; to: string }> {
+      requireEnabled();
+      const plugin = registry.get(name);
+      if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
+      const current = plugin.manifest?.version;
+      if (!current || !(await exists(plugin.directory))) {
+        throw new HttpError('conflict', `Plugin "${name}" has no readable running version to roll back from`);
+      }
+      await requireUnpinned(db, name, 'rolling it back');
+      const release = lock(name);
+      try {
+        const kept = await keptVersions(layout, name);
+        const target = rollbackTarget(name, kept, current, asked);
+        const row = await installationRow(name);
+        await journal.run(
+          await rollbackPlan(layout, act(actor), {
+            name,
+            current: { directory: folderOf(plugin), version: current },
+            target,
+            kept,
+            installedAt: row?.installed_at,
+            source: `rollback from ${current}`,
+          }),
+        );
+        await registry.refresh();
+        return { from: current, to: target };
+      } finally {
+        release();
+      }
     },
 
     /** How each plugin was installed, with its pending update and its diff. */

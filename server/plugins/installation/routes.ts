@@ -24,6 +24,8 @@ import { registerMarketplaceRoutes } from './marketplace-routes.ts';
 import { answering } from './answering.ts';
 import { compatibilityProblems } from './compatibility-facts.ts';
 import type { PackageSource } from './sources.ts';
+import { requireDependantsConfirmed } from './dependants.ts';
+import { registerRollbackRoutes } from './rollback-routes.ts';
 
 export interface InstallationRouteDeps {
   registry: PluginRegistry;
@@ -44,7 +46,9 @@ type NameParams = { Params: { name: string } };
  *   PLUGIN_MAX_PACKAGE_MB) or JSON `{path}`, `{git, ref?}` or `{marketplace, version?}`; 201.
  * - `POST /api/plugins/:name/update[?dryRun=true]`: the same sources; the diff, then activation or a pending update.
  * - `POST /api/plugins/:name/update/approve` `{version}`: approve a pending update and swap it in.
- * - `DELETE /api/plugins/:name/update`: drop a pending update. `DELETE /api/plugins/:name`: remove (409 in flight).
+ * - `DELETE /api/plugins/:name/update`: drop a pending update. `DELETE /api/plugins/:name[?confirm=true]`: remove
+ *   (409 in flight; 409 listing its dependants unless `confirm=true`, after which they go inactive until it returns).
+ * - Rollback, pin, unpin, versions and dependants: see rollback-routes.ts.
  * - `GET /api/marketplace/installations`: how each plugin was installed, with pending updates.
  */
 export function registerInstallationRoutes(app: FastifyInstance, deps: InstallationRouteDeps): Installer {
@@ -60,6 +64,7 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
     policy: settings.capabilityPolicy,
     limits: { maxBytes: packages.maxBytes, maxFiles: packages.maxFiles },
     gitTimeoutMs: packages.gitTimeoutMs,
+    keepVersions: packages.keepVersions,
     crash: crashPoint(settings.testCrashAt),
     logger: deps.logger.child({ component: 'plugin-installer' }),
   });
@@ -159,6 +164,7 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
   });
 
   app.delete<NameParams>('/api/plugins/:name', admin, async (request): Promise<RemoveResult> => {
+    requireDependantsConfirmed(registry.list(), request.params.name, 'remove', request.query);
     const { version } = await installer.remove(request.params.name, currentUser(request));
     return { removed: request.params.name, version };
   });
@@ -168,5 +174,6 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
   }));
 
   registerMarketplaceRoutes(app, { registry, guards, settings, installer });
+  registerRollbackRoutes(app, { registry, guards, db: deps.db, installer, detailOf });
   return installer;
 }
