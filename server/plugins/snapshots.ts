@@ -1,4 +1,4 @@
-import { cp, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const served = ['frontend', 'static'];
@@ -17,7 +17,7 @@ async function linkTree(from: string, to: string): Promise<void> {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     if (entry.isDirectory()) await linkTree(source, target);
-    else if (entry.isFile()) await link(source, target).catch(() => cp(source, target));
+    else if (entry.isFile() && !(await exists(target))) await link(source, target).catch(() => cp(source, target));
   }
 }
 
@@ -28,19 +28,17 @@ async function linkTree(from: string, to: string): Promise<void> {
 export function createSnapshots(root: string, keepPerPlugin = 3) {
   const dirOf = (name: string, revision: string) => path.join(root, name, revision);
   return {
-    /** The snapshot of a revision, made on first use; the folder to serve its files from. */
+    /**
+     * The snapshot of a revision, the folder to serve its files from. Files already linked are kept, and
+     * files that appeared since (a build still writing when first seen) are added: calling it again is cheap.
+     */
     async ensure(name: string, revision: string, directory: string): Promise<string> {
       const target = dirOf(name, revision);
-      if (await exists(target)) return target;
-      const staging = `${target}.partial`;
-      await rm(staging, { recursive: true, force: true });
       for (const folder of served) {
         const source = path.join(directory, folder);
-        if (await exists(source)) await linkTree(source, path.join(staging, folder));
+        if (await exists(source)) await linkTree(source, path.join(target, folder));
       }
-      await mkdir(staging, { recursive: true });
-      await rm(target, { recursive: true, force: true });
-      await rename(staging, target);
+      await mkdir(target, { recursive: true });
       return target;
     },
     /** Drops the oldest snapshots of a plugin, keeping the given revisions and the newest others. */
