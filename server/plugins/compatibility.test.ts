@@ -140,3 +140,13 @@ describe('dependencyProblems', () => {
     );
   });
 });
+
+describe('the reason names the state of a dependency that is not active', () => {
+  test('a disabled dependency is named as disabled', () => {
+    const blocked = dependencyProblems([
+      { name: 'app', version: '1.0.0', dependencies: { core: '^1.0.0' }, ready: true },
+      { name: 'core', version: '1.0.0', dependencies: {}, ready: false, state: 'disabled' },
+    ]);
+    expect(blocked.get('app')).toBe('needs plugin "core", which is disabled');
+  });
+});

@@ -27,6 +27,8 @@ export interface DependencyNode {
   dependencies: Record<string, string>;
   /** True when the plugin passed every other rule and would activate but for its dependencies. */
   ready: boolean;
+  /** Why it is not ready, in a few words (`disabled`, `pending-approval`, ...), for the dependants' reason. */
+  state?: string;
 }
 
 /**
@@ -48,7 +50,8 @@ export function dependencyProblems(nodes: readonly DependencyNode[]): Map<string
       if (!dep) reason = `needs plugin "${depName}" ${range}, which is not installed`;
       else if (!semver.satisfies(dep.version, range, { includePrerelease: true }))
         reason = `needs plugin "${depName}" ${range}, but ${dep.version} is installed`;
-      else if (!dep.ready) reason = `needs plugin "${depName}", which cannot be activated`;
+      else if (!dep.ready)
+        reason = `needs plugin "${depName}", which ${dep.state ? `is ${dep.state}` : 'cannot be activated'}`;
       else {
         const depReason = visit(dep, [...trail, node.name]);
         if (depReason)

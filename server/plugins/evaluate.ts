@@ -206,6 +206,7 @@ function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
             version: r.manifest.version,
             dependencies: r.manifest.dependencies ?? {},
             ready: r.state === 'active',
+            state: r.state,
           },
         ]
       : [],

@@ -77,7 +77,7 @@ describe('removing or disabling a plugin with dependants', () => {
     expect(disabled.json().state).toBe('disabled');
     expect(await stateOf(a, 'reports')).toMatchObject({
       state: 'incompatible',
-      reason: 'needs plugin "core", which cannot be activated',
+      reason: 'needs plugin "core", which is disabled',
     });
     const audit = (await call(a, 'GET', '/api/audit')).json().entries[0];
     expect(audit).toMatchObject({ action: 'plugin.disable', target: 'core', details: { dependants: ['reports'] } });
