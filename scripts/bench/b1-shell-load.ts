@@ -1,15 +1,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { ADMIN_PASSWORD, launchChromium, median, ms, root, startServer, tempDir, type BenchRow } from './support.ts';
+import {
+  ADMIN_PASSWORD,
+  buildPlugins,
+  launchChromium,
+  median,
+  ms,
+  root,
+  startServer,
+  tempDir,
+  type BenchRow,
+} from './support.ts';
 
 const PLUGINS = 25;
 const LOADS = 15;
 
 /** Writes and builds `count` plugins, each with a tab, a page and a dashboard widget. */
-function buildPlugins(count: number): string {
+function writeLoadPlugins(count: number): string {
   const dir = tempDir('wb-bench-b1-');
   for (let i = 0; i < count; i++) {
     const name = `load-plugin-${i}`;
@@ -35,7 +44,7 @@ function buildPlugins(count: number): string {
       `export default function Widget() { return <p>Widget ${i}</p>; }\n`,
     );
   }
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), '--plugins', dir], { cwd: root, stdio: 'pipe' });
+  buildPlugins('--plugins', dir);
   return dir;
 }
 
@@ -70,7 +79,7 @@ export async function benchShellLoad(
   ports: [number, number],
   route = '/w/jaffle-shop-classic/models',
 ): Promise<BenchRow> {
-  const withPlugins = await startServer(ports[0], { PLUGINS_DIRECTORY: buildPlugins(PLUGINS) });
+  const withPlugins = await startServer(ports[0], { PLUGINS_DIRECTORY: writeLoadPlugins(PLUGINS) });
   const without = await startServer(ports[1], { PLUGINS_DIRECTORY: tempDir('wb-bench-b1-empty-') });
   const browser = await launchChromium();
   const loads = { with: [] as Load[], without: [] as Load[] };

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ADMIN_PASSWORD,
+  buildPlugins,
   launchChromium,
   median,
   ms,
@@ -15,12 +15,7 @@ import {
 
 const RELOADS = 10;
 
-function build(pluginDir: string): void {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), '--plugin', pluginDir], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-}
+const build = (pluginDir: string) => buildPlugins('--plugin', pluginDir);
 
 function setMessage(pluginDir: string, message: string): void {
   const file = path.join(pluginDir, 'src', 'message.ts');

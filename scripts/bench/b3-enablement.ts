@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import {
   ADMIN_PASSWORD,
+  buildPlugins,
   launchChromium,
   median,
   ms,
@@ -24,11 +24,7 @@ export async function benchEnablement(port: number): Promise<BenchRow> {
   cpSync(path.join(root, 'e2e/fixtures/live-plugins/live-widget'), path.join(pluginsDir, 'live-widget'), {
     recursive: true,
   });
-  execFileSync(
-    process.execPath,
-    [path.join(root, 'scripts/build.ts'), '--plugin', path.join(pluginsDir, 'live-widget')],
-    { cwd: root, stdio: 'pipe' },
-  );
+  buildPlugins('--plugin', path.join(pluginsDir, 'live-widget'));
   const server = await startServer(port, { PLUGINS_DIRECTORY: pluginsDir });
   const browser = await launchChromium();
   const times: number[] = [];

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,3 +89,8 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`;
+
+/** Runs `scripts/build.ts` with these arguments (`--plugin <dir>` or `--plugins <parent>`) on this Node. */
+export function buildPlugins(...args: string[]): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), ...args], { cwd: root, stdio: 'pipe' });
+}
