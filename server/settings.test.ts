@@ -54,6 +54,14 @@ describe('loadSettings', () => {
         gitTimeoutMs: 120_000,
         keepVersions: 3,
       },
+      pluginOperations: {
+        logMaxBytes: 5 * 1024 * 1024,
+        logMaxAgeMs: 7 * 24 * 3_600_000,
+        logLinesPerSecond: 200,
+        metricsIntervalMs: 10_000,
+        metricsKeep: 360,
+        budget: { errorRate: 0.5, p95Ms: 2000, restarts: 5, minCalls: 20, windowMs: 300_000, autoDisable: true },
+      },
       testCrashAt: undefined,
     });
   });

@@ -4,6 +4,7 @@ import { Capability } from '../shared/capabilities.ts';
 import { problemsFrom } from '../shared/validation.ts';
 import { loadTrustedKeys } from './plugins/signing/keys.ts';
 import type { SignaturePolicy } from './plugins/signing/verify.ts';
+import type { PluginBudgetDefaults } from '../shared/plugin-budgets.schema.ts';
 
 const Flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -72,6 +73,21 @@ const SettingsFromEnv = z.object({
   PLUGIN_CATALOG: z.string().min(1).default('./marketplace'),
   PLUGIN_GIT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   PLUGIN_KEEP_VERSIONS: z.coerce.number().int().min(1).max(50).default(3),
+  PLUGIN_LOG_MAX_KB: z.coerce.number().int().min(16).max(1_048_576).default(5120),
+  PLUGIN_LOG_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24 * 7),
+  PLUGIN_LOG_LINES_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
+  PLUGIN_METRICS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  PLUGIN_METRICS_KEEP: z.coerce.number().int().min(10).max(100_000).default(360),
+  PLUGIN_BUDGET_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.5),
+  PLUGIN_BUDGET_P95_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
+  PLUGIN_BUDGET_RESTARTS: z.coerce.number().int().min(0).max(10_000).default(5),
+  PLUGIN_BUDGET_MIN_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  PLUGIN_BUDGET_WINDOW_S: z.coerce.number().positive().max(86_400).default(300),
+  PLUGIN_BUDGET_AUTO_DISABLE: Flag.default(true),
   WORKBENCH_TEST_CRASH_AT: z.string().optional(),
 });
 
@@ -122,6 +138,21 @@ export interface Settings {
     gitTimeoutMs: number;
     /** How many previous versions of each plugin are kept for rollback (PLUGIN_KEEP_VERSIONS). */
     keepVersions: number;
+  };
+  /** Per-plugin logs, cost figures over time and budgets (server/plugins/operations). */
+  pluginOperations: {
+    /** Largest size of one plugin's kept log lines, in bytes; the oldest go first. */
+    logMaxBytes: number;
+    /** Log lines older than this are deleted. */
+    logMaxAgeMs: number;
+    /** Lines one plugin may log per second; the rest are dropped and counted. */
+    logLinesPerSecond: number;
+    /** How often each plugin's cost figures are sampled into a point of its history. */
+    metricsIntervalMs: number;
+    /** How many points of history are kept per plugin. */
+    metricsKeep: number;
+    /** The budget every plugin gets unless an admin overrides it for one plugin. */
+    budget: PluginBudgetDefaults;
   };
   /** Test only: the named step of a plugin install, update or remove at which the server kills itself (SIGKILL). */
   testCrashAt: string | undefined;
@@ -177,6 +208,21 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       catalog: /^https?:\/\//.test(s.PLUGIN_CATALOG) ? s.PLUGIN_CATALOG : path.resolve(cwd, s.PLUGIN_CATALOG),
       gitTimeoutMs: s.PLUGIN_GIT_TIMEOUT_MS,
       keepVersions: s.PLUGIN_KEEP_VERSIONS,
+    },
+    pluginOperations: {
+      logMaxBytes: s.PLUGIN_LOG_MAX_KB * 1024,
+      logMaxAgeMs: s.PLUGIN_LOG_MAX_AGE_HOURS * 3_600_000,
+      logLinesPerSecond: s.PLUGIN_LOG_LINES_PER_SECOND,
+      metricsIntervalMs: s.PLUGIN_METRICS_INTERVAL_MS,
+      metricsKeep: s.PLUGIN_METRICS_KEEP,
+      budget: {
+        errorRate: s.PLUGIN_BUDGET_ERROR_RATE,
+        p95Ms: s.PLUGIN_BUDGET_P95_MS,
+        restarts: s.PLUGIN_BUDGET_RESTARTS,
+        minCalls: s.PLUGIN_BUDGET_MIN_CALLS,
+        windowMs: s.PLUGIN_BUDGET_WINDOW_S * 1000,
+        autoDisable: s.PLUGIN_BUDGET_AUTO_DISABLE,
+      },
     },
     testCrashAt: s.WORKBENCH_TEST_CRASH_AT,
   };

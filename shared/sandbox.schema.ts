@@ -149,6 +149,8 @@ export const CallStats = z.object({
   count: z.number().int(),
   errors: z.number().int(),
   timeouts: z.number().int(),
+  /** Extra attempts made under the hook's retry policy (`backend.retries` in the manifest). */
+  retries: z.number().int(),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
   lastError: z.string().optional(),
@@ -168,6 +170,7 @@ export const BackendEvent = z.object({
     'circuit-open',
     'swap',
     'stop',
+    'retry',
   ]),
   message: z.string(),
 });

@@ -169,6 +169,51 @@ export const migrations: readonly Migration[] = [
         pinned_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 6,
+    name: 'plugin logs: what each plugin backend wrote and what the server decided about it',
+    sql: `
+      CREATE TABLE plugin_logs (
+        plugin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
+        source TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data TEXT,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (plugin, seq)
+      );
+      CREATE INDEX plugin_logs_by_age ON plugin_logs (at);`,
+  },
+  {
+    version: 7,
+    name: 'plugin budgets overridden by admins, automatic disables and notices to admins',
+    sql: `
+      CREATE TABLE plugin_budgets (
+        plugin TEXT PRIMARY KEY,
+        error_rate REAL,
+        p95_ms INTEGER,
+        restarts INTEGER,
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE plugin_auto_disables (
+        plugin TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE TABLE admin_notices (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        plugin TEXT,
+        message TEXT NOT NULL,
+        dismissed_at TEXT,
+        dismissed_by TEXT REFERENCES users(id) ON DELETE SET NULL
+      );
+      CREATE INDEX admin_notices_open ON admin_notices (dismissed_at, at);`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -13,6 +13,7 @@ interface Series {
   count: number;
   errors: number;
   timeouts: number;
+  retries: number;
   samples: number[];
   next: number;
   lastError?: string;
@@ -33,14 +34,30 @@ export interface StatsSnapshot {
   activationMs?: number;
 }
 
+/** What happened since the last `takeWindow()`: the raw material of one point of a plugin's cost history. */
+export interface StatsWindow {
+  calls: number;
+  errors: number;
+  timeouts: number;
+  retries: number;
+  restarts: number;
+  /** Durations of every call in the window (ms), and of hooks and events only. */
+  samples: number[];
+  hookSamples: number[];
+}
+
 export interface PluginStats {
   call(kind: CallStats['kind'], name: string, ms: number, outcome: 'ok' | 'error' | 'timeout', error?: string): void;
+  /** A hook or event was attempted again under its retry policy (after a failed attempt recorded by `call`). */
+  retried(kind: CallStats['kind'], name: string): void;
   event(type: BackendEvent['type'], message: string): void;
   started(restart: boolean): void;
   activated(ms: number): void;
   crashed(reason: string): void;
   rejected(action: string, message: string, capability?: Capability): void;
   snapshot(): StatsSnapshot;
+  /** What happened since the previous call (or since start), and starts a new window. */
+  takeWindow(): StatsWindow;
 }
 
 function percentile(sorted: number[], p: number): number | null {
@@ -59,12 +76,27 @@ export function createPluginStats(now: () => Date = () => new Date()): PluginSta
   const rejectedActions: RejectedAction[] = [];
   const recentCrashes: { at: string; reason: string }[] = [];
   const s = { starts: 0, restarts: 0, crashes: 0, rejectedCount: 0 } as StatsSnapshot & { rejectedCount: number };
+  const emptyWindow = (): StatsWindow => ({
+    calls: 0,
+    errors: 0,
+    timeouts: 0,
+    retries: 0,
+    restarts: 0,
+    samples: [],
+    hookSamples: [],
+  });
+  let window = emptyWindow();
+  const seriesOf = (kind: CallStats['kind'], name: string): Series => {
+    const key = `${kind} ${name}`;
+    let entry = series.get(key);
+    if (!entry)
+      series.set(key, (entry = { kind, name, count: 0, errors: 0, timeouts: 0, retries: 0, samples: [], next: 0 }));
+    return entry;
+  };
 
   return {
     call(kind, name, ms, outcome, error) {
-      const key = `${kind} ${name}`;
-      let entry = series.get(key);
-      if (!entry) series.set(key, (entry = { kind, name, count: 0, errors: 0, timeouts: 0, samples: [], next: 0 }));
+      const entry = seriesOf(kind, name);
       entry.count += 1;
       if (outcome === 'error') entry.errors += 1;
       if (outcome === 'timeout') entry.timeouts += 1;
@@ -72,13 +104,25 @@ export function createPluginStats(now: () => Date = () => new Date()): PluginSta
       if (entry.samples.length < SAMPLES) entry.samples.push(ms);
       else entry.samples[entry.next] = ms;
       entry.next = (entry.next + 1) % SAMPLES;
+      window.calls += 1;
+      if (outcome !== 'ok') window.errors += 1;
+      if (outcome === 'timeout') window.timeouts += 1;
+      window.samples.push(ms);
+      if (kind !== 'route') window.hookSamples.push(ms);
+    },
+    retried(kind, name) {
+      seriesOf(kind, name).retries += 1;
+      window.retries += 1;
     },
     event(type, message) {
       push(events, { at: now().toISOString(), type, message }, KEEP_EVENTS);
     },
     started(restart) {
       s.starts += 1;
-      if (restart) s.restarts += 1;
+      if (restart) {
+        s.restarts += 1;
+        window.restarts += 1;
+      }
       s.lastStartAt = now().toISOString();
     },
     activated(ms) {
@@ -106,6 +150,7 @@ export function createPluginStats(now: () => Date = () => new Date()): PluginSta
           count: e.count,
           errors: e.errors,
           timeouts: e.timeouts,
+          retries: e.retries,
           p50Ms: percentile(sorted, 50),
           p95Ms: percentile(sorted, 95),
           ...(e.lastError ? { lastError: e.lastError } : {}),
@@ -118,6 +163,11 @@ export function createPluginStats(now: () => Date = () => new Date()): PluginSta
         calls,
         events: [...events],
       };
+    },
+    takeWindow() {
+      const taken = window;
+      window = emptyWindow();
+      return taken;
     },
   };
 }

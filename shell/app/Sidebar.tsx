@@ -64,7 +64,6 @@ export function Sidebar() {
   const me = useMe();
   const info = useHostInfo();
   const signOut = useSignOut();
-  const navigate = useNavigate();
   return (
     <aside className="wb-sidebar">
       <div className="wb-brand">
@@ -112,11 +111,7 @@ export function Sidebar() {
               {me.data.user.displayName}
               {workspace && <span className="wb-role"> · {workspace.role}</span>}
             </span>
-            <button
-              type="button"
-              className="wb-link-button wb-sign-out"
-              onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/login') })}
-            >
+            <button type="button" className="wb-link-button wb-sign-out" onClick={() => signOut.mutate()}>
               Sign out
             </button>
           </div>

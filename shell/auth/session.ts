@@ -32,13 +32,13 @@ export function useSignIn() {
   });
 }
 
+/**
+ * Signs out and loads the sign-in page afresh: a full page load, so nothing of the previous user (cached
+ * queries, plugin modules already loaded, their stores) outlives the session.
+ */
 export function useSignOut() {
-  const client = useQueryClient();
   return useMutation({
     mutationFn: () => fetchJson<{ ok: true }>('/api/auth/logout', { method: 'POST', body: '{}' }),
-    onSettled: () => {
-      client.clear();
-      client.setQueryData(meQueryKey, null);
-    },
+    onSettled: () => window.location.assign('/login'),
   });
 }
