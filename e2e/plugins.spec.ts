@@ -141,9 +141,9 @@ test("admins see each plugin's cost in browsers: module load times and failures"
   // Leaving the page sends what it saw.
   await page.goto('/admin/plugins');
   const tips = page.locator('[data-testid="plugin-card"][data-plugin="sql-tips"]');
-  await tips.getByText('Diagnostics').click();
-  await expect(tips.getByTestId('frontend-stats')).toContainText(/[1-9]\d* module loads, p50 \d/, { timeout: 10_000 });
-  const broken = page.locator('[data-testid="plugin-card"][data-plugin="broken-widget"]');
-  await broken.getByText('Diagnostics').click();
-  await expect(broken.getByTestId('frontend-stats')).toContainText(/[1-9]\d* render errors/, { timeout: 10_000 });
+  await tips.getByRole('link', { name: 'Diagnostics and logs' }).click();
+  await expect(page).toHaveURL(/\/admin\/plugins\/sql-tips$/);
+  await expect(page.getByTestId('frontend-stats')).toContainText(/[1-9]\d* module loads, p50 \d/, { timeout: 10_000 });
+  await page.goto('/admin/plugins/broken-widget');
+  await expect(page.getByTestId('frontend-stats')).toContainText(/[1-9]\d* render errors/, { timeout: 10_000 });
 });

@@ -12,6 +12,7 @@ import { RemoteLoaderProvider } from '../extensions/runtime-context.tsx';
 import { AuditPage } from '../marketplace/AuditPage.tsx';
 import { MarketplacePage } from '../marketplace/MarketplacePage.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
+import { PluginDiagnosticsPage } from '../marketplace/diagnostics/PluginDiagnosticsPage.tsx';
 import { Notifications } from '../notifications/Notifications.tsx';
 import { AdminLayout, HomeRedirect, WorkspaceLayout } from './Layouts.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -35,6 +36,7 @@ function createRouter() {
       element: signedIn(<AdminLayout />),
       children: [
         { path: 'plugins', element: <PluginsPage /> },
+        { path: 'plugins/:name', element: <PluginDiagnosticsPage /> },
         { path: 'users', element: <UsersPage /> },
         { path: 'marketplace', element: <MarketplacePage /> },
         { path: 'audit', element: <AuditPage /> },

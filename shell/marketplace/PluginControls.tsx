@@ -1,8 +1,8 @@
+import { Link } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useMe } from '../auth/session.ts';
 import { ConfigForm } from './ConfigForm.tsx';
-import { DiagnosticsPanel } from './DiagnosticsPanel.tsx';
 import { usePluginActions } from './plugin-actions.ts';
 
 /** Approve a pending plugin after reviewing what it asks for. */
@@ -89,7 +89,11 @@ export function PluginControls({ plugin }: { plugin: PluginSummary }) {
           <ConfigForm name={plugin.name} />
         </details>
       )}
-      {plugin.version && <DiagnosticsPanel name={plugin.name} hasBackend={plugin.hasBackend} />}
+      {plugin.version && (
+        <Link to={`/admin/plugins/${encodeURIComponent(plugin.name)}`} className="wb-diagnostics-link">
+          Diagnostics and logs →
+        </Link>
+      )}
     </>
   );
   if (plugin.state === 'active' || plugin.state === 'disabled') {

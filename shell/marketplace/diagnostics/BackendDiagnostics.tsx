@@ -1,14 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import type { PluginDiagnostics } from '../../shared/sandbox.schema.ts';
-import type { FrontendStats } from '../../shared/telemetry.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import type { PluginDiagnostics } from '../../../shared/sandbox.schema.ts';
+import type { FrontendStats } from '../../../shared/telemetry.schema.ts';
+import { fetchJson } from '../../api/client.ts';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** What browsers reported of the plugin's frontend: module load times and failures. */
-function BrowserStats({ name }: { name: string }) {
+export function BrowserStats({ name }: { name: string }) {
   const stats = useQuery({
     queryKey: ['plugins', name, 'frontend-stats'],
     queryFn: () => fetchJson<FrontendStats>(`/api/plugins/${encodeURIComponent(name)}/frontend-stats`),
@@ -28,7 +27,8 @@ function BrowserStats({ name }: { name: string }) {
   );
 }
 
-function Body({ name }: { name: string }) {
+/** The plugin backend's process: state, restarts, limits, sandbox layers, calls, rejected actions, crashes. */
+export function BackendDiagnostics({ name }: { name: string }) {
   const diagnostics = useQuery({
     queryKey: ['plugins', name, 'diagnostics'],
     queryFn: () => fetchJson<PluginDiagnostics>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
@@ -119,17 +119,5 @@ function Body({ name }: { name: string }) {
         </div>
       )}
     </div>
-  );
-}
-
-/** A plugin's health in browsers and, with a backend, in its process; loaded when opened, refreshed while open. */
-export function DiagnosticsPanel({ name, hasBackend }: { name: string; hasBackend: boolean }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <details className="wb-config" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary>Diagnostics</summary>
-      {open && <BrowserStats name={name} />}
-      {open && hasBackend && <Body name={name} />}
-    </details>
   );
 }
