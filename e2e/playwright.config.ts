@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * Ports on loopback only; three servers: one with the fixture plugins, one in plugin-disabled mode, and
- * one whose plugins directory the live-update tests change while browsers are open.
+ * Ports on loopback only; four servers: one with the fixture plugins, one in plugin-disabled mode, one whose
+ * plugins directory the live-update tests change while browsers are open, and one judging plugin budgets
+ * over short windows.
  */
-export const ports = { plugins: 4810, disabled: 4811, live: 4812 };
+export const ports = { plugins: 4810, disabled: 4811, live: 4812, budgets: 4813 };
 
 /** The plugins directory of the live-update server, a copy of e2e/fixtures/live-plugins made at its start. */
 export const livePluginsDir = '.test-results/e2e-live-plugins';
@@ -70,13 +71,18 @@ export default defineConfig({
     },
     {
       name: 'plugins',
-      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin)\.spec\.ts$/,
+      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin|budgets)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {
       name: 'plugin-system-disabled',
       testMatch: /plugin-system-disabled\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.disabled}` },
+    },
+    {
+      name: 'budgets',
+      testMatch: /budgets\.spec\.ts$/,
+      use: { baseURL: `http://127.0.0.1:${ports.budgets}` },
     },
   ],
   webServer: [
@@ -91,6 +97,18 @@ export default defineConfig({
       ports.live,
       { PLUGINS_DIRECTORY: livePluginsDir },
       { from: 'e2e/fixtures/live-plugins', to: livePluginsDir },
+    ),
+    // Budgets judged over 1 s of 100 ms points, from 3 calls on: a failing plugin trips within seconds.
+    server(
+      ports.budgets,
+      {
+        PLUGINS_DIRECTORY: `.test-results/e2e-${ports.budgets}-plugins`,
+        PLUGIN_AUTO_APPROVE: 'extend-api',
+        PLUGIN_METRICS_INTERVAL_MS: '100',
+        PLUGIN_BUDGET_WINDOW_S: '1',
+        PLUGIN_BUDGET_MIN_CALLS: '3',
+      },
+      { from: 'e2e/fixtures/budget-plugins', to: `.test-results/e2e-${ports.budgets}-plugins` },
     ),
   ],
 });

@@ -29,6 +29,7 @@ const endpoints: { method: 'GET' | 'POST' | 'PUT'; url: string; need: Need }[] =
   { method: 'GET', url: `${ws}/sql/saved`, need: 'developer' },
   { method: 'GET', url: '/api/plugins', need: 'instance-admin' },
   { method: 'POST', url: '/api/plugins/nothing/approve', need: 'instance-admin' },
+  { method: 'GET', url: '/api/plugins/nothing/logs', need: 'instance-admin' },
   { method: 'POST', url: '/api/plugins/nothing/disable', need: 'instance-admin' },
   { method: 'PUT', url: '/api/plugins/nothing/workspaces/alpha', need: 'instance-admin' },
   { method: 'GET', url: '/api/users', need: 'instance-admin' },

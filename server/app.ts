@@ -29,6 +29,9 @@ import { pluginsInFlight } from './plugins/installation/in-flight.ts';
 import { registerInstallationRoutes } from './plugins/installation/routes.ts';
 import { pluginBackendsOf } from './sandbox/feature.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
+import { logRegistryDecisions } from './plugins/logs/lifecycle.ts';
+import { registerPluginLogRoutes } from './plugins/logs/routes.ts';
+import { openPluginLogs } from './plugins/logs/store.ts';
 import { registerPluginRoutes } from './plugins/routes.ts';
 import { watchPluginsDirectory } from './plugins/watcher.ts';
 import type { Settings } from './settings.ts';
@@ -55,6 +58,13 @@ export interface BuildOptions {
 export async function buildApp(settings: Settings, logger: Logger, options: BuildOptions = {}): Promise<App> {
   const workspaces = loadWorkspaces(settings.workspacesFile);
   const db = await openDatabase(settings);
+  const { logMaxBytes: maxBytes, logMaxAgeMs: maxAgeMs, logLinesPerSecond: linesPerSecond } = settings.pluginOperations;
+  const pluginLogs = await openPluginLogs({
+    db,
+    retention: { maxBytes, maxAgeMs, linesPerSecond },
+    now: () => new Date(),
+    logger: logger.child({ component: 'plugin-logs' }),
+  });
   const users = createUsersRepository(db);
   const sessions = createSessionStore(db, settings.sessionTtlMs);
   const guards = createGuards(users, workspaces);
@@ -89,10 +99,22 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
     logger: logger.child({ component: 'plugins' }),
   });
+  const stopLoggingDecisions = logRegistryDecisions(plugins, pluginLogs.write);
   await recoverPluginOperations(settings, db, logger);
   await plugins.refresh();
   const services = createHostServices();
-  const context: AppContext = { settings, logger, db, workspaces, guards, users, audit, plugins, services };
+  const context: AppContext = {
+    settings,
+    logger,
+    db,
+    workspaces,
+    guards,
+    users,
+    audit,
+    plugins,
+    pluginLogs,
+    services,
+  };
   const events = registerEventStream(server, guards);
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
@@ -111,6 +133,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerTelemetryRoutes(server, plugins, guards, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
+  registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
@@ -128,6 +151,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     stopWatching();
     events.close();
     for (const handle of handles.reverse()) await handle.close();
+    stopLoggingDecisions();
+    await pluginLogs.close();
     await db.close();
   });
 

@@ -5,6 +5,7 @@ import type { Guards } from './auth/guards.ts';
 import type { UsersRepository } from './auth/users-repository.ts';
 import type { Database } from './db/database.ts';
 import type { HostServices } from './features.ts';
+import type { PluginLogs } from './plugins/logs/store.ts';
 import type { PluginRegistry } from './plugins/registry.ts';
 import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
@@ -20,6 +21,8 @@ export interface AppContext {
   audit: AuditLog;
   /** Discovered plugins with their states, approved capabilities and the workspaces they are enabled in. */
   plugins: PluginRegistry;
+  /** Every plugin's log: what its backend writes and what the server decides about it (`pluginLogs.write`). */
+  pluginLogs: PluginLogs;
   /** The core services and their seams, for features that extend others (plugin backends). */
   services: HostServices;
 }

@@ -10,6 +10,8 @@ import { schedulesFeature, type SchedulesFeature } from './schedules/feature.ts'
 import { createSqlFeature } from './sql/feature.ts';
 import { createSqlService, type SqlService } from './sql/service.ts';
 import { createSandboxFeature } from './sandbox/feature.ts';
+import { createPluginMetricsFeature } from './plugins/metrics/feature.ts';
+import { createBudgetsFeature } from './plugins/budgets/feature.ts';
 
 /**
  * The core services of one app: what its features serve, and the seams (hook points) plugins extend.
@@ -49,5 +51,7 @@ export function createFeatures(services: HostServices): Feature[] {
     services.scheduler,
     createSqlFeature(services.sql),
     createSandboxFeature(services),
+    createPluginMetricsFeature(),
+    createBudgetsFeature(),
   ];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Capability } from './capabilities.ts';
 import { PluginAuthor, PluginManifest, PluginName } from './plugin-manifest.schema.ts';
+import { PluginHealth } from './plugin-metrics.schema.ts';
 import { PluginState } from './plugin-states.ts';
 import { WorkspaceRole } from './roles.ts';
 import { Contribution } from './slots.ts';
@@ -52,6 +53,8 @@ export const PluginSummary = z.object({
     })
     .optional(),
   discoveredAt: z.string(),
+  /** Health at a glance from its recent cost (absent while the cost history is off). */
+  health: PluginHealth.optional(),
 });
 export type PluginSummary = z.infer<typeof PluginSummary>;
 

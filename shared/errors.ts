@@ -35,6 +35,7 @@ export const errorCodes = {
     meaning: 'The plugin package (archive, folder or git repository) cannot be installed; details list why.',
   },
   catalog_unavailable: { status: 502, meaning: 'The marketplace catalog (PLUGIN_CATALOG) cannot be read.' },
+  notice_not_found: { status: 404, meaning: 'No open notice with that id: it was dismissed already or never existed.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { Capability } from './capabilities.ts';
+import { BackendRetries } from './retry-policy.schema.ts';
 import { Contribution } from './slots.ts';
 
 /** Plugin names: lowercase letters, digits and single dashes; also the folder name under PLUGINS_DIRECTORY. */
@@ -90,7 +91,13 @@ export const BackendLimits = z.object({
 });
 
 export const PluginBackend = z
-  .object({ entry: RelativePath.optional(), url: HttpUrl.optional(), limits: BackendLimits.optional() })
+  .object({
+    entry: RelativePath.optional(),
+    url: HttpUrl.optional(),
+    limits: BackendLimits.optional(),
+    /** Retry policies per hook point or lifecycle event (shared/retry-policy.schema.ts); routes never retry. */
+    retries: BackendRetries.optional(),
+  })
   .refine((b) => (b.entry === undefined) !== (b.url === undefined), {
     message: 'must have exactly one of "entry" (a file in backend/) or "url" (a deployed backend)',
     params: { rule: 'one-of' },

@@ -30,3 +30,15 @@ export const MetricsPoint = z.object({
   frontendErrors: z.number().int().min(0),
 });
 export type MetricsPoint = z.infer<typeof MetricsPoint>;
+
+/**
+ * A plugin's health at a glance: `off` when it is not running (disabled, waiting for approval, incompatible),
+ * `idle` when nothing called it lately, `degraded` when it works but slowly or with some failures, `failing` when
+ * it is over its error or restart budget or its backend is down, `healthy` otherwise.
+ */
+export const PluginHealthLevel = z.enum(['healthy', 'degraded', 'failing', 'idle', 'off']);
+export type PluginHealthLevel = z.infer<typeof PluginHealthLevel>;
+
+/** The level with one line saying why, e.g. `{ level: 'degraded', summary: 'p95 3.2 s over the 2 s budget' }`. */
+export const PluginHealth = z.object({ level: PluginHealthLevel, summary: z.string() });
+export type PluginHealth = z.infer<typeof PluginHealth>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Capability } from './capabilities.ts';
 import { LifecycleEvent } from './lifecycle-events.ts';
+import { MetricsPoint, PluginHealth } from './plugin-metrics.schema.ts';
 
 // The wire between the server and a plugin backend's child process, and the diagnostics the server keeps.
 // Frames are `[u32 length][u32 call id][JSON]` over the child's fd 3 (see server/sandbox/child/framing.ts).
@@ -207,5 +208,12 @@ export const PluginDiagnostics = z.object({
   limits: z.object({ timeoutMs: z.number().int(), memoryMb: z.number().int() }),
   registrations: z.array(z.string()),
   events: z.array(BackendEvent),
+  // The route fills these four for every installed plugin, from the cost history (server/plugins/metrics).
+  /** Resident memory of the backend process now, in MB; null without a process. */
+  memoryMb: z.number().nullable().optional(),
+  /** The plugin's cost per interval, oldest first (PLUGIN_METRICS_KEEP points, PLUGIN_METRICS_INTERVAL_MS apart). */
+  history: z.array(MetricsPoint).optional(),
+  historyIntervalMs: z.number().int().positive().optional(),
+  health: PluginHealth.optional(),
 });
 export type PluginDiagnostics = z.infer<typeof PluginDiagnostics>;

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { User } from '../auth/users-repository.ts';
 
 export interface AuditRecord {
+  /** Who acted; `null` for the server itself (an automatic disable), shown as "system". */
   actor: User | null;
   /** A dotted verb such as `user.create` or `plugin.approve`. */
   action: string;

@@ -41,12 +41,12 @@ export function createEnablementStore(db: Database) {
       return rules;
     },
 
-    async setGlobal(name: string, enabled: boolean, userId: string): Promise<void> {
+    async setGlobal(name: string, enabled: boolean, userId: string | null): Promise<void> {
       await this.set(name, GLOBAL, enabled, userId);
     },
 
-    /** Sets a workspace's rule; `null` removes it so the workspace inherits the global rule. */
-    async set(name: string, workspace: string, enabled: boolean | null, userId: string): Promise<void> {
+    /** Sets a workspace's rule; `null` removes it so the workspace inherits the global rule. `userId` null: the server. */
+    async set(name: string, workspace: string, enabled: boolean | null, userId: string | null): Promise<void> {
       await db.transaction(async (tx) => {
         await tx.run('DELETE FROM plugin_enablement WHERE name = ? AND workspace = ?', [name, workspace]);
         if (enabled === null) return;

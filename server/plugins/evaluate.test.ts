@@ -280,3 +280,35 @@ describe('page path conflicts', () => {
     ]);
   });
 });
+
+describe('automatic disables', () => {
+  const evaluateWith = (autoDisabled: (name: string) => string | undefined, global?: boolean) =>
+    only(
+      evaluatePlugins({
+        candidates: [candidate('alpha', manifest('alpha'))],
+        host: { version: '0.1.0', pluginApiVersions: [1] },
+        approvedCapabilities: noApprovals,
+        policy: { autoApprove: [], forbidden: [] },
+        enablement: () => ({ ...(global === undefined ? {} : { global }), workspaces: { default: true } }),
+        storedConfig: () => undefined,
+        workspaces: ['default', 'other'],
+        defaultEnabled: true,
+        autoDisabled,
+      }),
+    );
+
+  test('keep a plugin disabled everywhere, whatever its rules, with the reason', () => {
+    const record = evaluateWith((name) => (name === 'alpha' ? 'error rate 100% over the last 1 min' : undefined));
+    expect(record).toMatchObject({
+      state: 'disabled',
+      reason: 'Disabled automatically: error rate 100% over the last 1 min',
+      enabledWorkspaces: [],
+    });
+  });
+
+  test('a plugin without one follows its rules', () => {
+    const record = evaluateWith(() => undefined, false);
+    expect(record).toMatchObject({ state: 'active', enabledWorkspaces: ['default'] });
+    expect(record.reason).toBeUndefined();
+  });
+});

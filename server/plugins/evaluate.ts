@@ -57,6 +57,8 @@ export interface EvaluationInput {
   workspaces: readonly string[];
   /** Whether a plugin without any enablement rule is enabled (PLUGIN_DEFAULT_ENABLED). */
   defaultEnabled: boolean;
+  /** Why a plugin was disabled automatically (over budget), if it was: it stays off everywhere until enabled. */
+  autoDisabled?: (name: string) => string | undefined;
 }
 
 function rejected(
@@ -167,11 +169,16 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     return rejected(candidate, manifest.name, 'error', reason, { ...base, approvedCapabilities });
   }
 
-  const enabledIn = enabledWorkspaces(input.enablement(manifest.name), input.workspaces, input.defaultEnabled);
+  const autoDisabled = input.autoDisabled?.(manifest.name);
+  const enabledIn =
+    autoDisabled === undefined
+      ? enabledWorkspaces(input.enablement(manifest.name), input.workspaces, input.defaultEnabled)
+      : [];
   return {
     name: manifest.name,
     directory: candidate.directory,
     state: enabledIn.length > 0 ? 'active' : 'disabled',
+    ...(autoDisabled === undefined ? {} : { reason: `Disabled automatically: ${autoDisabled}` }),
     problems: [],
     ...base,
     approvedCapabilities,

@@ -3,14 +3,12 @@ import type { FrontendEvent, FrontendStats } from '../../shared/telemetry.schema
 import { FrontendEventBatch } from '../../shared/telemetry.schema.ts';
 import type { Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
+import { percentile, type FrontendWindow } from './metrics/point.ts';
 import type { PluginRegistry } from './registry.ts';
 
 const KEEP_SAMPLES = 500;
 
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+const emptyWindow = (): FrontendWindow => ({ loads: 0, loadSamples: [], errors: 0 });
 
 /** What shells report about each plugin's frontend: load times and failures, kept in memory per plugin. */
 export function createFrontendTelemetry(now: () => Date = () => new Date()) {
@@ -22,6 +20,7 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
       loadErrors: number;
       renderErrors: number;
       lastError: FrontendStats['lastError'];
+      window: FrontendWindow;
     }
   >();
   return {
@@ -32,16 +31,30 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
         loadErrors: 0,
         renderErrors: 0,
         lastError: null,
+        window: emptyWindow(),
       };
       if (event.kind === 'load') {
         entry.loads++;
-        if (event.ms !== undefined) entry.samples = [...entry.samples, event.ms].slice(-KEEP_SAMPLES);
+        entry.window.loads++;
+        if (event.ms !== undefined) {
+          entry.samples = [...entry.samples, event.ms].slice(-KEEP_SAMPLES);
+          if (entry.window.loadSamples.length < KEEP_SAMPLES) entry.window.loadSamples.push(event.ms);
+        }
       } else {
         if (event.kind === 'load-error') entry.loadErrors++;
         else entry.renderErrors++;
+        entry.window.errors++;
         entry.lastError = { at: now().toISOString(), kind: event.kind, message: event.message ?? '' };
       }
       byPlugin.set(event.plugin, entry);
+    },
+    /** What shells reported of the plugin since the previous take; starts a new window (the cost history's). */
+    takeWindow(plugin: string): FrontendWindow {
+      const entry = byPlugin.get(plugin);
+      if (!entry) return emptyWindow();
+      const taken = entry.window;
+      entry.window = emptyWindow();
+      return taken;
     },
     stats(plugin: string): FrontendStats {
       const entry = byPlugin.get(plugin);
@@ -60,6 +73,16 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
 
 export type FrontendTelemetry = ReturnType<typeof createFrontendTelemetry>;
 
+const telemetries = new WeakMap<PluginRegistry, FrontendTelemetry>();
+
+/**
+ * The frontend telemetry of the app that owns `registry` (set when its routes are registered), for the cost
+ * history to take windows from.
+ */
+export function frontendTelemetryOf(registry: PluginRegistry): FrontendTelemetry | undefined {
+  return telemetries.get(registry);
+}
+
 /**
  * `POST /api/plugins/telemetry` (any signed-in user; events for unknown plugins are ignored) and
  * `GET /api/plugins/:name/frontend-stats` (instance admin): the per-plugin cost seen in browsers.
@@ -70,6 +93,7 @@ export function registerTelemetryRoutes(
   guards: Guards,
   telemetry: FrontendTelemetry,
 ): void {
+  telemetries.set(registry, telemetry);
   app.post('/api/plugins/telemetry', { preHandler: guards.requireUser }, async (request, reply) => {
     const { events } = parseBody(FrontendEventBatch, request.body);
     for (const event of events) if (registry.get(event.plugin)) telemetry.record(event);

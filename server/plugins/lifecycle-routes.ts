@@ -12,6 +12,7 @@ import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin, toDetail } from './routes.ts';
 import { requireDependantsConfirmed } from './installation/dependants.ts';
+import { createBudgetStore } from './budgets/store.ts';
 
 export interface LifecycleRouteDeps {
   registry: PluginRegistry;
@@ -29,21 +30,49 @@ const WorkspaceRuleBody = z.object({ enabled: z.boolean().nullable() });
 
 type NameParams = { Params: { name: string } };
 
+/** A change and its audit entry, committed together: a crash between them cannot keep one without the other. */
+export function auditedChange(
+  db: Database,
+  entry: AuditRecord,
+  change: (tx: Database) => Promise<void>,
+): Promise<void> {
+  return db.transaction(async (tx) => {
+    await change(tx);
+    await createAuditLog(tx).record(entry);
+  });
+}
+
+/**
+ * Switches a plugin on or off in every workspace (its global rule) with its audit entry, in one transaction: what
+ * an admin does, and what an automatic disable does as the server (`actor: null`), with `also` recording why.
+ * Switching on also ends an automatic disable.
+ */
+export function setPluginEnabled(
+  db: Database,
+  entry: AuditRecord & { target: string },
+  enabled: boolean,
+  also?: (tx: Database) => Promise<void>,
+): Promise<void> {
+  return auditedChange(db, entry, async (tx) => {
+    await createEnablementStore(tx).setGlobal(entry.target, enabled, entry.actor?.id ?? null);
+    if (enabled) await createBudgetStore(tx).clearAutoDisable(entry.target);
+    await also?.(tx);
+  });
+}
+
 /** Approve, enable and disable (globally or per workspace). Each is audited and reaches open shells at once. */
 export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRouteDeps): void {
   const { registry, guards, db } = deps;
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
   const enablement = createEnablementStore(db);
 
-  /** The change and its audit entry commit together: a crash between them cannot keep one without the other. */
   function audited(
     entry: AuditRecord,
     change: (stores: { approvals: ApprovalStore; enablement: EnablementStore }) => Promise<void>,
   ) {
-    return db.transaction(async (tx) => {
-      await change({ approvals: createApprovalStore(tx), enablement: createEnablementStore(tx) });
-      await createAuditLog(tx).record(entry);
-    });
+    return auditedChange(db, entry, (tx) =>
+      change({ approvals: createApprovalStore(tx), enablement: createEnablementStore(tx) }),
+    );
   }
 
   async function respond(name: string): Promise<PluginDetail> {
@@ -92,9 +121,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
         ? []
         : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', request.query);
       const details = dependants.length > 0 ? { dependants: dependants.map((d) => d.name) } : undefined;
-      await audited({ actor: user, action: `plugin.${action}`, target: plugin.name, details }, (stores) =>
-        stores.enablement.setGlobal(plugin.name, enabled, user.id),
-      );
+      await setPluginEnabled(db, { actor: user, action: `plugin.${action}`, target: plugin.name, details }, enabled);
       return respond(plugin.name);
     });
   }

@@ -49,6 +49,11 @@ export interface PluginRegistry {
   active(): readonly RegisteredPlugin[];
   /** Calls `listener` after each refresh that changed something; returns the unsubscribe function. */
   subscribe(listener: (change: RegistryChange) => void): () => void;
+  /**
+   * Adds a source of plugins kept disabled whatever their enablement rules, each with its reason (automatic
+   * disables), read on every refresh; returns the function that removes it.
+   */
+  addDisabledReasons(source: () => Promise<ReadonlyMap<string, string>>): () => void;
 }
 
 /** Names of plugins whose presence, state, reason or revision differ between two lists. */
@@ -76,6 +81,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
   const now = options.now ?? (() => new Date());
   let plugins: readonly RegisteredPlugin[] = [];
   const listeners = new Set<(change: RegistryChange) => void>();
+  const disabledReasonSources = new Set<() => Promise<ReadonlyMap<string, string>>>();
   let running: Promise<readonly RegisteredPlugin[]> = Promise.resolve(plugins);
   const lastGood = new Map<string, RegisteredPlugin>();
 
@@ -128,6 +134,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     const candidates = await Promise.all(directories.map(readCandidate));
     const at = now().toISOString();
     const rules = await options.loadRules();
+    const disabledReasons = await Promise.all([...disabledReasonSources].map((source) => source()));
     const records = evaluatePlugins({
       candidates,
       host: options.host,
@@ -137,6 +144,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       policy: options.policy,
       workspaces: options.workspaces,
       defaultEnabled: options.defaultEnabled,
+      autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
     const stamped = records.map((r): RegisteredPlugin => {
@@ -187,6 +195,10 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    addDisabledReasons(source) {
+      disabledReasonSources.add(source);
+      return () => disabledReasonSources.delete(source);
     },
     list: () => plugins,
     get: (name) => plugins.find((p) => p.name === name),

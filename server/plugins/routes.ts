@@ -4,6 +4,7 @@ import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { assetUrl } from './assets.ts';
 import type { EnablementRules } from './enablement.ts';
+import { pluginMetricsOf } from './metrics/view.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
 export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginSummary {
@@ -60,7 +61,13 @@ export function registerPluginRoutes(
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
   app.get('/api/plugins', admin, async () => {
     const rules = await loadEnablement();
-    return { plugins: registry.list().map((p) => toSummary(p, rules.get(p.name))) };
+    const metrics = pluginMetricsOf(registry);
+    return {
+      plugins: registry.list().map((p) => {
+        const health = metrics?.health(p.name);
+        return { ...toSummary(p, rules.get(p.name)), ...(health ? { health } : {}) };
+      }),
+    };
   });
 
   app.get<{ Params: { name: string } }>('/api/plugins/:name', admin, async (request) => {

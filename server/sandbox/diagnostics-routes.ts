@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { PluginDiagnostics } from '../../shared/sandbox.schema.ts';
 import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
+import { residentMb } from '../plugins/metrics/memory.ts';
+import { pluginMetricsOf } from '../plugins/metrics/view.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { BackendRuntime } from './runtime.ts';
 
 /**
  * `GET /api/plugins/:name/diagnostics` (instance admins): the plugin backend's state, starts, restarts, crashes
- * with reasons, rejected actions, call counts and p50/p95 per route, hook and event, and the sandbox layers in force.
+ * with reasons, rejected actions, call counts and p50/p95 per route, hook and event, the sandbox layers in force,
+ * its memory now, and (for every installed plugin, UI-only ones too) its cost history and health.
  */
 export function registerDiagnosticsRoutes(
   app: FastifyInstance,
@@ -20,7 +23,16 @@ export function registerDiagnosticsRoutes(
     async (request): Promise<PluginDiagnostics> => {
       const record = deps.plugins.get(request.params.name);
       if (!record) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
-      return deps.runtime.diagnostics(record);
+      const diagnostics = deps.runtime.diagnostics(record);
+      const metrics = pluginMetricsOf(deps.plugins);
+      const health = metrics?.health(record.name);
+      return {
+        ...diagnostics,
+        memoryMb: diagnostics.pid === undefined ? null : residentMb(diagnostics.pid),
+        history: [...(metrics?.points(record.name) ?? [])],
+        ...(metrics ? { historyIntervalMs: metrics.intervalMs } : {}),
+        ...(health ? { health } : {}),
+      };
     },
   );
 }

@@ -5,6 +5,7 @@ import type { ArtifactFiles } from '../../shared/sdk/backend.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { createDispatcher, dependencyLevels, type DeliveryOutcome, type EventSubscriber } from './dispatcher.ts';
+import { retryPolicyFor } from './retries.ts';
 import type { BackendRuntime } from './runtime.ts';
 
 /** Delivers lifecycle events (SPEC 4.6) to the plugin backends subscribed to them. */
@@ -26,9 +27,9 @@ export function createEventBus(deps: EventBusDeps): EventBus {
   const dispatcher = createDispatcher();
   return {
     async emit(event, payload, workspace) {
-      const records = deps
-        .plugins()
-        .filter((p) => p.state === 'active' && (workspace === undefined || p.enabledWorkspaces.includes(workspace)));
+      const wanted = (p: PluginRecord) =>
+        p.state === 'active' && (workspace === undefined || p.enabledWorkspaces.includes(workspace));
+      const records = deps.plugins().filter(wanted);
       const levels = dependencyLevels(
         new Map(records.map((p) => [p.name, Object.keys(p.manifest?.dependencies ?? {})])),
       );
@@ -45,7 +46,10 @@ export function createEventBus(deps: EventBusDeps): EventBus {
               const backend = deps.runtime.active(record.name) ?? (await deps.runtime.ready(record.name));
               if (!backend) throw new Error(`${record.name}'s backend is not running`);
               for (const registration of backend.registrations.forEvent(event)) {
-                await deps.runtime.invoke(record.name, backend, registration, payload, 'event', event);
+                await deps.runtime.invoke(record.name, backend, registration, payload, 'event', event, {
+                  policy: retryPolicyFor(record.manifest?.backend?.retries, registration),
+                  stillWanted: () => deps.plugins().some((p) => p.name === record.name && wanted(p)),
+                });
               }
             },
           },

@@ -12,6 +12,7 @@ import { registerProxyRoutes } from './proxy-routes.ts';
 import { createBackendRuntime, type BackendRuntime } from './runtime.ts';
 import { wireSeams, type HostSeams } from './seams.ts';
 import { backendSecret } from './signature.ts';
+import type { StatsWindow } from './stats.ts';
 import type { RestartPolicy } from './supervisor.ts';
 
 /** The plugin backends feature, with what the registry and the API may read about each backend. */
@@ -30,6 +31,10 @@ export interface PluginBackendsView {
   /** Calls running in the plugin's backend now. */
   inFlight(name: string): number;
   diagnostics(name: string): PluginDiagnostics | undefined;
+  /** What the plugin's backend did since the previous take (the cost history's interval); starts a new window. */
+  takeWindow(name: string): StatsWindow;
+  /** The process id of its running backend process; undefined without one. */
+  pid(name: string): number | undefined;
 }
 
 const views = new WeakMap<PluginRegistry, PluginBackendsView>();
@@ -100,6 +105,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         support,
         workspaces: context.workspaces,
         logger,
+        log: context.pluginLogs.write,
         config: pluginConfigReader(plugins),
         refreshMetadata: () => refreshMetadata(),
         ...(options.policy ? { policy: options.policy } : {}),
@@ -114,6 +120,8 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
           const record = plugins.get(name);
           return record ? rt.diagnostics(record) : undefined;
         },
+        takeWindow: (name) => rt.stats(name).takeWindow(),
+        pid: (name) => rt.active(name)?.instance.pid,
       });
       const events = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
       bus = events;

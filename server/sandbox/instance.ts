@@ -7,6 +7,9 @@ import { openChannel, type Channel } from './channel.ts';
 import { CallFailure, describeExit } from './failures.ts';
 import { launch, type LaunchPlan } from './spawn.ts';
 
+/** Where a backend's log line came from other than its `host.log`: its output, or the server about it. */
+export type InstanceLogSource = 'stdout' | 'stderr' | 'lifecycle';
+
 /** What one plugin backend process needs from the runtime around it. */
 export interface InstanceOptions {
   plugin: string;
@@ -20,7 +23,13 @@ export interface InstanceOptions {
   watchdogMb: number | null;
   /** Does a host call; throws a `CallFailure` to refuse it. */
   hostCall(call: HostCall): Promise<unknown>;
-  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+  /** A line for the plugin's log; `source` absent: the backend's `host.log`. */
+  log(
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    data?: Record<string, unknown>,
+    source?: InstanceLogSource,
+  ): void;
   /** The child broke the protocol: recorded as a rejected action. */
   violation(message: string): void;
 }
@@ -67,7 +76,7 @@ export function startInstance(options: InstanceOptions): BackendInstance {
       cgroup = createMemoryCgroup(options.cgroupParent, `${options.plugin}-${options.generation}`, plan.cgroupMb);
       cgroup.add(child.pid);
     } catch (error) {
-      options.log('warn', `memory cgroup not applied: ${(error as Error).message}`);
+      options.log('warn', `memory cgroup not applied: ${(error as Error).message}`, undefined, 'lifecycle');
     }
   }
 
@@ -138,7 +147,7 @@ export function startInstance(options: InstanceOptions): BackendInstance {
       partial = lines.pop()!.slice(-2000);
       for (const line of lines.filter(Boolean)) {
         if (level === 'warn' && stderrTail.push(line.slice(0, 500)) > 20) stderrTail.shift();
-        options.log(level, line.slice(0, 2000), { stream: level === 'warn' ? 'stderr' : 'stdout' });
+        options.log(level, line.slice(0, 2000), undefined, level === 'warn' ? 'stderr' : 'stdout');
       }
     });
   };

@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
 import type { Capability } from '../../shared/capabilities.ts';
-import type { BackendState, CallStats, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { HookRetryPolicy } from '../../shared/retry-policy.schema.ts';
+import type { BackendEvent, BackendState, CallStats, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
+import { backendEventLine } from '../plugins/logs/lifecycle.ts';
+import type { PluginLogWrite } from '../plugins/logs/store.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { CallFailure } from './failures.ts';
+import type { InstanceLogSource } from './instance.ts';
 import type { SandboxSupport } from './layers.ts';
 import { launchSpecFor, type SandboxSettings } from './launch-spec.ts';
 import { createHttpSupervisor, type HttpSpec, type HttpSupervisor } from './http-supervisor.ts';
-import { createLogLimiter } from './log-limiter.ts';
 import type { Registration } from './registrations.ts';
+import { isRetryable, sameHandler, withRetries } from './retries.ts';
 import { pluginKey } from './signature.ts';
 import { createPluginStats, type PluginStats } from './stats.ts';
 import {
@@ -26,6 +30,8 @@ export interface RuntimeOptions {
   support: SandboxSupport;
   workspaces: readonly Workspace[];
   logger: Logger;
+  /** The plugin logs: what backends write (`host.log`, stdout, stderr) and their supervisors' events. */
+  log: PluginLogWrite;
   /** The plugin's configuration as `host.config.get()` returns it. */
   config(plugin: string): Promise<unknown>;
   /** A plugin asked for its enrichments to be computed again (`host.metadata.refresh()`). */
@@ -39,6 +45,13 @@ export interface RuntimeOptions {
   secret: string;
   /** How often a `backend.url` backend's registrations are read again; 60 s by default. */
   remoteRefreshMs?: number;
+}
+
+/** How a hook or event call is retried: the plugin's policy for it, and whether the call is still wanted. */
+export interface InvokeRetry {
+  policy: HookRetryPolicy | undefined;
+  /** False once the plugin was disabled (in the workspace) or unloaded: no further attempt is made. */
+  stillWanted?(): boolean;
 }
 
 /** Listens for a plugin's active process changing: started, swapped, crashed, stopped, registrations changed. */
@@ -58,7 +71,10 @@ export interface BackendRuntime {
   active(name: string): ActiveBackend | null;
   /** Waits up to the plugin's timeout for its backend while it starts. */
   ready(name: string): Promise<ActiveBackend | null>;
-  /** Calls one registered handler with the plugin's deadline, recording the timing and the outcome. */
+  /**
+   * Calls one registered handler with the plugin's deadline, recording the timing and the outcome; with `retry`,
+   * a failed hook or event call is made again under its policy while the same build still serves it.
+   */
   invoke(
     plugin: string,
     backend: ActiveBackend,
@@ -66,6 +82,7 @@ export interface BackendRuntime {
     payload: unknown,
     kind: CallStats['kind'],
     label: string,
+    retry?: InvokeRetry,
   ): Promise<unknown>;
   stats(name: string): PluginStats;
   diagnostics(record: PluginRecord): PluginDiagnostics;
@@ -82,12 +99,17 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
   const specs = new Map<string, LaunchSpec>();
   const uids = new Map<string, number>();
   const listeners = new Set<BackendListener>();
-  const logLimiter = createLogLimiter(logger, 100);
   const maxFrameBytes = options.maxFrameBytes ?? settings.maxBodyBytes + 64 * 1024;
 
   const stats = (name: string) => {
     let s = allStats.get(name);
-    if (!s) allStats.set(name, (s = createPluginStats()));
+    if (!s) {
+      const logEvent = (event: BackendEvent) => {
+        const line = backendEventLine(event);
+        options.log(name, line.level, 'lifecycle', line.message);
+      };
+      allStats.set(name, (s = createPluginStats(undefined, logEvent)));
+    }
     return s;
   };
 
@@ -142,7 +164,8 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       policy: options.policy ?? defaultRestartPolicy,
       config: () => options.config(name),
       refreshMetadata: () => options.refreshMetadata?.(name),
-      log: (level, message, data) => logLimiter(name, level, message, data),
+      log: (level, message, data, source?: InstanceLogSource) =>
+        options.log(name, level, source ?? 'logger', message, data),
       changed: changed(name),
     });
     supervisors.set(name, supervisor);
@@ -203,27 +226,48 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       const supervisor = supervisors.get(name) ?? remotes.get(name);
       return supervisor ? supervisor.ready(settings.timeoutMs) : null;
     },
-    async invoke(plugin, backend, registration, payload, kind, label) {
+    async invoke(plugin, backend, registration, payload, kind, label, retry) {
       const s = stats(plugin);
-      const started = performance.now();
-      try {
-        const { timeoutMs } = backend.spec;
-        const value = await backend.instance.call(registration.handler, payload, timeoutMs, label, kind === 'route');
-        s.call(kind, label, performance.now() - started, 'ok');
-        return value;
-      } catch (error) {
-        const failure = error instanceof CallFailure ? error : new CallFailure('failed', String(error));
-        s.call(
-          kind,
-          label,
-          performance.now() - started,
-          failure.kind === 'timeout' ? 'timeout' : 'error',
-          failure.message,
-        );
-        if (failure.kind === 'timeout') s.event('timeout', failure.message);
-        if (failure.kind === 'denied') s.rejected(label, `the sandbox refused: ${failure.message}`);
-        throw failure;
-      }
+      const once = async (target: ActiveBackend, handler: Registration) => {
+        const started = performance.now();
+        try {
+          const { timeoutMs } = target.spec;
+          const value = await target.instance.call(handler.handler, payload, timeoutMs, label, kind === 'route');
+          s.call(kind, label, performance.now() - started, 'ok');
+          return value;
+        } catch (error) {
+          const failure = error instanceof CallFailure ? error : new CallFailure('failed', String(error));
+          s.call(
+            kind,
+            label,
+            performance.now() - started,
+            failure.kind === 'timeout' ? 'timeout' : 'error',
+            failure.message,
+          );
+          if (failure.kind === 'timeout') s.event('timeout', failure.message);
+          if (failure.kind === 'denied') s.rejected(label, `the sandbox refused: ${failure.message}`);
+          throw failure;
+        }
+      };
+      if (kind === 'route' || !retry?.policy) return once(backend, registration);
+      let current = { backend, registration };
+      return withRetries(() => once(current.backend, current.registration), retry.policy, {
+        retryable: isRetryable,
+        // The same build, still wanted: after a timeout killed its process, the restarted one's handler.
+        proceed: async () => {
+          if (retry.stillWanted && !retry.stillWanted()) return false;
+          const next = this.active(plugin) ?? (await this.ready(plugin));
+          if (next?.spec.revision !== backend.spec.revision) return false;
+          const handler = sameHandler(current.backend.registrations, next.registrations, current.registration);
+          if (!handler) return false;
+          current = { backend: next, registration: handler };
+          return true;
+        },
+        onRetry: ({ attempt, of, delayMs, error }) => {
+          s.retried(kind, label);
+          s.event('retry', `${label} attempt ${attempt} of ${of} after ${delayMs} ms: ${(error as Error).message}`);
+        },
+      });
     },
     stats,
     diagnostics(record) {

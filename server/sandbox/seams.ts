@@ -8,6 +8,7 @@ import type { RunHooks } from '../runs/service.ts';
 import type { ScheduleHooks } from '../schedules/scheduler.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { artifactFiles, type EventBus } from './events.ts';
+import { retryPolicyFor } from './retries.ts';
 import type { BackendRuntime } from './runtime.ts';
 import type { ActiveBackend } from './supervisor.ts';
 
@@ -47,6 +48,7 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
   const { seams, runtime, events } = deps;
   const byPlugin = new Map<string, Disposer[]>();
   const workspaceOf = (name: string) => deps.workspaces.find((w) => w.name === name);
+  const retriesOf = (plugin: string) => deps.plugins().find((p) => p.name === plugin)?.manifest?.backend?.retries;
   const enabled = (plugin: string, workspace: string) =>
     deps.plugins().some((p) => p.name === plugin && p.state === 'active' && p.enabledWorkspaces.includes(workspace));
   /** The artifact paths of a workspace, for a plugin that may read them (`read-metadata`). */
@@ -107,7 +109,10 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
               if (!enabled(plugin, workspace)) return undefined;
               const current = runtime.active(plugin);
               if (!current) throw new Error(`${plugin}'s backend is not running`);
-              return runtime.invoke(plugin, current, registration, toPayload(plugin, payload), 'hook', point);
+              return runtime.invoke(plugin, current, registration, toPayload(plugin, payload), 'hook', point, {
+                policy: retryPolicyFor(retriesOf(plugin), registration),
+                stillWanted: () => enabled(plugin, workspace),
+              });
             },
           }),
         );

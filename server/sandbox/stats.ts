@@ -70,7 +70,11 @@ const push = <T>(list: T[], item: T, keep: number) => {
   if (list.push(item) > keep) list.shift();
 };
 
-export function createPluginStats(now: () => Date = () => new Date()): PluginStats {
+/** `onEvent` hears every `event(...)` as it is recorded (the plugin logs keep them as lifecycle lines). */
+export function createPluginStats(
+  now: () => Date = () => new Date(),
+  onEvent?: (event: BackendEvent) => void,
+): PluginStats {
   const series = new Map<string, Series>();
   const events: BackendEvent[] = [];
   const rejectedActions: RejectedAction[] = [];
@@ -115,7 +119,9 @@ export function createPluginStats(now: () => Date = () => new Date()): PluginSta
       window.retries += 1;
     },
     event(type, message) {
-      push(events, { at: now().toISOString(), type, message }, KEEP_EVENTS);
+      const entry = { at: now().toISOString(), type, message };
+      push(events, entry, KEEP_EVENTS);
+      onEvent?.(entry);
     },
     started(restart) {
       s.starts += 1;

@@ -4,7 +4,7 @@ import type { Capability } from '../../shared/capabilities.ts';
 import type { BackendState, SandboxLayer, ServerMessage } from '../../shared/sandbox.schema.ts';
 import type { CgroupParent } from './cgroup.ts';
 import { createHostApi } from './host-api.ts';
-import { startInstance, type BackendInstance } from './instance.ts';
+import { startInstance, type BackendInstance, type InstanceOptions } from './instance.ts';
 import { createRegistrations, type Registrations } from './registrations.ts';
 import type { LaunchPlan } from './spawn.ts';
 import type { PluginStats } from './stats.ts';
@@ -63,7 +63,8 @@ export interface SupervisorOptions {
   policy: RestartPolicy;
   config(): Promise<unknown>;
   refreshMetadata(): void;
-  log(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+  /** What the plugin writes (its logger, stdout, stderr), passed on to its instances. */
+  log: InstanceOptions['log'];
   /** The active backend changed (activation, swap, crash, stop) or its registrations did. */
   changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
 }

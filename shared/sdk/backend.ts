@@ -190,7 +190,10 @@ export interface BackendHost {
     /** The plugin's configuration: the admin's values over the manifest's `configuration.default`. */
     get<T = unknown>(): Promise<T>;
   };
-  /** Lines in the server's log, tagged with the plugin's name. */
+  /**
+   * Lines in the plugin's log (Admin → Plugins → the plugin's diagnostics → Logs) and the server's log; at most
+   * PLUGIN_LOG_LINES_PER_SECOND a second, the rest dropped and counted.
+   */
   log: {
     info(message: string, data?: Record<string, unknown>): void;
     warn(message: string, data?: Record<string, unknown>): void;

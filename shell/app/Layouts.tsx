@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Navigate, Outlet, useParams } from 'react-router';
 import { useMe } from '../auth/session.ts';
 import { ExtensionRuntimeProvider, useRemoteLoader } from '../extensions/runtime-context.tsx';
+import { AdminNotices } from '../notices/AdminNotices.tsx';
 import { WorkspaceContext, workspacePath } from '../workspaces/workspace-context.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { Sidebar } from './Sidebar.tsx';
@@ -15,6 +16,7 @@ function Frame() {
     <div className="wb-app">
       <Sidebar />
       <main className="wb-main">
+        <AdminNotices />
         <Outlet />
       </main>
     </div>

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { ServerEvent } from '../../shared/events.schema.ts';
 import { queryKeys } from '../api/queries.ts';
 import { useMe } from '../auth/session.ts';
+import { noticesQueryKey } from '../notices/queries.ts';
 
 /**
  * Listens to `GET /api/events` while a user is signed in and refetches what an event says changed, so
@@ -18,6 +19,8 @@ export function ServerEvents() {
     let connectedBefore = false;
     const refetchPlugins = () => {
       void client.invalidateQueries({ queryKey: queryKeys.plugins });
+      // A plugin changed state: an automatic disable comes with a notice to admins.
+      void client.invalidateQueries({ queryKey: noticesQueryKey });
       void client.invalidateQueries({
         predicate: (q) => q.queryKey[0] === 'workspaces' && q.queryKey[2] === 'extensions',
       });

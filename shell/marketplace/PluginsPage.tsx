@@ -3,6 +3,7 @@ import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
+import { HealthBadge, useHealthRefresh } from './HealthBadge.tsx';
 import { InstallControls } from './InstallControls.tsx';
 import { PluginControls } from './PluginControls.tsx';
 import { StateBadge } from './StateBadge.tsx';
@@ -52,6 +53,11 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
         </div>
         <StateBadge state={plugin.state} />
       </div>
+      {plugin.health && (
+        <div className="wb-plugin-health">
+          <HealthBadge health={plugin.health} />
+        </div>
+      )}
       {plugin.description && <p>{plugin.description}</p>}
       {plugin.reloadError && (
         <p className="wb-reason" data-testid="reload-error">
@@ -95,6 +101,7 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
 /** Admin: every discovered plugin with its state and, when it is not active, why. */
 export function PluginsPage() {
   const plugins = usePlugins();
+  useHealthRefresh();
   const info = useHostInfo();
   const list = plugins.data?.plugins ?? [];
   const active = list.filter((p) => p.state === 'active').length;

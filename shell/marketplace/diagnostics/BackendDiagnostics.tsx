@@ -11,7 +11,7 @@ export function BrowserStats({ name }: { name: string }) {
   const stats = useQuery({
     queryKey: ['plugins', name, 'frontend-stats'],
     queryFn: () => fetchJson<FrontendStats>(`/api/plugins/${encodeURIComponent(name)}/frontend-stats`),
-    refetchInterval: 5_000,
+    refetchInterval: 3_000,
   });
   if (!stats.data) return null;
   const s = stats.data;
@@ -27,13 +27,18 @@ export function BrowserStats({ name }: { name: string }) {
   );
 }
 
-/** The plugin backend's process: state, restarts, limits, sandbox layers, calls, rejected actions, crashes. */
-export function BackendDiagnostics({ name }: { name: string }) {
-  const diagnostics = useQuery({
+/** The plugin's diagnostics with its cost history and health, fetched again every few seconds. */
+export function useDiagnostics(name: string) {
+  return useQuery({
     queryKey: ['plugins', name, 'diagnostics'],
     queryFn: () => fetchJson<PluginDiagnostics>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
-    refetchInterval: 5_000,
+    refetchInterval: 3_000,
   });
+}
+
+/** The plugin backend's process: state, restarts, memory, limits, sandbox layers, calls, rejected actions, crashes. */
+export function BackendDiagnostics({ name }: { name: string }) {
+  const diagnostics = useDiagnostics(name);
   if (diagnostics.isPending) return <p className="wb-loading">Loading diagnostics…</p>;
   if (diagnostics.isError)
     return <p className="wb-form-error">Could not load diagnostics: {diagnostics.error.message}</p>;
@@ -55,6 +60,8 @@ export function BackendDiagnostics({ name }: { name: string }) {
         <dd>
           {d.restarts} / {d.crashes}
         </dd>
+        <dt>Memory</dt>
+        <dd>{d.memoryMb == null ? '—' : `${d.memoryMb} MB resident`}</dd>
         <dt>Limits</dt>
         <dd>
           {d.limits.timeoutMs} ms per call, {d.limits.memoryMb} MB
@@ -75,6 +82,7 @@ export function BackendDiagnostics({ name }: { name: string }) {
               <th>Call</th>
               <th>Count</th>
               <th>Errors</th>
+              <th title="Extra attempts made under the hook's retry policy">Retries</th>
               <th>p50</th>
               <th>p95</th>
             </tr>
@@ -87,6 +95,7 @@ export function BackendDiagnostics({ name }: { name: string }) {
                 </td>
                 <td>{call.count}</td>
                 <td title={call.lastError}>{call.errors + call.timeouts}</td>
+                <td>{call.kind === 'route' ? '' : call.retries}</td>
                 <td>{ms(call.p50Ms)}</td>
                 <td>{ms(call.p95Ms)}</td>
               </tr>

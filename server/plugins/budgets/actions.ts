@@ -1,0 +1,58 @@
+import type { Database } from '../../db/database.ts';
+import { dependantsOf } from '../installation/dependants.ts';
+import { setPluginEnabled } from '../lifecycle-routes.ts';
+import type { PluginLogWrite } from '../logs/store.ts';
+import type { PluginRegistry } from '../registry.ts';
+import { createBudgetStore } from './store.ts';
+
+export interface BudgetActionDeps {
+  db: Database;
+  registry: PluginRegistry;
+  writeLog: PluginLogWrite;
+  now?: () => Date;
+}
+
+/** What the server does about a plugin that stayed over budget: disable it, or only tell admins. */
+export function budgetActions(deps: BudgetActionDeps) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    /**
+     * Disables the plugin everywhere as the server would an admin's disable: the switch, the audit entry
+     * (`plugin.auto-disable`, actor "system"), the record of why and a notice to admins commit together. Plugins
+     * that depend on it go inactive until it is enabled again, as with an admin's disable.
+     */
+    async disable(plugin: string, reason: string): Promise<void> {
+      const at = now().toISOString();
+      const dependants = dependantsOf(deps.registry.list(), plugin).map((d) => d.name);
+      const entry = {
+        actor: null,
+        action: 'plugin.auto-disable',
+        target: plugin,
+        details: { reason, ...(dependants.length > 0 ? { dependants } : {}) },
+      };
+      await setPluginEnabled(deps.db, entry, false, async (tx) => {
+        const store = createBudgetStore(tx);
+        await store.recordAutoDisable(plugin, { reason, at });
+        await store.addNotice({
+          at,
+          kind: 'plugin-auto-disabled',
+          plugin,
+          message: `Plugin "${plugin}" was disabled automatically: ${reason}.`,
+        });
+      });
+      deps.writeLog(plugin, 'error', 'lifecycle', `disabled automatically, over budget: ${reason}`, { dependants });
+      await deps.registry.refresh();
+    },
+
+    /** Tells admins the plugin stays over budget while automatic disable is off (PLUGIN_BUDGET_AUTO_DISABLE=false). */
+    async report(plugin: string, reason: string): Promise<void> {
+      await createBudgetStore(deps.db).addNotice({
+        at: now().toISOString(),
+        kind: 'plugin-over-budget',
+        plugin,
+        message: `Plugin "${plugin}" is over its budget: ${reason}. Automatic disable is off, so it keeps running.`,
+      });
+      deps.writeLog(plugin, 'warn', 'lifecycle', `over budget (automatic disable is off): ${reason}`);
+    },
+  };
+}
