@@ -103,6 +103,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   await recoverPluginOperations(settings, db, logger);
   await plugins.refresh();
   const services = createHostServices();
+  const events = registerEventStream(server, guards);
   const context: AppContext = {
     settings,
     logger,
@@ -114,8 +115,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     plugins,
     pluginLogs,
     services,
+    events,
   };
-  const events = registerEventStream(server, guards);
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
   );

@@ -9,6 +9,7 @@ import type { PluginLogs } from './plugins/logs/store.ts';
 import type { PluginRegistry } from './plugins/registry.ts';
 import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
+import type { EventStream } from './events/event-stream.ts';
 
 /** The core services every feature is given. Passed in, never imported as singletons. */
 export interface AppContext {
@@ -25,6 +26,8 @@ export interface AppContext {
   pluginLogs: PluginLogs;
   /** The core services and their seams, for features that extend others (plugin backends). */
   services: HostServices;
+  /** Pushes events to open shells (`GET /api/events`). */
+  events: EventStream;
 }
 
 /** What a started feature hands back so the app can stop it (watchers, timers, child processes). */

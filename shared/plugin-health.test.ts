@@ -1,28 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { formatMs, formatSpan, pluginHealth, type HealthInput } from './plugin-health.ts';
 import type { MetricsPoint } from './plugin-metrics.schema.ts';
+import { metricsPoint } from './testing/metrics-points.ts';
 
 const NOW = Date.parse('2025-01-01T01:00:00Z');
 const budget = { errorRate: 0.1, p95Ms: 2000, restarts: 3, minCalls: 20 };
 
 /** A point `ago` ms before NOW with these figures (quiet otherwise). */
-const point = (ago: number, figures: Partial<MetricsPoint> = {}): MetricsPoint => ({
-  at: new Date(NOW - ago).toISOString(),
-  intervalMs: 10_000,
-  calls: 0,
-  errors: 0,
-  timeouts: 0,
-  retries: 0,
-  p50Ms: null,
-  p95Ms: null,
-  hookP95Ms: null,
-  restarts: 0,
-  memoryMb: 40,
-  frontendLoads: 0,
-  frontendLoadP95Ms: null,
-  frontendErrors: 0,
-  ...figures,
-});
+const point = (ago: number, figures: Partial<MetricsPoint> = {}) =>
+  metricsPoint(NOW - ago, { memoryMb: 40, ...figures });
 
 const health = (points: MetricsPoint[], over: Partial<HealthInput> = {}) =>
   pluginHealth({

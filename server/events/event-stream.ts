@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerEvent } from '../../shared/events.schema.ts';
 import type { Guards } from '../auth/guards.ts';
+import { openSse, type SseConnection } from './sse.ts';
 
 export interface EventStream {
   publish(event: ServerEvent): void;
@@ -9,42 +10,25 @@ export interface EventStream {
   close(): void;
 }
 
-const HEARTBEAT_MS = 20_000;
-
 /**
  * `GET /api/events`: a server-sent event stream per signed-in shell. Events carry no data a member of any
  * workspace may not see; shells refetch what changed through the guarded APIs.
  */
 export function registerEventStream(app: FastifyInstance, guards: Guards): EventStream {
-  const clients = new Set<(chunk: string) => void>();
+  const clients = new Set<SseConnection>();
 
   app.get('/api/events', { preHandler: guards.requireUser }, (request, reply) => {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    const send = (chunk: string) => res.write(chunk);
-    clients.add(send);
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      clients.delete(send);
-    });
+    const connection = openSse(request, reply, () => clients.delete(connection));
+    clients.add(connection);
   });
 
   return {
     publish(event) {
-      const chunk = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-      for (const send of clients) send(chunk);
+      for (const client of clients) client.send(event.type, event);
     },
     clients: () => clients.size,
     close() {
-      clients.clear();
+      for (const client of [...clients]) client.end();
     },
   };
 }

@@ -17,22 +17,25 @@ export function ServerEvents() {
     if (!signedIn) return;
     const source = new EventSource('/api/events');
     let connectedBefore = false;
+    const refetchNotices = () => void client.invalidateQueries({ queryKey: noticesQueryKey });
     const refetchPlugins = () => {
       void client.invalidateQueries({ queryKey: queryKeys.plugins });
-      // A plugin changed state: an automatic disable comes with a notice to admins.
-      void client.invalidateQueries({ queryKey: noticesQueryKey });
       void client.invalidateQueries({
         predicate: (q) => q.queryKey[0] === 'workspaces' && q.queryKey[2] === 'extensions',
       });
     };
     source.addEventListener('open', () => {
-      if (connectedBefore) refetchPlugins();
+      if (connectedBefore) {
+        refetchPlugins();
+        refetchNotices();
+      }
       connectedBefore = true;
     });
     source.addEventListener('plugins-changed', (message) => {
       const event = ServerEvent.safeParse(JSON.parse((message as MessageEvent<string>).data));
       if (event.success) refetchPlugins();
     });
+    source.addEventListener('notices-changed', refetchNotices);
     return () => source.close();
   }, [client, signedIn]);
   return null;

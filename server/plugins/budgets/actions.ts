@@ -9,6 +9,8 @@ export interface BudgetActionDeps {
   db: Database;
   registry: PluginRegistry;
   writeLog: PluginLogWrite;
+  /** A notice was added (committed): open admin shells refetch theirs. */
+  noticesChanged(): void;
   now?: () => Date;
 }
 
@@ -41,6 +43,7 @@ export function budgetActions(deps: BudgetActionDeps) {
         });
       });
       deps.writeLog(plugin, 'error', 'lifecycle', `disabled automatically, over budget: ${reason}`, { dependants });
+      deps.noticesChanged();
       await deps.registry.refresh();
     },
 
@@ -53,6 +56,7 @@ export function budgetActions(deps: BudgetActionDeps) {
         message: `Plugin "${plugin}" is over its budget: ${reason}. Automatic disable is off, so it keeps running.`,
       });
       deps.writeLog(plugin, 'warn', 'lifecycle', `over budget (automatic disable is off): ${reason}`);
+      deps.noticesChanged();
     },
   };
 }

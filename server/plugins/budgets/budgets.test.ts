@@ -1,6 +1,6 @@
 import { chmodSync, cpSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { AdminNoticeList, PluginBudgetStatus } from '../../../shared/plugin-budgets.schema.ts';
 import type { AuditPage } from '../../../shared/installation.schema.ts';
 import type { PluginSummary } from '../../../shared/api.schema.ts';
@@ -169,6 +169,7 @@ describe('with automatic disable off', () => {
   afterAll(() => app?.close());
 
   test('a plugin over budget keeps running and admins get one notice', async () => {
+    const published = vi.spyOn(app.context.events, 'publish');
     const notices = await failUntil(app, 'a notice', async () => {
       const list = await get<AdminNoticeList>(app, '/api/notices');
       return list.notices.length > 0 ? list.notices : undefined;
@@ -188,5 +189,7 @@ describe('with automatic disable off', () => {
     expect(budget.breaches.map((b) => b.figure)).toEqual(['errorRate']);
     expect(budget.overBudgetSince).not.toBeNull();
     expect((await get<AuditPage>(app, '/api/audit?action=plugin.auto-disable')).entries).toEqual([]);
+    // Nothing changed in the registry, so open admin shells learn of the notice from its own event.
+    expect(published).toHaveBeenCalledWith(expect.objectContaining({ type: 'notices-changed' }));
   }, 40_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { PluginBudget } from '../../../shared/plugin-budgets.schema.ts';
 import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import { metricsPoint } from '../../../shared/testing/metrics-points.ts';
 import { breaches, coveredMs, effectiveBudget, lastWindow, sustainedBreaches } from './evaluate.ts';
 
 const budget: PluginBudget = {
@@ -15,25 +16,7 @@ const budget: PluginBudget = {
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 /** A 10-second point ending `second` seconds after T0. */
-function point(second: number, figures: Partial<MetricsPoint> = {}): MetricsPoint {
-  return {
-    at: new Date(T0 + second * 1000).toISOString(),
-    intervalMs: 10_000,
-    calls: 0,
-    errors: 0,
-    timeouts: 0,
-    retries: 0,
-    p50Ms: null,
-    p95Ms: null,
-    hookP95Ms: null,
-    restarts: 0,
-    memoryMb: null,
-    frontendLoads: 0,
-    frontendLoadP95Ms: null,
-    frontendErrors: 0,
-    ...figures,
-  };
-}
+const point = (second: number, figures: Partial<MetricsPoint> = {}) => metricsPoint(T0 + second * 1000, figures);
 
 /** Points every 10 s ending at `from + 10`, ..., `to` seconds. */
 const series = (from: number, to: number, figures: Partial<MetricsPoint> = {}) =>

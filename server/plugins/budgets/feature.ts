@@ -1,9 +1,14 @@
+import type { BudgetOverrides } from '../../../shared/plugin-budgets.schema.ts';
 import type { Feature } from '../../context.ts';
 import { pluginMetricsOf } from '../metrics/view.ts';
 import { budgetActions } from './actions.ts';
+import { effectiveBudget } from './evaluate.ts';
 import { registerBudgetRoutes } from './routes.ts';
 import { createBudgetStore } from './store.ts';
 import { createBudgetWatcher } from './watcher.ts';
+
+const effectiveOverrides = (overrides: Map<string, BudgetOverrides>, plugin: string): BudgetOverrides =>
+  overrides.get(plugin) ?? { errorRate: null, p95Ms: null, restarts: null };
 
 /**
  * Plugin budgets (PLUGIN_BUDGET_*): judges each plugin's cost point by point and, when it stays over budget for a
@@ -23,13 +28,19 @@ export function createBudgetsFeature(): Feature {
       );
       // Plugins disabled automatically before a restart stay disabled, with their reason.
       await plugins.refresh();
+      // Kept in memory so health badges judge against them without a query per plugin; routes keep it current.
+      const overrides = await store.allOverrides();
+      const noticesChanged = () => context.events.publish({ type: 'notices-changed', at: new Date().toISOString() });
       const metrics = pluginMetricsOf(plugins);
-      const actions = budgetActions({ db, registry: plugins, writeLog: context.pluginLogs.write });
+      const removeBudgetSource = metrics?.registerBudgetSource((name) =>
+        effectiveBudget(defaults, overrides.get(name)),
+      );
+      const actions = budgetActions({ db, registry: plugins, writeLog: context.pluginLogs.write, noticesChanged });
       const watcher =
         metrics &&
         createBudgetWatcher({
           defaults,
-          overrides: (plugin) => store.overrides(plugin),
+          overrides: async (plugin) => effectiveOverrides(overrides, plugin),
           isActive: (plugin) => plugins.get(plugin)?.state === 'active',
           disable: actions.disable,
           report: actions.report,
@@ -38,10 +49,19 @@ export function createBudgetsFeature(): Feature {
         });
       let judging = Promise.resolve();
       const unsubscribe = watcher && metrics?.subscribe((plugin, point) => (judging = watcher.judge(plugin, point)));
-      registerBudgetRoutes(app, { db, registry: plugins, guards: context.guards, defaults, watcher });
+      registerBudgetRoutes(app, {
+        db,
+        registry: plugins,
+        guards: context.guards,
+        defaults,
+        watcher,
+        overridesChanged: (plugin, changed) => overrides.set(plugin, changed),
+        noticesChanged,
+      });
       return {
         async close() {
           unsubscribe?.();
+          removeBudgetSource?.();
           removeReasons();
           await judging;
         },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   BudgetOverridesBody,
   type AdminNoticeList,
+  type BudgetOverrides,
   type PluginBudgetDefaults,
   type PluginBudgetStatus,
 } from '../../../shared/plugin-budgets.schema.ts';
@@ -24,6 +25,10 @@ export interface BudgetRouteDeps {
   defaults: PluginBudgetDefaults;
   /** Undefined with the plugin system off: nothing is judged, so there are no breaches. */
   watcher: BudgetWatcher | undefined;
+  /** An admin changed a plugin's overrides (committed). */
+  overridesChanged(plugin: string, overrides: BudgetOverrides): void;
+  /** A notice was dismissed (committed). */
+  noticesChanged(): void;
 }
 
 type NameParams = { Params: { name: string } };
@@ -64,6 +69,7 @@ export function registerBudgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps
     await auditedChange(db, { actor: user, action: 'plugin.budget', target: plugin, details: overrides }, (tx) =>
       createBudgetStore(tx).setOverrides(plugin, overrides, user.id),
     );
+    deps.overridesChanged(plugin, overrides);
     return status(plugin);
   });
 
@@ -82,6 +88,7 @@ export function registerBudgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps
         details: { notice: notice.message },
       });
     });
+    deps.noticesChanged();
     return reply.status(204).send();
   });
 }

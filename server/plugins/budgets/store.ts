@@ -22,6 +22,19 @@ export function createBudgetStore(db: Database) {
       return row ? { errorRate: row.error_rate, p95Ms: row.p95_ms, restarts: row.restarts } : noOverrides;
     },
 
+    /** Every plugin's overrides, read once at start (the budget feature keeps them in memory after). */
+    async allOverrides(): Promise<Map<string, BudgetOverrides>> {
+      const rows = await db.all<{
+        plugin: string;
+        error_rate: number | null;
+        p95_ms: number | null;
+        restarts: number | null;
+      }>('SELECT plugin, error_rate, p95_ms, restarts FROM plugin_budgets');
+      return new Map(
+        rows.map((row) => [row.plugin, { errorRate: row.error_rate, p95Ms: row.p95_ms, restarts: row.restarts }]),
+      );
+    },
+
     /** Replaces the plugin's overrides; all `null` removes them. */
     async setOverrides(plugin: string, overrides: BudgetOverrides, userId: string): Promise<void> {
       await db.run('DELETE FROM plugin_budgets WHERE plugin = ?', [plugin]);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { BudgetOverrides, PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
 import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import { metricsPoint } from '../../../shared/testing/metrics-points.ts';
 import { createBudgetWatcher } from './watcher.ts';
 
 const defaults: PluginBudgetDefaults = {
@@ -15,22 +16,7 @@ const noOverrides: BudgetOverrides = { errorRate: null, p95Ms: null, restarts: n
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 /** The point of the 10-second interval ending `second` seconds after T0. */
-const point = (second: number, calls: number, errors: number): MetricsPoint => ({
-  at: new Date(T0 + second * 1000).toISOString(),
-  intervalMs: 10_000,
-  calls,
-  errors,
-  timeouts: 0,
-  retries: 0,
-  p50Ms: null,
-  p95Ms: null,
-  hookP95Ms: null,
-  restarts: 0,
-  memoryMb: null,
-  frontendLoads: 0,
-  frontendLoadP95Ms: null,
-  frontendErrors: 0,
-});
+const point = (second: number, calls: number, errors: number) => metricsPoint(T0 + second * 1000, { calls, errors });
 
 function setup(options: { autoDisable?: boolean; overrides?: BudgetOverrides } = {}) {
   const active = new Set(['p']);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createSandboxFeature } from '../../sandbox/feature.ts';
-import { approve, callExt, eventually } from '../../sandbox/testing.ts';
-import { startTestApp, type TestApp } from '../../testing/test-app.ts';
-import { logsOf, withLogWriter } from './testing.ts';
+import { callExt, eventually } from '../../sandbox/testing.ts';
+import type { TestApp } from '../../testing/test-app.ts';
+import { logsOf, startWithLogWriter } from './testing.ts';
 
 // A plugin backend logs 10,000 lines a second for two seconds, through host.log and stdout. The server keeps
 // answering its core API, keeps at most PLUGIN_LOG_LINES_PER_SECOND of the plugin's lines per second and counts
@@ -12,16 +11,7 @@ const RATE = 200;
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({
-    env: { PLUGIN_LOG_LINES_PER_SECOND: String(RATE) },
-    features: [createSandboxFeature()],
-    prepare: withLogWriter,
-  });
-  await approve(app, 'log-writer');
-  await eventually('the log-writer backend to answer', async () => {
-    const r = await callExt(app, '/api/ext/log-writer/log', { method: 'POST', payload: { message: 'warming up' } });
-    return r.statusCode === 200 ? true : undefined;
-  });
+  app = await startWithLogWriter({ PLUGIN_LOG_LINES_PER_SECOND: String(RATE) });
 }, 60_000);
 
 afterAll(async () => {

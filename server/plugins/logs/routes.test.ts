@@ -1,22 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PluginLogEvent } from '../../../shared/plugin-logs.schema.ts';
-import { createSandboxFeature } from '../../sandbox/feature.ts';
-import { approve, callExt, eventually } from '../../sandbox/testing.ts';
-import { startTestApp, type TestApp } from '../../testing/test-app.ts';
-import { logsOf, withLogWriter } from './testing.ts';
+import { callExt, eventually } from '../../sandbox/testing.ts';
+import type { TestApp } from '../../testing/test-app.ts';
+import { logsOf, startWithLogWriter } from './testing.ts';
 
 let app: TestApp;
 
 const logs = (query = '') => logsOf(app, 'log-writer', query);
 
 beforeAll(async () => {
-  app = await startTestApp({ features: [createSandboxFeature()], prepare: withLogWriter });
-  await approve(app, 'log-writer');
-  await eventually('the log-writer backend to answer', async () => {
-    const r = await callExt(app, '/api/ext/log-writer/log', { method: 'POST', payload: { message: 'warming up' } });
-    return r.statusCode === 200 ? true : undefined;
-  });
+  app = await startWithLogWriter();
 }, 60_000);
 
 afterAll(async () => {

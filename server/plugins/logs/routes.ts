@@ -2,13 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { PluginLogQuery, type PluginLogEvent, type PluginLogPage } from '../../../shared/plugin-logs.schema.ts';
 import type { Guards } from '../../auth/guards.ts';
 import { parseQuery } from '../../http/body.ts';
+import { openSse, type SseConnection } from '../../events/sse.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
 import type { PluginLogs } from './store.ts';
-
-const HEARTBEAT_MS = 20_000;
-
-const sseChunk = (event: PluginLogEvent) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 /**
  * `GET /api/plugins/:name/logs` (instance admins): a page of the plugin's log, filtered by level, text and time;
@@ -28,32 +25,22 @@ export function registerPluginLogRoutes(
     return deps.logs.query(request.params.name, parseQuery(PluginLogQuery, request.query));
   });
 
-  const streams = new Set<() => void>();
+  const streams = new Set<SseConnection>();
   app.get<{ Params: { name: string } }>('/api/plugins/:name/logs/stream', admin, (request, reply) => {
     const { name } = request.params;
     known(name);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(`retry: 2000\n\n${sseChunk({ type: 'dropped', dropped: deps.logs.dropped(name) })}`);
-    const unsubscribe = deps.logs.subscribe(name, (event) => res.write(sseChunk(event)));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const end = () => {
-      clearInterval(heartbeat);
+    let unsubscribe = () => {};
+    const stream = openSse(request, reply, () => {
       unsubscribe();
-      streams.delete(end);
-      res.end();
-    };
-    streams.add(end);
-    request.raw.on('close', end);
+      streams.delete(stream);
+    });
+    streams.add(stream);
+    const send = (event: PluginLogEvent) => stream.send(event.type, event);
+    send({ type: 'dropped', dropped: deps.logs.dropped(name) });
+    unsubscribe = deps.logs.subscribe(name, send);
   });
   // Open streams would hold the server open; they end when it closes.
   app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
+    for (const stream of [...streams]) stream.end();
   });
 }

@@ -8,6 +8,7 @@ import {
   type PluginLogPage,
 } from '../../../shared/plugin-logs.schema.ts';
 import { fetchJson } from '../../api/client.ts';
+import { useDebounced } from '../../catalog/use-debounced.ts';
 import './plugin-logs.css';
 
 const LEVELS: { value: PluginLogLevel | ''; label: string }[] = [
@@ -42,16 +43,6 @@ function pageUrl(name: string, filter: Filter, before: number | undefined): stri
   if (filter.rangeMs > 0) params.set('since', new Date(Date.now() - filter.rangeMs).toISOString());
   if (before !== undefined) params.set('before', String(before));
   return `/api/plugins/${encodeURIComponent(name)}/logs?${params}`;
-}
-
-/** `value`, once it stopped changing for `ms`. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 /** The plugin's lines as the server streams them while `on`, newest first, and its dropped count. */
@@ -107,7 +98,7 @@ export function PluginLogs({ name }: { name: string }) {
   const [search, setSearch] = useState('');
   const [rangeMs, setRangeMs] = useState(0);
   const [live, setLive] = useState(true);
-  const q = useSettled(search.trim(), 300);
+  const q = useDebounced(search.trim(), 300);
   const filter: Filter = { level, q, rangeMs };
   const pages = useInfiniteQuery({
     queryKey: ['plugins', name, 'logs', filter],
