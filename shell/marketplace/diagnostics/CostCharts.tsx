@@ -84,6 +84,7 @@ const frontendCharts: ChartSpec[] = [
 
 const clock = (t: number, withSeconds: boolean) =>
   new Date(t).toLocaleTimeString([], {
+    hourCycle: 'h23',
     hour: '2-digit',
     minute: '2-digit',
     ...(withSeconds ? { second: '2-digit' } : {}),
@@ -100,7 +101,8 @@ function CostChart({ spec, history }: { spec: ChartSpec; history: readonly Metri
   const t1 = times.at(-1)!;
   const columns = spec.series.map((s) => groups.map((g) => peak(g.map(s.value))));
   const scale = makeScale(t0, t1, columns.flat(), BOX);
-  const { step, ticks } = timeTicks(t0, t1, 5);
+  // Three labels at most: a small chart has room for no more without them running into each other.
+  const { step, ticks } = timeTicks(t0, t1, 3);
   const right = BOX.width - BOX.right;
   const bottom = BOX.height - BOX.bottom;
   const slot = times.length > 1 ? (scale.x(t1) - scale.x(t0)) / (times.length - 1) : right - BOX.left;

@@ -188,21 +188,23 @@ export function PluginLogs({ name }: { name: string }) {
         </p>
       )}
       {lines.length > 0 && (
-        <table className="wb-table wb-log-table" aria-label="Log lines">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Level</th>
-              <th>Source</th>
-              <th>Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <LineRow key={line.seq} line={line} />
-            ))}
-          </tbody>
-        </table>
+        <div className="wb-log-scroll">
+          <table className="wb-table wb-log-table" aria-label="Log lines">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Level</th>
+                <th>Source</th>
+                <th>Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((line) => (
+                <LineRow key={line.seq} line={line} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {pages.hasNextPage && (
         <button
