@@ -40,7 +40,8 @@ export async function inspectPackage(root: string, context: InspectContext): Pro
     candidates: [{ ...candidate, folderName: manifest.name, manifest: { ok: true, json: alone } }],
     host: context.host,
     approvedCapabilities: () => [],
-    policy: { autoApprove: [], forbidden: context.policy.forbidden },
+    // The server's signing policy too: under `require`, a package it would refuse to load is refused at install.
+    policy: { autoApprove: [], forbidden: context.policy.forbidden, signatures: context.policy.signatures },
     enablement: () => undefined,
     storedConfig: () => undefined,
     workspaces: [],
@@ -54,7 +55,7 @@ export async function inspectPackage(root: string, context: InspectContext): Pro
   const problems = record.state === 'incompatible' && record.reason ? [record.reason] : [];
   const warnings = [
     ...full.warnings.map((w) => w.message),
-    ...record.warnings.filter((w) => w.rule === 'file-exists').map((w) => w.message),
+    ...record.warnings.filter((w) => w.rule === 'file-exists' || w.rule === 'signature').map((w) => w.message),
     ...dependencyWarnings(manifest, context.installed),
   ];
   return { manifest, problems, warnings };

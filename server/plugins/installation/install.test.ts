@@ -222,6 +222,16 @@ describe('bad packages are refused with what is wrong and leave no files', () =>
     );
   });
 
+  test('a package the signing policy would refuse to load (PLUGIN_SIGNATURES=require, unsigned)', async () => {
+    const a = await start({ env: { PLUGIN_SIGNATURES: 'require' } });
+    await expectRefusedCleanly(
+      a,
+      await postZip(a, '/api/plugins/install', pluginZip('unsigned')),
+      400,
+      /the plugin is invalid: .*the package is not signed/,
+    );
+  });
+
   test('a frontend that is not built', async () => {
     const a = await start();
     const zip = pluginZip('widget', {
