@@ -52,10 +52,13 @@ export function PluginDiagnosticsPage() {
           <p className="wb-loading">Loading figures…</p>
         )}
       </section>
-      <section className="wb-card" aria-label="Budget">
-        <h2 className="wb-card-title">Budget</h2>
-        <PluginBudget name={plugin.name} />
-      </section>
+      {/* Budgets judge backend calls and restarts: a plugin without a backend has nothing to judge. */}
+      {plugin.hasBackend && (
+        <section className="wb-card" aria-label="Budget">
+          <h2 className="wb-card-title">Budget</h2>
+          <PluginBudget name={plugin.name} />
+        </section>
+      )}
       <section className="wb-card" aria-label="In browsers">
         <h2 className="wb-card-title">In browsers</h2>
         <BrowserStats name={plugin.name} />
