@@ -15,7 +15,7 @@ import { runsFeature } from '../runs/feature.ts';
 import { createRunService } from '../runs/service.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSandboxFeature } from './feature.ts';
-import { identityHeaders, pluginKey, verify } from './signature.ts';
+import { identityHeaders, pluginKey, signedRequestOf, verify } from './signature.ts';
 import { approve, callExt, diagnosticsOf, eventually } from './testing.ts';
 
 // Independently deployed backends (`backend.url`) get lifecycle events and hooks over HTTP, with the checks,
@@ -68,23 +68,9 @@ function startBackend(): Promise<number> {
     let text = '';
     request.on('data', (chunk) => (text += chunk));
     request.on('end', () => {
-      const h = (name: string) => String(request.headers[name] ?? '');
       const plugin = (request.url ?? '').split('/')[1] ?? '';
-      const verified = verify(
-        pluginKey(SECRET, plugin),
-        {
-          timestamp: h(identityHeaders.timestamp),
-          method: request.method ?? '',
-          path: request.url ?? '',
-          plugin: h(identityHeaders.plugin),
-          userId: h(identityHeaders.userId),
-          username: h(identityHeaders.username),
-          workspace: h(identityHeaders.workspace),
-          role: h(identityHeaders.role),
-          body: text,
-        },
-        h(identityHeaders.signature),
-      );
+      const signed = signedRequestOf(request, text);
+      const verified = verify(pluginKey(SECRET, plugin), signed.facts, signed.signature);
       const body = text ? (JSON.parse(text) as Seen['body']) : null;
       seen.push({
         plugin,

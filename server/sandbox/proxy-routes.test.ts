@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSandboxFeature } from './feature.ts';
-import { identityHeaders, pluginKey, verify } from './signature.ts';
+import { identityHeaders, pluginKey, signedRequestOf, verify } from './signature.ts';
 import { approve, callExt, eventually, withFixtures } from './testing.ts';
 
 const workspaces = [{ name: 'default' }, { name: 'other' }];
@@ -136,19 +136,8 @@ describe('/api/ext/<plugin>/* to an independently deployed backend (backend.url)
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
-        const h = (name: string) => String(request.headers[name] ?? '');
-        const facts = {
-          timestamp: h(identityHeaders.timestamp),
-          method: request.method ?? '',
-          path: request.url ?? '',
-          plugin: h(identityHeaders.plugin),
-          userId: h(identityHeaders.userId),
-          username: h(identityHeaders.username),
-          workspace: h(identityHeaders.workspace),
-          role: h(identityHeaders.role),
-          body,
-        };
-        const verified = verify(pluginKey(secret, 'remote-api'), facts, h(identityHeaders.signature));
+        const { facts, signature } = signedRequestOf(request, body);
+        const verified = verify(pluginKey(secret, 'remote-api'), facts, signature);
         seen.push({ verified, headers: request.headers, url: request.url ?? '', body });
         if (request.url?.startsWith('/base/slow')) return void setTimeout(() => response.end('late'), 1500);
         if (request.url?.startsWith('/base/huge')) return void response.end('y'.repeat(6 * 1024 * 1024));

@@ -65,6 +65,31 @@ export function sign(key: string, facts: SignedFacts): string {
   return `v1=${createHmac('sha256', key).update(signedText(facts)).digest('hex')}`;
 }
 
+/**
+ * What a receiving backend reads back from a forwarded call: the signed facts from its method, path and identity
+ * headers, and the signature to check them against with `verify`.
+ */
+export function signedRequestOf(
+  request: { method?: string; url?: string; headers: Record<string, string | string[] | undefined> },
+  body: Buffer | string,
+): { facts: SignedFacts; signature: string } {
+  const header = (name: string) => String(request.headers[name] ?? '');
+  return {
+    facts: {
+      timestamp: header(identityHeaders.timestamp),
+      method: request.method ?? '',
+      path: request.url ?? '',
+      plugin: header(identityHeaders.plugin),
+      userId: header(identityHeaders.userId),
+      username: header(identityHeaders.username),
+      workspace: header(identityHeaders.workspace),
+      role: header(identityHeaders.role),
+      body,
+    },
+    signature: header(identityHeaders.signature),
+  };
+}
+
 /** What a backend does with a call: recompute and compare in constant time, and bound the clock skew. */
 export function verify(
   key: string,
