@@ -125,9 +125,34 @@ export const PluginConfiguration = z.object({
   default: z.unknown().optional(),
 });
 
+/** A folder the backend may use: a bare path is read-only; `{path, access: "write"}` may also write. */
+export const FsGrantRequest = z.union([
+  z.string().min(1, 'must not be empty'),
+  z.object({
+    path: z.string().min(1, 'must not be empty'),
+    access: z.enum(['read', 'write'], { error: 'must be "read" or "write"' }),
+  }),
+]);
+export type FsGrantRequest = z.infer<typeof FsGrantRequest>;
+
+/** A host a backend may connect to: a DNS name or IP, optionally with a port, like "api.example.com:443". */
+const NetworkHost = z
+  .string()
+  .regex(
+    /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/,
+    'must be a lowercase host name with an optional port, like "api.example.com" or "*.example.com:443"',
+  );
+
 export const PluginPermissions = z.object({
   env: uniqueStrings(EnvVarName).optional(),
-  fs: uniqueStrings(z.string().min(1)).optional(),
+  fs: z
+    .array(FsGrantRequest)
+    .refine((items) => new Set(items.map((i) => (typeof i === 'string' ? i : i.path))).size === items.length, {
+      message: 'must not list the same path twice',
+      params: { rule: 'unique' },
+    })
+    .optional(),
+  network: uniqueStrings(NetworkHost).optional(),
 });
 
 export const PluginSignature = z.object({

@@ -76,7 +76,9 @@ export function launchSpecFor(
       if (value !== undefined) env[name] = value;
     }
   }
-  const extraDirs = (manifest.permissions?.fs ?? []).map((d) => path.resolve(record.directory, d)).filter(existsSync);
+  const extraDirs = (manifest.permissions?.fs ?? [])
+    .map((d) => path.resolve(record.directory, typeof d === 'string' ? d : d.path))
+    .filter(existsSync);
   const targets = readsMetadata ? context.workspaces.map((w) => w.targetDir).filter(existsSync) : [];
   const dataDir = path.join(settings.dataDirectory, 'plugins', record.name);
   const grant: SandboxGrant = {
