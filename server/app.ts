@@ -27,6 +27,7 @@ import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
 import { pluginsInFlight } from './plugins/installation/in-flight.ts';
 import { registerInstallationRoutes } from './plugins/installation/routes.ts';
+import { installTimes } from './plugins/installation/installations.ts';
 import { pluginBackendsOf } from './sandbox/feature.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { logRegistryDecisions } from './plugins/logs/lifecycle.ts';
@@ -92,6 +93,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       approvedCapabilities: await approvals.load(),
       enablement: await enablement.load(),
       configs: await configs.load(),
+      installedAt: await installTimes(db),
     }),
     policy: settings.capabilityPolicy,
     workspaces: workspaces.map((w) => w.name),

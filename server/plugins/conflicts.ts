@@ -1,33 +1,153 @@
 import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 
-interface Claimant {
+/**
+ * A key only one plugin may hold on this server:
+ * - `name`: the folder under PLUGINS_DIRECTORY, and the Module Federation remote and chunk global derived from it
+ *   (`wb_<name>` with dashes as underscores: names have no underscores, so different names never meet there);
+ * - `route-prefix`: `/api/ext/<name>`, where its backend's routes are served;
+ * - `page-path`: a `nav.tab` or `page` path, served at `/w/<workspace>/ext/<path>`. The shell gives a URL to the
+ *   longest page path it starts with, so a path below another plugin's (`whats-new/latest` under `whats-new`)
+ *   takes part of that plugin's pages: that is a clash too. A plugin may nest its own pages.
+ * Contribution ids (`sql.template` ids too) are not keys: they are unique within a plugin and the shell keys them
+ * by plugin (`<plugin>:<id>`).
+ */
+export interface PluginKey {
+  kind: 'name' | 'route-prefix' | 'page-path';
+  value: string;
+}
+
+/** A plugin with the manifest whose keys it claims. */
+export interface Claimant {
   name: string;
   manifest: PluginManifest;
 }
 
+/** A key a plugin claims that another plugin (the owner) claims too. */
+export interface KeyClash {
+  /** The claimant's key. */
+  key: PluginKey;
+  owner: string;
+  ownerVersion: string;
+  /** The owner's key it clashes with: the same, or a page path that contains or lies under it. */
+  ownerKey: PluginKey;
+}
+
+/** Every key a plugin's manifest claims, in manifest order. Pure. */
+export function ownedKeys(manifest: PluginManifest): PluginKey[] {
+  const pages = (manifest.frontend?.contributions ?? []).flatMap((c) =>
+    c.slot === 'nav.tab' || c.slot === 'page' ? [{ kind: 'page-path' as const, value: c.path }] : [],
+  );
+  const unique = [...new Map(pages.map((p) => [p.value, p])).values()];
+  return [
+    { kind: 'name', value: manifest.name },
+    { kind: 'route-prefix', value: `/api/ext/${manifest.name}` },
+    ...unique,
+  ];
+}
+
+const below = (inner: string, outer: string) => inner.startsWith(`${outer}/`);
+
+/** Whether two plugins holding these keys would serve the same name, prefix or page URL. */
+function keysClash(a: PluginKey, b: PluginKey): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.value === b.value) return true;
+  return a.kind === 'page-path' && (below(a.value, b.value) || below(b.value, a.value));
+}
+
+/** The keys `claimant` shares with each of `owners` (itself excluded), owners in the order given. Pure. */
+export function keyClashes(claimant: Claimant, owners: readonly Claimant[]): KeyClash[] {
+  const keys = ownedKeys(claimant.manifest);
+  return owners
+    .filter((owner) => owner.name !== claimant.name)
+    .flatMap((owner) =>
+      ownedKeys(owner.manifest).flatMap((ownerKey) =>
+        keys
+          .filter((key) => keysClash(key, ownerKey))
+          .map((key) => ({ key, owner: owner.name, ownerVersion: owner.manifest.version, ownerKey })),
+      ),
+    );
+}
+
+const KEY_WORDS: Record<PluginKey['kind'], string> = {
+  name: 'the name',
+  'route-prefix': 'the route prefix',
+  'page-path': 'the page path',
+};
+
 /**
- * Page paths (`nav.tab` and `page` contributions, served at `/w/<workspace>/ext/<path>`) that more than one
- * plugin claims. Each claimant gets a reason naming the path and the others: no plugin wins by accident.
- * Route prefixes (`/api/ext/<name>`) cannot clash, since plugin names are unique. Pure.
+ * One clash in words: `the page path "whats-new" belongs to release-notes 1.0.0`, or for a `tie` (neither plugin
+ * came first) `the page path "quality" is also claimed by second 1.0.0, and neither came first`.
  */
-export function pathConflicts(claimants: readonly Claimant[]): Map<string, string> {
-  const byPath = new Map<string, Set<string>>();
-  for (const { name, manifest } of claimants) {
-    for (const c of manifest.frontend?.contributions ?? []) {
-      if (c.slot !== 'nav.tab' && c.slot !== 'page') continue;
-      byPath.set(c.path, (byPath.get(c.path) ?? new Set()).add(name));
-    }
+export function describeClash(clash: KeyClash, tie = false): string {
+  const mine = `${KEY_WORDS[clash.key.kind]} "${clash.key.value}"`;
+  const theirs = `${clash.owner} ${clash.ownerVersion}`;
+  const same = clash.key.value === clash.ownerKey.value;
+  const where = same
+    ? mine
+    : `${mine} ${below(clash.key.value, clash.ownerKey.value) ? 'lies under' : 'contains'} "${clash.ownerKey.value}",`;
+  if (tie) return `${where} ${same ? 'is ' : ''}also claimed by ${theirs}, and neither came first`;
+  return `${where} ${same ? 'belongs' : 'which belongs'} to ${theirs}`;
+}
+
+/** What decides which of two clashing plugins keeps its key. */
+export interface Precedence {
+  /** Which plugin served each key (by `keyId`) before this evaluation: it keeps the key. */
+  heldBy: (key: string) => string | undefined;
+  /** When a plugin was installed through the installer; the earlier install keeps the key, then any install. */
+  installedAt: (name: string) => string | undefined;
+}
+
+/** The id of a key in `Precedence.heldBy`. */
+export const keyId = (key: PluginKey) => `${key.kind}:${key.value}`;
+
+/** Which plugin holds each key (by `keyId`), given the plugins that held their keys. Pure. */
+export function keyHolders(holders: readonly Claimant[]): Map<string, string> {
+  return new Map(holders.flatMap((h) => ownedKeys(h.manifest).map((k) => [keyId(k), h.name] as const)));
+}
+
+/**
+ * Settles clashes between plugins found together. In each clash the plugin that held its key before keeps it,
+ * else the one installed first, else an installed one over a folder copied in by hand; with nothing to tell them
+ * apart both lose, so no plugin wins by accident. Returns the reason of each loser, naming each key and its owner.
+ * Pure.
+ */
+export function settleClashes(claimants: readonly Claimant[], precedence: Precedence): Map<string, string> {
+  const reasons = new Map<string, string>();
+  for (const claimant of claimants) {
+    const lost = keyClashes(claimant, claimants).filter((clash) => !wins(claimant.name, clash, precedence));
+    const tie = (clash: KeyClash) => !wins(clash.owner, reversed(claimant, clash), precedence);
+    if (lost.length > 0) reasons.set(claimant.name, lost.map((clash) => describeClash(clash, tie(clash))).join('; '));
   }
-  const reasons = new Map<string, string[]>();
-  for (const [path, names] of byPath) {
-    if (names.size < 2) continue;
-    for (const name of names) {
-      const others = [...names].filter((n) => n !== name).sort();
-      reasons.set(name, [
-        ...(reasons.get(name) ?? []),
-        `the page path "${path}" is also claimed by ${others.join(', ')}`,
-      ]);
-    }
-  }
-  return new Map([...reasons].map(([name, list]) => [name, list.join('; ')]));
+  return reasons;
+}
+
+/** The same clash seen from the owner's side. */
+function reversed(claimant: Claimant, clash: KeyClash): KeyClash {
+  return { key: clash.ownerKey, owner: claimant.name, ownerVersion: claimant.manifest.version, ownerKey: clash.key };
+}
+
+/** Whether the plugin `name` keeps its key in this clash. */
+function wins(name: string, clash: KeyClash, precedence: Precedence): boolean {
+  const mineHeld = precedence.heldBy(keyId(clash.key)) === name;
+  const theirsHeld = precedence.heldBy(keyId(clash.ownerKey)) === clash.owner;
+  if (mineHeld !== theirsHeld) return mineHeld;
+  const mine = precedence.installedAt(name);
+  const theirs = precedence.installedAt(clash.owner);
+  if (mine !== undefined && theirs !== undefined && mine !== theirs) return mine < theirs;
+  return mine !== undefined && theirs === undefined;
+}
+
+/**
+ * What a package about to be installed or updated claims that another installed plugin owns. Every installed
+ * plugin with a valid manifest owns its keys, disabled, pending or incompatible ones too: they come back without
+ * a reinstall, and re-enabling one must not find its page taken. Pure.
+ */
+export function installClashes(
+  manifest: PluginManifest,
+  installed: readonly { name: string; state: string; manifest?: PluginManifest }[],
+): KeyClash[] {
+  const owners = installed.flatMap((p) =>
+    p.manifest && p.state !== 'invalid' ? [{ ...p, manifest: p.manifest }] : [],
+  );
+  return keyClashes({ name: manifest.name, manifest }, owners);
 }

@@ -3,6 +3,7 @@ import type { Capability } from '../../shared/capabilities.ts';
 import { stateNeedsReason } from '../../shared/plugin-states.ts';
 import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.ts';
 import type { PluginCandidate } from './discovery.ts';
+import type { Precedence } from './conflicts.ts';
 import { evaluatePlugins, type ApprovalLookup, type PluginRecord } from './evaluate.ts';
 
 type Doc = ManifestDoc;
@@ -23,7 +24,11 @@ function candidate(folderName: string, json: unknown, extra: Partial<PluginCandi
 
 const noApprovals: ApprovalLookup = () => [];
 
-function evaluate(candidates: PluginCandidate[], approvedCapabilities: ApprovalLookup = noApprovals): PluginRecord[] {
+function evaluate(
+  candidates: PluginCandidate[],
+  approvedCapabilities: ApprovalLookup = noApprovals,
+  precedence?: Precedence,
+): PluginRecord[] {
   return evaluatePlugins({
     candidates,
     host: { version: '0.1.0', pluginApiVersions: [1] },
@@ -33,6 +38,7 @@ function evaluate(candidates: PluginCandidate[], approvedCapabilities: ApprovalL
     storedConfig: () => undefined,
     workspaces: ['default'],
     defaultEnabled: true,
+    precedence,
   });
 }
 
@@ -263,21 +269,36 @@ describe('evaluatePlugins', () => {
 });
 
 describe('page path conflicts', () => {
-  test('two plugins claiming one page path are both incompatible, naming each other', () => {
-    const page = (id: string) => ({
-      frontend: {
-        remote: 'https://cdn.example.com/mf-manifest.json',
-        contributions: [{ slot: 'page', id, path: 'quality', module: './P' }],
-      },
+  const withPage = (name: string) =>
+    candidate(
+      name,
+      manifest(name, {
+        frontend: {
+          remote: 'mf-manifest.json',
+          contributions: [{ slot: 'page', id: 'page', path: 'quality', module: './P' }],
+        },
+      }),
+      { remoteManifest: { ok: true, json: { name: `wb_${name}`, exposes: [{ path: './P' }] } } },
+    );
+  const both = () => [withPage('first'), withPage('second')];
+
+  test('with nothing to tell who came first, both are incompatible, naming each other', () => {
+    expect(evaluate(both()).map((r) => [r.name, r.state, r.reason])).toEqual([
+      ['first', 'incompatible', 'the page path "quality" is also claimed by second 1.0.0, and neither came first'],
+      ['second', 'incompatible', 'the page path "quality" is also claimed by first 1.0.0, and neither came first'],
+    ]);
+  });
+
+  test('the plugin that held the path stays active; only the newcomer is incompatible, naming the owner', () => {
+    const records = evaluate(both(), noApprovals, {
+      heldBy: (key) => (key === 'page-path:quality' ? 'second' : undefined),
+      installedAt: () => undefined,
     });
-    const records = evaluate([
-      candidate('first', manifest('first', page('a'))),
-      candidate('second', manifest('second', page('b'))),
-    ]);
     expect(records.map((r) => [r.name, r.state, r.reason])).toEqual([
-      ['first', 'incompatible', 'the page path "quality" is also claimed by second'],
-      ['second', 'incompatible', 'the page path "quality" is also claimed by first'],
+      ['first', 'incompatible', 'the page path "quality" belongs to second 1.0.0'],
+      ['second', 'active', undefined],
     ]);
+    expect(records[0]!.enabledWorkspaces).toEqual([]);
   });
 });
 

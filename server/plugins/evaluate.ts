@@ -1,6 +1,6 @@
 import type { Capability } from '../../shared/capabilities.ts';
 import { configurationProblems, resolveConfig } from './configuration.ts';
-import { pathConflicts } from './conflicts.ts';
+import { settleClashes, type Precedence } from './conflicts.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
@@ -59,6 +59,8 @@ export interface EvaluationInput {
   defaultEnabled: boolean;
   /** Why a plugin was disabled automatically (over budget), if it was: it stays off everywhere until enabled. */
   autoDisabled?: (name: string) => string | undefined;
+  /** Who keeps a key two plugins claim (conflicts.ts); absent, neither does. */
+  precedence?: Precedence;
 }
 
 function rejected(
@@ -231,17 +233,19 @@ function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
  */
 export function evaluatePlugins(input: EvaluationInput): PluginRecord[] {
   const alone = input.candidates.map((c) => evaluateAlone(c, input));
-  return rejectUnresolvedDependencies(rejectConflicts(rejectDuplicates(alone)));
+  return rejectUnresolvedDependencies(rejectConflicts(rejectDuplicates(alone), input.precedence));
 }
 
-/** Makes plugins that claim the same page path incompatible, all of them, with the reason. */
-function rejectConflicts(records: PluginRecord[]): PluginRecord[] {
+/** Makes the plugins that lose a clash over a key (a page path) incompatible, with a reason naming key and owner. */
+function rejectConflicts(records: PluginRecord[], precedence: Precedence = noPrecedence): PluginRecord[] {
   const claimants = records.flatMap((r) =>
     r.manifest && r.state !== 'invalid' ? [{ name: r.name, manifest: r.manifest }] : [],
   );
-  const conflicts = pathConflicts(claimants);
+  const conflicts = settleClashes(claimants, precedence);
   return records.map((r) => {
     const reason = conflicts.get(r.name);
     return reason && r.state !== 'invalid' ? { ...r, state: 'incompatible', reason, enabledWorkspaces: [] } : r;
   });
 }
+
+const noPrecedence: Precedence = { heldBy: () => undefined, installedAt: () => undefined };

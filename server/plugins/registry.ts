@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EnablementRules } from './enablement.ts';
 import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.ts';
 import { evaluatePlugins } from './evaluate.ts';
+import { keyHolders, type Precedence } from './conflicts.ts';
 import type { HostFacts } from './compatibility.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
 import { keepLastGood } from './last-good.ts';
@@ -17,6 +18,8 @@ export interface PluginRegistryOptions {
     approvedCapabilities: ApprovalLookup;
     enablement: Map<string, EnablementRules>;
     configs: Map<string, Record<string, unknown>>;
+    /** When each plugin was first installed through the installer: the earlier one keeps a clashing key. */
+    installedAt?: ReadonlyMap<string, string>;
   }>;
   policy: CapabilityPolicy;
   workspaces: readonly string[];
@@ -73,6 +76,18 @@ export function changedPlugins(before: readonly PluginRecord[], after: readonly 
   const now = new Map(after.map((p) => [p.name, key(p)]));
   const names = new Set([...old.keys(), ...now.keys()]);
   return [...names].filter((name) => old.get(name) !== now.get(name)).sort();
+}
+
+/**
+ * Who keeps a clashing key: the plugins of the previous refresh hold theirs, unless that refresh found them
+ * invalid or incompatible (a plugin that lost a clash is incompatible); then the earlier install.
+ */
+function precedenceFrom(previous: readonly PluginRecord[], installedAt?: ReadonlyMap<string, string>): Precedence {
+  const holders = previous.flatMap((p) =>
+    p.manifest && p.state !== 'invalid' && p.state !== 'incompatible' ? [{ name: p.name, manifest: p.manifest }] : [],
+  );
+  const held = keyHolders(holders);
+  return { heldBy: (key) => held.get(key), installedAt: (name) => installedAt?.get(name) };
 }
 
 /** Holds the plugins of one plugins directory and logs every discovery and state decision. */
@@ -145,6 +160,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       workspaces: options.workspaces,
       defaultEnabled: options.defaultEnabled,
       autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
+      precedence: precedenceFrom(plugins, rules.installedAt),
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
     const stamped = records.map((r): RegisteredPlugin => {

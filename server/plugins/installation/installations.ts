@@ -31,6 +31,14 @@ export function installationRowOf(db: Database, name: string): Promise<Installat
   return db.get<InstallationRow>('SELECT * FROM plugin_installations WHERE name = ?', [name]);
 }
 
+/** When each plugin installed through the installer was first installed (updates keep that time). */
+export async function installTimes(db: Database): Promise<Map<string, string>> {
+  const rows = await db.all<Pick<InstallationRow, 'name' | 'installed_at'>>(
+    'SELECT name, installed_at FROM plugin_installations',
+  );
+  return new Map(rows.map((r) => [r.name, r.installed_at]));
+}
+
 export function pendingRowOf(db: Database, name: string): Promise<PendingRow | undefined> {
   return db.get<PendingRow>('SELECT * FROM plugin_pending_updates WHERE name = ?', [name]);
 }

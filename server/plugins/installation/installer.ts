@@ -9,6 +9,7 @@ import { HttpError } from '../../http/errors.ts';
 import type { HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy } from '../evaluate.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
+import { refuseClashes } from './clashes.ts';
 import type { CrashPoint } from './crash.ts';
 import { updateDiff } from './diff.ts';
 import { pluginsInFlight } from './in-flight.ts';
@@ -99,6 +100,7 @@ export function createInstaller(options: InstallerOptions) {
       if (RESERVED_NAMES.has(inspected.manifest.name)) {
         throw new PackageError(`a plugin cannot be named "${inspected.manifest.name}": discovery skips such folders`);
       }
+      refuseClashes(inspected.manifest, registry.list());
       return await work(id, staged, inspected);
     } finally {
       await rm(stagingDir, { recursive: true, force: true });
@@ -289,6 +291,7 @@ export function createInstaller(options: InstallerOptions) {
         if (inspected.problems.length > 0) {
           throw new PackageError(`${name} ${version} cannot run on this server: ${inspected.problems.join('; ')}`);
         }
+        refuseClashes(inspected.manifest, registry.list());
         const capabilities = Capability.array().parse(JSON.parse(row.capabilities));
         await activate(act(actor), plugin, layout.pendingFor(name), {
           pkg: { name, version, capabilities, source: row.source, checksum: row.checksum },

@@ -1,0 +1,18 @@
+import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { HttpError } from '../../http/errors.ts';
+import { describeClash, installClashes } from '../conflicts.ts';
+import type { PluginRecord } from '../evaluate.ts';
+
+/**
+ * Refuses (409) a package that claims a key another installed plugin owns (a page path, see conflicts.ts), naming
+ * each key, its owner and the owner's version. Runs before anything is written, so the owner keeps serving.
+ */
+export function refuseClashes(manifest: PluginManifest, installed: readonly PluginRecord[]): void {
+  const clashes = installClashes(manifest, installed);
+  if (clashes.length === 0) return;
+  throw new HttpError(
+    'conflict',
+    `Plugin "${manifest.name}" ${manifest.version} clashes with installed plugins: ${clashes.map((c) => describeClash(c)).join('; ')}. Nothing was changed; give it other page paths, or remove the owner first`,
+    { clashes },
+  );
+}
