@@ -108,8 +108,14 @@ describe('settleClashes', () => {
       nobodyFirst,
     );
     expect([...reasons]).toEqual([
-      ['first', 'the page path "quality" is also claimed by second 1.0.0, and neither came first'],
-      ['second', 'the page path "quality" is also claimed by first 1.0.0, and neither came first'],
+      [
+        'first',
+        'the page path "quality" is also claimed by second 1.0.0, and neither was serving it or installed first: remove one',
+      ],
+      [
+        'second',
+        'the page path "quality" is also claimed by first 1.0.0, and neither was serving it or installed first: remove one',
+      ],
     ]);
   });
 });

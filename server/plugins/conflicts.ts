@@ -75,8 +75,9 @@ const KEY_WORDS: Record<PluginKey['kind'], string> = {
 };
 
 /**
- * One clash in words: `the page path "whats-new" belongs to release-notes 1.0.0`, or for a `tie` (neither plugin
- * came first) `the page path "quality" is also claimed by second 1.0.0, and neither came first`.
+ * One clash in words: `the page path "whats-new" belongs to release-notes 1.0.0`; for a `tie` (neither plugin
+ * came first) `the page path "quality" is also claimed by second 1.0.0, and neither was serving it or installed
+ * first: remove one`.
  */
 export function describeClash(clash: KeyClash, tie = false): string {
   const mine = `${KEY_WORDS[clash.key.kind]} "${clash.key.value}"`;
@@ -85,7 +86,10 @@ export function describeClash(clash: KeyClash, tie = false): string {
   const where = same
     ? mine
     : `${mine} ${below(clash.key.value, clash.ownerKey.value) ? 'lies under' : 'contains'} "${clash.ownerKey.value}",`;
-  if (tie) return `${where} ${same ? 'is ' : ''}also claimed by ${theirs}, and neither came first`;
+  if (tie) {
+    const first = 'and neither was serving it or installed first: remove one';
+    return `${where} ${same ? 'is ' : ''}also claimed by ${theirs}, ${first}`;
+  }
   return `${where} ${same ? 'belongs' : 'which belongs'} to ${theirs}`;
 }
 

@@ -284,8 +284,16 @@ describe('page path conflicts', () => {
 
   test('with nothing to tell who came first, both are incompatible, naming each other', () => {
     expect(evaluate(both()).map((r) => [r.name, r.state, r.reason])).toEqual([
-      ['first', 'incompatible', 'the page path "quality" is also claimed by second 1.0.0, and neither came first'],
-      ['second', 'incompatible', 'the page path "quality" is also claimed by first 1.0.0, and neither came first'],
+      [
+        'first',
+        'incompatible',
+        'the page path "quality" is also claimed by second 1.0.0, and neither was serving it or installed first: remove one',
+      ],
+      [
+        'second',
+        'incompatible',
+        'the page path "quality" is also claimed by first 1.0.0, and neither was serving it or installed first: remove one',
+      ],
     ]);
   });
 

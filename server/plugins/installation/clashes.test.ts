@@ -188,6 +188,26 @@ describe('update to a version claiming another plugin’s page path', () => {
   });
 });
 
+describe('rollback to a version whose page path another plugin took since', () => {
+  test('is refused with 409 naming the owner; the running version stays', async () => {
+    const a = await start();
+    expect((await postZip(a, '/api/plugins/install', tabZip('notes-plus', 'notes'))).statusCode).toBe(201);
+    const update = await postZip(
+      a,
+      '/api/plugins/notes-plus/update',
+      tabZip('notes-plus', 'notes-v2', { version: '2.0.0' }),
+    );
+    expect(update.json().status, update.body).toBe('activated');
+    expect((await postZip(a, '/api/plugins/install', tabZip('taker', 'notes'))).statusCode).toBe(201);
+
+    const rollback = await call(a, 'POST', '/api/plugins/notes-plus/rollback', {});
+    expect(rollback.statusCode, rollback.body).toBe(409);
+    expect(rollback.json().error.message).toContain('the page path "notes" belongs to taker 1.0.0');
+    expect(await plugin(a, 'notes-plus')).toMatchObject({ state: 'active', version: '2.0.0' });
+    expect(await pages(a)).toEqual(['notes <- taker', 'notes-v2 <- notes-plus', 'whats-new <- release-notes']);
+  });
+});
+
 /** Waits for the watcher to pick up a change: until `check` passes or 10 s pass. */
 async function eventually(check: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -1,4 +1,6 @@
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
 import { HttpError } from '../../http/errors.ts';
 import { describeClash, installClashes } from '../conflicts.ts';
 import type { PluginRecord } from '../evaluate.ts';
@@ -15,4 +17,16 @@ export function refuseClashes(manifest: PluginManifest, installed: readonly Plug
     `Plugin "${manifest.name}" ${manifest.version} clashes with installed plugins: ${clashes.map((c) => describeClash(c)).join('; ')}. Nothing was changed; give it other page paths, or remove the owner first`,
     { clashes },
   );
+}
+
+/** `refuseClashes` for a kept version's folder (a rollback target); one without a valid manifest claims nothing. */
+export async function refuseClashesOfFolder(folder: string, installed: readonly PluginRecord[]): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path.join(folder, 'manifest.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  const manifest = PluginManifest.safeParse(json);
+  if (manifest.success) refuseClashes(manifest.data, installed);
 }

@@ -9,7 +9,7 @@ import { HttpError } from '../../http/errors.ts';
 import type { HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy } from '../evaluate.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
-import { refuseClashes } from './clashes.ts';
+import { refuseClashes, refuseClashesOfFolder } from './clashes.ts';
 import type { CrashPoint } from './crash.ts';
 import { updateDiff } from './diff.ts';
 import { pluginsInFlight } from './in-flight.ts';
@@ -22,7 +22,15 @@ import { installationRowOf, listInstallations, pendingRowOf } from './installati
 import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type Act } from './plans.ts';
 import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
 import { requireUnpinned } from './pinning.ts';
-import { discardKeptPlan, keepingPlan, keptRoot, keptVersions, rollbackPlan, rollbackTarget } from './versions.ts';
+import {
+  discardKeptPlan,
+  keepingPlan,
+  keptFor,
+  keptRoot,
+  keptVersions,
+  rollbackPlan,
+  rollbackTarget,
+} from './versions.ts';
 
 export interface InstallerOptions {
   db: Database;
@@ -370,6 +378,8 @@ export function createInstaller(options: InstallerOptions) {
       try {
         const kept = await keptVersions(layout, name);
         const target = rollbackTarget(name, kept, current, asked);
+        const targetFolder = target === kept.previous ? layout.previousFor(name) : keptFor(layout, name, target);
+        await refuseClashesOfFolder(targetFolder, registry.list());
         const row = await installationRow(name);
         await journal.run(
           await rollbackPlan(layout, act(actor), {
