@@ -30,6 +30,7 @@ import { registerInstallationRoutes } from './plugins/installation/routes.ts';
 import { installTimes } from './plugins/installation/installations.ts';
 import { pluginBackendsOf } from './sandbox/feature.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
+import { protectedPathsOf } from './sandbox/grant-rules.ts';
 import { logRegistryDecisions } from './plugins/logs/lifecycle.ts';
 import { registerPluginLogRoutes } from './plugins/logs/routes.ts';
 import { openPluginLogs } from './plugins/logs/store.ts';
@@ -98,6 +99,11 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     policy: settings.capabilityPolicy,
     workspaces: workspaces.map((w) => w.name),
     defaultEnabled: settings.pluginsEnabledByDefault,
+    protectedPaths: protectedPathsOf({
+      dataDirectory: settings.dataDirectory,
+      pluginsDirectory: settings.pluginsDirectory,
+      workspaces,
+    }),
     snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
     logger: logger.child({ component: 'plugins' }),
   });

@@ -74,6 +74,8 @@ export const ChildMessage = z.discriminatedUnion('type', [
     error: ErrorInfo.optional(),
   }),
   z.object({ type: z.literal('activated'), ms: z.number() }),
+  /** The child's network guard refused a connection (recorded as a rejected action). */
+  z.object({ type: z.literal('denied'), action: z.string().max(300), message: z.string().max(2000) }),
   z.object({ type: z.literal('activate-failed'), error: ErrorInfo }),
   /** An uncaught error; the child exits right after sending it. */
   z.object({ type: z.literal('fatal'), error: ErrorInfo }),
@@ -110,7 +112,10 @@ export type ServerMessage =
       entry: string;
       dataDir: string;
       capabilities: Capability[];
+      /** Only the workspaces where the plugin is enabled. */
       workspaces: BackendWorkspace[];
+      /** The hosts it may connect to (`permissions.network`); null: any (PLUGIN_NETWORK_ALLOWED). */
+      network: string[] | null;
       /** Largest JSON result the child may send back, in bytes. */
       maxResultBytes: number;
     }
@@ -132,6 +137,7 @@ export const SandboxLayer = z.object({
     'heap-limit',
     'memory-watchdog',
     'signal-guard',
+    'network-guard',
     'call-deadline',
   ]),
   active: z.boolean(),

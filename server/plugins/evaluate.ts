@@ -8,6 +8,7 @@ import { validate, type ValidationProblem } from '../../shared/validation.ts';
 import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from './compatibility.ts';
 import type { PluginCandidate } from './discovery.ts';
 import { remoteProblems } from './remote-check.ts';
+import { refusedGrants, type ProtectedPaths } from '../sandbox/grant-rules.ts';
 import { checkSignature, signatureProblem, type SignatureCheck, type SignaturePolicy } from './signing/verify.ts';
 
 /** Everything the server knows about one discovered plugin, and the state it decided for it. */
@@ -59,6 +60,8 @@ export interface EvaluationInput {
   defaultEnabled: boolean;
   /** Why a plugin was disabled automatically (over budget), if it was: it stays off everywhere until enabled. */
   autoDisabled?: (name: string) => string | undefined;
+  /** Folders no `permissions.fs` grant may reach (server/sandbox/grant-rules.ts); a plugin asking for one is invalid. */
+  protectedPaths?: ProtectedPaths;
   /** Who keeps a key two plugins claim (conflicts.ts); absent, neither does. */
   precedence?: Precedence;
 }
@@ -144,6 +147,8 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   }
   const remote = remoteProblems(manifest, candidate.remoteManifest);
   if (remote.length > 0) return rejected(candidate, manifest.name, 'invalid', remote.join('; '), base);
+  const refused = input.protectedPaths ? refusedGrants(manifest, candidate.directory, input.protectedPaths) : [];
+  if (refused.length > 0) return rejected(candidate, manifest.name, 'invalid', refused.join('; '), base);
 
   const incompatible = hostCompatibilityProblems(manifest, input.host);
   if (incompatible.length > 0) return rejected(candidate, manifest.name, 'incompatible', incompatible.join('; '), base);

@@ -6,6 +6,7 @@ import { keyHolders, type Precedence } from './conflicts.ts';
 import type { HostFacts } from './compatibility.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
 import { keepLastGood } from './last-good.ts';
+import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 
 export interface PluginRegistryOptions {
@@ -24,6 +25,8 @@ export interface PluginRegistryOptions {
   policy: CapabilityPolicy;
   workspaces: readonly string[];
   defaultEnabled: boolean;
+  /** Folders no plugin may be granted (server/sandbox/grant-rules.ts). */
+  protectedPaths?: ProtectedPaths;
   /** Where active revisions' files are kept, so a failed rebuild never breaks the running version. */
   snapshots?: Snapshots;
   logger: Logger;
@@ -43,6 +46,8 @@ export interface RegistryChange {
 }
 
 export interface PluginRegistry {
+  /** The folders no plugin may be granted, which install and update judge packages by too. */
+  readonly protectedPaths?: ProtectedPaths;
   /** Discovers and evaluates every plugin again; returns the new list. */
   refresh(): Promise<readonly RegisteredPlugin[]>;
   list(): readonly RegisteredPlugin[];
@@ -160,6 +165,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       workspaces: options.workspaces,
       defaultEnabled: options.defaultEnabled,
       autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
+      protectedPaths: options.protectedPaths,
       precedence: precedenceFrom(plugins, rules.installedAt),
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
@@ -207,6 +213,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
   }
 
   return {
+    protectedPaths: options.protectedPaths,
     refresh,
     subscribe(listener) {
       listeners.add(listener);

@@ -108,6 +108,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         log: context.pluginLogs.write,
         config: pluginConfigReader(plugins),
         refreshMetadata: () => refreshMetadata(),
+        ...(plugins.protectedPaths ? { protectedPaths: plugins.protectedPaths } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.remoteRefreshMs ? { remoteRefreshMs: options.remoteRefreshMs } : {}),
       });

@@ -32,6 +32,8 @@ export interface InstanceOptions {
   ): void;
   /** The child broke the protocol: recorded as a rejected action. */
   violation(message: string): void;
+  /** The child's network guard refused a connection: recorded as a rejected action. */
+  denied(action: string, message: string): void;
 }
 
 /** One running child process of a plugin backend, from spawn to exit. */
@@ -124,6 +126,9 @@ export function startInstance(options: InstanceOptions): BackendInstance {
           return;
         case 'log':
           options.log(message.level, message.message, message.data);
+          return;
+        case 'denied':
+          options.denied(message.action, message.message);
       }
     },
     oversized(id, bytes) {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Capability } from '../../shared/capabilities.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
+import { refusedGrant, realPathOf, resolveGrants, type ProtectedPaths } from './grant-rules.ts';
 import type { SandboxSupport } from './layers.ts';
-import { CGROUP_HEADROOM_MB, planLaunch, prepareDataDir, type SandboxGrant } from './spawn.ts';
+import { CGROUP_HEADROOM_MB, planLaunch, prepareDataDir, prepareWriteDir, type SandboxGrant } from './spawn.ts';
 import type { LaunchSpec } from './supervisor.ts';
 
 /** The runtime's settings (see server/sandbox/settings.ts for the environment variables). */
@@ -52,6 +53,27 @@ export interface SpecContext {
   execPath: string;
   uid: number;
   env: NodeJS.ProcessEnv;
+  /** Folders no grant may reach; judged again at launch, as a symlink may have changed since discovery. */
+  protectedPaths?: ProtectedPaths;
+}
+
+/** The folders a backend may read and write beyond its own, or the first grant refused. */
+function folderGrants(
+  record: PluginRecord,
+  context: SpecContext,
+): { ok: true; read: string[]; write: string[] } | { ok: false; reason: string } {
+  const grants = resolveGrants(record.manifest!, record.directory);
+  const own = realPathOf(record.directory);
+  for (const grant of grants) {
+    const refused = context.protectedPaths && refusedGrant(grant, own, context.protectedPaths, record.name);
+    if (refused) return { ok: false, reason: refused };
+  }
+  const existing = grants.filter((g) => existsSync(g.real));
+  return {
+    ok: true,
+    read: existing.filter((g) => g.access === 'read').map((g) => g.real),
+    write: existing.filter((g) => g.access === 'write').map((g) => g.real),
+  };
 }
 
 /** Decides how an active plugin's `backend.entry` runs, or says why it cannot. */
@@ -64,6 +86,8 @@ export function launchSpecFor(
   if (!manifest || !entry) return { ok: false, reason: 'the plugin has no backend entry' };
   const entryPath = path.join(record.directory, 'backend', entry);
   if (!existsSync(entryPath)) return { ok: false, reason: `backend/${entry} does not exist` };
+  const folders = folderGrants(record, context);
+  if (!folders.ok) return folders;
   const { settings, support } = context;
   const approved = new Set<Capability>(record.approvedCapabilities);
   const timeoutMs = manifest.backend?.limits?.timeoutMs ?? settings.timeoutMs;
@@ -76,28 +100,34 @@ export function launchSpecFor(
       if (value !== undefined) env[name] = value;
     }
   }
-  const extraDirs = (manifest.permissions?.fs ?? [])
-    .map((d) => path.resolve(record.directory, typeof d === 'string' ? d : d.path))
-    .filter(existsSync);
-  const targets = readsMetadata ? context.workspaces.map((w) => w.targetDir).filter(existsSync) : [];
+  // A backend sees only the workspaces where its plugin is enabled; a change there starts a new process.
+  const workspaces = context.workspaces.filter((w) => record.enabledWorkspaces.includes(w.name));
+  const targets = readsMetadata ? workspaces.map((w) => w.targetDir).filter(existsSync) : [];
+  const network = settings.networkAllowed.includes(record.name) ? 'any' : (manifest.permissions?.network ?? []);
   const dataDir = path.join(settings.dataDirectory, 'plugins', record.name);
   const grant: SandboxGrant = {
     plugin: record.name,
     pluginDir: record.directory,
     dataDir,
-    readDirs: [...extraDirs, ...targets],
+    readDirs: [...folders.read, ...targets],
+    writeDirs: folders.write,
     env,
     memoryMb,
-    network: settings.networkAllowed.includes(record.name),
+    network,
     uid: context.uid,
   };
   mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o711 });
   const plan = planLaunch(grant, support, context.execPath);
   prepareDataDir(dataDir, plan.uid);
+  for (const dir of folders.write) prepareWriteDir(dir, plan.uid);
+  const granted = createHash('sha256')
+    .update(JSON.stringify([plan.args, Object.keys(env), [...approved].sort(), workspaces.map((w) => w.name)]))
+    .digest('hex')
+    .slice(0, 10);
   return {
     ok: true,
     spec: {
-      revision: `${record.revision}+${backendHash(record.directory)}`,
+      revision: `${record.revision}+${backendHash(record.directory)}+${granted}`,
       approved,
       plan,
       layers: plan.layers,
@@ -111,11 +141,12 @@ export function launchSpecFor(
         entry: entryPath,
         dataDir,
         capabilities: [...approved],
-        workspaces: context.workspaces.map((w) => ({
+        workspaces: workspaces.map((w) => ({
           name: w.name,
           title: w.title,
           ...(readsMetadata ? { targetDir: w.targetDir } : {}),
         })),
+        network: network === 'any' ? null : [...network],
         maxResultBytes: settings.maxBodyBytes,
       },
     },

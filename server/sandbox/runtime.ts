@@ -9,6 +9,7 @@ import type { Workspace } from '../workspaces/config.ts';
 import { CallFailure } from './failures.ts';
 import type { InstanceLogSource } from './instance.ts';
 import type { SandboxSupport } from './layers.ts';
+import type { ProtectedPaths } from './grant-rules.ts';
 import { launchSpecFor, type SandboxSettings } from './launch-spec.ts';
 import { createHttpSupervisor, type HttpSpec, type HttpSupervisor } from './http-supervisor.ts';
 import type { Registration } from './registrations.ts';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   secret: string;
   /** How often a `backend.url` backend's registrations are read again; 60 s by default. */
   remoteRefreshMs?: number;
+  /** Folders no `permissions.fs` grant may reach, judged again at each launch. */
+  protectedPaths?: ProtectedPaths;
 }
 
 /** How a hook or event call is retried: the plugin's policy for it, and whether the call is still wanted. */
@@ -204,6 +207,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
           execPath: options.execPath ?? process.execPath,
           uid,
           env: options.env ?? process.env,
+          ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
         });
         if (!result.ok) {
           unavailable.set(record.name, result.reason);
@@ -245,7 +249,9 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
             failure.message,
           );
           if (failure.kind === 'timeout') s.event('timeout', failure.message);
-          if (failure.kind === 'denied') s.rejected(label, `the sandbox refused: ${failure.message}`);
+          // The network guard reported its refusals itself, also those a plugin catches.
+          if (failure.kind === 'denied' && failure.info?.permission !== 'Net')
+            s.rejected(label, `the sandbox refused: ${failure.message}`);
           throw failure;
         }
       };

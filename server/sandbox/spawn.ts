@@ -12,12 +12,15 @@ export interface SandboxGrant {
   plugin: string;
   pluginDir: string;
   dataDir: string;
-  /** Extra folders it may read: approved `permissions.fs`, workspace targets with `read-metadata`. */
+  /** Extra folders it may read: `permissions.fs`, the targets of its workspaces with `read-metadata`. */
   readDirs: string[];
+  /** Extra folders it may write (and read): `permissions.fs` entries with `access: "write"`. */
+  writeDirs: string[];
   /** Granted variables with their values (empty without `access-environment-config`). */
   env: Record<string, string>;
   memoryMb: number;
-  network: boolean;
+  /** Hosts it may connect to (`permissions.network`); `any`: every host (PLUGIN_NETWORK_ALLOWED). */
+  network: readonly string[] | 'any';
   /** The user id to run as, when the server can switch users. */
   uid: number;
 }
@@ -70,25 +73,36 @@ function chownTree(dir: string, uid: number): void {
 /** Makes the plugin's data folder, owned by its user id when it has one. */
 export function prepareDataDir(dataDir: string, uid: number | null): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (uid !== null && statSync(dataDir).uid !== uid) chownTree(dataDir, uid);
+  prepareWriteDir(dataDir, uid);
+}
+
+/** Gives a folder the plugin may write to its user id, when it runs as its own: the file modes are the OS layer. */
+export function prepareWriteDir(dir: string, uid: number | null): void {
+  if (uid !== null && statSync(dir).uid !== uid) chownTree(dir, uid);
 }
 
 /** Decides how to start one plugin backend: which wrappers, Node flags, environment and layers. */
 export function planLaunch(grant: SandboxGrant, support: SandboxSupport, execPath: string): LaunchPlan {
   const layers: SandboxLayer[] = [{ layer: 'process', active: true, detail: 'its own child process' }];
-  const readDirs = [grant.pluginDir, path.dirname(BOOTSTRAP), grant.dataDir, ...grant.readDirs];
+  const readDirs = [grant.pluginDir, path.dirname(BOOTSTRAP), grant.dataDir, ...grant.readDirs, ...grant.writeDirs];
+  const writeDirs = [grant.dataDir, ...grant.writeDirs];
+  const offline = grant.network !== 'any' && grant.network.length === 0;
   const unreadable = [
     ...[grant.pluginDir, path.dirname(BOOTSTRAP)].filter((p) => !othersCanRead(p, 'read')),
     ...[execPath, path.dirname(grant.dataDir)].filter((p) => !othersCanRead(p, 'enter')),
   ];
   const useUid = support.userId.ok && unreadable.length === 0;
   const wrappers: string[] = [];
-  if (support.networkNamespace.ok && !grant.network) wrappers.push('unshare', '--net');
+  if (support.networkNamespace.ok && offline) wrappers.push('unshare', '--net');
   if (useUid) wrappers.push('setpriv', `--reuid=${grant.uid}`, `--regid=${grant.uid}`, '--clear-groups');
 
   const node = [
     ...(support.permissionModel.ok
-      ? ['--permission', ...readDirs.map((d) => `--allow-fs-read=${d}`), `--allow-fs-write=${grant.dataDir}`]
+      ? [
+          '--permission',
+          ...readDirs.map((d) => `--allow-fs-read=${d}`),
+          ...writeDirs.map((d) => `--allow-fs-write=${d}`),
+        ]
       : []),
     `--max-old-space-size=${grant.memoryMb}`,
     '--disable-warning=ExperimentalWarning',
@@ -100,7 +114,7 @@ export function planLaunch(grant: SandboxGrant, support: SandboxSupport, execPat
     layer: 'permission-model',
     active: support.permissionModel.ok,
     detail: support.permissionModel.ok
-      ? `reads ${readDirs.join(', ')}; writes ${grant.dataDir}; no child processes, workers, addons or WASI`
+      ? `reads ${readDirs.join(', ')}; writes ${writeDirs.join(', ')}; no child processes, workers, addons or WASI`
       : `unavailable: ${support.permissionModel.detail}`,
   });
   const granted = Object.keys(grant.env);
@@ -120,12 +134,20 @@ export function planLaunch(grant: SandboxGrant, support: SandboxSupport, execPat
   });
   layers.push({
     layer: 'network-namespace',
-    active: support.networkNamespace.ok && !grant.network,
-    detail: grant.network
-      ? 'off: network granted by PLUGIN_NETWORK_ALLOWED'
+    active: support.networkNamespace.ok && offline,
+    detail: !offline
+      ? `off: ${grant.network === 'any' ? 'network granted by PLUGIN_NETWORK_ALLOWED' : 'it may connect to the hosts in permissions.network'}`
       : support.networkNamespace.ok
         ? 'private network namespace: no connections, loopback included'
         : `off: ${support.networkNamespace.detail}`,
+  });
+  layers.push({
+    layer: 'network-guard',
+    active: grant.network !== 'any',
+    detail:
+      grant.network === 'any'
+        ? 'off: any host (PLUGIN_NETWORK_ALLOWED)'
+        : `TCP and TLS only to ${offline ? 'no host' : grant.network.join(', ')}; no UDP, no Unix sockets (checked in the process: a seat belt)`,
   });
   layers.push({ layer: 'heap-limit', active: true, detail: `--max-old-space-size=${grant.memoryMb}` });
   const cgroupMb = support.memoryCgroup.ok ? grant.memoryMb + CGROUP_HEADROOM_MB : null;

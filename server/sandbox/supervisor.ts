@@ -126,6 +126,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       watchdogMb: spec.watchdogMb,
       log: options.log,
       violation: (message) => stats.rejected('channel', message),
+      denied: (action, message) => {
+        stats.rejected(action, `the sandbox refused: ${message}`);
+        logger.warn({ plugin, action }, `plugin backend refused: ${message}`);
+      },
       hostCall: createHostApi({
         plugin,
         approved: spec.approved,

@@ -4,6 +4,7 @@ import { validate } from '../../../shared/validation.ts';
 import type { HostFacts } from '../compatibility.ts';
 import { readCandidate } from '../discovery.ts';
 import { evaluatePlugins, type CapabilityPolicy, type PluginRecord } from '../evaluate.ts';
+import type { ProtectedPaths } from '../../sandbox/grant-rules.ts';
 import { dependencyWarnings } from './compatibility-facts.ts';
 import { PackageError } from './package-files.ts';
 
@@ -12,6 +13,8 @@ export interface InspectContext {
   policy: CapabilityPolicy;
   /** The plugins installed now, for dependency checks. */
   installed: readonly PluginRecord[];
+  /** Folders no `permissions.fs` grant may reach: a package asking for one is refused. */
+  protectedPaths?: ProtectedPaths;
 }
 
 /** A staged package that is a valid plugin. `problems` say why it cannot run here (install refuses those). */
@@ -46,6 +49,7 @@ export async function inspectPackage(root: string, context: InspectContext): Pro
     storedConfig: () => undefined,
     workspaces: [],
     defaultEnabled: true,
+    protectedPaths: context.protectedPaths,
   });
   if (!record) throw new Error('evaluating one candidate gave no record');
   if (record.state === 'invalid' || record.state === 'error') {

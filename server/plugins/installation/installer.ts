@@ -120,7 +120,12 @@ export function createInstaller(options: InstallerOptions) {
 
   /** Inspects a package folder against the plugins installed now. */
   function inspectStaged(root: string): Promise<InspectedPackage> {
-    return inspectPackage(root, { host: options.host, policy: options.policy, installed: registry.list() });
+    return inspectPackage(root, {
+      host: options.host,
+      policy: options.policy,
+      installed: registry.list(),
+      protectedPaths: registry.protectedPaths,
+    });
   }
 
   /** The folder of an installed plugin, refused when it lies outside PLUGINS_DIRECTORY. */

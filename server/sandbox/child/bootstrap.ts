@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorInfo, HostCall, ServerMessage, WireAnswer } from '../../../shared/sandbox.schema.ts';
 import { createFrameReader, createFrameWriter, encodeFrame, frameOf } from './framing.ts';
 import { createHost, type AnyHandler } from './host.ts';
+import { guardNetwork } from './network-guard.ts';
 
 /**
  * A seat belt for when the child runs under the server's own user id: it may signal only itself, never its
@@ -98,6 +99,7 @@ async function answer(id: number, handler: number, payload: unknown, route: bool
 
 async function init(message: Extract<ServerMessage, { type: 'init' }>): Promise<void> {
   maxResultBytes = message.maxResultBytes;
+  guardNetwork(message.network, (action, text) => send({ type: 'denied', action, message: text.slice(0, 2000) }));
   const started = performance.now();
   const host = createHost({
     plugin: { name: message.plugin, version: message.version },

@@ -1,0 +1,165 @@
+import { realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+
+// Folders no plugin backend is ever granted, whatever its manifest asks and whatever an admin approved: the
+// server's own secrets, code and other plugins. A grant is judged after resolving it as the server would use it
+// (relative to the plugin's folder, symlinks followed), so `../../data`, a link to `/` and `/` itself all fail.
+
+/** A folder or file no grant may reach, with what it holds in words an admin reads. */
+export interface ProtectedPath {
+  path: string;
+  why: string;
+}
+
+/** What grants are judged against; build it once per server with `protectedPathsOf`. */
+export interface ProtectedPaths {
+  /** Real paths, symlinks resolved. */
+  paths: readonly ProtectedPath[];
+  /** The real PLUGINS_DIRECTORY: each plugin's own folder is `<pluginsDirectory>/<name>`. */
+  pluginsDirectory: string;
+}
+
+/** A `permissions.fs` entry resolved to the real path the sandbox would grant. */
+export interface ResolvedGrant {
+  /** As the manifest wrote it. */
+  declared: string;
+  /** Absolute, symlinks resolved (for a path that does not exist yet, those of its nearest existing parent). */
+  real: string;
+  access: 'read' | 'write';
+}
+
+/** The machine's secrets: password hashes, SSH and cloud keys, mounted secrets, kernel and process views. */
+function systemPaths(home: string): ProtectedPath[] {
+  const hashes = "the system users' password hashes";
+  return [
+    { path: '/proc', why: "process information, the server's environment included (/proc)" },
+    { path: '/sys', why: 'kernel and device settings (/sys)' },
+    { path: '/dev', why: 'devices (/dev)' },
+    { path: '/etc/shadow', why: hashes },
+    { path: '/etc/shadow-', why: hashes },
+    { path: '/etc/gshadow', why: hashes },
+    { path: '/etc/gshadow-', why: hashes },
+    { path: '/etc/security/opasswd', why: hashes },
+    { path: '/etc/sudoers', why: 'the sudo rules' },
+    { path: '/etc/sudoers.d', why: 'the sudo rules' },
+    { path: '/etc/ssh', why: "the machine's SSH host keys" },
+    { path: '/root', why: "the root user's home" },
+    { path: '/run/secrets', why: 'mounted secrets' },
+    { path: '/var/run/secrets', why: 'mounted secrets' },
+    ...['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config/gcloud', '.netrc', '.npmrc', '.pgpass'].map(
+      (name) => ({ path: path.join(home, name), why: "credentials of the server's user" }),
+    ),
+  ];
+}
+
+/** The real path of `target`; for a path that does not exist, its nearest existing parent's, joined with the rest. */
+export function realPathOf(target: string): string {
+  const absolute = path.resolve(target);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = path.dirname(absolute);
+    return parent === absolute ? absolute : path.join(realPathOf(parent), path.basename(absolute));
+  }
+}
+
+/** Where the app's code lives: the folder holding `server/`, `shared/` and `node_modules/`. */
+export const APP_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface ProtectedPathsInput {
+  dataDirectory: string;
+  pluginsDirectory: string;
+  workspaces: readonly { name: string; targetDir: string }[];
+  appRoot?: string;
+  /** The home folder of the server's user; `os.homedir()` by default. */
+  home?: string;
+}
+
+/** The protected paths of this server: its data, code, plugins, workspace artifacts and the machine's secrets. */
+export function protectedPathsOf(input: ProtectedPathsInput): ProtectedPaths {
+  const own: ProtectedPath[] = [
+    {
+      path: input.dataDirectory,
+      why: "the app's data folder (WORKBENCH_DATA_DIR: the database with every user's password hash, sessions, secrets)",
+    },
+    { path: input.appRoot ?? APP_ROOT, why: "the app's code and its node_modules" },
+    { path: input.pluginsDirectory, why: 'the plugins folder (PLUGINS_DIRECTORY: every plugin, its code)' },
+    ...input.workspaces.map((w) => ({
+      path: w.targetDir,
+      why: `the artifacts of workspace "${w.name}" (a plugin reads those with read-metadata, where it is enabled)`,
+    })),
+  ];
+  return {
+    paths: [...own, ...systemPaths(input.home ?? os.homedir())].map((p) => ({ ...p, path: realPathOf(p.path) })),
+    pluginsDirectory: realPathOf(input.pluginsDirectory),
+  };
+}
+
+/** Whether `child` is `parent` or inside it. */
+function within(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Resolves a manifest's `permissions.fs` as the sandbox would grant them. Relative paths are relative to the
+ * plugin's folder: `home`, where it is installed (`<pluginsDirectory>/<name>`); symlinks inside it are followed
+ * in `directory`, where its files are now (the same folder, or a staged package before install).
+ */
+export function resolveGrants(manifest: PluginManifest, directory: string, home = directory): ResolvedGrant[] {
+  return (manifest.permissions?.fs ?? []).map((entry) => {
+    const declared = typeof entry === 'string' ? entry : entry.path;
+    const access = typeof entry === 'string' ? 'read' : entry.access;
+    const lexical = path.resolve(home, declared);
+    const onDisk = within(home, lexical) ? path.join(directory, path.relative(home, lexical)) : lexical;
+    return { declared, real: realPathOf(onDisk), access };
+  });
+}
+
+/**
+ * Why a resolved grant is refused, or undefined when it may be granted. Pure. `ownDirectory` is the real folder
+ * of the plugin's files: reading its own files is allowed (it may already), writing them is not (its code would
+ * change after approval).
+ */
+export function refusedGrant(
+  grant: ResolvedGrant,
+  ownDirectory: string,
+  rules: ProtectedPaths,
+  plugin: string,
+): string | undefined {
+  const where = `permissions.fs "${grant.declared}"${grant.real === grant.declared ? '' : ` (${grant.real})`}`;
+  if (within(ownDirectory, grant.real)) {
+    return grant.access === 'write'
+      ? `${where} is refused: it is the plugin's own folder, and a plugin may not rewrite its code; it writes to its data folder (host.dataDir)`
+      : undefined;
+  }
+  const other = within(rules.pluginsDirectory, grant.real) && grant.real !== rules.pluginsDirectory;
+  if (other) {
+    const name = path.relative(rules.pluginsDirectory, grant.real).split(path.sep)[0];
+    if (name !== plugin) return `${where} is refused: it is inside another plugin's folder ("${name}")`;
+  }
+  for (const p of rules.paths) {
+    if (within(p.path, grant.real)) {
+      const how = p.path === grant.real ? 'is' : 'is inside';
+      return `${where} is refused: it ${how} ${p.path}, ${p.why}`;
+    }
+    if (within(grant.real, p.path)) return `${where} is refused: it contains ${p.path}, ${p.why}`;
+  }
+  return undefined;
+}
+
+/** Every refused `permissions.fs` entry of a plugin, one sentence each; empty when all may be granted. */
+export function refusedGrants(
+  manifest: PluginManifest,
+  directory: string,
+  rules: ProtectedPaths,
+  home = path.join(rules.pluginsDirectory, manifest.name),
+): string[] {
+  const own = realPathOf(directory);
+  return resolveGrants(manifest, directory, home).flatMap((grant) => {
+    const reason = refusedGrant(grant, own, rules, manifest.name);
+    return reason ? [reason] : [];
+  });
+}
