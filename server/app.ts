@@ -7,14 +7,17 @@ import { registerAuditRoutes } from './audit/routes.ts';
 import { ensureFirstAdmin } from './auth/bootstrap.ts';
 import { createGuards, registerSessionResolution } from './auth/guards.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
-import { createSessionStore } from './auth/sessions.ts';
+import { createSessionStore, SESSION_COOKIE } from './auth/sessions.ts';
+import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { createUsersRepository } from './auth/users-repository.ts';
 import type { AppContext, Feature, FeatureHandle } from './context.ts';
 import { openDatabase } from './db/open.ts';
 import { createFeatures, createHostServices, type HostServices } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
 import { registerEventStream } from './events/event-stream.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkOptions, registerErrorHandling } from './http/errors.ts';
+import { registerSameOriginCheck } from './http/same-origin.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
@@ -78,9 +81,17 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger,
   );
 
-  const server: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const server: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: settings.trustProxy,
+    ...frameworkOptions,
+  });
   registerErrorHandling(server);
   await server.register(fastifyCookie);
+  registerSameOriginCheck(
+    server,
+    (request) => request.cookies[SESSION_COOKIE] !== undefined || request.url === '/api/auth/login',
+  );
   registerSessionResolution(server, sessions, users);
 
   const approvals = createApprovalStore(db);
@@ -134,12 +145,21 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       : () => {};
 
   registerHostInfoRoute(server, hostInfo(settings));
-  registerAuthRoutes(server, { users, sessions, guards, workspaces, secureCookies: settings.secureCookies });
+  await registerSecurityHeaders(server, { plugins, https: settings.secureCookies });
+  await registerAuthRoutes(server, {
+    users,
+    sessions,
+    guards,
+    workspaces,
+    secureCookies: settings.secureCookies,
+    throttle: createSignInThrottle({ ...settings.signIn, firstDelayMs: 1000 }),
+    attemptsPerMinute: settings.signIn.attemptsPerMinute,
+  });
   registerUserRoutes(server, { users, guards, audit, workspaces });
   registerAuditRoutes(server, { db, guards });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
-  registerTelemetryRoutes(server, plugins, guards, createFrontendTelemetry());
+  registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });

@@ -31,6 +31,8 @@ describe('loadSettings', () => {
       firstAdmin: { username: 'admin', password: undefined },
       sessionTtlMs: 7 * 24 * 3_600_000,
       secureCookies: false,
+      trustProxy: false,
+      signIn: { freeFailuresPerUser: 5, freeFailuresPerAddress: 20, maxDelayMs: 900_000, attemptsPerMinute: 60 },
       watchPlugins: true,
       sqlTimeoutMs: 30_000,
       pluginsEnabledByDefault: true,
@@ -90,6 +92,20 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ PLUGIN_FORBIDDEN_CAPABILITIES: 'read-everything' }, cwd)).toThrow(
       'PLUGIN_FORBIDDEN_CAPABILITIES[0]',
     );
+  });
+
+  test('TRUST_PROXY is a flag or proxy addresses; sign-in throttling settings are read', () => {
+    expect(loadSettings({ TRUST_PROXY: 'true' }, cwd).trustProxy).toBe(true);
+    expect(loadSettings({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }, cwd).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16']);
+    expect(loadError({ TRUST_PROXY: 'everyone' })).toContain('TRUST_PROXY: must be true, false, or a comma-separated');
+    const env = { SIGN_IN_FREE_FAILURES: '3', SIGN_IN_MAX_DELAY_S: '60', SIGN_IN_ATTEMPTS_PER_MINUTE: '10' };
+    expect(loadSettings(env, cwd).signIn).toEqual({
+      freeFailuresPerUser: 3,
+      freeFailuresPerAddress: 20,
+      maxDelayMs: 60_000,
+      attemptsPerMinute: 10,
+    });
+    expect(loadError({ SIGN_IN_FREE_FAILURES: '0' })).toContain('SIGN_IN_FREE_FAILURES');
   });
 
   test('an empty variable counts as unset', () => {

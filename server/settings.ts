@@ -43,6 +43,16 @@ const SettingsFromEnv = z.object({
     .max(24 * 90)
     .default(24 * 7),
   COOKIE_SECURE: Flag.default(false),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+      error: 'must be true, false, or a comma-separated list of proxy addresses or CIDRs',
+    })
+    .optional(),
+  SIGN_IN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_FREE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  SIGN_IN_MAX_DELAY_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   PLUGINS_WATCH: Flag.default(true),
   PLUGIN_DEFAULT_ENABLED: Flag.default(true),
   PLUGIN_LOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
@@ -104,6 +114,15 @@ export interface Settings {
   firstAdmin: { username: string; password: string | undefined };
   sessionTtlMs: number;
   secureCookies: boolean;
+  /** Which proxies' X-Forwarded-* headers name the client and its origin (Fastify's trustProxy); none by default. */
+  trustProxy: boolean | string[];
+  /** Sign-in throttling: failures before waits start (per username, per address), longest wait, attempts a minute. */
+  signIn: {
+    freeFailuresPerUser: number;
+    freeFailuresPerAddress: number;
+    maxDelayMs: number;
+    attemptsPerMinute: number;
+  };
   /** Reload plugins when their folders change on disk. */
   watchPlugins: boolean;
   /** How long one SQL workspace query may run before it is interrupted. */
@@ -158,6 +177,13 @@ export interface Settings {
   testCrashAt: string | undefined;
 }
 
+/** TRUST_PROXY as Fastify's trustProxy option: a flag or the proxies' addresses. Pure. */
+function trustProxyOf(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((a) => a.trim());
+}
+
 /** Reads settings from an environment; throws one error naming every bad variable. Paths resolve against `cwd`. */
 export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Settings {
   // An empty variable means "not set", as in most shells' `VAR= command`.
@@ -182,6 +208,13 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     firstAdmin: { username: s.WORKBENCH_ADMIN_USERNAME, password: s.WORKBENCH_ADMIN_PASSWORD },
     sessionTtlMs: s.SESSION_TTL_HOURS * 3_600_000,
     secureCookies: s.COOKIE_SECURE,
+    trustProxy: trustProxyOf(s.TRUST_PROXY),
+    signIn: {
+      freeFailuresPerUser: s.SIGN_IN_FREE_FAILURES,
+      freeFailuresPerAddress: s.SIGN_IN_FREE_FAILURES_PER_ADDRESS,
+      maxDelayMs: s.SIGN_IN_MAX_DELAY_S * 1000,
+      attemptsPerMinute: s.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    },
     watchPlugins: s.PLUGINS_WATCH,
     sqlTimeoutMs: s.SQL_TIMEOUT_MS,
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,

@@ -36,6 +36,20 @@ export const errorCodes = {
   },
   catalog_unavailable: { status: 502, meaning: 'The marketplace catalog (PLUGIN_CATALOG) cannot be read.' },
   notice_not_found: { status: 404, meaning: 'No open notice with that id: it was dismissed already or never existed.' },
+  sign_in_throttled: {
+    status: 429,
+    meaning: 'Too many failed sign-ins for this username or from this address; retry after the Retry-After seconds.',
+  },
+  cross_origin_refused: {
+    status: 403,
+    meaning: 'A change carrying the session cookie came from another site (Origin or Sec-Fetch-Site); it was refused.',
+  },
+  payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
+  uri_too_long: { status: 414, meaning: 'A part of the URL is longer than the server accepts.' },
+  unsupported_media_type: { status: 415, meaning: 'The request body has a content type this route does not read.' },
+  request_header_too_large: { status: 431, meaning: 'The request headers are larger than the server accepts.' },
+  request_timeout: { status: 408, meaning: 'The request was not received in time.' },
+  service_unavailable: { status: 503, meaning: 'The server is shutting down; retry on another instance or later.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

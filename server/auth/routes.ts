@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Me } from '../../shared/api.schema.ts';
@@ -7,6 +8,7 @@ import type { Workspace } from '../workspaces/config.ts';
 import { currentUser, type Guards } from './guards.ts';
 import { verifyPassword } from './passwords.ts';
 import { SESSION_COOKIE, type SessionStore } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { User, UsersRepository } from './users-repository.ts';
 
 const Credentials = z.object({
@@ -20,7 +22,13 @@ export interface AuthRouteDeps {
   guards: Guards;
   workspaces: readonly Workspace[];
   secureCookies: boolean;
+  /** Failed sign-ins per username and per address, with growing waits. */
+  throttle: SignInThrottle;
+  /** Sign-in attempts one client address may make per minute, whatever their outcome (each costs a scrypt hash). */
+  attemptsPerMinute: number;
 }
+
+const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** What the shell needs about the signed-in user: who, and which workspaces with which role. */
 export async function describeMe(user: User, users: UsersRepository, workspaces: readonly Workspace[]): Promise<Me> {
@@ -39,11 +47,31 @@ export async function describeMe(user: User, users: UsersRepository, workspaces:
   };
 }
 
-export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
-  const { users, sessions, guards, workspaces } = deps;
+export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
+  const { users, sessions, guards, workspaces, throttle } = deps;
+  await app.register(fastifyRateLimit, { global: false });
 
-  app.post('/api/auth/login', async (request, reply) => {
+  const signInLimit = {
+    max: deps.attemptsPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request: unknown, context: { after: string }) =>
+      new HttpError(
+        'sign_in_throttled',
+        `Too many sign-in attempts from this address (at most ${deps.attemptsPerMinute} a minute); retry in ${context.after}`,
+      ),
+  };
+
+  app.post('/api/auth/login', { config: { rateLimit: signInLimit } }, async (request, reply) => {
     const { username, password } = parseBody(Credentials, request.body);
+    // During a lock the password is not even checked, so the answer is the same whether it was right or wrong.
+    if (throttle.waitFor(username, request.ip) > 0) {
+      const wait = throttle.failed(username, request.ip);
+      request.log.warn({ username, address: request.ip, waitMs: wait }, 'sign-in refused: too many failures');
+      reply.header('retry-after', String(retryAfterSeconds(wait)));
+      throw new HttpError('sign_in_throttled', `Too many failed sign-ins; retry in ${retryAfterSeconds(wait)} s`, {
+        retryAfterSeconds: retryAfterSeconds(wait),
+      });
+    }
     const found = await users.findCredentials(username);
     // Verify against a hash even for unknown users, so timing does not tell which usernames exist.
     const ok = await verifyPassword(
@@ -51,9 +79,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       found?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     );
     if (!found || !ok) {
-      request.log.warn({ username }, 'failed sign-in');
+      throttle.failed(username, request.ip);
+      request.log.warn({ username, address: request.ip }, 'failed sign-in');
       throw new HttpError('invalid_credentials', 'Wrong username or password');
     }
+    throttle.succeeded(username);
+    // A fresh session every time: a session id planted in the browser before sign-in never becomes signed in.
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await sessions.destroy(previous);
     const session = await sessions.create(found.user.id);
     reply.setCookie(SESSION_COOKIE, session.token, {
       path: '/',

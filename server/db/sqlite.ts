@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Database, RunResult, SqlValue } from './database.ts';
@@ -14,11 +14,24 @@ function createLock() {
 }
 
 /**
+ * Makes the database file, and its -wal and -shm files where they exist, readable and writable by this process's
+ * user only (0600): they hold every user's password hash and session. The file is created 0600 if missing; SQLite
+ * creates the -wal and -shm files with the database file's mode.
+ */
+function restrictDatabaseFiles(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/**
  * The embedded default: a SQLite file (node:sqlite, built into Node 24, no native addon to compile).
  * WAL with synchronous=FULL, so a committed change survives a crash of the process or the machine.
  */
 export function openSqliteDatabase(file: string): Database {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    restrictDatabaseFiles(file);
+  }
   const db = new DatabaseSync(file);
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { FrontendEvent, FrontendStats } from '../../shared/telemetry.schema.ts';
 import { FrontendEventBatch } from '../../shared/telemetry.schema.ts';
-import type { Guards } from '../auth/guards.ts';
+import { currentUser, type Guards } from '../auth/guards.ts';
+import type { UsersRepository } from '../auth/users-repository.ts';
 import { parseBody } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
 import { percentile, type FrontendWindow } from './metrics/point.ts';
-import type { PluginRegistry } from './registry.ts';
+import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
 const KEEP_SAMPLES = 500;
 
@@ -83,20 +85,41 @@ export function frontendTelemetryOf(registry: PluginRegistry): FrontendTelemetry
   return telemetries.get(registry);
 }
 
+/** Plugins a user's shells can load: active and enabled in a workspace the user belongs to. Pure. */
+export function pluginsShownTo(plugins: readonly RegisteredPlugin[], memberOf: readonly string[]): Set<string> {
+  return new Set(
+    plugins
+      .filter((p) => p.state === 'active' && p.enabledWorkspaces.some((w) => memberOf.includes(w)))
+      .map((p) => p.name),
+  );
+}
+
 /**
- * `POST /api/plugins/telemetry` (any signed-in user; events for unknown plugins are ignored) and
- * `GET /api/plugins/:name/frontend-stats` (instance admin): the per-plugin cost seen in browsers.
+ * `POST /api/plugins/telemetry` (any signed-in user, about plugins active in their workspaces only: a batch naming
+ * another plugin is refused whole with 403) and `GET /api/plugins/:name/frontend-stats` (instance admin): the
+ * per-plugin cost seen in browsers.
  */
 export function registerTelemetryRoutes(
   app: FastifyInstance,
   registry: PluginRegistry,
   guards: Guards,
+  users: UsersRepository,
   telemetry: FrontendTelemetry,
 ): void {
   telemetries.set(registry, telemetry);
   app.post('/api/plugins/telemetry', { preHandler: guards.requireUser }, async (request, reply) => {
     const { events } = parseBody(FrontendEventBatch, request.body);
-    for (const event of events) if (registry.get(event.plugin)) telemetry.record(event);
+    const memberOf = Object.keys(await users.roles(currentUser(request).id));
+    const shown = pluginsShownTo(registry.active(), memberOf);
+    const others = [...new Set(events.map((e) => e.plugin).filter((name) => !shown.has(name)))];
+    if (others.length > 0) {
+      throw new HttpError(
+        'forbidden',
+        `Telemetry is accepted only for plugins active in your workspaces; not for ${others.join(', ')}`,
+        { plugins: others },
+      );
+    }
+    for (const event of events) telemetry.record(event);
     return reply.status(204).send();
   });
   app.get<{ Params: { name: string } }>(

@@ -16,6 +16,32 @@ export function gitRefProblem(ref: string): string | undefined {
   return 'ref: must be a tag, branch or commit such as "v1.2.0" or "3f2c1e9"';
 }
 
+/** Why git failed, in plain words, from its stderr: the `fatal:` lines, mapped where git's words mislead. Pure. */
+export function gitFailureReason(stderr: string): string {
+  const text = stderr.replace(/\r/g, '');
+  const host = /Could not resolve host: ([^\s']+)/i.exec(text);
+  if (host) return `could not resolve host ${host[1]}`;
+  const connect = /Failed to connect to (\S+) port (\d+)/i.exec(text);
+  if (connect) return `could not connect to ${connect[1]} port ${connect[2]}`;
+  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled/i.test(text))
+    return 'the repository asks for credentials, and the server clones without any';
+  if (
+    /Repository not found|repository '.*' (not found|does not exist)|does not appear to be a git repository/i.test(text)
+  )
+    return 'repository not found (or it is private)';
+  const branch = /Remote branch (\S+) not found/i.exec(text);
+  if (branch) return `unknown revision: the repository has no tag or branch "${branch[1]}"`;
+  if (/unknown revision|did not match any file|not a valid object name/i.test(text)) return 'unknown revision';
+  const tls = /SSL certificate problem: ([^\n]+)/i.exec(text);
+  if (tls) return `TLS certificate problem: ${tls[1]}`;
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const fatal = lines.filter((l) => /^(fatal|error):/.test(l)).map((l) => l.replace(/^(fatal|error):\s*/, ''));
+  return (fatal.length > 0 ? fatal : lines).join('; ').slice(0, 500) || 'git gave no reason';
+}
+
 function git(args: string[], timeoutMs: number, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -31,8 +57,7 @@ function git(args: string[], timeoutMs: number, cwd?: string): Promise<string> {
         if (!error) return resolve(stdout.trim());
         if (error.killed)
           return reject(new PackageError(`git ${args[0]} took longer than ${timeoutMs} ms and was stopped`));
-        const reason = stderr.trim().split('\n').filter(Boolean).at(-1) ?? error.message;
-        reject(new PackageError(`git ${args[0]} failed: ${reason}`));
+        reject(new PackageError(`git ${args[0]} failed: ${stderr.trim() ? gitFailureReason(stderr) : error.message}`));
       },
     );
   });
@@ -57,7 +82,9 @@ export async function cloneRepository(
       timeoutMs,
     );
   } catch (shallowError) {
-    if (!ref) throw shallowError;
+    // Only a ref that is not a tag or branch may be a commit, which a shallow clone cannot fetch by name.
+    if (!ref || !(shallowError instanceof PackageError && shallowError.message.includes('unknown revision')))
+      throw shallowError;
     await rm(destination, { recursive: true, force: true });
     await git(['clone', '--quiet', '--no-checkout', '--', url, destination], timeoutMs);
     await git(['checkout', '--quiet', '--detach', ref, '--'], timeoutMs, destination).catch(() => {
