@@ -1,107 +1,273 @@
-import { cpSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestApp, type TestApp } from './testing/test-app.ts';
+import {
+  callers,
+  matrix,
+  verdict,
+  workspacesTried,
+  type Call,
+  type Caller,
+  type Fixtures,
+  type MatrixEntry,
+} from './access-matrix.entries.ts';
+import { createBudgetStore } from './plugins/budgets/store.ts';
+import { approve, withFixtures } from './sandbox/testing.ts';
+import { routeTable } from './testing/route-table.ts';
+import { startTestApp, TEST_ADMIN, type TestApp } from './testing/test-app.ts';
 
-/**
- * Every API's access rule, checked for every kind of caller: no session (401), a member of another
- * workspace only (404, as for a workspace that does not exist), each role in the workspace (403 below the
- * route's role), and an instance admin. "allowed" means the guard let the call through: its answer may
- * still be a 400 for the empty body these calls send.
- */
-type Need = 'viewer' | 'developer' | 'admin' | 'instance-admin';
+// The access matrix (server/access-matrix.entries.ts) against the real app: example plugin model-notes and the
+// every-method fixture with their backends running, throwaway "spare-*" plugins for the calls that remove,
+// disable, update or roll back, the demo project's artifacts in alpha and beta, and a built shell stand-in.
 
-const ws = '/api/workspaces/alpha';
-const endpoints: { method: 'GET' | 'POST' | 'PUT'; url: string; need: Need }[] = [
-  { method: 'GET', url: `${ws}/extensions`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/catalog/status`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/catalog/summary`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/models`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/nodes/model.jaffle_shop.customers`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/search?q=customers`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/lineage?focus=model.jaffle_shop.customers`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/runs`, need: 'viewer' },
-  { method: 'GET', url: `${ws}/schedules`, need: 'viewer' },
-  { method: 'POST', url: `${ws}/schedules`, need: 'developer' },
-  { method: 'POST', url: `${ws}/runs`, need: 'developer' },
-  { method: 'POST', url: `${ws}/sql/query`, need: 'developer' },
-  { method: 'GET', url: `${ws}/sql/tables`, need: 'developer' },
-  { method: 'GET', url: `${ws}/sql/saved`, need: 'developer' },
-  { method: 'GET', url: '/api/plugins', need: 'instance-admin' },
-  { method: 'POST', url: '/api/plugins/nothing/approve', need: 'instance-admin' },
-  { method: 'GET', url: '/api/plugins/nothing/logs', need: 'instance-admin' },
-  { method: 'GET', url: '/api/plugins/nothing/budget', need: 'instance-admin' },
-  { method: 'PUT', url: '/api/plugins/nothing/budget', need: 'instance-admin' },
-  { method: 'GET', url: '/api/notices', need: 'instance-admin' },
-  { method: 'POST', url: '/api/notices/nothing/dismiss', need: 'instance-admin' },
-  { method: 'POST', url: '/api/plugins/nothing/disable', need: 'instance-admin' },
-  { method: 'PUT', url: '/api/plugins/nothing/workspaces/alpha', need: 'instance-admin' },
-  { method: 'GET', url: '/api/users', need: 'instance-admin' },
-  { method: 'POST', url: '/api/users', need: 'instance-admin' },
-  { method: 'GET', url: '/api/audit', need: 'instance-admin' },
+const repo = path.resolve(import.meta.dirname, '..');
+const demo = path.join(repo, 'demo/workspaces/jaffle-shop-classic');
+/** Runs last long enough to be cancelled. */
+const runCommand = [process.execPath, '-e', 'setTimeout(() => {}, 400)'];
+
+/** A plugin with no code: what the lifecycle calls act on without touching the plugins the matrix calls. */
+function spareManifest(name: string, version: string, extra: object = {}) {
+  return JSON.stringify({
+    name,
+    version,
+    displayName: name,
+    description: 'A throwaway plugin of the access matrix',
+    author: { name: 'Workbench tests' },
+    compatibility: { workbench: '^0.1.0', pluginApi: 1 },
+    capabilities: [],
+    ...extra,
+  });
+}
+const configurable = {
+  configuration: {
+    schema: { type: 'object', properties: { greeting: { type: 'string' } }, additionalProperties: false },
+    default: { greeting: 'hi' },
+  },
+};
+const spares = ['spare-remove', 'spare-toggle', 'spare-update', 'spare-pending', 'spare-discard', 'spare-rollback'];
+const spareSources: [string, string, object][] = [
+  ['spare-install', '1.0.0', {}],
+  ['spare-update', '1.1.0', {}],
+  ['spare-rollback', '1.1.0', {}],
+  ['spare-pending', '1.1.0', { capabilities: ['read-metadata'] }],
+  ['spare-discard', '1.1.0', { capabilities: ['read-metadata'] }],
 ];
 
-type Caller = 'anonymous' | 'outsider' | 'viewer' | 'developer' | 'admin' | 'instance-admin';
-const callers: Caller[] = ['anonymous', 'outsider', 'viewer', 'developer', 'admin', 'instance-admin'];
-const rank: Record<Caller, number> = {
-  anonymous: -1,
-  outsider: -1,
-  viewer: 0,
-  developer: 1,
-  admin: 2,
-  'instance-admin': 3,
-};
-const needed: Record<Need, number> = { viewer: 0, developer: 1, admin: 2, 'instance-admin': 3 };
-
-/** The status class a caller must get: a guard's refusal, or "allowed". */
-function expected(caller: Caller, need: Need, inWorkspace: boolean): 401 | 403 | 404 | 'allowed' {
-  if (caller === 'anonymous') return 401;
-  if (caller === 'outsider' && inWorkspace) return 404;
-  if (need === 'instance-admin') return caller === 'instance-admin' ? 'allowed' : 403;
-  return rank[caller] >= needed[need] ? 'allowed' : 403;
+function prepare(dir: string): void {
+  withFixtures('every-method')(dir);
+  cpSync(path.join(repo, 'plugins/model-notes'), path.join(dir, 'plugins/model-notes'), { recursive: true });
+  for (const name of [...spares, 'spare-pin', 'spare-unpin', 'spare-config']) {
+    mkdirSync(path.join(dir, 'plugins', name));
+    const extra = name === 'spare-config' ? configurable : {};
+    writeFileSync(path.join(dir, 'plugins', name, 'manifest.json'), spareManifest(name, '1.0.0', extra));
+  }
+  for (const [name, version, extra] of spareSources) {
+    mkdirSync(path.join(dir, 'sources', `${name}-${version}`), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'sources', `${name}-${version}`, 'manifest.json'),
+      spareManifest(name, version, extra),
+    );
+  }
+  for (const workspace of ['alpha', 'beta']) {
+    cpSync(path.join(demo, 'target'), path.join(dir, 'workspaces', workspace, 'target'), { recursive: true });
+    cpSync(path.join(demo, 'seeds'), path.join(dir, 'workspaces', workspace, 'seeds'), { recursive: true });
+  }
+  mkdirSync(path.join(dir, 'shell/assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'shell/index.html'), '<!doctype html><title>dbt-Workbench</title>');
+  writeFileSync(path.join(dir, 'shell/assets/app.js'), 'export {};');
 }
 
+const usernames: Record<Exclude<Caller, 'anonymous'>, string> = {
+  outsider: 'outsider',
+  viewer: 'viewer',
+  developer: 'developer',
+  admin: 'ws-admin',
+  'instance-admin': TEST_ADMIN.username,
+};
+const passwordOf = (caller: Exclude<Caller, 'anonymous'>) =>
+  caller === 'instance-admin' ? TEST_ADMIN.password : `${usernames[caller]}-password-123`;
+
 let app: TestApp;
+let origin: string;
 const cookies: Partial<Record<Caller, string>> = {};
+let fx: Fixtures;
+
+interface Answer {
+  status: number;
+  code?: string;
+  text: string;
+}
+
+/** Calls the app as `cookie`: in-process, or over HTTP for a stream (closed once its headers are in). */
+async function send(method: HTTPMethods, call: Call, cookie: string | undefined, stream = false): Promise<Answer> {
+  const headers = { ...call.headers, ...(cookie ? { cookie } : {}) };
+  if (stream) {
+    const abort = new AbortController();
+    const response = await fetch(`${origin}${call.url}`, { method, headers, signal: abort.signal });
+    const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    const text = isStream ? 'event stream' : await response.text();
+    abort.abort();
+    return { status: response.status, text, ...codeOf(text) };
+  }
+  const response = await app.server.inject({
+    method,
+    url: call.url,
+    headers,
+    ...(call.body === undefined ? {} : { payload: call.body as object }),
+  });
+  return { status: response.statusCode, text: response.body, ...codeOf(response.body) };
+}
+
+function codeOf(text: string): { code?: string } {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+    return code ? { code } : {};
+  } catch {
+    return {};
+  }
+}
+
+async function asAdmin(method: HTTPMethods, url: string, body?: unknown): Promise<Record<string, unknown>> {
+  const answer = await send(method, { url, body }, app.adminCookie);
+  if (answer.status >= 300) throw new Error(`setup: ${method} ${url} answered ${answer.status} ${answer.text}`);
+  return JSON.parse(answer.text) as Record<string, unknown>;
+}
 
 beforeAll(async () => {
   app = await startTestApp({
     workspaces: [
-      { name: 'alpha', runCommand: [process.execPath, '-e', '0'] },
-      { name: 'beta', runCommand: [process.execPath, '-e', '0'] },
+      { name: 'alpha', runCommand },
+      { name: 'beta', runCommand },
     ],
-    prepare(dir) {
-      const demo = path.resolve(import.meta.dirname, '../demo/workspaces/jaffle-shop-classic');
-      cpSync(path.join(demo, 'target'), path.join(dir, 'workspaces/alpha/target'), { recursive: true });
-      cpSync(path.join(demo, 'seeds'), path.join(dir, 'workspaces/alpha/seeds'), { recursive: true });
-    },
+    env: { SHELL_DIST_DIR: 'shell', PLUGIN_CATALOG: path.join(repo, 'marketplace') },
+    prepare,
   });
+  await approve(app, 'model-notes');
+  await approve(app, 'every-method');
+  await asAdmin('PUT', '/api/plugins/model-notes/workspaces/beta', { enabled: false });
+
   cookies['instance-admin'] = app.adminCookie;
   cookies.viewer = await app.userWithRoles('viewer', { alpha: 'viewer' });
   cookies.developer = await app.userWithRoles('developer', { alpha: 'developer' });
   cookies.admin = await app.userWithRoles('ws-admin', { alpha: 'admin' });
   cookies.outsider = await app.userWithRoles('outsider', { beta: 'admin' });
+  await app.userWithRoles('prober', {});
+  const spareUser = (await asAdmin('POST', '/api/users', { username: 'spare', password: 'spare-password-123' })) as {
+    id: string;
+  };
+
+  const source = (folder: string) => path.join(app.dir, 'sources', folder);
+  for (const name of ['spare-rollback', 'spare-pending', 'spare-discard'])
+    await asAdmin('POST', `/api/plugins/${name}/update`, { path: source(`${name}-1.1.0`) });
+  await asAdmin('POST', '/api/plugins/spare-unpin/pin');
+  const notice = await createBudgetStore(app.context.db).addNotice({
+    at: new Date().toISOString(),
+    kind: 'plugin-over-budget',
+    plugin: 'spare-toggle',
+    message: 'spare-toggle is over budget',
+  });
+
+  const runs: Record<string, string> = {};
+  const schedules: Record<string, string> = {};
+  const newRun = async (workspace: string) => (await asAdmin('POST', `/api/workspaces/${workspace}/runs`)).id as string;
+  const newSchedule = async (workspace: string) =>
+    (
+      await asAdmin('POST', `/api/workspaces/${workspace}/schedules`, {
+        name: `throwaway ${Math.random()}`,
+        cron: '0 5 * * *',
+        enabled: false,
+      })
+    ).id as string;
+  for (const workspace of ['alpha', 'beta']) {
+    runs[workspace] = await newRun(workspace);
+    schedules[workspace] = await newSchedule(workspace);
+  }
+  fx = {
+    run: (workspace) => runs[workspace] ?? 'no-such-run',
+    newRun: async (workspace) => (workspace in runs ? newRun(workspace) : 'no-such-run'),
+    schedule: (workspace) => schedules[workspace] ?? 'no-such-schedule',
+    newSchedule: async (workspace) => (workspace in schedules ? newSchedule(workspace) : 'no-such-schedule'),
+    async newSavedQuery(caller, workspace) {
+      const made = await send(
+        'POST',
+        {
+          url: `/api/workspaces/${workspace}/sql/saved`,
+          body: { name: `throwaway ${Math.random()}`, sql: 'select 1' },
+        },
+        cookies[caller],
+      );
+      return made.status === 201 ? (JSON.parse(made.text) as { id: string }).id : 'no-such-query';
+    },
+    revision: (plugin) => app.plugins.get(plugin)?.revision ?? 'no-such-plugin',
+    notice: () => notice.id,
+    spareUserId: () => spareUser.id,
+    newPublicKey: () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    async newSigningKey() {
+      const key = await asAdmin('POST', '/api/signing-keys', { name: 'throwaway', publicKey: fx.newPublicKey() });
+      return key.keyId as string;
+    },
+    source,
+  };
+
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
 }, 60_000);
 
 afterAll(async () => {
-  await app.close();
+  await app?.close();
 });
 
-describe.each(endpoints)('$method $url needs $need', ({ method, url, need }) => {
+/** The matrix's entries and, for each GET, its HEAD twin (Fastify serves HEAD with the GET's hooks). */
+const entries: MatrixEntry[] = matrix.flatMap((entry) =>
+  entry.route.startsWith('GET ')
+    ? [entry, { ...entry, route: entry.route.replace(/^GET/, 'HEAD'), ok: entry.headOk ?? entry.ok }]
+    : [entry],
+);
+
+describe('the route table', () => {
+  test('every route the server registers has an entry in the matrix, and every entry a route', () => {
+    const routes = routeTable(app.server).map((route) => `${route.method} ${route.path}`);
+    const listed = entries.map((entry) => entry.route);
+    expect(
+      routes.filter((route) => !listed.includes(route)),
+      'routes without an entry',
+    ).toEqual([]);
+    expect(
+      listed.filter((route) => !routes.includes(route)),
+      'entries without a route',
+    ).toEqual([]);
+    expect(new Set(listed).size, 'routes with two entries').toBe(listed.length);
+    expect(routes.length).toBe(entries.length);
+  });
+});
+
+describe.each(entries)('$route', (entry) => {
+  const [method, pattern] = entry.route.split(' ') as [HTTPMethods, string];
+  const where = entry.access.who === 'member' ? workspacesTried : ['alpha'];
+
   test.each(callers)('as %s', async (caller) => {
-    const cookie = cookies[caller];
-    const response = await app.server.inject({
-      method,
-      url,
-      headers: cookie ? { cookie } : {},
-      ...(method === 'GET' ? {} : { payload: {} }),
-    });
-    const want = expected(caller, need, url.startsWith(ws));
-    if (want === 'allowed') {
-      expect([401, 403], `${caller} ${method} ${url}: ${response.body}`).not.toContain(response.statusCode);
-      if (url.startsWith(ws)) expect(response.statusCode, response.body).not.toBe(404);
-    } else {
-      expect(response.statusCode, `${caller} ${method} ${url}: ${response.body}`).toBe(want);
+    const problems: string[] = [];
+    for (const workspace of where) {
+      const unique = `${caller}-${workspace}-${method}-${pattern.split('/').at(-1)}`.toLowerCase();
+      const call = await entry.call({ caller, workspace, unique, fx });
+      const cookie =
+        entry.ownSession && caller !== 'anonymous'
+          ? await app.login(usernames[caller], passwordOf(caller))
+          : cookies[caller];
+      const answer = await send(method, call, cookie, entry.stream);
+      const want = verdict(entry.access, caller, workspace);
+      const wanted = want === 'allowed' ? String(entry.ok) : `${want.status} ${want.code}`;
+      // A HEAD answer has no body, so no error code to compare.
+      const got = want === 'allowed' || method === 'HEAD' ? String(answer.status) : `${answer.status} ${answer.code}`;
+      const compared = method === 'HEAD' ? wanted.split(' ')[0] : wanted;
+      if (got !== compared)
+        problems.push(
+          `in ${workspace}: ${method} ${call.url} answered ${got}, not ${compared}: ${answer.text.slice(0, 300)}`,
+        );
     }
+    expect(problems).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, onEnd: () 
     res.end();
   };
   request.raw.on('close', end);
+  // A HEAD answer has no body: Node would hold its headers back until the end, so the client would wait forever.
+  if (request.method === 'HEAD') setImmediate(end);
   return {
     send: (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
     end,
