@@ -37,6 +37,8 @@ export type Access =
   | { who: 'signed-in' }
   /** Instance admins only (403 for everyone else signed in). */
   | { who: 'instance-admin' }
+  /** Signed-in users of any workspace where `plugin` is enabled (403 for others): the shells that can load it. */
+  | { who: 'shown'; plugin: string }
   /**
    * Members of the workspace with at least `role`: 404 to non-members, as for a workspace that does not exist.
    * `workspaceIn: 'header'` is `x-workbench-workspace` (plugin routes); `plugin` must be enabled there too (404
@@ -54,6 +56,10 @@ export function verdict(access: Access, caller: Caller, workspace: string): Verd
   if (access.who === 'signed-in') return 'allowed';
   if (access.who === 'instance-admin')
     return caller === 'instance-admin' ? 'allowed' : { status: 403, code: 'forbidden' };
+  if (access.who === 'shown') {
+    const shown = Object.keys(memberships[caller]).some((w) => enabledIn[access.plugin]!.includes(w));
+    return shown ? 'allowed' : { status: 403, code: 'forbidden' };
+  }
   const role = memberships[caller][workspace];
   if (!role) return { status: 404, code: access.workspaceIn === 'path' ? 'workspace_not_found' : 'not_found' };
   if (access.plugin && !enabledIn[access.plugin]!.includes(workspace)) return { status: 404, code: 'not_found' };
@@ -169,12 +175,13 @@ const session: MatrixEntry[] = [
   { route: 'GET /api/events', access: { who: 'signed-in' }, call: at('/api/events'), ok: 200, stream: true },
   {
     route: 'POST /api/plugins/telemetry',
-    access: { who: 'signed-in' },
+    access: { who: 'shown', plugin: 'model-notes' },
     call: () => ({
       url: '/api/plugins/telemetry',
-      body: { events: [{ plugin: 'every-method', kind: 'load', ms: 5 }] },
+      body: { events: [{ plugin: 'model-notes', kind: 'load', ms: 5 }] },
     }),
     ok: 204,
+    note: 'model-notes is enabled in alpha only: the outsider (beta) may not report on it',
   },
 ];
 

@@ -9,6 +9,7 @@ import {
   matrix,
   verdict,
   workspacesTried,
+  type Access,
   type Call,
   type Caller,
   type Fixtures,
@@ -226,6 +227,26 @@ const entries: MatrixEntry[] = matrix.flatMap((entry) =>
     ? [entry, { ...entry, route: entry.route.replace(/^GET/, 'HEAD'), ok: entry.headOk ?? entry.ok }]
     : [entry],
 );
+
+describe('the verdict rule', () => {
+  const ask = (access: Access, caller: Caller, workspace = 'alpha') => verdict(access, caller, workspace);
+  const viewerRoute: Access = { who: 'member', role: 'viewer', workspaceIn: 'path' };
+  test('anonymous callers get 401 everywhere but on public routes', () => {
+    expect(ask(viewerRoute, 'anonymous')).toEqual({ status: 401, code: 'unauthorized' });
+    expect(ask({ who: 'public' }, 'anonymous')).toBe('allowed');
+  });
+  test('a workspace the caller is not in looks like one that does not exist; a low role gets 403', () => {
+    expect(ask(viewerRoute, 'outsider')).toEqual(ask(viewerRoute, 'outsider', 'nowhere'));
+    expect(ask(viewerRoute, 'outsider')).toEqual({ status: 404, code: 'workspace_not_found' });
+    expect(ask(viewerRoute, 'outsider', 'beta')).toBe('allowed');
+    expect(ask({ ...viewerRoute, role: 'developer' }, 'viewer')).toEqual({ status: 403, code: 'forbidden' });
+  });
+  test('a plugin not enabled in the workspace is not there, even for its members', () => {
+    const notes: Access = { who: 'member', role: 'viewer', workspaceIn: 'header', plugin: 'model-notes' };
+    expect(ask(notes, 'instance-admin', 'beta')).toEqual({ status: 404, code: 'not_found' });
+    expect(ask(notes, 'viewer', 'alpha')).toBe('allowed');
+  });
+});
 
 describe('the route table', () => {
   test('every route the server registers has an entry in the matrix, and every entry a route', () => {
