@@ -37,7 +37,13 @@ describe('loadSettings', () => {
       sqlTimeoutMs: 30_000,
       pluginsEnabledByDefault: true,
       pluginLoadTimeoutMs: 15_000,
-      capabilityPolicy: { autoApprove: [], forbidden: [], signatures: { mode: 'warn', trustedKeys: new Map() } },
+      remoteCheckIntervalMs: 300_000,
+      capabilityPolicy: {
+        autoApprove: [],
+        forbidden: [],
+        signatures: { mode: 'warn', trustedKeys: new Map() },
+        limits: { defaults: { timeoutMs: 5000, memoryMb: 128 }, ceilings: { timeoutMs: 60_000, memoryMb: 1024 } },
+      },
       pluginBackends: {
         timeoutMs: 5000,
         memoryMb: 128,
@@ -91,6 +97,14 @@ describe('loadSettings', () => {
     });
     expect(() => loadSettings({ PLUGIN_FORBIDDEN_CAPABILITIES: 'read-everything' }, cwd)).toThrow(
       'PLUGIN_FORBIDDEN_CAPABILITIES[0]',
+    );
+  });
+
+  test('limit ceilings are admin settings, never below the defaults', () => {
+    const env = { PLUGIN_MAX_TIMEOUT_MS: '120000', PLUGIN_MAX_MEMORY_MB: '2048' };
+    expect(loadSettings(env, cwd).capabilityPolicy.limits.ceilings).toEqual({ timeoutMs: 120_000, memoryMb: 2048 });
+    expect(() => loadSettings({ PLUGIN_MEMORY_MB: '512', PLUGIN_MAX_MEMORY_MB: '256' }, cwd)).toThrow(
+      'PLUGIN_MAX_MEMORY_MB: must be at least PLUGIN_MEMORY_MB (512), not 256',
     );
   });
 

@@ -4,6 +4,7 @@ import { Capability } from '../shared/capabilities.ts';
 import { problemsFrom } from '../shared/validation.ts';
 import { loadTrustedKeys } from './plugins/signing/keys.ts';
 import type { SignaturePolicy } from './plugins/signing/verify.ts';
+import type { LimitPolicy } from '../shared/access-request.ts';
 import type { PluginBudgetDefaults } from '../shared/plugin-budgets.schema.ts';
 
 const Flag = z
@@ -63,6 +64,8 @@ const SettingsFromEnv = z.object({
   SQL_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   PLUGIN_MEMORY_MB: z.coerce.number().int().min(16).max(8192).default(128),
+  PLUGIN_MAX_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(60_000),
+  PLUGIN_MAX_MEMORY_MB: z.coerce.number().int().min(16).max(8192).default(1024),
   PLUGIN_SANDBOX_OS_LAYERS: Flag.default(true),
   PLUGIN_SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61_000),
   PLUGIN_NETWORK_ALLOWED: z
@@ -135,7 +138,13 @@ export interface Settings {
    * What the server lets plugins do: capabilities approved without an admin or never allowed, and its signing
    * policy (PLUGIN_SIGNATURES, with the public keys of PLUGIN_TRUSTED_KEYS read once at start).
    */
-  capabilityPolicy: { autoApprove: Capability[]; forbidden: Capability[]; signatures: SignaturePolicy };
+  capabilityPolicy: {
+    autoApprove: Capability[];
+    forbidden: Capability[];
+    signatures: SignaturePolicy;
+    /** Backend limits granted without asking, and the ceilings no approval goes above. */
+    limits: LimitPolicy;
+  };
   /** Plugin backends (server/sandbox): per-call deadline, memory, OS layers, route limits, signing secret. */
   pluginBackends: {
     timeoutMs: number;
@@ -194,6 +203,17 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
+  // A ceiling below the default would refuse every plugin that asks for nothing.
+  for (const [ceiling, ceilingName, value, defaultName] of [
+    [s.PLUGIN_MAX_TIMEOUT_MS, 'PLUGIN_MAX_TIMEOUT_MS', s.PLUGIN_TIMEOUT_MS, 'PLUGIN_TIMEOUT_MS'],
+    [s.PLUGIN_MAX_MEMORY_MB, 'PLUGIN_MAX_MEMORY_MB', s.PLUGIN_MEMORY_MB, 'PLUGIN_MEMORY_MB'],
+  ] as const) {
+    if (ceiling < value) {
+      throw new Error(
+        `Invalid settings in the environment:\n  - ${ceilingName}: must be at least ${defaultName} (${value}), not ${ceiling}`,
+      );
+    }
+  }
   const trustedKeys = s.PLUGIN_TRUSTED_KEYS ? loadTrustedKeys(path.resolve(cwd, s.PLUGIN_TRUSTED_KEYS)) : new Map();
   return {
     port: s.PORT,
@@ -223,6 +243,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       autoApprove: s.PLUGIN_AUTO_APPROVE,
       forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES,
       signatures: { mode: s.PLUGIN_SIGNATURES, trustedKeys },
+      limits: {
+        defaults: { timeoutMs: s.PLUGIN_TIMEOUT_MS, memoryMb: s.PLUGIN_MEMORY_MB },
+        ceilings: { timeoutMs: s.PLUGIN_MAX_TIMEOUT_MS, memoryMb: s.PLUGIN_MAX_MEMORY_MB },
+      },
     },
     pluginBackends: {
       timeoutMs: s.PLUGIN_TIMEOUT_MS,

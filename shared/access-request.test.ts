@@ -4,6 +4,8 @@ import {
   accessEntries,
   accessKey,
   accessRequestOf,
+  ceilingProblems,
+  groupAccess,
   isApproved,
   type AccessItem,
 } from './access-request.ts';
@@ -82,5 +84,36 @@ describe('accessDiff', () => {
     const diff = accessDiff(before, after);
     expect(diff.added.map(accessKey)).toEqual(['fs.read:/etc', 'limit.timeoutMs:600000']);
     expect(diff.removed.map(accessKey)).toEqual(['env:A']);
+  });
+});
+
+describe('ceilingProblems', () => {
+  it('names each limit above its ceiling with the value and the setting; at the ceiling is fine', () => {
+    const ceilings = { timeoutMs: 60_000, memoryMb: 1024 };
+    const asking = (limits: Record<string, number>) => manifest({ backend: { entry: 'i.js', limits } });
+    expect(ceilingProblems(asking({ memoryMb: 1024, timeoutMs: 60_000 }), ceilings)).toEqual([]);
+    expect(ceilingProblems(asking({ memoryMb: 8192, timeoutMs: 600_000 }), ceilings)).toEqual([
+      "backend.limits.timeoutMs asks for 600 s, above this server's ceiling of 60 s (PLUGIN_MAX_TIMEOUT_MS)",
+      "backend.limits.memoryMb asks for 8,192 MB, above this server's ceiling of 1,024 MB (PLUGIN_MAX_MEMORY_MB)",
+    ]);
+  });
+});
+
+describe('groupAccess', () => {
+  it('groups in a fixed order and leaves out empty groups', () => {
+    const items = accessRequestOf(
+      manifest({
+        permissions: { env: ['A'], fs: ['/srv'] },
+        backend: { url: 'https://backend.example.com' },
+      }),
+      defaults,
+    );
+    const groups = groupAccess(accessEntries(items, new Set()));
+    expect(groups.map((g) => [g.title, g.entries.map((e) => e.key)])).toEqual([
+      ['Capabilities', ['extend-api']],
+      ['Files', ['fs.read:/srv']],
+      ['Environment', ['env:A']],
+      ['Code from elsewhere', ['backend-url:https://backend.example.com']],
+    ]);
   });
 });

@@ -31,6 +31,15 @@ export interface AccessDefaults {
   memoryMb: number;
 }
 
+/**
+ * The limits a backend gets without asking (PLUGIN_TIMEOUT_MS, PLUGIN_MEMORY_MB) and the most this server ever
+ * grants (PLUGIN_MAX_TIMEOUT_MS, PLUGIN_MAX_MEMORY_MB): a version asking above a ceiling cannot run here.
+ */
+export interface LimitPolicy {
+  defaults: AccessDefaults;
+  ceilings: AccessDefaults;
+}
+
 /** An item as the approval screen and the API show it: its key, plain words, and whether it is approved. */
 export const AccessEntry = z.object({
   key: z.string(),
@@ -111,6 +120,22 @@ function formatLimit(limit: 'timeoutMs' | 'memoryMb', value: number): string {
   return value % 1000 === 0 ? `${(value / 1000).toLocaleString('en-US')} s` : `${value} ms`;
 }
 
+const CEILING_SETTINGS = { timeoutMs: 'PLUGIN_MAX_TIMEOUT_MS', memoryMb: 'PLUGIN_MAX_MEMORY_MB' } as const;
+
+/** Each limit a manifest asks above this server's ceiling, named with the value and the ceiling. Pure. */
+export function ceilingProblems(manifest: PluginManifest, ceilings: AccessDefaults): string[] {
+  const limits = manifest.backend?.limits;
+  return (['timeoutMs', 'memoryMb'] as const).flatMap((limit) => {
+    const value = limits?.[limit];
+    if (value === undefined || value <= ceilings[limit]) return [];
+    const asked = formatLimit(limit, value);
+    const ceiling = formatLimit(limit, ceilings[limit]);
+    return [
+      `backend.limits.${limit} asks for ${asked}, above this server's ceiling of ${ceiling} (${CEILING_SETTINGS[limit]})`,
+    ];
+  });
+}
+
 /** One line in plain words for the approval screen, the update diff and the API. */
 export function describeAccess(item: AccessItem): string {
   switch (item.kind) {
@@ -156,4 +181,22 @@ export function accessDiff(
     added: after.filter((i) => !beforeKeys.has(accessKey(i))),
     removed: before.filter((i) => !afterKeys.has(accessKey(i))),
   };
+}
+
+/** How the approval screen groups a request, in this order. */
+const GROUPS: readonly { title: string; kinds: readonly AccessItem['kind'][] }[] = [
+  { title: 'Capabilities', kinds: ['capability'] },
+  { title: 'Files', kinds: ['fs'] },
+  { title: 'Environment', kinds: ['env'] },
+  { title: 'Network', kinds: ['network'] },
+  { title: 'Limits', kinds: ['limit'] },
+  { title: 'Code from elsewhere', kinds: ['remote', 'backend-url'] },
+];
+
+/** Entries in their groups (capabilities, files, environment, network, limits, code from elsewhere); no empty group. */
+export function groupAccess<T extends { item: AccessItem }>(entries: readonly T[]): { title: string; entries: T[] }[] {
+  return GROUPS.map((group) => ({
+    title: group.title,
+    entries: entries.filter((e) => group.kinds.includes(e.item.kind)),
+  })).filter((group) => group.entries.length > 0);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessEntry } from './access-request.ts';
 import { Capability } from './capabilities.ts';
 import { PluginAuthor, PluginManifest, PluginName } from './plugin-manifest.schema.ts';
 import { PluginHealth } from './plugin-metrics.schema.ts';
@@ -30,6 +31,11 @@ export const PluginSummary = z.object({
   capabilities: z.array(Capability),
   /** The declared capabilities approved for this version (by an admin or the server's policy). */
   approvedCapabilities: z.array(Capability),
+  /**
+   * Everything this version asks for (capabilities, OS grants, limits above the defaults, code from elsewhere), in
+   * plain words, each with whether it is approved; empty when the manifest could not be read.
+   */
+  access: z.array(AccessEntry),
   /** Whether the manifest declares a configuration an admin can set. */
   configurable: z.boolean(),
   /** Whether the plugin has a backend (a sandboxed process or a deployed URL). */

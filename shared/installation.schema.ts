@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessEntry } from './access-request.ts';
 import { PluginDetail } from './api.schema.ts';
 import { Capability } from './capabilities.ts';
 import { PluginAuthor, PluginName } from './plugin-manifest.schema.ts';
@@ -47,6 +48,10 @@ export const InstallRequest = z
   });
 export type InstallRequest = z.infer<typeof InstallRequest>;
 
+/** A contribution as a diff names it: its slot, id and title. */
+export const ContributionRef = z.object({ slot: z.string(), id: z.string(), title: z.string().optional() });
+export type ContributionRef = z.infer<typeof ContributionRef>;
+
 /** What an update would change, shown before it is activated (SPEC 5.4). */
 export const UpdateDiff = z.object({
   name: z.string(),
@@ -57,6 +62,19 @@ export const UpdateDiff = z.object({
   removed: z.array(Capability),
   /** Capabilities an admin must approve before the new version runs; until then the installed one stays active. */
   needsApproval: z.array(Capability),
+  /**
+   * The new version's whole access request (capabilities, OS grants, limits, code from elsewhere) in plain words.
+   * `approved` marks what carries over from the installed version's approvals or the server's policy; the rest
+   * (`needsApproval`) waits for an admin while the installed version keeps running.
+   */
+  access: z.object({
+    request: z.array(AccessEntry),
+    added: z.array(AccessEntry),
+    removed: z.array(AccessEntry),
+    needsApproval: z.array(AccessEntry),
+  }),
+  /** Contributions (UI slots) the new version adds and drops, by slot and id. */
+  contributions: z.object({ added: z.array(ContributionRef), removed: z.array(ContributionRef) }),
   change: z.enum(['upgrade', 'downgrade', 'same']),
   /** Whether the new version can run on this server; `problems` say why not. */
   compatible: z.boolean(),
@@ -104,6 +122,24 @@ export const InstallResult = z.object({
   warnings: z.array(z.string()),
 });
 export type InstallResult = z.infer<typeof InstallResult>;
+
+/**
+ * `POST /api/plugins/install?dryRun=true`: what installing the package would ask for, before anything is written.
+ * `installable` is false when `problems` say why installing it would be refused.
+ */
+export const InstallPreview = z.object({
+  status: z.literal('preview'),
+  name: z.string(),
+  version: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  /** Everything the version asks an admin for, in plain words; none of it is approved before it is installed. */
+  access: z.array(AccessEntry),
+  installable: z.boolean(),
+  problems: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type InstallPreview = z.infer<typeof InstallPreview>;
 
 /**
  * `POST /api/plugins/:name/update`: `preview` with `?dryRun=true`; `activated` when the new version needs no new

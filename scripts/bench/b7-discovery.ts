@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { remoteNameFor } from '../../shared/versions.ts';
 import { createPluginRegistry } from '../../server/plugins/registry.ts';
+import { TEST_LIMITS } from '../../server/plugins/test-records.ts';
 import { median, ms, tempDir, type BenchRow } from './support.ts';
 
 /** Writes `count` plugins, each with a nav tab, a widget and a built remote's manifest. */
@@ -37,7 +38,7 @@ async function timeDiscovery(dir: string): Promise<number> {
     enabled: true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
     loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map(), configs: new Map() }),
-    policy: { autoApprove: [], forbidden: [] },
+    policy: { autoApprove: [], forbidden: [], limits: TEST_LIMITS },
     workspaces: ['default'],
     defaultEnabled: true,
     logger: pino({ level: 'silent' }),

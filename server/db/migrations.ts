@@ -214,6 +214,12 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX admin_notices_open ON admin_notices (dismissed_at, at);`,
   },
+  {
+    version: 8,
+    name: "plugin approvals record a version's whole access request (keys), not just its capabilities",
+    // Rows written before hold bare capability names, which are the keys of capability items.
+    sql: `ALTER TABLE plugin_approvals RENAME COLUMN capabilities TO grants;`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -1,27 +1,35 @@
-import { Capability } from '../../shared/capabilities.ts';
+import { z } from 'zod';
+import { accessKey, accessRequestOf, type AccessDefaults } from '../../shared/access-request.ts';
+import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import type { Database } from '../db/database.ts';
 import type { ApprovalLookup } from './evaluate.ts';
 
-/** Capabilities an admin approved, per plugin version: a new version asks again. */
+const Grants = z.array(z.string()).catch([]);
+
+/** The keys approving a version records: its whole access request (shared/access-request.ts). Pure. */
+export function approvalKeysOf(manifest: PluginManifest, defaults: AccessDefaults): string[] {
+  return accessRequestOf(manifest, defaults).map(accessKey);
+}
+
+/** What an admin approved, per plugin version, as access keys: a new version asks again. */
 export function createApprovalStore(db: Database) {
   return {
-    /** A snapshot for evaluation: which capabilities are approved for a plugin at a version. */
+    /** A snapshot for evaluation: which access keys are approved for a plugin at a version. */
     async load(): Promise<ApprovalLookup> {
-      const rows = await db.all<{ name: string; version: string; capabilities: string }>(
-        'SELECT name, version, capabilities FROM plugin_approvals',
+      const rows = await db.all<{ name: string; version: string; grants: string }>(
+        'SELECT name, version, grants FROM plugin_approvals',
       );
-      const approved = new Map(
-        rows.map((r) => [`${r.name}@${r.version}`, Capability.array().catch([]).parse(JSON.parse(r.capabilities))]),
-      );
+      const approved = new Map(rows.map((r) => [`${r.name}@${r.version}`, Grants.parse(JSON.parse(r.grants))]));
       return (name, version) => approved.get(`${name}@${version}`) ?? [];
     },
 
-    async approve(name: string, version: string, capabilities: readonly Capability[], userId: string): Promise<void> {
+    /** Records `keys` as the whole approval of `name@version`, replacing any earlier one. */
+    async approve(name: string, version: string, keys: readonly string[], userId: string): Promise<void> {
       await db.transaction(async (tx) => {
         await tx.run('DELETE FROM plugin_approvals WHERE name = ? AND version = ?', [name, version]);
         await tx.run(
-          'INSERT INTO plugin_approvals (name, version, capabilities, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
-          [name, version, JSON.stringify([...capabilities].sort()), userId, new Date().toISOString()],
+          'INSERT INTO plugin_approvals (name, version, grants, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
+          [name, version, JSON.stringify([...keys].sort()), userId, new Date().toISOString()],
         );
       });
     },

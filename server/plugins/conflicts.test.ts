@@ -26,7 +26,7 @@ const manifestWith = (name: string, pages: Page[], extra: Record<string, unknown
 
 const withPages = (name: string, ...pages: Page[]) => ({ name, manifest: manifestWith(name, pages) });
 
-const nobodyFirst: Precedence = { heldBy: () => undefined, installedAt: () => undefined };
+const nobodyFirst: Precedence = { heldBy: () => undefined, installedAt: () => undefined, heldIn: () => undefined };
 
 describe('ownedKeys', () => {
   test('are the name, the route prefix and each page path once; ids and other slots are not keys', () => {

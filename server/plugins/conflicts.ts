@@ -99,6 +99,8 @@ export interface Precedence {
   heldBy: (key: string) => string | undefined;
   /** When a plugin was installed through the installer; the earlier install keeps the key, then any install. */
   installedAt: (name: string) => string | undefined;
+  /** The folder a plugin of this name was served from before: of two folders declaring the name, it keeps it. */
+  heldIn: (name: string) => string | undefined;
 }
 
 /** The id of a key in `Precedence.heldBy`. */

@@ -7,6 +7,7 @@ import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.t
 import { remoteNameFor } from '../../shared/versions.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
 import { createPluginRegistry, type RegisteredPlugin } from './registry.ts';
+import { TEST_LIMITS } from './test-records.ts';
 
 type Doc = ManifestDoc;
 
@@ -71,7 +72,7 @@ async function discover(
     enabled: options.enabled ?? true,
     host: { version: '0.1.0', pluginApiVersions: [1] },
     loadRules: async () => ({ approvedCapabilities: () => [], enablement: new Map(), configs: new Map() }),
-    policy: { autoApprove: [], forbidden: [] },
+    policy: { autoApprove: [], forbidden: [], limits: TEST_LIMITS },
     workspaces: ['default'],
     defaultEnabled: true,
     logger,

@@ -209,6 +209,25 @@ describe('evaluatePlugins', () => {
       ]);
       expect(records.find((r) => r.name === 'bar')?.state).toBe('active');
     });
+
+    test('the folder that held the name keeps it; only the copy is invalid, naming that folder', () => {
+      const records = evaluate(
+        [
+          candidate('foo', manifest('foo'), { directory: '/plugins/aaa/foo' }),
+          candidate('foo', manifest('foo'), { directory: '/plugins/foo' }),
+        ],
+        noApprovals,
+        { heldBy: () => undefined, installedAt: () => undefined, heldIn: (name) => `/plugins/${name}` },
+      );
+      expect(records.map((r) => [r.directory, r.state, r.reason])).toEqual([
+        [
+          '/plugins/aaa/foo',
+          'invalid',
+          'the name "foo" belongs to the plugin in /plugins/foo; remove or rename this folder',
+        ],
+        ['/plugins/foo', 'active', undefined],
+      ]);
+    });
   });
 
   describe('dependencies', () => {
@@ -301,6 +320,7 @@ describe('page path conflicts', () => {
     const records = evaluate(both(), noApprovals, {
       heldBy: (key) => (key === 'page-path:quality' ? 'second' : undefined),
       installedAt: () => undefined,
+      heldIn: () => undefined,
     });
     expect(records.map((r) => [r.name, r.state, r.reason])).toEqual([
       ['first', 'incompatible', 'the page path "quality" belongs to second 1.0.0'],

@@ -194,19 +194,23 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   };
 }
 
-/** Marks every plugin whose name more than one folder declares: no copy wins by accident. */
-function rejectDuplicates(records: PluginRecord[]): PluginRecord[] {
+/**
+ * Marks every plugin whose name more than one folder declares, except the copy in the folder that held the name
+ * before (a folder copied in never takes the name from the plugin serving under it); with no holder, every copy,
+ * so no copy wins by accident.
+ */
+function rejectDuplicates(records: PluginRecord[], precedence: Precedence = noPrecedence): PluginRecord[] {
   const byName = Map.groupBy(records, (r) => r.name);
   return records.map((record) => {
     const copies = byName.get(record.name) ?? [];
     if (copies.length < 2) return record;
+    const holder = copies.find((c) => c.directory === precedence.heldIn(record.name));
+    if (record === holder) return record;
     const where = copies.map((c) => c.directory).join(', ');
-    return {
-      ...record,
-      state: 'invalid',
-      enabledWorkspaces: [],
-      reason: `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one`,
-    };
+    const reason = holder
+      ? `the name "${record.name}" belongs to the plugin in ${holder.directory}; remove or rename this folder`
+      : `the name "${record.name}" is declared by ${copies.length} folders (${where}); remove or rename all but one`;
+    return { ...record, state: 'invalid', enabledWorkspaces: [], reason };
   });
 }
 
@@ -238,7 +242,7 @@ function rejectUnresolvedDependencies(records: PluginRecord[]): PluginRecord[] {
  */
 export function evaluatePlugins(input: EvaluationInput): PluginRecord[] {
   const alone = input.candidates.map((c) => evaluateAlone(c, input));
-  return rejectUnresolvedDependencies(rejectConflicts(rejectDuplicates(alone), input.precedence));
+  return rejectUnresolvedDependencies(rejectConflicts(rejectDuplicates(alone, input.precedence), input.precedence));
 }
 
 /** Makes the plugins that lose a clash over a key (a page path) incompatible, with a reason naming key and owner. */
@@ -253,4 +257,4 @@ function rejectConflicts(records: PluginRecord[], precedence: Precedence = noPre
   });
 }
 
-const noPrecedence: Precedence = { heldBy: () => undefined, installedAt: () => undefined };
+const noPrecedence: Precedence = { heldBy: () => undefined, installedAt: () => undefined, heldIn: () => undefined };

@@ -80,15 +80,17 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return toDetail(requirePlugin(registry, name), (await enablement.load()).get(name));
   }
 
-  function manifestOf(request: FastifyRequest<NameParams>) {
+  /** The plugin with its readable manifest, or 409. */
+  function readablePlugin(request: FastifyRequest<NameParams>) {
     const plugin = requirePlugin(registry, request.params.name);
     if (!plugin.manifest)
       throw new HttpError('conflict', `Plugin "${plugin.name}" has no valid manifest: ${plugin.reason ?? ''}`);
-    return plugin.manifest;
+    return { plugin, manifest: plugin.manifest };
   }
 
+  /** Approves the reviewed version's whole access request: what `GET /api/plugins/:name` listed under `access`. */
   app.post<NameParams>('/api/plugins/:name/approve', admin, async (request) => {
-    const manifest = manifestOf(request);
+    const { plugin, manifest } = readablePlugin(request);
     const { version } = parseBody(ApproveBody, request.body);
     if (version !== manifest.version) {
       throw new HttpError(
@@ -97,14 +99,15 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
       );
     }
     const user = currentUser(request);
+    const keys = plugin.access.map((entry) => entry.key);
     await audited(
       {
         actor: user,
         action: 'plugin.approve',
         target: manifest.name,
-        details: { version, capabilities: manifest.capabilities },
+        details: { version, capabilities: manifest.capabilities, access: keys },
       },
-      ({ approvals }) => approvals.approve(manifest.name, manifest.version, manifest.capabilities, user.id),
+      ({ approvals }) => approvals.approve(manifest.name, manifest.version, keys, user.id),
     );
     return respond(manifest.name);
   });

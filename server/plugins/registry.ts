@@ -51,7 +51,10 @@ export interface PluginRegistry {
   /** Discovers and evaluates every plugin again; returns the new list. */
   refresh(): Promise<readonly RegisteredPlugin[]>;
   list(): readonly RegisteredPlugin[];
-  /** The plugin with this name; with duplicate names, the first folder in path order. */
+  /**
+   * The plugin with this name. With duplicate names (each copy invalid, but the one that was serving keeps its last
+   * good record), that one, else the first folder in path order: a copied folder never stands in for the owner.
+   */
   get(name: string): RegisteredPlugin | undefined;
   /** Active plugins only: those whose UI, routes and assets are served. */
   active(): readonly RegisteredPlugin[];
@@ -85,14 +88,20 @@ export function changedPlugins(before: readonly PluginRecord[], after: readonly 
 
 /**
  * Who keeps a clashing key: the plugins of the previous refresh hold theirs, unless that refresh found them
- * invalid or incompatible (a plugin that lost a clash is incompatible); then the earlier install.
+ * invalid or incompatible (a plugin that lost a clash is incompatible); then the earlier install. A name stays
+ * with the folder that was not invalid under it.
  */
 function precedenceFrom(previous: readonly PluginRecord[], installedAt?: ReadonlyMap<string, string>): Precedence {
   const holders = previous.flatMap((p) =>
     p.manifest && p.state !== 'invalid' && p.state !== 'incompatible' ? [{ name: p.name, manifest: p.manifest }] : [],
   );
   const held = keyHolders(holders);
-  return { heldBy: (key) => held.get(key), installedAt: (name) => installedAt?.get(name) };
+  const folders = new Map(previous.filter((p) => p.state !== 'invalid').map((p) => [p.name, p.directory]));
+  return {
+    heldBy: (key) => held.get(key),
+    installedAt: (name) => installedAt?.get(name),
+    heldIn: (name) => folders.get(name),
+  };
 }
 
 /** Holds the plugins of one plugins directory and logs every discovery and state decision. */
@@ -120,7 +129,8 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     );
     for (const r of settled) {
       if (r.state === 'active' && !r.reloadError) lastGood.set(r.name, r);
-      if (r.state !== 'active') lastGood.delete(r.name);
+      // Only the record of the folder it came from: a copy under the same name does not erase the owner's.
+      if (r.state !== 'active' && lastGood.get(r.name)?.directory === r.directory) lastGood.delete(r.name);
     }
     for (const name of [...lastGood.keys()]) if (!settled.some((r) => r.name === name)) lastGood.delete(name);
     if (options.snapshots) {
@@ -224,7 +234,8 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       return () => disabledReasonSources.delete(source);
     },
     list: () => plugins,
-    get: (name) => plugins.find((p) => p.name === name),
+    get: (name) =>
+      plugins.find((p) => p.name === name && p.state !== 'invalid') ?? plugins.find((p) => p.name === name),
     active: () => plugins.filter((p) => p.state === 'active'),
   };
 }

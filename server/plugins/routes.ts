@@ -25,6 +25,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
       : {}),
     capabilities: m?.capabilities ?? [],
     approvedCapabilities: p.approvedCapabilities,
+    access: p.access,
     configurable: Boolean(m?.configuration),
     hasBackend: Boolean(m?.backend),
     enabledWorkspaces: p.enabledWorkspaces,

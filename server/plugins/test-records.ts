@@ -1,4 +1,11 @@
+import type { LimitPolicy } from '../../shared/access-request.ts';
 import type { PluginRecord } from './evaluate.ts';
+
+/** The limit policy of a server on its default settings (PLUGIN_TIMEOUT_MS, PLUGIN_MAX_TIMEOUT_MS and friends). */
+export const TEST_LIMITS: LimitPolicy = {
+  defaults: { timeoutMs: 5000, memoryMb: 128 },
+  ceilings: { timeoutMs: 60_000, memoryMb: 1024 },
+};
 
 /** An active plugin record for tests of the rules that take records; override what the test is about. */
 export function testRecord(name: string, extra: Partial<PluginRecord> = {}): PluginRecord {
@@ -11,6 +18,7 @@ export function testRecord(name: string, extra: Partial<PluginRecord> = {}): Plu
     revision: '1.0.0-aaaaaaaaaa',
     missingStaticFiles: [],
     approvedCapabilities: [],
+    access: [],
     enabledWorkspaces: ['default'],
     config: {},
     ...extra,

@@ -254,6 +254,28 @@ describe('a clashing folder copied into the plugins folder', () => {
     await eventually(async () => expect(await pages(a)).toEqual(['whats-new <- notes-plus']));
   });
 
+  test('a copy under the same name in a subfolder: the owner keeps serving, the copy is invalid', async () => {
+    const a = await start();
+    const copy = path.join(a.dir, 'plugins', 'aaa'); // sorts first, so discovery meets it first
+    copyIn(copy, tabPlugin('release-notes', 'taken', { version: '9.0.0' }), 'release-notes');
+    const copies = async () =>
+      ((await call(a, 'GET', '/api/plugins')).json().plugins as { name: string; state: string; directory: string }[])
+        .filter((p) => p.name === 'release-notes')
+        .map((p) => `${path.relative(a.dir, p.directory)} ${p.state}`);
+    await eventually(async () =>
+      expect(await copies()).toEqual(['plugins/aaa/release-notes invalid', 'plugins/release-notes active']),
+    );
+    await a.context.plugins.refresh();
+    expect(await copies()).toEqual(['plugins/aaa/release-notes invalid', 'plugins/release-notes active']);
+    const listed = (await call(a, 'GET', '/api/plugins')).json().plugins as { directory: string; reason?: string }[];
+    expect(listed.find((p) => p.directory === path.join(copy, 'release-notes'))?.reason).toBe(
+      `the name "release-notes" belongs to the plugin in ${path.join(a.dir, 'plugins', 'release-notes')}; remove or rename this folder`,
+    );
+    // The owner, not the copy, answers to its name; its page is served.
+    await expectReleaseNotesServing(a);
+    expect(await pages(a)).toEqual(['whats-new <- release-notes']);
+  });
+
   test('while the server was down: an installed owner keeps its path over a folder copied by hand', async () => {
     const first = await startTestApp({ features: [] });
     const installed = await postZip(first, '/api/plugins/install', tabZip('owner', 'quality'));

@@ -1,8 +1,9 @@
+import { ceilingProblems } from '../../../shared/access-request.ts';
 import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
 import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
 
-/** Why a manifest can never run on this server (app version, plugin API, forbidden capabilities). Pure. */
+/** Why a manifest can never run here (app version, plugin API, forbidden capabilities, limit ceilings). Pure. */
 export function compatibilityProblems(manifest: PluginManifest, host: HostFacts, policy: CapabilityPolicy): string[] {
   const forbidden = manifest.capabilities.filter((c) => policy.forbidden.includes(c));
   return [
@@ -10,6 +11,7 @@ export function compatibilityProblems(manifest: PluginManifest, host: HostFacts,
     ...(forbidden.length > 0
       ? [`this server's policy forbids the capabilities ${forbidden.join(', ')} (PLUGIN_FORBIDDEN_CAPABILITIES)`]
       : []),
+    ...ceilingProblems(manifest, policy.limits.ceilings),
   ];
 }
 

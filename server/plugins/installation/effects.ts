@@ -17,7 +17,8 @@ export type Effect =
       installedAt: string;
       at: string;
     }
-  | { type: 'approval'; name: string; version: string; capabilities: Capability[]; userId: string | null; at: string }
+  /** `grants`: the access keys approved for the version (shared/access-request.ts). */
+  | { type: 'approval'; name: string; version: string; grants: string[]; userId: string | null; at: string }
   | {
       type: 'pending';
       name: string;
@@ -60,13 +61,16 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
           ],
         );
         break;
-      case 'approval':
+      case 'approval': {
+        // A journal written before migration 8 names them `capabilities`; capability names are keys too.
+        const grants = effect.grants ?? (effect as { capabilities?: string[] }).capabilities ?? [];
         await tx.run('DELETE FROM plugin_approvals WHERE name = ? AND version = ?', [effect.name, effect.version]);
         await tx.run(
-          'INSERT INTO plugin_approvals (name, version, capabilities, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
-          [effect.name, effect.version, JSON.stringify([...effect.capabilities].sort()), effect.userId, effect.at],
+          'INSERT INTO plugin_approvals (name, version, grants, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
+          [effect.name, effect.version, JSON.stringify([...grants].sort()), effect.userId, effect.at],
         );
         break;
+      }
       case 'pending':
         await tx.run('DELETE FROM plugin_pending_updates WHERE name = ?', [effect.name]);
         await tx.run(

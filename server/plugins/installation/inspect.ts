@@ -26,8 +26,9 @@ export interface InspectedPackage {
 
 /**
  * Validates a staged package with discovery's own rules (`readCandidate` + `evaluatePlugins`): readable and valid
- * manifest, built remote matching it, compatible with this host and its capability policy. Throws a PackageError
- * for an invalid package; dependencies not installed yet are warnings, since installing them later fixes that.
+ * manifest, built remote matching it, compatible with this host, its capability policy and its limit ceilings.
+ * Throws a PackageError for an invalid package; dependencies not installed yet are warnings, since installing them
+ * later fixes that.
  */
 export async function inspectPackage(root: string, context: InspectContext): Promise<InspectedPackage> {
   const candidate = await readCandidate(root);
@@ -44,7 +45,7 @@ export async function inspectPackage(root: string, context: InspectContext): Pro
     host: context.host,
     approvedCapabilities: () => [],
     // The server's signing policy too: under `require`, a package it would refuse to load is refused at install.
-    policy: { autoApprove: [], forbidden: context.policy.forbidden, signatures: context.policy.signatures },
+    policy: { ...context.policy, autoApprove: [] },
     enablement: () => undefined,
     storedConfig: () => undefined,
     workspaces: [],

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { Capability } from '../../../shared/capabilities.ts';
-import type { Installation, UpdateDiff } from '../../../shared/installation.schema.ts';
+import { accessEntries, accessRequestOf } from '../../../shared/access-request.ts';
+import type { Installation, InstallPreview, UpdateDiff } from '../../../shared/installation.schema.ts';
+import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
 import type { User } from '../../auth/users-repository.ts';
 import type { Database } from '../../db/database.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { HostFacts } from '../compatibility.ts';
+import { approvalKeysOf } from '../approvals.ts';
 import type { CapabilityPolicy } from '../evaluate.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
 import { refuseClashes, refuseClashesOfFolder } from './clashes.ts';
@@ -55,9 +57,10 @@ const RESERVED_NAMES = new Set(['node_modules', 'src', 'frontend', 'backend', 's
  * Installs, updates and removes plugin packages. Every change goes through the journal (see journal.ts), so a
  * crash at any moment leaves the state before or after it; the registry is refreshed after each.
  *
- * Updates that need new capabilities approved are staged in `<data>/plugin-packages/pending/<name>` and the old
- * version keeps running from its folder, untouched, until an admin approves the pending version
- * (`approvePending`), which swaps it in. Updates whose capabilities are all approved already swap in at once.
+ * Updates that ask for anything not approved yet (a capability, an OS grant, a higher limit, code from elsewhere)
+ * are staged in `<data>/plugin-packages/pending/<name>` and the old version keeps running from its folder,
+ * untouched, until an admin approves the pending version's whole request (`approvePending`), which swaps it in.
+ * Updates whose request the installed version's approvals cover already swap in at once.
  */
 export function createInstaller(options: InstallerOptions) {
   const { db, registry, crash, logger } = options;
@@ -142,11 +145,36 @@ export function createInstaller(options: InstallerOptions) {
       {
         version: plugin?.manifest?.version ?? null,
         capabilities: plugin?.manifest?.capabilities ?? [],
-        approved: plugin?.approvedCapabilities ?? [],
+        access: plugin?.access ?? [],
+        contributions: plugin?.manifest?.frontend?.contributions ?? [],
       },
       inspected.manifest,
-      { autoApprove: options.policy.autoApprove, problems: inspected.problems, warnings: inspected.warnings },
+      {
+        autoApprove: options.policy.autoApprove,
+        defaults: options.policy.limits.defaults,
+        problems: inspected.problems,
+        warnings: inspected.warnings,
+      },
     );
+  }
+
+  /** What a package records about itself in plans and the audit trail. */
+  function packageFacts(manifest: PluginManifest, staged: { source: string; checksum: string | null }) {
+    return {
+      name: manifest.name,
+      version: manifest.version,
+      capabilities: manifest.capabilities,
+      access: approvalKeysOf(manifest, options.policy.limits.defaults),
+      source: staged.source,
+      checksum: staged.checksum,
+    };
+  }
+
+  /** Why installing a package named so would be refused now, besides its own problems. */
+  function installedProblem(name: string): string | undefined {
+    const existing = registry.get(name);
+    if (!existing) return undefined;
+    return `Plugin "${name}" is already installed (version ${existing.manifest?.version ?? 'unknown'}); update it instead (POST /api/plugins/${name}/update)`;
   }
 
   async function activate(
@@ -154,8 +182,8 @@ export function createInstaller(options: InstallerOptions) {
     plugin: RegisteredPlugin | undefined,
     from: string,
     input: {
-      pkg: { name: string; version: string; capabilities: Capability[]; source: string; checksum: string | null };
-      approve: Capability[];
+      pkg: ReturnType<typeof packageFacts>;
+      approve: string[];
       action: string;
       details: Record<string, unknown>;
     },
@@ -181,6 +209,31 @@ export function createInstaller(options: InstallerOptions) {
     layout,
     journal,
 
+    /**
+     * What installing a source would ask for, in plain words, with the reasons it would be refused; writes nothing
+     * (the staged copy is deleted). The shell shows it before the admin confirms an upload.
+     */
+    async preview(source: PackageSource): Promise<InstallPreview> {
+      requireEnabled();
+      return withStaged(source, 'preview', async (_id, _staged, inspected) => {
+        const { manifest } = inspected;
+        const request = accessRequestOf(manifest, options.policy.limits.defaults);
+        const installed = installedProblem(manifest.name);
+        const problems = [...inspected.problems, ...(installed ? [installed] : [])];
+        return {
+          status: 'preview' as const,
+          name: manifest.name,
+          version: manifest.version,
+          displayName: manifest.displayName,
+          description: manifest.description,
+          access: accessEntries(request, new Set(options.policy.autoApprove)),
+          installable: problems.length === 0,
+          problems,
+          warnings: inspected.warnings,
+        };
+      });
+    },
+
     /** Installs a new plugin from a source; refuses a name already installed (409: use update). */
     async install(source: PackageSource, actor: User): Promise<{ name: string; warnings: string[] }> {
       requireEnabled();
@@ -194,24 +247,13 @@ export function createInstaller(options: InstallerOptions) {
         }
         const release = lock(manifest.name);
         try {
-          const existing = registry.get(manifest.name);
-          if (existing) {
-            throw new HttpError(
-              'conflict',
-              `Plugin "${manifest.name}" is already installed (version ${existing.manifest?.version ?? 'unknown'}); update it instead (POST /api/plugins/${manifest.name}/update)`,
-            );
-          }
+          const installed = installedProblem(manifest.name);
+          if (installed) throw new HttpError('conflict', installed);
           if (await exists(layout.installedFor(manifest.name))) {
             throw new HttpError('conflict', `A folder named "${manifest.name}" already exists in PLUGINS_DIRECTORY`);
           }
           // The operation takes the staging folder's id, so its cleanup deletes that folder.
-          const plan = installPlan(layout, { ...act(actor), id }, staged.root, {
-            name: manifest.name,
-            version: manifest.version,
-            capabilities: manifest.capabilities,
-            source: staged.source,
-            checksum: staged.checksum,
-          });
+          const plan = installPlan(layout, { ...act(actor), id }, staged.root, packageFacts(manifest, staged));
           await journal.run(plan);
         } finally {
           release();
@@ -223,7 +265,8 @@ export function createInstaller(options: InstallerOptions) {
 
     /**
      * Updates an installed plugin. `dryRun` only answers the diff. Otherwise the new version is activated at once
-     * when every capability it declares is approved already, or staged as pending until an admin approves it.
+     * when the installed version's approvals cover its whole access request, or staged as pending until an admin
+     * approves it.
      */
     async update(
       name: string,
@@ -253,22 +296,23 @@ export function createInstaller(options: InstallerOptions) {
         }
         const release = lock(name);
         const a = { ...act(actor), id };
-        const pkg = {
-          name,
-          version: manifest.version,
-          capabilities: manifest.capabilities,
-          source: staged.source,
-          checksum: staged.checksum,
+        const pkg = packageFacts(manifest, staged);
+        const keys = (entries: { key: string }[]) => entries.map((e) => e.key);
+        const details = {
+          added: keys(diff.access.added),
+          removed: keys(diff.access.removed),
+          needsApproval: keys(diff.access.needsApproval),
         };
-        const details = { added: diff.added, removed: diff.removed, needsApproval: diff.needsApproval };
+        const waits = diff.access.needsApproval.length > 0;
         try {
-          if (diff.needsApproval.length > 0) {
+          if (waits) {
             const replaces = await exists(layout.pendingFor(name));
             await journal.run(
               pendingPlan(layout, a, staged.root, pkg, replaces, { from: diff.from.version, ...details }),
             );
           } else {
-            const carried = manifest.capabilities.filter((c) => plugin.approvedCapabilities.includes(c));
+            // What the installed version had approved carries over to the items of the new request it covers.
+            const carried = keys(diff.access.request.filter((e) => e.approved));
             await activate(a, registry.get(name), staged.root, {
               pkg,
               approve: carried,
@@ -280,11 +324,11 @@ export function createInstaller(options: InstallerOptions) {
           release();
         }
         await registry.refresh();
-        return { status: diff.needsApproval.length > 0 ? ('pending-approval' as const) : ('activated' as const), diff };
+        return { status: waits ? ('pending-approval' as const) : ('activated' as const), diff };
       });
     },
 
-    /** Approves the capabilities of a pending update at the version the admin reviewed, and swaps it in. */
+    /** Approves the whole access request of a pending update at the version the admin reviewed, and swaps it in. */
     async approvePending(name: string, version: string, actor: User): Promise<UpdateDiff> {
       requireEnabled();
       const row = await pendingRow(name);
@@ -305,12 +349,12 @@ export function createInstaller(options: InstallerOptions) {
           throw new PackageError(`${name} ${version} cannot run on this server: ${inspected.problems.join('; ')}`);
         }
         refuseClashes(inspected.manifest, registry.list());
-        const capabilities = Capability.array().parse(JSON.parse(row.capabilities));
+        const pkg = packageFacts(inspected.manifest, row);
         await activate(act(actor), plugin, layout.pendingFor(name), {
-          pkg: { name, version, capabilities, source: row.source, checksum: row.checksum },
-          approve: capabilities,
+          pkg,
+          approve: pkg.access,
           action: 'plugin.update.approve',
-          details: { capabilities, added: diff.added },
+          details: { capabilities: pkg.capabilities, access: pkg.access, added: diff.access.added.map((e) => e.key) },
         });
         await registry.refresh();
         return diff;

@@ -16,6 +16,8 @@ export interface PackageFacts {
   name: string;
   version: string;
   capabilities: Capability[];
+  /** The keys of its whole access request (shared/access-request.ts), for the audit trail. */
+  access: string[];
   source: string;
   checksum: string | null;
 }
@@ -47,6 +49,7 @@ export function installPlan(layout: PackageLayout, act: Act, from: string, pkg: 
         source: pkg.source,
         checksum: pkg.checksum,
         capabilities: pkg.capabilities,
+        access: pkg.access,
       }),
     ],
     cleanup: [layout.stagingFor(act.id)],
@@ -82,7 +85,12 @@ export function pendingPlan(
         userId: act.actor.id,
         at: act.at,
       },
-      audit(act, 'plugin.update.stage', pkg.name, { version: pkg.version, source: pkg.source, ...details }),
+      audit(act, 'plugin.update.stage', pkg.name, {
+        version: pkg.version,
+        source: pkg.source,
+        access: pkg.access,
+        ...details,
+      }),
     ],
     cleanup: [layout.stagingFor(act.id), layout.trashFor(act.id)],
   };
@@ -97,8 +105,8 @@ export interface ActivationInput {
   /** Where the new version is: a staging folder, or the pending folder when an approval activates it. */
   from: string;
   pkg: PackageFacts;
-  /** Capabilities to record as approved for the new version. */
-  approve: Capability[];
+  /** Access keys to record as approved for the new version. */
+  approve: string[];
   hasPrevious: boolean;
   hasPending: boolean;
   action: string;
@@ -132,7 +140,7 @@ export function activationPlan(layout: PackageLayout, act: Act, input: Activatio
               type: 'approval' as const,
               name: pkg.name,
               version: pkg.version,
-              capabilities: input.approve,
+              grants: input.approve,
               userId: act.actor.id,
               at: act.at,
             },

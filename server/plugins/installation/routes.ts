@@ -4,6 +4,7 @@ import {
   ApprovePendingRequest,
   InstallRequest,
   type InstallationList,
+  type InstallPreview,
   type InstallResult,
   type RemoveResult,
   type UpdateResult,
@@ -40,10 +41,13 @@ const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'applicati
 
 type NameParams = { Params: { name: string } };
 
+const isDryRun = (query: { dryRun?: string }) => ['true', '1', 'yes'].includes(query.dryRun ?? '');
+
 /**
  * Install, update and remove plugins, the marketplace and the audit log (instance admins only).
- * - `POST /api/plugins/install`: a zip as the raw body (`content-type: application/zip`, at most
- *   PLUGIN_MAX_PACKAGE_MB) or JSON `{path}`, `{git, ref?}` or `{marketplace, version?}`; 201.
+ * - `POST /api/plugins/install[?dryRun=true]`: a zip as the raw body (`content-type: application/zip`, at most
+ *   PLUGIN_MAX_PACKAGE_MB) or JSON `{path}`, `{git, ref?}` or `{marketplace, version?}`; 201. With `dryRun`, 200 and
+ *   what the version would ask for and why it would be refused, writing nothing.
  * - `POST /api/plugins/:name/update[?dryRun=true]`: the same sources; the diff, then activation or a pending update.
  * - `POST /api/plugins/:name/update/approve` `{version}`: approve a pending update and swap it in.
  * - `DELETE /api/plugins/:name/update`: drop a pending update. `DELETE /api/plugins/:name[?confirm=true]`: remove
@@ -130,21 +134,27 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
       },
     );
 
-    scope.post('/api/plugins/install', admin, async (request, reply): Promise<InstallResult> => {
-      const user = currentUser(request);
-      const { name, warnings } = await answering(async () => installer.install(await sourceOf(request.body), user));
-      reply.status(201);
-      return { plugin: await detailOf(name), installation: await installationOf(name), warnings };
-    });
+    scope.post<{ Querystring: { dryRun?: string } }>(
+      '/api/plugins/install',
+      admin,
+      async (request, reply): Promise<InstallResult | InstallPreview> => {
+        const user = currentUser(request);
+        if (isDryRun(request.query)) return answering(async () => installer.preview(await sourceOf(request.body)));
+        const { name, warnings } = await answering(async () => installer.install(await sourceOf(request.body), user));
+        reply.status(201);
+        return { plugin: await detailOf(name), installation: await installationOf(name), warnings };
+      },
+    );
 
     scope.post<NameParams & { Querystring: { dryRun?: string } }>(
       '/api/plugins/:name/update',
       admin,
       async (request): Promise<UpdateResult> => {
         const user = currentUser(request);
-        const dryRun = ['true', '1', 'yes'].includes(request.query.dryRun ?? '');
         const { name } = request.params;
-        const result = await answering(async () => installer.update(name, await sourceOf(request.body), user, dryRun));
+        const result = await answering(async () =>
+          installer.update(name, await sourceOf(request.body), user, isDryRun(request.query)),
+        );
         if (result.status === 'preview') return result;
         return { ...result, plugin: await detailOf(name), installation: await installationOf(name) };
       },

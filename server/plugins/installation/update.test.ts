@@ -28,6 +28,18 @@ async function withOwners(): Promise<TestApp> {
 const version2 = (capabilities: string[], extra: Record<string, unknown> = {}) =>
   pluginZip('owners', { version: '2.0.0', capabilities, ...extra });
 
+const extendApi = (approved: boolean) => ({
+  key: 'extend-api',
+  item: { kind: 'capability', capability: 'extend-api' },
+  description: 'Serve its own HTTP routes under /api/ext/<plugin>/',
+  approved,
+});
+const readMetadata = {
+  key: 'read-metadata',
+  item: { kind: 'capability', capability: 'read-metadata' },
+  description: 'Read models, sources, columns and run results of the workspace',
+};
+
 const installedVersion = (a: TestApp) =>
   JSON.parse(readFileSync(path.join(a.dir, 'plugins', 'owners', 'manifest.json'), 'utf8')).version as string;
 
@@ -45,6 +57,13 @@ describe('update preview', () => {
         added: ['extend-api'],
         removed: ['read-metadata'],
         needsApproval: ['extend-api'],
+        access: {
+          request: [extendApi(false)],
+          added: [extendApi(false)],
+          removed: [{ ...readMetadata, approved: true }],
+          needsApproval: [extendApi(false)],
+        },
+        contributions: { added: [], removed: [] },
         change: 'upgrade',
         compatible: true,
         problems: [],

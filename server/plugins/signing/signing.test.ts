@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { readCandidate } from '../discovery.ts';
 import { evaluatePlugins, type PluginRecord } from '../evaluate.ts';
+import { TEST_LIMITS } from '../test-records.ts';
 import { canonicalJson, packageDigest, packageFiles } from './digest.ts';
 import { generateSigningKey, type TrustedKey } from './keys.ts';
 import { signPluginDirectory } from './sign.ts';
@@ -32,7 +33,7 @@ async function evaluateFolder(dir: string, mode: SignatureMode): Promise<PluginR
     candidates: [await readCandidate(dir)],
     host: { version: '0.1.0', pluginApiVersions: [1] },
     approvedCapabilities: () => [],
-    policy: { autoApprove: [], forbidden: [], signatures: { mode, trustedKeys: trusted } },
+    policy: { autoApprove: [], forbidden: [], signatures: { mode, trustedKeys: trusted }, limits: TEST_LIMITS },
     enablement: () => undefined,
     storedConfig: () => undefined,
     workspaces: ['default'],
