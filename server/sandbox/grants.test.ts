@@ -101,7 +101,7 @@ describe('grants a plugin may have hold as granted, and no further', () => {
     expect(await rejected('writes-granted')).toMatch(/FileSystemWrite.*escaped.txt/);
   });
 
-  test('permissions.network ["localhost"]: localhost connects; an address, another host, a Unix socket do not', async () => {
+  test('permissions.network: localhost connects; an address, another host, a Unix socket, a rebound name do not', async () => {
     let connections = 0;
     const listener = net.createServer((socket) => {
       connections += 1;
@@ -124,12 +124,16 @@ describe('grants a plugin may have hold as granted, and no further', () => {
       expect(
         (await callExt(app, `/api/ext/net-granted/connect?path=${encodeURIComponent(socketPath)}`)).statusCode,
       ).toBe(502);
+      expect((await callExt(app, `/api/ext/net-granted/rebind?port=${port}`)).statusCode).toBe(502);
       expect((await callExt(app, '/api/ext/net-granted/quiet?host=exfiltrate.example.net')).body).toBe(
         'nothing happened',
       );
       expect(connections).toBe(1);
       const seen = await rejected('net-granted');
-      expect(seen).toContain(`connecting to 127.0.0.1:${port} is refused: permissions.network allows localhost`);
+      expect(seen).toContain(
+        `connecting to 127.0.0.1:${port} is refused: permissions.network allows localhost, api.example.com`,
+      );
+      expect(seen).toContain(`connecting to api.example.com:${port} is refused: it resolved to 127.0.0.1`);
       expect(seen).toContain('connecting to example.com:80 is refused');
       expect(seen).toContain(`connecting to the Unix socket ${socketPath} is refused`);
       expect(seen).toContain('connecting to exfiltrate.example.net:443 is refused');
@@ -137,7 +141,7 @@ describe('grants a plugin may have hold as granted, and no further', () => {
       expect(layers.find((l) => l.layer === 'network-namespace')?.active).toBe(false);
       expect(layers.find((l) => l.layer === 'network-guard')).toMatchObject({
         active: true,
-        detail: expect.stringContaining('TCP and TLS only to localhost'),
+        detail: expect.stringContaining('TCP and TLS only to localhost, api.example.com'),
       });
     } finally {
       listener.close();
