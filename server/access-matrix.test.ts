@@ -292,3 +292,32 @@ describe.each(entries)('$route', (entry) => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("one workspace's runs and schedules, and one user's saved queries, are not reachable from elsewhere", () => {
+  // alpha's objects, asked for by beta's admin through beta, and a developer's saved query by an instance admin.
+  const crossings: { route: string; method: HTTPMethods; url: () => string; body?: unknown }[] = [
+    { route: 'runs/:id', method: 'GET', url: () => `runs/${fx.run('alpha')}` },
+    { route: 'runs/:id/log', method: 'GET', url: () => `runs/${fx.run('alpha')}/log` },
+    { route: 'runs/:id/cancel', method: 'POST', url: () => `runs/${fx.run('alpha')}/cancel` },
+    {
+      route: 'schedules/:id',
+      method: 'PUT',
+      url: () => `schedules/${fx.schedule('alpha')}`,
+      body: { cron: '0 6 * * *' },
+    },
+    { route: 'schedules/:id', method: 'DELETE', url: () => `schedules/${fx.schedule('alpha')}` },
+  ];
+  test.each(crossings)('$method $route of alpha through beta', async ({ method, url, body }) => {
+    const answer = await send(method, { url: `/api/workspaces/beta/${url()}`, body }, cookies.outsider);
+    expect(`${answer.status} ${answer.code}`, answer.text).toBe('404 not_found');
+  });
+
+  test.each(['PUT', 'DELETE'] as const)("%s another user's saved query", async (method) => {
+    const id = await fx.newSavedQuery('developer', 'alpha');
+    const body = method === 'PUT' ? { name: 'taken over', sql: 'select 2' } : undefined;
+    const answer = await send(method, { url: `/api/workspaces/alpha/sql/saved/${id}`, body }, app.adminCookie);
+    expect(`${answer.status} ${answer.code}`, answer.text).toBe('404 not_found');
+    const own = await send('GET', { url: '/api/workspaces/alpha/sql/saved' }, cookies.developer);
+    expect(own.text).toContain(id);
+  });
+});
