@@ -5,6 +5,7 @@ import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.t
 import type { PluginCandidate } from './discovery.ts';
 import type { Precedence } from './conflicts.ts';
 import { evaluatePlugins, type ApprovalLookup, type PluginRecord } from './evaluate.ts';
+import { TEST_LIMITS } from './test-records.ts';
 
 type Doc = ManifestDoc;
 
@@ -33,7 +34,7 @@ function evaluate(
     candidates,
     host: { version: '0.1.0', pluginApiVersions: [1] },
     approvedCapabilities,
-    policy: { autoApprove: [], forbidden: [] },
+    policy: { autoApprove: [], forbidden: [], limits: TEST_LIMITS },
     enablement: () => undefined,
     storedConfig: () => undefined,
     workspaces: ['default'],
@@ -183,6 +184,49 @@ describe('evaluatePlugins', () => {
       expect(only(evaluate([candidate('alpha', manifest('alpha', { capabilities: caps }))], lookup)).state).toBe(
         'pending-approval',
       );
+    });
+  });
+
+  describe('the whole access request', () => {
+    const asking = manifest('alpha', {
+      permissions: { fs: [{ path: '/srv/shared', access: 'write' }], env: ['WAREHOUSE_TOKEN'] },
+      backend: { entry: 'index.js', limits: { memoryMb: 512 } },
+    });
+
+    test('without a capability, OS grants and a limit above the default still wait, each in plain words', () => {
+      const record = only(evaluate([candidate('alpha', asking)]));
+      expect(record.state).toBe('pending-approval');
+      expect(record.reason).toBe(
+        "waiting for an admin to approve: Read and write files in the folder /srv/shared; Read the server's " +
+          'environment variable WAREHOUSE_TOKEN; Use up to 512 MB of memory (the default is 128 MB)',
+      );
+      expect(record.access.map((e) => [e.key, e.approved])).toEqual([
+        ['fs.write:/srv/shared', false],
+        ['env:WAREHOUSE_TOKEN', false],
+        ['limit.memoryMb:512', false],
+      ]);
+    });
+
+    test('approved keys cover it: a write grant covers a read, a larger approved limit a smaller one', () => {
+      const approved = () => ['fs.write:/srv/shared', 'env:WAREHOUSE_TOKEN', 'limit.memoryMb:1024'];
+      expect(only(evaluate([candidate('alpha', asking)], approved)).state).toBe('active');
+      const reading = manifest('alpha', { permissions: { fs: ['/srv/shared'] } });
+      expect(only(evaluate([candidate('alpha', reading)], approved)).state).toBe('active');
+      const record = only(evaluate([candidate('alpha', asking)], () => ['fs.write:/srv/shared', 'limit.memoryMb:256']));
+      expect(record.reason).toBe(
+        "waiting for an admin to approve: Read the server's environment variable WAREHOUSE_TOKEN; Use up to 512 MB " +
+          'of memory (the default is 128 MB)',
+      );
+    });
+
+    test('a limit above the ceiling is incompatible whatever is approved, naming the limit, value and ceiling', () => {
+      const greedy = manifest('alpha', { backend: { entry: 'index.js', limits: { timeoutMs: 120_000 } } });
+      const record = only(evaluate([candidate('alpha', greedy)], () => ['limit.timeoutMs:120000']));
+      expect(record).toMatchObject({
+        state: 'incompatible',
+        reason: "backend.limits.timeoutMs asks for 120 s, above this server's ceiling of 60 s (PLUGIN_MAX_TIMEOUT_MS)",
+      });
+      expect(record.access.map((e) => e.key)).toEqual(['limit.timeoutMs:120000']);
     });
   });
 
@@ -337,7 +381,7 @@ describe('automatic disables', () => {
         candidates: [candidate('alpha', manifest('alpha'))],
         host: { version: '0.1.0', pluginApiVersions: [1] },
         approvedCapabilities: noApprovals,
-        policy: { autoApprove: [], forbidden: [] },
+        policy: { autoApprove: [], forbidden: [], limits: TEST_LIMITS },
         enablement: () => ({ ...(global === undefined ? {} : { global }), workspaces: { default: true } }),
         storedConfig: () => undefined,
         workspaces: ['default', 'other'],

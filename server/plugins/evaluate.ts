@@ -1,3 +1,10 @@
+import {
+  accessEntries,
+  accessRequestOf,
+  ceilingProblems,
+  type AccessEntry,
+  type LimitPolicy,
+} from '../../shared/access-request.ts';
 import type { Capability } from '../../shared/capabilities.ts';
 import { configurationProblems, resolveConfig } from './configuration.ts';
 import { settleClashes, type Precedence } from './conflicts.ts';
@@ -26,6 +33,8 @@ export interface PluginRecord {
   missingStaticFiles: string[];
   /** Declared capabilities that are approved (by an admin for this version, or by the server's policy). */
   approvedCapabilities: Capability[];
+  /** The version's whole access request in plain words, each item marked approved or not; empty when unreadable. */
+  access: AccessEntry[];
   /** The workspaces where the plugin is enabled; it is `disabled` when there are none. */
   enabledWorkspaces: string[];
   /** Its configuration as it runs: stored values or the default, with the schema's defaults filled in. */
@@ -42,10 +51,12 @@ export interface CapabilityPolicy {
   forbidden: readonly Capability[];
   /** PLUGIN_SIGNATURES and PLUGIN_TRUSTED_KEYS; absent means `off`. */
   signatures?: SignaturePolicy;
+  /** Backend limits asked for without approval, and the ceilings above which a version is refused. */
+  limits: LimitPolicy;
 }
 
-/** Which capabilities an admin approved for a plugin at a given version. */
-export type ApprovalLookup = (name: string, version: string) => readonly Capability[];
+/** The access keys (shared/access-request.ts) an admin approved for a plugin at a given version. */
+export type ApprovalLookup = (name: string, version: string) => readonly string[];
 
 export interface EvaluationInput {
   candidates: readonly PluginCandidate[];
@@ -83,6 +94,7 @@ function rejected(
     revision: candidate.contentHash,
     missingStaticFiles: candidate.missingStaticFiles,
     approvedCapabilities: [],
+    access: [],
     enabledWorkspaces: [],
     config: {},
     ...extra,
@@ -111,12 +123,20 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     rule: 'file-exists',
     message: `${file === manifest.icon ? 'icon' : 'screenshots'}: static/${file} does not exist`,
   }));
-  const base: Pick<PluginRecord, 'manifest' | 'warnings' | 'revision' | 'missingStaticFiles' | 'signature'> = {
-    manifest,
-    warnings: [...result.warnings, ...missingFiles],
-    revision: `${manifest.version}-${candidate.contentHash}`,
-    missingStaticFiles: candidate.missingStaticFiles,
-  };
+  // Policy auto-approved capabilities count as approved keys (a capability's key is its name).
+  const approved = new Set<string>([
+    ...input.policy.autoApprove,
+    ...input.approvedCapabilities(manifest.name, manifest.version),
+  ]);
+  const access = accessEntries(accessRequestOf(manifest, input.policy.limits.defaults), approved);
+  const base: Pick<PluginRecord, 'manifest' | 'warnings' | 'revision' | 'missingStaticFiles' | 'signature' | 'access'> =
+    {
+      manifest,
+      warnings: [...result.warnings, ...missingFiles],
+      revision: `${manifest.version}-${candidate.contentHash}`,
+      missingStaticFiles: candidate.missingStaticFiles,
+      access,
+    };
   if (manifest.name !== folder) {
     return rejected(
       candidate,
@@ -159,14 +179,15 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     return rejected(candidate, manifest.name, 'incompatible', reason, base);
   }
 
-  const approved = new Set([
-    ...input.policy.autoApprove,
-    ...input.approvedCapabilities(manifest.name, manifest.version),
-  ]);
+  const aboveCeiling = ceilingProblems(manifest, input.policy.limits.ceilings);
+  if (aboveCeiling.length > 0) return rejected(candidate, manifest.name, 'incompatible', aboveCeiling.join('; '), base);
+
   const approvedCapabilities = manifest.capabilities.filter((c) => approved.has(c));
-  const unapproved = manifest.capabilities.filter((c) => !approved.has(c));
-  if (unapproved.length > 0) {
-    const reason = `waiting for an admin to approve: ${unapproved.join(', ')}`;
+  const waiting = access.filter((entry) => !entry.approved);
+  if (waiting.length > 0) {
+    // Capabilities by the name admins know from the plugin card; every other item in its plain words.
+    const words = waiting.map((e) => (e.item.kind === 'capability' ? e.item.capability : e.description));
+    const reason = `waiting for an admin to approve: ${words.join('; ')}`;
     return rejected(candidate, manifest.name, 'pending-approval', reason, { ...base, approvedCapabilities });
   }
 
