@@ -24,6 +24,10 @@ import { registerConfigRoutes } from './plugins/config-routes.ts';
 import { createConfigStore } from './plugins/configuration.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
+import { startRemoteChecks } from './plugins/remote-pins/pinning.ts';
+import { createRemotePinStore } from './plugins/remote-pins/store.ts';
+import { trustedKeysOf } from './plugins/signing/key-store.ts';
+import { registerSigningKeyRoutes } from './plugins/signing/routes.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
@@ -97,6 +101,9 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const approvals = createApprovalStore(db);
   const enablement = createEnablementStore(db);
   const configs = createConfigStore(db);
+  const remotePins = createRemotePinStore(db);
+  const trustedKeys = trustedKeysOf(db, settings.capabilityPolicy.signatures.trustedKeys);
+  await trustedKeys.reload();
   const plugins = createPluginRegistry({
     pluginsDirectory: settings.pluginsDirectory,
     enabled: settings.pluginSystemEnabled,
@@ -105,6 +112,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       approvedCapabilities: await approvals.load(),
       enablement: await enablement.load(),
       configs: await configs.load(),
+      remotePins: await remotePins.load(),
       installedAt: await installTimes(db),
     }),
     policy: settings.capabilityPolicy,
@@ -162,6 +170,10 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
+  registerSigningKeyRoutes(server, { registry: plugins, guards, db, trustedKeys });
+  const stopRemoteChecks = settings.pluginSystemEnabled
+    ? startRemoteChecks({ db, registry: plugins, logger, intervalMs: settings.remoteCheckIntervalMs })
+    : () => {};
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   registerWorkspaceRoutes(server, plugins, guards);
@@ -178,6 +190,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   if (backends) pluginsInFlight(plugins).addSource((name) => backends.inFlight(name));
   server.addHook('onClose', async () => {
     stopWatching();
+    stopRemoteChecks();
     events.close();
     for (const handle of handles.reverse()) await handle.close();
     stopLoggingDecisions();

@@ -57,6 +57,7 @@ const SettingsFromEnv = z.object({
   PLUGINS_WATCH: Flag.default(true),
   PLUGIN_DEFAULT_ENABLED: Flag.default(true),
   PLUGIN_LOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  PLUGIN_REMOTE_CHECK_INTERVAL_S: z.coerce.number().min(0).max(86_400).default(300),
   PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
   PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
   PLUGIN_SIGNATURES: z.enum(['require', 'warn', 'off'], { error: 'must be require, warn or off' }).default('warn'),
@@ -134,9 +135,12 @@ export interface Settings {
   pluginsEnabledByDefault: boolean;
   /** How long shells wait for a plugin's code. */
   pluginLoadTimeoutMs: number;
+  /** How often remotes pinned at approval are compared with what their URL serves now; 0 turns the check off. */
+  remoteCheckIntervalMs: number;
   /**
    * What the server lets plugins do: capabilities approved without an admin or never allowed, and its signing
-   * policy (PLUGIN_SIGNATURES, with the public keys of PLUGIN_TRUSTED_KEYS read once at start).
+   * policy (PLUGIN_SIGNATURES, with the public keys of PLUGIN_TRUSTED_KEYS read once at start, to which the server
+   * adds the keys admins trust, in place: server/plugins/signing/key-store.ts).
    */
   capabilityPolicy: {
     autoApprove: Capability[];
@@ -239,6 +243,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     sqlTimeoutMs: s.SQL_TIMEOUT_MS,
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
     pluginLoadTimeoutMs: s.PLUGIN_LOAD_TIMEOUT_MS,
+    remoteCheckIntervalMs: s.PLUGIN_REMOTE_CHECK_INTERVAL_S * 1000,
     capabilityPolicy: {
       autoApprove: s.PLUGIN_AUTO_APPROVE,
       forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES,

@@ -82,6 +82,11 @@ export const RemoteRef = z.object({
   entry: z.string(),
   chunkGlobal: z.string(),
   revision: z.string(),
+  /**
+   * A remote deployed at its own URL loads only as pinned when an admin approved it: the sha256 of its
+   * mf-manifest.json (or remoteEntry.js) and the SRI of every file it lists, by absolute URL.
+   */
+  pin: z.object({ manifestSha256: z.string(), integrity: z.record(z.string(), z.string()) }).optional(),
 });
 export type RemoteRef = z.infer<typeof RemoteRef>;
 

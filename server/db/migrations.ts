@@ -220,6 +220,30 @@ export const migrations: readonly Migration[] = [
     // Rows written before hold bare capability names, which are the keys of capability items.
     sql: `ALTER TABLE plugin_approvals RENAME COLUMN capabilities TO grants;`,
   },
+  {
+    version: 9,
+    name: 'remotes pinned at approval (manifest digest, SRI of every chunk) and signing keys trusted by admins',
+    sql: `
+      CREATE TABLE plugin_remote_pins (
+        plugin TEXT NOT NULL,
+        version TEXT NOT NULL,
+        url TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        assets TEXT NOT NULL,
+        pinned_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        pinned_at TEXT NOT NULL,
+        changed_at TEXT,
+        changed_detail TEXT,
+        PRIMARY KEY (plugin, version)
+      );
+      CREATE TABLE trusted_signing_keys (
+        key_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        added_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        added_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -17,6 +17,8 @@ import type { PluginCandidate } from './discovery.ts';
 import { remoteProblems } from './remote-check.ts';
 import { refusedGrants, type ProtectedPaths } from '../sandbox/grant-rules.ts';
 import { checkSignature, signatureProblem, type SignatureCheck, type SignaturePolicy } from './signing/verify.ts';
+import { remotePinHold } from './remote-pins/rule.ts';
+import type { RemotePin, RemotePinLookup } from './remote-pins/store.ts';
 
 /** Everything the server knows about one discovered plugin, and the state it decided for it. */
 export interface PluginRecord {
@@ -43,6 +45,8 @@ export interface PluginRecord {
   signature?: SignatureCheck;
   /** Set when a newer build in its folder failed to load and this, the last good version, kept running. */
   reloadError?: { state: PluginState; reason: string; problems: ValidationProblem[]; version?: string };
+  /** For an absolute `frontend.remote`: what was pinned at approval, which the shell enforces when it loads. */
+  remotePin?: RemotePin;
 }
 
 /** The server's capability policy: some capabilities need no admin, some are never allowed. */
@@ -71,6 +75,8 @@ export interface EvaluationInput {
   defaultEnabled: boolean;
   /** Why a plugin was disabled automatically (over budget), if it was: it stays off everywhere until enabled. */
   autoDisabled?: (name: string) => string | undefined;
+  /** The remote pinned at approval of each plugin version (remote-pins/); without it absolute remotes are not checked. */
+  remotePins?: RemotePinLookup;
   /** Folders no `permissions.fs` grant may reach (server/sandbox/grant-rules.ts); a plugin asking for one is invalid. */
   protectedPaths?: ProtectedPaths;
   /** Who keeps a key two plugins claim (conflicts.ts); absent, neither does. */
@@ -150,15 +156,13 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   if (signatures && signatures.mode !== 'off') {
     const check = checkSignature(manifest.signature, candidate.packageDigest, signatures.trustedKeys);
     const problem = signatureProblem(check);
-    if (problem && signatures.mode === 'require') {
-      const reason = `refused by PLUGIN_SIGNATURES=require: ${problem}`;
+    // Under `warn` only an unsigned package loads (shown as unsigned): a signature that does not verify claims an
+    // origin it cannot prove, so it is refused until its key is trusted or the package is signed again.
+    if (problem && (signatures.mode === 'require' || check.status !== 'unsigned')) {
+      const reason = `refused by PLUGIN_SIGNATURES=${signatures.mode}: ${problem}`;
       return rejected(candidate, manifest.name, 'invalid', reason, { ...base, signature: check });
     }
     base.signature = check;
-    // Under `warn`, what is wrong with a signature is a warning; an unsigned package is shown as such, quietly.
-    if (problem && check.status !== 'unsigned') {
-      base.warnings = [...base.warnings, { field: 'signature', rule: 'signature', message: problem }];
-    }
   }
   const configProblems = configurationProblems(manifest);
   if (configProblems.length > 0) {
@@ -190,6 +194,11 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     const reason = `waiting for an admin to approve: ${words.join('; ')}`;
     return rejected(candidate, manifest.name, 'pending-approval', reason, { ...base, approvedCapabilities });
   }
+  const remotePin = input.remotePins?.(manifest.name, manifest.version);
+  const unpinned = input.remotePins && remotePinHold(manifest, remotePin);
+  if (unpinned) {
+    return rejected(candidate, manifest.name, 'pending-approval', unpinned, { ...base, approvedCapabilities });
+  }
 
   const config = resolveConfig(manifest, input.storedConfig(manifest.name));
   if (!config.ok) {
@@ -212,6 +221,7 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
     approvedCapabilities,
     enabledWorkspaces: enabledIn,
     config: config.value,
+    ...(remotePin && manifest.frontend?.remote === remotePin.url ? { remotePin } : {}),
   };
 }
 

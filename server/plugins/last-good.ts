@@ -13,6 +13,11 @@ export function keepLastGood<R extends PluginRecord>(records: readonly R[], last
   return records.map((record) => {
     const good = lastGood.get(record.name);
     if (!good || good.directory !== record.directory || good.state !== 'active') return record;
+    // A refused signature is not a failed build: the files on disk are no longer what was verified (and the
+    // backend runs from them), or the key is no longer trusted. Nothing of the plugin keeps running.
+    const signature = record.signature?.status;
+    if (signature === 'untrusted' || signature === 'tampered') return record;
+    if (signature === 'unsigned' && good.signature?.status === 'verified') return record;
     const newVersionWaiting =
       record.state === 'pending-approval' && record.manifest?.version !== good.manifest?.version;
     if (!failedReload.has(record.state) && !newVersionWaiting) return record;

@@ -10,6 +10,7 @@ import type { Database } from '../db/database.ts';
 import { createApprovalStore, type ApprovalStore } from './approvals.ts';
 import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
+import { pinRemoteAtApproval } from './remote-pins/pinning.ts';
 import { requirePlugin, toDetail } from './routes.ts';
 import { requireDependantsConfirmed } from './installation/dependants.ts';
 import { createBudgetStore } from './budgets/store.ts';
@@ -100,6 +101,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     }
     const user = currentUser(request);
     const keys = plugin.access.map((entry) => entry.key);
+    await pinRemoteAtApproval(db, manifest, user.id);
     await audited(
       {
         actor: user,

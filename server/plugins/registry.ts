@@ -8,6 +8,7 @@ import { findPluginDirectories, readCandidate } from './discovery.ts';
 import { keepLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
+import type { RemotePinLookup } from './remote-pins/store.ts';
 
 export interface PluginRegistryOptions {
   pluginsDirectory: string;
@@ -19,6 +20,8 @@ export interface PluginRegistryOptions {
     approvedCapabilities: ApprovalLookup;
     enablement: Map<string, EnablementRules>;
     configs: Map<string, Record<string, unknown>>;
+    /** The remotes pinned at approval (remote-pins/store.ts). */
+    remotePins?: RemotePinLookup;
     /** When each plugin was first installed through the installer: the earlier one keeps a clashing key. */
     installedAt?: ReadonlyMap<string, string>;
   }>;
@@ -175,6 +178,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       workspaces: options.workspaces,
       defaultEnabled: options.defaultEnabled,
       autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
+      ...(rules.remotePins ? { remotePins: rules.remotePins } : {}),
       protectedPaths: options.protectedPaths,
       precedence: precedenceFrom(plugins, rules.installedAt),
     });

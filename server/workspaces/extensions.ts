@@ -16,6 +16,9 @@ export function extensionsOf(plugins: readonly RegisteredPlugin[], workspace: st
       entry,
       chunkGlobal: chunkGlobalFor(plugin.name),
       revision: plugin.revision,
+      ...(plugin.remotePin
+        ? { pin: { manifestSha256: plugin.remotePin.manifestSha256, integrity: plugin.remotePin.assets } }
+        : {}),
     };
     const owner = {
       plugin: plugin.name,

@@ -1,6 +1,7 @@
-import { loadRemote, registerRemotes } from '@module-federation/enhanced/runtime';
+import { loadRemote, registerPlugins, registerRemotes } from '@module-federation/enhanced/runtime';
 import type { ComponentType } from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
+import { createPinnedRemotes, RemoteChangedError } from './pinned-remotes.ts';
 
 /** Loads exposed modules of plugin remotes, registering each remote at run time the first time it is needed. */
 export interface RemoteLoader {
@@ -46,13 +47,24 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
   const timeoutOf = options.timeoutMs ?? (() => 15_000);
   const origin = options.origin ?? window.location.origin;
   const registered = new Map<string, string>();
+  const pins = createPinnedRemotes();
+  const preloads = new Map<string, Promise<void>>();
+  registerPlugins([pins.plugin]);
 
-  function ensureRegistered(remote: RemoteRef): void {
+  /** Registers the remote's current revision; a pinned one has its listed files loaded with integrity first. */
+  function ensureRegistered(remote: RemoteRef): Promise<void> {
     const known = registered.get(remote.name);
-    if (known === remote.revision) return;
-    if (known !== undefined) delete (window as unknown as Record<string, unknown>)[remote.chunkGlobal];
-    registerRemotes([{ name: remote.name, entry: new URL(remote.entry, origin).href }], { force: known !== undefined });
-    registered.set(remote.name, remote.revision);
+    const entry = new URL(remote.entry, origin).href;
+    // Approving again re-pins a remote without a new revision: the pin is part of what is registered.
+    const generation = remote.pin ? `${remote.revision} ${JSON.stringify(remote.pin)}` : remote.revision;
+    if (known !== generation) {
+      if (known !== undefined) delete (window as unknown as Record<string, unknown>)[remote.chunkGlobal];
+      pins.set(remote, entry);
+      registerRemotes([{ name: remote.name, entry }], { force: known !== undefined });
+      registered.set(remote.name, generation);
+      preloads.set(remote.name, remote.pin ? pins.preload(remote, entry) : Promise.resolve());
+    }
+    return preloads.get(remote.name)!;
   }
 
   return {
@@ -68,13 +80,14 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
       const asked = await timeoutOf();
       const timeoutMs = Number.isFinite(asked) && asked > 0 ? asked : 15_000;
       try {
-        ensureRegistered(remote);
         loaded = await withTimeout(
-          loadRemote<{ default?: unknown }>(request),
+          ensureRegistered(remote).then(() => loadRemote<{ default?: unknown }>(request)),
           timeoutMs,
           `no answer within ${Math.round(timeoutMs / 1000)} s`,
         );
       } catch (cause) {
+        const changed = cause instanceof RemoteChangedError ? cause : RemoteChangedError.within(cause);
+        if (changed) throw new RemoteLoadError(`Its code was refused: ${changed.message}.`, { cause });
         throw new RemoteLoadError(`Its code could not be loaded from ${new URL(remote.entry, origin).href}.`, {
           cause,
         });

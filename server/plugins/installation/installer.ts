@@ -24,6 +24,7 @@ import { installationRowOf, listInstallations, pendingRowOf } from './installati
 import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type Act } from './plans.ts';
 import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
 import { requireUnpinned } from './pinning.ts';
+import { pinRemoteAtApproval } from '../remote-pins/pinning.ts';
 import {
   discardKeptPlan,
   keepingPlan,
@@ -348,6 +349,7 @@ export function createInstaller(options: InstallerOptions) {
         if (inspected.problems.length > 0) {
           throw new PackageError(`${name} ${version} cannot run on this server: ${inspected.problems.join('; ')}`);
         }
+        await pinRemoteAtApproval(db, inspected.manifest, actor.id);
         refuseClashes(inspected.manifest, registry.list());
         const pkg = packageFacts(inspected.manifest, row);
         await activate(act(actor), plugin, layout.pendingFor(name), {

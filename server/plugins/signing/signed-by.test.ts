@@ -43,3 +43,31 @@ test('GET /api/plugins says who signed a trusted plugin, and why an unsigned one
   expect(unsigned).toMatchObject({ state: 'invalid', reason: expect.stringContaining('not signed') });
   expect(unsigned?.signedBy).toBeUndefined();
 });
+
+test('a file changed after verification stops the plugin: the last good version does not keep running on the changed files', async () => {
+  const key = generateSigningKey('Finance analytics');
+  const dirs: string[] = [];
+  app = await startTestApp({
+    env: { PLUGIN_TRUSTED_KEYS: 'trusted.json' },
+    prepare(dir) {
+      writeFileSync(path.join(dir, 'trusted.json'), JSON.stringify([key.publicKey]));
+      dirs.push(path.join(dir, 'plugins', 'finance'));
+    },
+  });
+  const dir = dirs[0]!;
+  mkdirSync(path.join(dir, 'backend'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify(testManifest('finance', { backend: { entry: 'index.js' } })),
+  );
+  writeFileSync(path.join(dir, 'backend', 'index.js'), 'export function activate() {}\n');
+  await signPluginDirectory(dir, key.privateKey);
+  await app.plugins.refresh();
+  expect(app.plugins.get('finance')?.state).toBe('active');
+
+  writeFileSync(path.join(dir, 'backend', 'index.js'), 'export function activate() { steal(); }\n');
+  await app.plugins.refresh();
+  const plugin = app.plugins.get('finance');
+  expect(plugin).toMatchObject({ state: 'invalid', reason: expect.stringContaining('changed after it was signed') });
+  expect(plugin?.reloadError).toBeUndefined();
+});

@@ -113,19 +113,40 @@ describe('the signing policy in evaluation', () => {
     });
   });
 
-  test('warn: a tampered plugin loads, with a warning under the rule "signature"; off: no check at all', async () => {
+  test('warn: an unsigned plugin loads, shown as unsigned; an untrusted or tampered signature is refused; off: no check', async () => {
+    const unsigned = await evaluateFolder(pluginFolder(), 'warn');
+    expect(unsigned).toMatchObject({ state: 'active', signature: { status: 'unsigned' }, warnings: [] });
+
+    const untrustedDir = pluginFolder();
+    await signPluginDirectory(untrustedDir, generateSigningKey().privateKey);
+    expect(await evaluateFolder(untrustedDir, 'warn')).toMatchObject({
+      state: 'invalid',
+      reason: expect.stringMatching(/^refused by PLUGIN_SIGNATURES=warn: .*which this server does not trust/),
+    });
+
     const dir = pluginFolder();
     await signPluginDirectory(dir, team.privateKey);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, description: 'Now different.' }));
-    const warned = await evaluateFolder(dir, 'warn');
-    expect(warned.state).toBe('active');
-    expect(warned.warnings).toEqual([
-      expect.objectContaining({ field: 'signature', rule: 'signature', message: expect.stringContaining('changed') }),
-    ]);
+    expect(await evaluateFolder(dir, 'warn')).toMatchObject({
+      state: 'invalid',
+      reason: expect.stringContaining('changed after it was signed'),
+      signature: { status: 'tampered' },
+    });
     const off = await evaluateFolder(dir, 'off');
     expect(off.state).toBe('active');
     expect(off.warnings).toEqual([]);
     expect(off.signature).toBeUndefined();
   });
+
+  test.each(['backend/lib/extra.js', 'frontend/chunk.js', 'static/icon.svg', 'backend/node_modules/dep/index.js'])(
+    'the signature covers every shipped file: adding %s after signing is refused',
+    async (file) => {
+      const dir = pluginFolder();
+      await signPluginDirectory(dir, team.privateKey);
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), 'steal();\n');
+      expect(await evaluateFolder(dir, 'warn')).toMatchObject({ state: 'invalid', signature: { status: 'tampered' } });
+    },
+  );
 });

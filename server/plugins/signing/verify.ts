@@ -70,7 +70,7 @@ export function signatureProblem(check: SignatureCheck): string | undefined {
     case 'unsigned':
       return 'the package is not signed (sign it with `workbench-plugin sign --key <private key>`)';
     case 'untrusted':
-      return `the package is signed with key "${check.keyId}", which this server does not trust (add its public key to PLUGIN_TRUSTED_KEYS)`;
+      return `the package is signed with key "${check.keyId}", which this server does not trust (an admin can trust its public key under Admin → Signing keys)`;
     case 'tampered':
       return `the package's files changed after it was signed with key "${check.keyId}" (its signature does not match; sign it again)`;
   }
