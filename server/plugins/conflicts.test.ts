@@ -67,6 +67,7 @@ describe('settleClashes', () => {
   test('the plugin that held the path keeps it, whatever the install times', () => {
     const claimants = [withPages('newcomer', ['page', 'quality']), withPages('owner', ['nav.tab', 'quality'])];
     const reasons = settleClashes(claimants, {
+      ...nobodyFirst,
       heldBy: (key) => (key === 'page-path:quality' ? 'owner' : undefined),
       installedAt: (name) => (name === 'newcomer' ? '2020-01-01T00:00:00.000Z' : '2026-01-01T00:00:00.000Z'),
     });
