@@ -349,8 +349,8 @@ export function createInstaller(options: InstallerOptions) {
         if (inspected.problems.length > 0) {
           throw new PackageError(`${name} ${version} cannot run on this server: ${inspected.problems.join('; ')}`);
         }
-        await pinRemoteAtApproval(db, inspected.manifest, actor.id);
         refuseClashes(inspected.manifest, registry.list());
+        await pinRemoteAtApproval(db, inspected.manifest, actor.id);
         const pkg = packageFacts(inspected.manifest, row);
         await activate(act(actor), plugin, layout.pendingFor(name), {
           pkg,
