@@ -53,6 +53,7 @@ describe('loadSettings', () => {
         ratePerSecond: 100,
         rateBurst: 200,
         maxResponseBytes: 5 * 1024 * 1024,
+        maxConcurrentCalls: 32,
         secret: undefined,
       },
       pluginPackages: {

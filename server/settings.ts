@@ -81,6 +81,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_ROUTE_RATE: z.coerce.number().positive().max(1_000_000).default(100),
   PLUGIN_ROUTE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
+  PLUGIN_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(100_000).default(32),
   PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUGIN_MAX_PACKAGE_MB: z.coerce.number().positive().max(4096).default(50),
   PLUGIN_MAX_PACKAGE_FILES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
@@ -159,6 +160,8 @@ export interface Settings {
     ratePerSecond: number;
     rateBurst: number;
     maxResponseBytes: number;
+    /** Route calls one plugin may have in flight at once (PLUGIN_MAX_CONCURRENT_CALLS); a manifest may go lower. */
+    maxConcurrentCalls: number;
     secret: string | undefined;
   };
   /** Plugin packages (server/plugins/installation): size limits, the marketplace catalog, git clone deadline. */
@@ -262,6 +265,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       ratePerSecond: s.PLUGIN_ROUTE_RATE,
       rateBurst: s.PLUGIN_ROUTE_BURST,
       maxResponseBytes: Math.round(s.PLUGIN_RESPONSE_LIMIT_MB * 1024 * 1024),
+      maxConcurrentCalls: s.PLUGIN_MAX_CONCURRENT_CALLS,
       secret: s.PLUGIN_BACKEND_SECRET,
     },
     pluginPackages: {

@@ -50,6 +50,10 @@ export const errorCodes = {
   request_header_too_large: { status: 431, meaning: 'The request headers are larger than the server accepts.' },
   request_timeout: { status: 408, meaning: 'The request was not received in time.' },
   service_unavailable: { status: 503, meaning: 'The server is shutting down; retry on another instance or later.' },
+  plugin_busy: {
+    status: 429,
+    meaning: 'Too many calls to this plugin are in flight at once; retry after the Retry-After seconds.',
+  },
   remote_unreachable: {
     status: 502,
     meaning: "A plugin's remote deployed at its own URL could not be read, so its content could not be pinned.",

@@ -88,6 +88,8 @@ export const PluginCompatibility = z.object({
 export const BackendLimits = z.object({
   timeoutMs: z.number().int().min(10, 'must be at least 10 ms').max(600_000, 'must be at most 600000 ms').optional(),
   memoryMb: z.number().int().min(16, 'must be at least 16 MB').max(8192, 'must be at most 8192 MB').optional(),
+  /** Route calls in flight at once; only lowers the server's PLUGIN_MAX_CONCURRENT_CALLS. */
+  maxConcurrentCalls: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),
 });
 
 export const PluginBackend = z

@@ -178,6 +178,7 @@ export const BackendEvent = z.object({
     'swap',
     'stop',
     'retry',
+    'throttled',
   ]),
   message: z.string(),
 });
@@ -191,6 +192,10 @@ export const RejectedAction = z.object({
   message: z.string(),
 });
 export type RejectedAction = z.infer<typeof RejectedAction>;
+
+/** Route calls answered 429 before reaching the backend: over the plugin's concurrency limit, or its rate. */
+export const RefusedCalls = z.object({ concurrency: z.number().int(), rate: z.number().int() });
+export type RefusedCalls = z.infer<typeof RefusedCalls>;
 
 /** `GET /api/plugins/:name/diagnostics`: everything the runtime knows about one plugin's backend. */
 export const PluginDiagnostics = z.object({
@@ -209,6 +214,7 @@ export const PluginDiagnostics = z.object({
   recentCrashes: z.array(z.object({ at: z.string(), reason: z.string() })),
   rejectedActions: z.array(RejectedAction),
   rejectedCount: z.number().int(),
+  refusedCalls: RefusedCalls,
   calls: z.array(CallStats),
   layers: z.array(SandboxLayer),
   limits: z.object({ timeoutMs: z.number().int(), memoryMb: z.number().int() }),

@@ -14,6 +14,8 @@ export interface LoadJob {
   maxMs: number;
   /** Requests per connection before measuring starts. */
   warmup: number;
+  /** Pause of each connection after each answer, in ms (none by default: each sends again at once). */
+  pauseMs?: number;
 }
 
 export interface LoadResult {
@@ -78,6 +80,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
         latenciesMs.push(performance.now() - t);
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status === 0) break;
+        if (job.pauseMs) await new Promise((resolve) => setTimeout(resolve, job.pauseMs));
       }
     }),
   );

@@ -142,6 +142,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         users: context.users,
         workspaces: context.workspaces,
         secret,
+        maxConcurrentCalls: own.maxConcurrentCalls,
       });
       registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards });
 

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WorkspaceRole } from '../../shared/roles.ts';
 import type { BackendRequest, BackendRouteMethod } from '../../shared/sdk/backend.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import type { UsersRepository } from '../auth/users-repository.ts';
 import { HttpError } from '../http/errors.ts';
-import type { PluginRegistry } from '../plugins/registry.ts';
+import type { PluginRegistry, RegisteredPlugin } from '../plugins/registry.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { callHttpBackend, forbiddenForUsers } from './http-backend.ts';
+import { concurrencyLimit, createCallGate } from './call-gate.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import {
   answerFromPlugin,
@@ -28,9 +30,21 @@ export interface ProxyDeps {
   workspaces: readonly Workspace[];
   /** PLUGIN_BACKEND_SECRET (or the generated one): signs identity headers for `backend.url` plugins. */
   secret: string;
+  /** PLUGIN_MAX_CONCURRENT_CALLS: route calls in flight per plugin; a manifest's `backend.limits` may go lower. */
+  maxConcurrentCalls: number;
 }
 
 type ExtRequest = FastifyRequest<{ Params: { plugin: string; '*'?: string } }>;
+
+/** A call that passed the checks: who makes it, in which workspace, to which plugin. */
+interface Admitted {
+  user: ReturnType<typeof currentUser>;
+  notFound(): HttpError;
+  record: RegisteredPlugin;
+  backend: NonNullable<NonNullable<RegisteredPlugin['manifest']>['backend']>;
+  workspace: Workspace;
+  role: WorkspaceRole;
+}
 
 function parsedBody(request: ExtRequest): { raw: Buffer | undefined; value: unknown } {
   const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
@@ -47,13 +61,40 @@ function parsedBody(request: ExtRequest): { raw: Buffer | undefined; value: unkn
 /**
  * `/api/ext/<plugin>/*`, any method: proxied to the plugin's backend with the caller's identity and workspace.
  * 401 without a session; 404 as if nothing were there unless the caller is a member of the workspace in the
- * `x-workbench-workspace` header, the plugin is active and enabled there, and it serves that route; 429 past
- * the plugin's rate limit; 504 past its deadline; 502 when it fails or answers too much.
+ * `x-workbench-workspace` header, the plugin is active and enabled there, and it serves that route; 429 (with
+ * Retry-After) while it has as many calls in flight as it may, or past its rate; 504 past its deadline; 502 when it
+ * fails or answers too much.
  */
 export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
   const runtime = deps.runtime;
   const settings = runtime.settings;
   const limiter = createRateLimiter(settings.ratePerSecond, settings.rateBurst);
+  const gate = createCallGate();
+
+  /** Refuses a call (429 with Retry-After) when the plugin has as many in flight as it may, or is past its rate. */
+  function admit(record: RegisteredPlugin, reply: FastifyReply): () => void {
+    const limit = concurrencyLimit(deps.maxConcurrentCalls, record.manifest?.backend?.limits?.maxConcurrentCalls);
+    const release = gate.enter(record.name, limit);
+    if (!release) {
+      const message = `${limit} calls to plugin ${record.name} are in flight already, as many as it may have at once`;
+      runtime.stats(record.name).refused('concurrency', message);
+      reply.header('retry-after', '1');
+      throw new HttpError('plugin_busy', `${message}; try again in a second`, { plugin: record.name, limit });
+    }
+    const wait = limiter.take(record.name);
+    if (wait > 0) {
+      release();
+      const rate = `${settings.ratePerSecond} per second and ${settings.rateBurst} at once`;
+      runtime.stats(record.name).refused('rate', `past plugin ${record.name}'s rate of ${rate}`);
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new HttpError(
+        'plugin_rate_limited',
+        `Too many calls to plugin ${record.name} (at most ${rate}); try again in ${wait} ms`,
+        { plugin: record.name, perSecond: settings.ratePerSecond, burst: settings.rateBurst },
+      );
+    }
+    return release;
+  }
 
   async function handle(request: ExtRequest, reply: FastifyReply): Promise<unknown> {
     const user = currentUser(request);
@@ -65,12 +106,19 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
     const workspace = deps.workspaces.find((w) => w.name === workspaceName);
     const role = workspace && (await deps.users.role(user.id, workspace.name));
     if (!workspace || !role || !record.enabledWorkspaces.includes(workspace.name)) throw notFound();
-
-    const wait = limiter.take(record.name);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new HttpError('plugin_rate_limited', `Too many calls to plugin ${record.name}; try again in ${wait} ms`);
+    const release = admit(record, reply);
+    try {
+      return await forward(request, reply, { user, notFound, record, backend, workspace, role });
+    } finally {
+      release();
     }
+  }
+
+  async function forward(
+    request: ExtRequest,
+    reply: FastifyReply,
+    { user, notFound, record, backend, workspace, role }: Admitted,
+  ): Promise<unknown> {
     const method = request.method as BackendRouteMethod;
     const path = `/${request.params['*'] ?? ''}`;
     const body = parsedBody(request);

@@ -1,11 +1,13 @@
 import type { Capability } from '../../shared/capabilities.ts';
-import type { BackendEvent, CallStats, RejectedAction } from '../../shared/sandbox.schema.ts';
+import type { BackendEvent, CallStats, RefusedCalls, RejectedAction } from '../../shared/sandbox.schema.ts';
 
 /** Timings kept per route, hook or event, for p50/p95: the latest ones. */
 const SAMPLES = 512;
 const KEEP_EVENTS = 50;
 const KEEP_REJECTED = 50;
 const KEEP_CRASHES = 20;
+/** At most one `throttled` log line per this many ms, however many calls are refused. */
+const REFUSED_NOTE_MS = 1000;
 
 interface Series {
   kind: CallStats['kind'];
@@ -27,6 +29,7 @@ export interface StatsSnapshot {
   recentCrashes: { at: string; reason: string }[];
   rejectedActions: RejectedAction[];
   rejectedCount: number;
+  refusedCalls: RefusedCalls;
   calls: CallStats[];
   events: BackendEvent[];
   lastStartAt?: string;
@@ -55,6 +58,11 @@ export interface PluginStats {
   activated(ms: number): void;
   crashed(reason: string): void;
   rejected(action: string, message: string, capability?: Capability): void;
+  /**
+   * A route call was refused before it reached the backend (429): too many in flight, or past the rate. Counted
+   * every time; logged (a `throttled` event) at most once a second, with the number refused since the last line.
+   */
+  refused(limit: keyof RefusedCalls, message: string): void;
   snapshot(): StatsSnapshot;
   /** What happened since the previous call (or since start), and starts a new window. */
   takeWindow(): StatsWindow;
@@ -90,6 +98,8 @@ export function createPluginStats(
     hookSamples: [],
   });
   let window = emptyWindow();
+  const refusedCalls: RefusedCalls = { concurrency: 0, rate: 0 };
+  let refusedNote = { at: -Infinity, since: 0 };
   const seriesOf = (kind: CallStats['kind'], name: string): Series => {
     const key = `${kind} ${name}`;
     let entry = series.get(key);
@@ -147,6 +157,15 @@ export function createPluginStats(
         KEEP_REJECTED,
       );
     },
+    refused(limit, message) {
+      refusedCalls[limit] += 1;
+      refusedNote.since += 1;
+      const at = now().getTime();
+      if (at - refusedNote.at < REFUSED_NOTE_MS) return;
+      const count = refusedNote.since;
+      refusedNote = { at, since: 0 };
+      this.event('throttled', `${count} call${count === 1 ? '' : 's'} refused (429): ${message}`);
+    },
     snapshot() {
       const calls = [...series.values()].map((e) => {
         const sorted = [...e.samples].sort((a, b) => a - b);
@@ -164,6 +183,7 @@ export function createPluginStats(
       });
       return {
         ...s,
+        refusedCalls: { ...refusedCalls },
         recentCrashes: [...recentCrashes],
         rejectedActions: [...rejectedActions],
         calls,

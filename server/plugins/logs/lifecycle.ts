@@ -85,6 +85,7 @@ export function logRegistryDecisions(registry: PluginRegistry, write: PluginLogW
 const eventLevel: Partial<Record<BackendEvent['type'], PluginLogLevel>> = {
   restart: 'warn',
   retry: 'warn',
+  throttled: 'warn',
   timeout: 'warn',
   'activate-failed': 'error',
   crash: 'error',
