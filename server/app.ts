@@ -90,6 +90,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     trustProxy: settings.trustProxy,
     ...frameworkOptions,
   });
+  const securityHeaders = await registerSecurityHeaders(server, { https: settings.secureCookies });
   registerErrorHandling(server);
   await server.register(fastifyCookie);
   registerSameOriginCheck(
@@ -153,7 +154,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       : () => {};
 
   registerHostInfoRoute(server, hostInfo(settings));
-  await registerSecurityHeaders(server, { plugins, https: settings.secureCookies });
+  securityHeaders.allowRemotesOf(plugins);
   await registerAuthRoutes(server, {
     users,
     sessions,

@@ -37,10 +37,9 @@ const codeOfStatus: Record<number, ErrorCode> = {
 };
 
 /** Plain words for the framework's own errors, whose messages name internals (`FST_ERR_CTP_BODY_TOO_LARGE`). */
-const messageOfFastifyCode: Record<string, (error: FastifyError) => string> = {
+const messageOfFastifyCode: Record<string, (error: FastifyError, contentType: string) => string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => 'The request body is larger than this route accepts.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) =>
-    `This route does not read this content type: ${e.message.replace(/^.*: /, '')}.`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (_e, contentType) => `This route does not read "${contentType}" bodies.`,
   FST_ERR_CTP_INVALID_JSON_BODY: () => 'The request body is not valid JSON.',
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>
     "The request says its body is JSON ('content-type: application/json') but it is empty.",
@@ -50,14 +49,17 @@ const messageOfFastifyCode: Record<string, (error: FastifyError) => string> = {
 };
 
 /** The `{error}` answer for any error thrown while handling a request, or raised by the framework before it. */
-function answerOf(error: FastifyError | HttpError): { status: number; body: ApiErrorBody } | undefined {
+function answerOf(
+  error: FastifyError | HttpError,
+  contentType = '',
+): { status: number; body: ApiErrorBody } | undefined {
   if (error instanceof HttpError)
     return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   if (error.validation) return { status: 400, body: errorBody('bad_request', error.message, error.validation) };
   const status = error.statusCode;
   if (!status || status < 400 || (status >= 500 && status !== 503)) return undefined;
   const code = codeOfStatus[status] ?? 'bad_request';
-  const message = (error.code && messageOfFastifyCode[error.code]?.(error)) || error.message;
+  const message = (error.code && messageOfFastifyCode[error.code]?.(error, contentType)) || error.message;
   return { status: codeOfStatus[status] ? status : 400, body: errorBody(code, message) };
 }
 
@@ -67,7 +69,7 @@ function answerOf(error: FastifyError | HttpError): { status: number; body: ApiE
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    const answer = answerOf(error);
+    const answer = answerOf(error, request.headers['content-type']);
     if (answer) return reply.status(answer.status).send(answer.body);
     request.log.error({ err: error }, 'request failed');
     return reply
@@ -91,14 +93,20 @@ export function sendNotFound(url: string, reply: FastifyReply): void {
   reply.status(404).send(errorBody('not_found', `Nothing is served at ${url}`));
 }
 
+/** Headers of the answers sent before any hook runs (the others get helmet's security headers). */
+const bareErrorHeaders = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
 /** Answered for an HTTP request Node could not parse; Fastify writes it to the socket as is. */
 function rawAnswer(status: number, code: ErrorCode, message: string): string {
   const body = JSON.stringify(errorBody(code, message));
   const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[status];
-  return (
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-  );
+  const headers = { ...bareErrorHeaders, 'Content-Length': Buffer.byteLength(body), Connection: 'close' };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${reason}\r\n${lines.join('')}\r\n${body}`;
 }
 
 /**
@@ -112,7 +120,7 @@ export const frameworkOptions: Pick<
   return503OnClosing: false,
   frameworkErrors(error, _request, reply) {
     const answer = answerOf(error) ?? { status: 400, body: errorBody('bad_request', error.message) };
-    (reply as FastifyReply).status(answer.status).header('x-content-type-options', 'nosniff').send(answer.body);
+    (reply as FastifyReply).status(answer.status).headers(bareErrorHeaders).send(answer.body);
   },
   clientErrorHandler(error, socket: Socket) {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;

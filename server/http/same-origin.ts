@@ -12,9 +12,12 @@ export interface ChangeRequest {
   secFetchSite: string | undefined;
 }
 
+/** Host and port, lowercased, without a default port (80 or 443: the scheme is not compared, see below). */
+const comparable = (host: string) => host.toLowerCase().replace(/:(80|443)$/, '');
+
 function hostOf(origin: string): string | undefined {
   try {
-    return new URL(origin).host.toLowerCase();
+    return comparable(new URL(origin).host);
   } catch {
     return undefined;
   }
@@ -32,7 +35,7 @@ export function crossSiteProblem(request: ChangeRequest): string | undefined {
   if (!UNSAFE_METHODS.has(request.method)) return undefined;
   const { origin, secFetchSite } = request;
   if (origin !== undefined) {
-    if (hostOf(origin) !== request.host.toLowerCase())
+    if (hostOf(origin) !== comparable(request.host))
       return `This change came from ${origin === 'null' ? 'an opaque origin' : origin}, not from this site; it was refused.`;
   } else if (secFetchSite !== undefined) {
     return 'This change came from a browser without an Origin header; it was refused.';

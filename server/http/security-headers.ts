@@ -43,18 +43,23 @@ export function cspDirectives(remotes: () => string) {
   };
 }
 
+/** What `registerSecurityHeaders` gives back: where the CSP learns which remote origins are approved. */
+export interface SecurityHeaders {
+  /** From now on the CSP allows the remote origins of `plugins`' active plugins, kept current as they change. */
+  allowRemotesOf(plugins: ActivePlugins): void;
+}
+
 /**
  * Security headers on every response (@fastify/helmet): the CSP above, `X-Frame-Options: DENY`, `nosniff`, a
- * `no-referrer` policy, and HSTS only when the site is served over HTTPS (COOKIE_SECURE).
+ * `no-referrer` policy, and HSTS only when the site is served over HTTPS (COOKIE_SECURE). Register it before
+ * any other hook, so that answers those hooks refuse with carry the headers too.
  */
 export async function registerSecurityHeaders(
   app: FastifyInstance,
-  options: { plugins: ActivePlugins; https: boolean },
-): Promise<void> {
-  let origins = remoteOrigins(options.plugins.active()).join(' ');
-  const unsubscribe = options.plugins.subscribe(() => {
-    origins = remoteOrigins(options.plugins.active()).join(' ');
-  });
+  options: { https: boolean },
+): Promise<SecurityHeaders> {
+  let origins = '';
+  let unsubscribe = () => {};
   app.addHook('onClose', async () => unsubscribe());
 
   await app.register(fastifyHelmet, {
@@ -66,4 +71,15 @@ export async function registerSecurityHeaders(
     // Remotes from other origins are plain scripts; requiring CORP of them would break approved remotes.
     crossOriginEmbedderPolicy: false,
   });
+
+  return {
+    allowRemotesOf(plugins) {
+      unsubscribe();
+      const update = () => {
+        origins = remoteOrigins(plugins.active()).join(' ');
+      };
+      update();
+      unsubscribe = plugins.subscribe(update);
+    },
+  };
 }

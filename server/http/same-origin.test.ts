@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestApp, TEST_ADMIN, type TestApp } from '../testing/test-app.ts';
+import { crossSiteProblem } from './same-origin.ts';
+
+describe('crossSiteProblem', () => {
+  const change = { method: 'POST', host: 'wb.example:8080', origin: undefined, secFetchSite: undefined };
+
+  test('a change from our own pages passes, whatever the scheme the proxy in front says', () => {
+    expect(crossSiteProblem({ ...change, origin: 'http://wb.example:8080', secFetchSite: 'same-origin' })).toBe(
+      undefined,
+    );
+    expect(crossSiteProblem({ ...change, host: 'wb.example', origin: 'https://wb.example' })).toBe(undefined);
+    expect(crossSiteProblem({ ...change, host: 'WB.example:8080', origin: 'http://wb.example:8080' })).toBe(undefined);
+  });
+
+  test('reads and non-browser clients (no Origin, no Sec-Fetch-Site) are not its business', () => {
+    expect(crossSiteProblem({ ...change, method: 'GET', origin: 'http://evil.example' })).toBe(undefined);
+    expect(crossSiteProblem(change)).toBe(undefined);
+  });
+
+  test('another origin, an opaque one, another port, or a browser hiding its Origin is refused', () => {
+    expect(crossSiteProblem({ ...change, origin: 'http://evil.example' })).toMatch(/came from http:\/\/evil.example/);
+    expect(crossSiteProblem({ ...change, method: 'DELETE', origin: 'null' })).toMatch(/an opaque origin/);
+    expect(crossSiteProblem({ ...change, origin: 'http://wb.example:9090' })).toMatch(/came from/);
+    expect(crossSiteProblem({ ...change, origin: 'http://wb.example.evil.example:8080' })).toMatch(/came from/);
+    expect(crossSiteProblem({ ...change, secFetchSite: 'same-origin' })).toMatch(/without an Origin header/);
+    expect(crossSiteProblem({ ...change, origin: 'http://wb.example:8080', secFetchSite: 'same-site' })).toMatch(
+      /same-site request/,
+    );
+  });
+});
+
+describe('changes carrying the session cookie from another site', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  const createUser = (username: string, headers: Record<string, string>) =>
+    app.server.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { cookie: app.adminCookie, ...headers },
+      payload: { username, password: `${username}-password-123`, roles: { default: 'viewer' } },
+    });
+  const usernames = async () =>
+    (await app.server.inject({ url: '/api/users', headers: { cookie: app.adminCookie } }))
+      .json()
+      .users.map((u: { username: string }) => u.username);
+
+  test("a JSON POST with Origin: http://evil.example and the admin's cookie is refused, and nothing changes", async () => {
+    const forged = await createUser('mallory', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toEqual({
+      error: {
+        code: 'cross_origin_refused',
+        message: 'This change came from http://evil.example, not from this site; it was refused.',
+      },
+    });
+    expect(forged.headers['x-content-type-options']).toBe('nosniff');
+    // A form post from a sandboxed frame, and a browser that sends Sec-Fetch-Site without Origin, likewise.
+    expect((await createUser('mallory', { origin: 'null' })).statusCode).toBe(403);
+    expect((await createUser('mallory', { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    expect(await usernames()).not.toContain('mallory');
+  });
+
+  test("the same change from the app's own page, or from a script without a browser, goes through", async () => {
+    const fromShell = await createUser('alice', { origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' });
+    expect(fromShell.statusCode).toBe(201);
+    expect((await createUser('bob', {})).statusCode).toBe(201);
+    expect(await usernames()).toEqual(expect.arrayContaining(['alice', 'bob']));
+  });
+
+  test('a cross-site sign-in is refused too (login CSRF), so no page can sign a browser into its account', async () => {
+    const forged = await app.server.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { origin: 'http://evil.example' },
+      payload: TEST_ADMIN,
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.cookies).toEqual([]);
+  });
+
+  test('requests without the session cookie are left to their own rules (plugin routes may take cross-site calls)', async () => {
+    const anonymous = await app.server.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { origin: 'http://evil.example' },
+      payload: {},
+    });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
