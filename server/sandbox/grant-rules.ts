@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
@@ -119,35 +119,43 @@ export function resolveGrants(manifest: PluginManifest, directory: string, home 
 }
 
 /**
- * Why a resolved grant is refused, or undefined when it may be granted. Pure. `ownDirectory` is the real folder
- * of the plugin's files: reading its own files is allowed (it may already), writing them is not (its code would
- * change after approval).
+ * Why a real path may not be granted (`it is inside ...`), or undefined when it may. Pure. `ownDirectory` is the
+ * real folder of the plugin's files: reading its own files is allowed (it may already), writing them is not (its
+ * code would change after approval).
  */
+export function whyRefused(
+  real: string,
+  access: 'read' | 'write',
+  ownDirectory: string,
+  rules: ProtectedPaths,
+  plugin: string,
+): string | undefined {
+  if (within(ownDirectory, real)) {
+    return access === 'write'
+      ? "it is the plugin's own folder, and a plugin may not rewrite its code; it writes to its data folder (host.dataDir)"
+      : undefined;
+  }
+  if (within(rules.pluginsDirectory, real) && real !== rules.pluginsDirectory) {
+    const name = path.relative(rules.pluginsDirectory, real).split(path.sep)[0];
+    if (name !== plugin) return `it is inside another plugin's folder ("${name}")`;
+  }
+  for (const p of rules.paths) {
+    if (within(p.path, real)) return `it ${p.path === real ? 'is' : 'is inside'} ${p.path}, ${p.why}`;
+    if (within(real, p.path)) return `it contains ${p.path}, ${p.why}`;
+  }
+  return undefined;
+}
+
+/** Why a resolved `permissions.fs` entry is refused, as a sentence naming it, or undefined when it may be granted. */
 export function refusedGrant(
   grant: ResolvedGrant,
   ownDirectory: string,
   rules: ProtectedPaths,
   plugin: string,
 ): string | undefined {
-  const where = `permissions.fs "${grant.declared}"${grant.real === grant.declared ? '' : ` (${grant.real})`}`;
-  if (within(ownDirectory, grant.real)) {
-    return grant.access === 'write'
-      ? `${where} is refused: it is the plugin's own folder, and a plugin may not rewrite its code; it writes to its data folder (host.dataDir)`
-      : undefined;
-  }
-  const other = within(rules.pluginsDirectory, grant.real) && grant.real !== rules.pluginsDirectory;
-  if (other) {
-    const name = path.relative(rules.pluginsDirectory, grant.real).split(path.sep)[0];
-    if (name !== plugin) return `${where} is refused: it is inside another plugin's folder ("${name}")`;
-  }
-  for (const p of rules.paths) {
-    if (within(p.path, grant.real)) {
-      const how = p.path === grant.real ? 'is' : 'is inside';
-      return `${where} is refused: it ${how} ${p.path}, ${p.why}`;
-    }
-    if (within(grant.real, p.path)) return `${where} is refused: it contains ${p.path}, ${p.why}`;
-  }
-  return undefined;
+  const why = whyRefused(grant.real, grant.access, ownDirectory, rules, plugin);
+  if (!why) return undefined;
+  return `permissions.fs "${grant.declared}"${grant.real === grant.declared ? '' : ` (${grant.real})`} is refused: ${why}`;
 }
 
 /** Every refused `permissions.fs` entry of a plugin, one sentence each; empty when all may be granted. */
@@ -162,4 +170,31 @@ export function refusedGrants(
     const reason = refusedGrant(grant, own, rules, manifest.name);
     return reason ? [reason] : [];
   });
+}
+
+/**
+ * The first symlink in a plugin's folder that leads where no grant may: `--permission` lets a backend read its
+ * own folder and follows links in it, so a folder put under PLUGINS_DIRECTORY by hand (installs refuse links
+ * that point out of the package) could reach the data folder without asking. Undefined when there is none.
+ */
+export function refusedLink(directory: string, rules: ProtectedPaths, plugin: string): string | undefined {
+  const own = realPathOf(directory);
+  let budget = 20_000;
+  const walk = (dir: string, depth: number): string | undefined => {
+    if (depth > 8) return undefined;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (--budget < 0) return undefined;
+      const file = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        const real = realPathOf(file);
+        const why = whyRefused(real, 'read', own, rules, plugin);
+        if (why) return `its folder holds the symlink ${path.relative(directory, file)} to ${real}, refused: ${why}`;
+      } else if (entry.isDirectory()) {
+        const found = walk(file, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(directory, 0);
 }

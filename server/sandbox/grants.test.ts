@@ -18,15 +18,16 @@ beforeAll(async () => {
   app = await startTestApp({
     features: [createSandboxFeature({})],
     prepare: (dir) => {
-      withFixtures('echo', 'writes-granted', 'net-granted', ...refused)(dir);
+      withFixtures('echo', 'writes-granted', 'net-granted', 'links-out', ...refused)(dir);
       // A folder of its own that leads, by a symlink made after it was written, into the data folder.
       symlinkSync(path.join(dir, 'data'), path.join(dir, 'plugins', 'grants-symlink', 'cache'));
+      symlinkSync(path.join(dir, 'data'), path.join(dir, 'plugins', 'links-out', 'notes'));
       mkdirSync(path.join(dir, 'exports'), { mode: 0o777 });
       mkdirSync(path.join(dir, 'reference'));
       writeFileSync(path.join(dir, 'reference', 'rates.csv'), 'eur,1\n');
     },
   });
-  for (const name of ['echo', 'writes-granted', 'net-granted']) await approve(app, name);
+  for (const name of ['echo', 'writes-granted', 'net-granted', 'links-out']) await approve(app, name);
 }, 30_000);
 afterAll(() => app?.close());
 
@@ -57,6 +58,20 @@ describe('grants no plugin is given are refused, whatever its manifest says', ()
     expect(plugin.reason).toMatch(reason);
     expect((await diagnosticsOf(app, name)).pid).toBeUndefined();
     expect((await callExt(app, `/api/ext/${name}/list?path=/`)).statusCode).toBe(404);
+  });
+
+  test('a symlink in its own folder that leads into the data folder keeps its backend from starting', async () => {
+    const diagnostics = await eventually('the backend to be refused', async () => {
+      const d = await diagnosticsOf(app, 'links-out');
+      return d.state === 'error' ? d : undefined;
+    });
+    expect(diagnostics.reason).toMatch(
+      /its folder holds the symlink notes to .*\/data, refused: it is .*\/data, the app's data folder/,
+    );
+    expect(diagnostics.pid).toBeUndefined();
+    const response = await callExt(app, '/api/ext/links-out/database');
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toMatch(/its folder holds the symlink notes/);
   });
 
   test('installing a zip that asks for "/" is a 400 naming it, and changes nothing', async () => {

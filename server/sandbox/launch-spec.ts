@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Capability } from '../../shared/capabilities.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
-import { refusedGrant, realPathOf, resolveGrants, type ProtectedPaths } from './grant-rules.ts';
+import { refusedGrant, refusedLink, realPathOf, resolveGrants, type ProtectedPaths } from './grant-rules.ts';
 import type { SandboxSupport } from './layers.ts';
 import { CGROUP_HEADROOM_MB, planLaunch, prepareDataDir, prepareWriteDir, type SandboxGrant } from './spawn.ts';
 import type { LaunchSpec } from './supervisor.ts';
@@ -63,10 +63,15 @@ function folderGrants(
   context: SpecContext,
 ): { ok: true; read: string[]; write: string[] } | { ok: false; reason: string } {
   const grants = resolveGrants(record.manifest!, record.directory);
-  const own = realPathOf(record.directory);
-  for (const grant of grants) {
-    const refused = context.protectedPaths && refusedGrant(grant, own, context.protectedPaths, record.name);
-    if (refused) return { ok: false, reason: refused };
+  const rules = context.protectedPaths;
+  if (rules) {
+    const own = realPathOf(record.directory);
+    for (const grant of grants) {
+      const refused = refusedGrant(grant, own, rules, record.name);
+      if (refused) return { ok: false, reason: refused };
+    }
+    const link = refusedLink(record.directory, rules, record.name);
+    if (link) return { ok: false, reason: link };
   }
   const existing = grants.filter((g) => existsSync(g.real));
   return {
