@@ -48,9 +48,9 @@ test('an admin installs from the marketplace, approves, updates with a new capab
   await page.goto('/admin/marketplace');
   await expect(entry.getByTestId('installed-state')).toContainText('v1.0.0');
   await entry.getByRole('button', { name: 'Update to v1.1.0' }).click();
-  const diff = entry.getByTestId('capability-diff');
+  const diff = entry.getByTestId('update-diff');
   await expect(diff).toContainText('v1.0.0 → v1.1.0');
-  await expect(diff).toContainText('New capabilities:');
+  await expect(diff.getByTestId('diff-added')).toContainText('extend-api');
   await expect(diff).toContainText('extend-api');
   await expect(diff.getByTestId('diff-approval')).toContainText('until you approve, v1.0.0 stays active');
   await entry.getByRole('button', { name: 'Stage v1.1.0 for approval' }).click();
@@ -61,7 +61,7 @@ test('an admin installs from the marketplace, approves, updates with a new capab
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
   const pending = card.getByTestId('pending-update');
   await expect(pending).toContainText('Update to v1.1.0 is waiting for your approval');
-  await expect(pending.getByTestId('capability-diff')).toContainText('extend-api');
+  await expect(pending.getByTestId('update-diff')).toContainText('extend-api');
   await pending.getByRole('button', { name: 'Approve and activate v1.1.0' }).click();
   await expect(card.getByRole('heading')).toContainText('v1.1.0');
   await expect(card.getByTestId('plugin-state')).toHaveText('active');

@@ -182,6 +182,8 @@ export type CatalogIndex = z.infer<typeof CatalogIndex>;
 export const MarketplaceVersion = z.object({
   version: z.string(),
   capabilities: z.array(Capability),
+  /** Everything the version asks for, in plain words, read from the catalog's copy of its manifest. */
+  access: z.array(AccessEntry),
   compatible: z.boolean(),
   problems: z.array(z.string()),
   /** Dependencies not installed or out of range: installable, but inactive until they are. */

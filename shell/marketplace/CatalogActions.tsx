@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
 import { Link } from 'react-router';
-import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import type { MarketplaceEntry } from '../../shared/installation.schema.ts';
-import { CapabilityDiff } from './CapabilityDiff.tsx';
+import { AccessRequest } from './AccessList.tsx';
+import { UpdateDiffView } from './UpdateDiffView.tsx';
 import { useInstall, useUpdate, useUpdatePreview, type PackageSource } from './install-api.ts';
 import { StateBadge } from './StateBadge.tsx';
 
-/** Install: the capabilities it will ask for, confirmed before anything is downloaded. */
+/** Install: everything it will ask for, from the catalog's copy of its manifest, confirmed before any download. */
 export function InstallConfirm({
   entry,
   version,
@@ -27,7 +27,7 @@ export function InstallConfirm({
         </p>
         {plugin.state === 'pending-approval' && (
           <p>
-            It waits for your approval of its capabilities on the <Link to="/admin/plugins">Plugins page</Link>.
+            It waits for your approval of what it asks for on the <Link to="/admin/plugins">Plugins page</Link>.
           </p>
         )}
         {install.data.warnings.map((w) => (
@@ -48,20 +48,7 @@ export function InstallConfirm({
           Install {entry.displayName} v{chosen.version}?
         </strong>
       </p>
-      {chosen.capabilities.length === 0 ? (
-        <p className="wb-muted">It asks for no capabilities (UI only) and runs as soon as it is installed.</p>
-      ) : (
-        <>
-          <p>It asks for these capabilities; it runs only once you approve them on the Plugins page:</p>
-          <ul className="wb-market-caps wb-market-caps-added">
-            {chosen.capabilities.map((c) => (
-              <li key={c}>
-                <code>{c}</code> <span className="wb-muted">{capabilityDescriptions[c]}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <AccessRequest entries={chosen.access} />
       {chosen.warnings.map((w) => (
         <p key={w} className="wb-reason">
           {w}
@@ -131,7 +118,7 @@ export function UpdateConfirm({
         </p>
       )}
       {preview.error && <p className="wb-form-error">{preview.error.message}</p>}
-      {diff && <CapabilityDiff diff={diff} />}
+      {diff && <UpdateDiffView diff={diff} />}
       <div className="wb-market-actions">
         <button
           type="button"
@@ -139,7 +126,7 @@ export function UpdateConfirm({
           disabled={!diff || !diff.compatible || update.isPending}
           onClick={() => update.mutate({ name: entry.name, source })}
         >
-          {diff && diff.needsApproval.length > 0 ? `Stage v${version} for approval` : `Update to v${version}`}
+          {diff && diff.access.needsApproval.length > 0 ? `Stage v${version} for approval` : `Update to v${version}`}
         </button>
         <button type="button" className="wb-button" onClick={onClose}>
           Cancel

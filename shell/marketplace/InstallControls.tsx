@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { PluginSummary } from '../../shared/api.schema.ts';
 import type { Installation } from '../../shared/installation.schema.ts';
-import { CapabilityDiff } from './CapabilityDiff.tsx';
+import { UpdateDiffView } from './UpdateDiffView.tsx';
 import {
   describeSource,
   useDependants,
@@ -33,7 +33,7 @@ function PendingUpdateBox({ plugin, installation }: { plugin: PluginSummary; ins
         <strong>Update to v{pending.version} is waiting for your approval.</strong> v{installation.version} stays active
         until you approve it.
       </p>
-      <CapabilityDiff diff={pending.diff} />
+      <UpdateDiffView diff={pending.diff} />
       <div className="wb-market-actions">
         <button
           type="button"
@@ -76,7 +76,7 @@ function UpdateForm({ plugin, onDone }: { plugin: PluginSummary; onDone: () => v
           update.reset();
         }}
       />
-      {diff && <CapabilityDiff diff={diff} />}
+      {diff && <UpdateDiffView diff={diff} />}
       <div className="wb-market-actions">
         {!diff ? (
           <button
@@ -94,7 +94,9 @@ function UpdateForm({ plugin, onDone }: { plugin: PluginSummary; onDone: () => v
             disabled={!source || update.isPending || !diff.compatible || diff.change === 'same'}
             onClick={() => source && update.mutate({ name: plugin.name, source }, { onSuccess: onDone })}
           >
-            {diff.needsApproval.length > 0 ? `Stage v${diff.to.version} for approval` : `Update to v${diff.to.version}`}
+            {diff.access.needsApproval.length > 0
+              ? `Stage v${diff.to.version} for approval`
+              : `Update to v${diff.to.version}`}
           </button>
         )}
         <button type="button" className="wb-button" onClick={onDone}>

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { MarketplaceEntry } from '../../shared/installation.schema.ts';
+import type { InstallPreview, MarketplaceEntry } from '../../shared/installation.schema.ts';
 import { useDebounced } from '../catalog/use-debounced.ts';
-import { describeSource, useCatalog, useInstall, type PackageSource } from './install-api.ts';
+import { describeSource, useCatalog, useInstall, useInstallPreview, type PackageSource } from './install-api.ts';
+import { AccessRequest } from './AccessList.tsx';
 import { EntryCard } from './MarketplaceEntryCard.tsx';
 import { SourcePicker } from './SourcePicker.tsx';
 import { StateBadge } from './StateBadge.tsx';
@@ -25,32 +26,82 @@ export function matchesSearch(entry: MarketplaceEntry, text: string): boolean {
   return words.every((word) => haystack.includes(word));
 }
 
+/** What the server read from a package before anything is installed: who it is, what it asks for, problems. */
+function PackagePreview({ preview }: { preview: InstallPreview }) {
+  return (
+    <div className="wb-market-panel" data-testid="install-preview">
+      <p>
+        <strong>
+          {preview.displayName} v{preview.version}
+        </strong>{' '}
+        <code className="wb-muted">{preview.name}</code>
+      </p>
+      <p className="wb-muted">{preview.description}</p>
+      {preview.problems.map((p) => (
+        <p key={p} className="wb-plugin-error" data-testid="install-preview-problem">
+          It cannot be installed: {p}
+        </p>
+      ))}
+      <AccessRequest entries={preview.access} />
+      {preview.warnings.map((w) => (
+        <p key={w} className="wb-muted">
+          Note: {w}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** Install from a zip, a server path or git: the server reads the package first, the admin confirms after. */
 function InstallFromPackage() {
   const [source, setSource] = useState<PackageSource | undefined>();
+  const preview = useInstallPreview();
   const install = useInstall();
+  const read = preview.data;
+  const error = preview.error ?? install.error;
   return (
     <details className="wb-card wb-market-upload" data-testid="install-from-package">
       <summary>Install from a package: zip upload, a path on the server or a git repository</summary>
       <SourcePicker
         onChange={(next) => {
           setSource(next);
+          preview.reset();
           install.reset();
         }}
       />
-      <div className="wb-market-actions">
-        <button
-          type="button"
-          className="wb-button wb-button-primary"
-          disabled={!source || install.isPending}
-          onClick={() => source && install.mutate(source)}
-        >
-          {install.isPending ? 'Installing…' : 'Install'}
-        </button>
-      </div>
-      {install.error && (
+      {read && !install.isSuccess && <PackagePreview preview={read} />}
+      {!install.isSuccess && (
+        <div className="wb-market-actions">
+          {!read ? (
+            <button
+              type="button"
+              className="wb-button wb-button-primary"
+              disabled={!source || preview.isPending}
+              onClick={() => source && preview.mutate(source)}
+            >
+              {preview.isPending ? 'Reading the package…' : 'Review package'}
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="wb-button wb-button-primary"
+                disabled={!source || !read.installable || install.isPending}
+                onClick={() => source && install.mutate(source)}
+              >
+                {install.isPending ? 'Installing…' : `Install v${read.version}`}
+              </button>
+              <button type="button" className="wb-button" onClick={() => preview.reset()}>
+                Cancel
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {error && (
         <p className="wb-form-error" data-testid="install-error">
           {source ? `${describeSource(source)}: ` : ''}
-          {install.error.message}
+          {error.message}
         </p>
       )}
       {install.isSuccess && (

@@ -1,26 +1,22 @@
 import { Link } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
-import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useMe } from '../auth/session.ts';
+import { AccessList } from './AccessList.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { usePluginActions } from './plugin-actions.ts';
 
-/** Approve a pending plugin after reviewing what it asks for. */
+/** Approve a pending plugin after reviewing everything its version asks for; approving covers all of it. */
 function ApprovalReview({ plugin }: { plugin: PluginSummary }) {
   const actions = usePluginActions(plugin.name);
-  const waiting = plugin.capabilities.filter((c) => !plugin.approvedCapabilities.includes(c));
+  const waiting = plugin.access.filter((e) => !e.approved).length;
   return (
     <div className="wb-review" data-testid="approval-review">
       <p>
-        <strong>Review before approving.</strong> Version {plugin.version} asks for:
+        <strong>Review before approving.</strong> Version {plugin.version} asks for {plugin.access.length} thing
+        {plugin.access.length === 1 ? '' : 's'}; {waiting} need{waiting === 1 ? 's' : ''} your approval. Approving
+        grants everything listed, for this version only.
       </p>
-      <ul>
-        {waiting.map((c) => (
-          <li key={c}>
-            <code>{c}</code> — {capabilityDescriptions[c]}
-          </li>
-        ))}
-      </ul>
+      <AccessList entries={plugin.access} tone="approval" />
       <button
         type="button"
         className="wb-button wb-button-primary"

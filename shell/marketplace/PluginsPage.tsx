@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
+import { groupAccess } from '../../shared/access-request.ts';
 import type { PluginSummary } from '../../shared/api.schema.ts';
 import { capabilityDescriptions } from '../../shared/capabilities.ts';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
+import { AccessList } from './AccessList.tsx';
 import { HealthBadge, useHealthRefresh } from './HealthBadge.tsx';
 import { InstallControls } from './InstallControls.tsx';
 import { PluginControls } from './PluginControls.tsx';
@@ -20,6 +22,21 @@ function ProblemList({ title, items }: { title: string; items: { message: string
           <li key={i}>{item.message}</li>
         ))}
       </ul>
+    </details>
+  );
+}
+
+/** Folders, environment variables, network hosts, raised limits and code from elsewhere, folded under the chips. */
+function GrantedBeyondCapabilities({ plugin }: { plugin: PluginSummary }) {
+  const others = plugin.access.filter((e) => e.item.kind !== 'capability');
+  if (others.length === 0) return null;
+  const summary = groupAccess(others)
+    .map((g) => `${g.title.toLowerCase()} (${g.entries.length})`)
+    .join(', ');
+  return (
+    <details className="wb-access-more" data-testid="access-more">
+      <summary>Also asks for: {summary}</summary>
+      <AccessList entries={others} tone="approval" />
     </details>
   );
 }
@@ -84,6 +101,7 @@ function PluginCard({ plugin }: { plugin: PluginSummary }) {
           )}
         </div>
       )}
+      {plugin.state !== 'pending-approval' && <GrantedBeyondCapabilities plugin={plugin} />}
       {plugin.state === 'active' && (
         <p className="wb-muted wb-enabled-in">
           Enabled in: {plugin.enabledWorkspaces.length > 0 ? plugin.enabledWorkspaces.join(', ') : 'no workspace'}

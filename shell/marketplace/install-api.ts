@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AuditPage,
   InstallationList,
+  InstallPreview,
   InstallRequest,
   InstallResult,
   MarketplaceList,
@@ -62,6 +63,14 @@ export function useInstall() {
   return useMutation({
     mutationFn: (source: PackageSource) => fetchJson<InstallResult>('/api/plugins/install', sourceInit(source)),
     onSettled: refresh,
+  });
+}
+
+/** What installing a package would ask for and why it would be refused, without installing anything. */
+export function useInstallPreview() {
+  return useMutation({
+    mutationFn: (source: PackageSource) =>
+      fetchJson<InstallPreview>('/api/plugins/install?dryRun=true', sourceInit(source)),
   });
 }
 

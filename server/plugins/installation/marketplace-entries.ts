@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { accessEntries, accessRequestOf } from '../../../shared/access-request.ts';
 import type { MarketplaceEntry, MarketplaceVersion } from '../../../shared/installation.schema.ts';
 import type { HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
@@ -33,6 +34,10 @@ export function marketplaceEntries(packages: readonly CatalogPackage[], context:
       return {
         version: p.manifest.version,
         capabilities: p.manifest.capabilities,
+        access: accessEntries(
+          accessRequestOf(p.manifest, context.policy.limits.defaults),
+          new Set(context.policy.autoApprove),
+        ),
         compatible: problems.length === 0,
         problems,
         warnings: dependencyWarnings(p.manifest, context.installed),
