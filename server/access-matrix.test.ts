@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   callers,
   matrix,
+  memberships,
   verdict,
   workspacesTried,
   type Access,
@@ -151,12 +152,18 @@ beforeAll(async () => {
   await approve(app, 'every-method');
   await asAdmin('PUT', '/api/plugins/model-notes/workspaces/beta', { enabled: false });
 
+  const sessions = createSessionStore(app.context.db, app.context.settings.sessionTtlMs);
+  sessionOf = async (caller) => {
+    const user = await app.context.users.findCredentials(usernames[caller]);
+    return `${SESSION_COOKIE}=${(await sessions.create(user!.user.id)).token}`;
+  };
   cookies['instance-admin'] = app.adminCookie;
-  cookies.viewer = await app.userWithRoles('viewer', { alpha: 'viewer' });
-  cookies.developer = await app.userWithRoles('developer', { alpha: 'developer' });
-  cookies.admin = await app.userWithRoles('ws-admin', { alpha: 'admin' });
-  cookies.outsider = await app.userWithRoles('outsider', { beta: 'admin' });
-  await app.userWithRoles('prober', {});
+  for (const caller of ['viewer', 'developer', 'admin', 'outsider'] as const) {
+    const roles = memberships[caller];
+    await asAdmin('POST', '/api/users', { username: usernames[caller], password: `${caller}-password`, roles });
+    cookies[caller] = await sessionOf(caller);
+  }
+  await asAdmin('POST', '/api/users', { username: 'prober', password: 'prober-password-123' });
   const spareUser = (await asAdmin('POST', '/api/users', { username: 'spare', password: 'spare-password-123' })) as {
     id: string;
   };
@@ -212,12 +219,6 @@ beforeAll(async () => {
       return key.keyId as string;
     },
     source,
-  };
-
-  const sessions = createSessionStore(app.context.db, app.context.settings.sessionTtlMs);
-  sessionOf = async (caller) => {
-    const user = await app.context.users.findCredentials(usernames[caller]);
-    return `${SESSION_COOKIE}=${(await sessions.create(user!.user.id)).token}`;
   };
 
   await app.server.listen({ port: 0, host: '127.0.0.1' });
