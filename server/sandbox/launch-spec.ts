@@ -73,11 +73,11 @@ function folderGrants(
     const link = refusedLink(record.directory, rules, record.name);
     if (link) return { ok: false, reason: link };
   }
-  const existing = grants.filter((g) => existsSync(g.real));
+  // Folders that do not exist yet are granted too: a run creates a workspace's target/, an admin an export folder.
   return {
     ok: true,
-    read: existing.filter((g) => g.access === 'read').map((g) => g.real),
-    write: existing.filter((g) => g.access === 'write').map((g) => g.real),
+    read: grants.filter((g) => g.access === 'read').map((g) => g.real),
+    write: grants.filter((g) => g.access === 'write').map((g) => g.real),
   };
 }
 
@@ -107,7 +107,7 @@ export function launchSpecFor(
   }
   // A backend sees only the workspaces where its plugin is enabled; a change there starts a new process.
   const workspaces = context.workspaces.filter((w) => record.enabledWorkspaces.includes(w.name));
-  const targets = readsMetadata ? workspaces.map((w) => w.targetDir).filter(existsSync) : [];
+  const targets = readsMetadata ? workspaces.map((w) => w.targetDir) : [];
   const network = settings.networkAllowed.includes(record.name) ? 'any' : (manifest.permissions?.network ?? []);
   const dataDir = path.join(settings.dataDirectory, 'plugins', record.name);
   const grant: SandboxGrant = {
@@ -124,7 +124,7 @@ export function launchSpecFor(
   mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o711 });
   const plan = planLaunch(grant, support, context.execPath);
   prepareDataDir(dataDir, plan.uid);
-  for (const dir of folders.write) prepareWriteDir(dir, plan.uid);
+  for (const dir of folders.write.filter(existsSync)) prepareWriteDir(dir, plan.uid);
   const granted = createHash('sha256')
     .update(JSON.stringify([plan.args, Object.keys(env), [...approved].sort(), workspaces.map((w) => w.name)]))
     .digest('hex')
