@@ -85,29 +85,43 @@ describe('a backend sees only the workspaces where its plugin is enabled', () =>
     expect(rejected).toContain(`FileSystemRead ${manifestOf('beta')}`);
   });
 
-  test('host calls, hook points and events: a metadata refresh reaches its handlers for alpha, never beta', async () => {
+  const refresh = async () =>
     expect((await callExt(app, `/api/ext/${PLUGIN}/refresh`, { workspace: 'alpha', method: 'POST' })).statusCode).toBe(
       202,
     );
-    const channels = ['artifact-load', 'search-index', 'on-catalog-refresh'];
-    await eventually('the refresh to reach every channel in alpha', async () => {
-      const got = await seen();
-      return channels.every((c) => got.some((s) => s.channel === c && s.workspace === 'alpha')) ? true : undefined;
-    });
-    for (const workspace of ['alpha', 'beta']) {
-      const lineage = await app.server.inject({
-        url: `/api/workspaces/${workspace}/lineage`,
-        headers: { cookie: app.adminCookie },
-      });
-      expect(lineage.statusCode).toBe(200);
-    }
-    await eventually('the lineage hook in alpha', async () =>
-      (await seen()).some((s) => s.channel === 'lineage-build' && s.workspace === 'alpha') ? true : undefined,
-    );
+  const count = async (channel: string, workspace: string) =>
+    (await seen()).filter((s) => s.channel === channel && s.workspace === workspace).length;
+  /** Waits for `channel` to be seen once more in alpha, then a little longer: beta must never show up. */
+  async function onlyAlpha(channel: string, act: () => Promise<unknown>): Promise<void> {
+    const before = await count(channel, 'alpha');
+    await act();
+    await eventually(`${channel} in alpha`, async () => ((await count(channel, 'alpha')) > before ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const got = await seen();
-    expect(got.filter((s) => s.workspace !== 'alpha')).toEqual([]);
-    expect(new Set(got.map((s) => s.channel))).toEqual(new Set([...channels, 'lineage-build']));
+    expect(await count(channel, 'beta')).toBe(0);
+  }
+
+  test('host calls: metadata.refresh() reruns its enrichers and search documents for alpha only', async () => {
+    await onlyAlpha('artifact-load', refresh);
+    expect(await count('search-index', 'alpha')).toBeGreaterThan(0);
+    expect(await count('search-index', 'beta')).toBe(0);
+  });
+
+  test('hook points: lineage built in both workspaces reaches its overlay in alpha only', async () => {
+    await onlyAlpha('lineage-build', async () => {
+      for (const workspace of ['alpha', 'beta']) {
+        const lineage = await app.server.inject({
+          url: `/api/workspaces/${workspace}/lineage`,
+          headers: { cookie: app.adminCookie },
+        });
+        expect(lineage.statusCode).toBe(200);
+      }
+    });
+  });
+
+  test('events: catalog refreshes of both workspaces are delivered for alpha only', async () => {
+    await onlyAlpha('on-catalog-refresh', refresh);
+    expect(await count('on-artifact-load', 'beta')).toBe(0);
+    expect((await seen()).filter((s) => s.workspace !== 'alpha')).toEqual([]);
   });
 
   test('enabling it in beta starts a process that sees beta; disabling it there takes beta away again', async () => {
@@ -122,6 +136,11 @@ describe('a backend sees only the workspaces where its plugin is enabled', () =>
       workspace: 'beta',
     });
     expect(read.statusCode).toBe(200);
+    // The channels that stayed silent for beta were not silent by accident: enabled there, it hears beta.
+    await refresh();
+    await eventually('events and hooks in beta', async () =>
+      (await count('on-catalog-refresh', 'beta')) > 0 && (await count('artifact-load', 'beta')) > 0 ? true : undefined,
+    );
 
     expect((await setEnabled('beta', false)).statusCode).toBe(200);
     await eventually('a process without beta', async () =>
