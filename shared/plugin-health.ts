@@ -37,7 +37,7 @@ const times = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 
 const offStates: Partial<Record<PluginState, string>> = {
   disabled: 'Disabled',
-  'pending-approval': 'Waiting for an admin to approve its capabilities',
+  'pending-approval': 'Waiting for an admin to approve what it asks for',
   loading: 'Loading',
   invalid: 'Not running: its manifest is invalid',
   incompatible: 'Not running: incompatible with this server',
