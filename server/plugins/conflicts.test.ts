@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { installClashes, keyHolders, ownedKeys, settleClashes, type Precedence } from './conflicts.ts';
+import { describeClash, installClashes, keyHolders, ownedKeys, settleClashes, type Precedence } from './conflicts.ts';
 
 type Page = [slot: 'nav.tab' | 'page', path: string];
 
@@ -145,9 +145,11 @@ describe('installClashes', () => {
         key: { kind: 'page-path', value: 'quality' },
         owner: 'owner',
         ownerVersion: '1.0.0',
+        ownerState: 'disabled',
         ownerKey: { kind: 'page-path', value: 'quality' },
       },
     ]);
+    expect(describeClash(clashes[0]!)).toBe('the page path "quality" belongs to owner 1.0.0 (disabled)');
   });
 
   test('ignore the plugin itself (an update) and invalid plugins, which own nothing', () => {

@@ -28,6 +28,8 @@ export interface KeyClash {
   key: PluginKey;
   owner: string;
   ownerVersion: string;
+  /** The owner's state, when it is not active (an installed plugin owns its keys in every state but `invalid`). */
+  ownerState?: string;
   /** The owner's key it clashes with: the same, or a page path that contains or lies under it. */
   ownerKey: PluginKey;
 }
@@ -81,7 +83,7 @@ const KEY_WORDS: Record<PluginKey['kind'], string> = {
  */
 export function describeClash(clash: KeyClash, tie = false): string {
   const mine = `${KEY_WORDS[clash.key.kind]} "${clash.key.value}"`;
-  const theirs = `${clash.owner} ${clash.ownerVersion}`;
+  const theirs = `${clash.owner} ${clash.ownerVersion}${clash.ownerState ? ` (${clash.ownerState})` : ''}`;
   const same = clash.key.value === clash.ownerKey.value;
   const where = same
     ? mine
@@ -155,5 +157,8 @@ export function installClashes(
   const owners = installed.flatMap((p) =>
     p.manifest && p.state !== 'invalid' ? [{ ...p, manifest: p.manifest }] : [],
   );
-  return keyClashes({ name: manifest.name, manifest }, owners);
+  const stateOf = new Map(owners.map((o) => [o.name, o.state]));
+  return keyClashes({ name: manifest.name, manifest }, owners).map((clash) =>
+    stateOf.get(clash.owner) === 'active' ? clash : { ...clash, ownerState: stateOf.get(clash.owner) },
+  );
 }

@@ -129,7 +129,9 @@ describe('install of a package claiming an installed plugin’s page path', () =
     expect((await plugin(a, 'release-notes')).state).toBe('disabled');
     const response = await postZip(a, '/api/plugins/install', tabZip('notes-plus', 'whats-new'));
     expect(response.statusCode, response.body).toBe(409);
-    expect(response.json().error.message).toContain('the page path "whats-new" belongs to release-notes 1.0.0');
+    expect(response.json().error.message).toContain(
+      'the page path "whats-new" belongs to release-notes 1.0.0 (disabled)',
+    );
   });
 
   test('a package with its own paths installs and serves beside the owner', async () => {
