@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { expect, inWorkspace, test } from './fixtures.ts';
@@ -46,21 +46,68 @@ function publish(version: string, words: string): void {
   writeFileSync(path.join(installed, 'manifest.json'), JSON.stringify(manifest, null, 2));
 }
 
-test('a remote deployed on its own origin loads and updates like a local one', async ({ page }) => {
+type PluginFacts = { state: string; reason?: string; manifest?: { version: string } };
+
+test('a remote on its own origin runs only as approved: a changed chunk is refused by the browser, then withheld by the server until approved again', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(path.join(work, 'cdn'), { recursive: true });
   cli('create', 'cdn-widget', '--dir', work);
   const server = await serveRemotes(path.join(work, 'cdn'));
+  const plugin = async () => (await (await page.request.get('/api/plugins/cdn-widget')).json()) as PluginFacts;
+  const approve = async () => {
+    const response = await page.request.post('/api/plugins/cdn-widget/approve', { data: { version: '1.0.0' } });
+    expect(response.status(), await response.text()).toBe(200);
+  };
   try {
     publish('1.0.0', 'Hello');
+    // Nothing of a remote on another origin runs before an admin approves it (which pins what it serves).
+    await expect.poll(async () => (await plugin()).state, { timeout: 10_000 }).toBe('pending-approval');
+    await approve();
+    expect((await plugin()).state).toBe('active');
     await page.goto(inWorkspace());
     const greeting = page.getByTestId('cdn-widget-greeting');
     await expect(greeting).toContainText('Hello from', { timeout: 10_000 });
-    await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
-    publish('1.1.0', 'Greetings');
-    await expect(greeting).toContainText('Greetings from', { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    // Someone between the team's origin and this browser serves other bytes for a pinned chunk: refused.
+    const cdn = path.join(work, 'cdn', '1.0.0');
+    const chunk = readdirSync(cdn).find((f) => f.startsWith('__federation_expose_Widget') && f.endsWith('.js'))!;
+    const chunkUrl = `http://127.0.0.1:${REMOTE_PORT}/1.0.0/${chunk}`;
+    const tampered = readFileSync(path.join(cdn, chunk), 'utf8').replace('Hello', 'Changed');
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/integrity/i.test(message.text())) refused.push(message.text());
+    });
+    await page.route(chunkUrl, (route) =>
+      route.fulfill({
+        body: tampered,
+        contentType: 'text/javascript',
+        headers: { 'access-control-allow-origin': '*' },
+      }),
+    );
+    await page.reload();
+    await expect(page.getByText(`Its code was refused: ${chunk} changed since an admin approved it.`)).toBeVisible({
+      timeout: 10_000,
+    });
+    await expect(greeting).toHaveCount(0);
+    expect(refused.join('\n')).toContain(chunk);
+    await page.unroute(chunkUrl);
+
+    // The chunk really changes on the team's origin: the server's check sees it and withholds the plugin.
+    writeFileSync(path.join(cdn, chunk), tampered);
+    await expect
+      .poll(async () => (await plugin()).reason ?? '', { timeout: 10_000 })
+      .toMatch(/its remote http:\/\/127\.0\.0\.1:4820\/1\.0\.0\/mf-manifest\.json changed since approval \(.+\)/);
+    expect((await plugin()).state).toBe('pending-approval');
+    await page.goto('/admin/plugins');
+    await expect(page.getByText(/changed since approval/).first()).toBeVisible();
+
+    // Approving again pins what it serves now, and that runs.
+    await approve();
+    await page.goto(inWorkspace());
+    await expect(greeting).toContainText('Changed from', { timeout: 10_000 });
   } finally {
     server.close();
     rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });

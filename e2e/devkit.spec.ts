@@ -30,6 +30,15 @@ test('a new plugin team: create, build, validate, sign, pack, install, see it, t
   cli('sign', dir, '--key', path.join(work, 'keys', privateKey));
   cli('pack', dir, '--out', path.join(work, 'dist'));
   const zip = readdirSync(path.join(work, 'dist')).find((f) => f.endsWith('.zip'))!;
+  // The admin trusts the team's public key first: a package signed by an unknown key is refused.
+  const publicKey = readdirSync(path.join(work, 'keys')).find((f) => f.endsWith('.public.json'))!;
+  const trusted = await page.request.post('/api/signing-keys', {
+    data: {
+      name: 'Radar team',
+      publicKey: JSON.parse(readFileSync(path.join(work, 'keys', publicKey), 'utf8')).publicKey,
+    },
+  });
+  expect(trusted.status(), await trusted.text()).toBe(201);
 
   const installed = await page.request.post('/api/plugins/install', {
     headers: { 'content-type': 'application/zip' },

@@ -93,9 +93,10 @@ export default defineConfig({
       { from: 'e2e/fixtures/plugins', to: `.test-results/e2e-${ports.plugins}-plugins` },
     ),
     server(ports.disabled, { PLUGIN_SYSTEM_ENABLED: 'false' }),
+    // Pinned remotes (cross-origin.spec.ts) are compared with what their origin serves every second.
     server(
       ports.live,
-      { PLUGINS_DIRECTORY: livePluginsDir },
+      { PLUGINS_DIRECTORY: livePluginsDir, PLUGIN_REMOTE_CHECK_INTERVAL_S: '1' },
       { from: 'e2e/fixtures/live-plugins', to: livePluginsDir },
     ),
     // Budgets judged over 1 s of 100 ms points, from 3 calls on: a failing plugin trips within seconds.

@@ -1,6 +1,6 @@
 // `workbench-plugin dev [dir] --plugins-dir <dir>`: rebuilds on every change into a running app's plugins
 // directory. The server's watcher sees the new build and open browsers swap in the new code without a reload.
-import { cpSync, existsSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { rspack } from '@rspack/core';
 import { parse } from '../args.ts';
@@ -8,10 +8,15 @@ import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';
 import { remoteConfig } from './build.ts';
 
-/** Copies the package files other than the build (manifest.json, static/, backend/) into the target folder. */
+/**
+ * Copies the package files other than the build (manifest.json, static/, backend/) into the target folder. The
+ * manifest goes without its `signature`: a dev build is not what was signed, and a server refuses a package whose
+ * signature does not match (an unsigned one runs unless the server requires signatures).
+ */
 function copyPackageFiles(dir: string, target: string): void {
   mkdirSync(target, { recursive: true });
-  cpSync(path.join(dir, 'manifest.json'), path.join(target, 'manifest.json'));
+  const { signature: _signature, ...unsigned } = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  writeFileSync(path.join(target, 'manifest.json'), `${JSON.stringify(unsigned, null, 2)}\n`);
   for (const folder of ['static', 'backend']) {
     if (existsSync(path.join(dir, folder)))
       cpSync(path.join(dir, folder), path.join(target, folder), { recursive: true });

@@ -13,7 +13,8 @@ export const keygenCommand: Command = {
   usage: `Usage: workbench-plugin keygen --out <folder> [--owner <who>]
 
 Writes <folder>/<keyId>.private.pem (keep it secret; sign with it) and <folder>/<keyId>.public.json
-({keyId, owner, publicKey}: give it to the app's admins, who put it in PLUGIN_TRUSTED_KEYS).
+({keyId, owner, publicKey}: give it to the app's admins, who trust it under Admin → Signing keys or in
+PLUGIN_TRUSTED_KEYS).
 --owner: who holds the key, shown to admins as the plugin's signer (e.g. "Finance analytics").`,
   async run(args) {
     const { values } = parse('keygen', args, { out: { type: 'string' }, owner: { type: 'string' } }, 0);

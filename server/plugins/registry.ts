@@ -9,6 +9,7 @@ import { keepLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { RemotePinLookup } from './remote-pins/store.ts';
+import { copyProblem } from './signing/verify.ts';
 
 export interface PluginRegistryOptions {
   pluginsDirectory: string;
@@ -123,7 +124,13 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       records.map(async (r) => {
         if (r.state !== 'active' || !options.snapshots || r.reloadError) return r;
         try {
-          return { ...r, assetsDirectory: await options.snapshots.ensure(r.name, r.revision, r.directory) };
+          const verified = r.signature?.status === 'verified';
+          const assetsDirectory = await options.snapshots.ensure(r.name, r.revision, r.directory, verified);
+          const changed =
+            verified &&
+            (await copyProblem(r.manifest?.signature, assetsDirectory, options.policy.signatures!.trustedKeys));
+          if (changed) return { ...r, state: 'invalid' as const, reason: changed, enabledWorkspaces: [] };
+          return { ...r, assetsDirectory };
         } catch (error) {
           logger.warn({ err: error, plugin: r.name }, 'could not snapshot the plugin files; serving its folder');
           return r;

@@ -1,5 +1,7 @@
-import { cp, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isShippedFile } from './signing/digest.ts';
 
 const served = ['frontend', 'static'];
 
@@ -10,14 +12,18 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** Hard-links a folder tree (no copying of bytes); copies where links are impossible (another filesystem). */
-async function linkTree(from: string, to: string): Promise<void> {
+/**
+ * Copies a folder tree's shipped files (a clone where the filesystem can share blocks). Copies, not hard links: a
+ * file rewritten in place in the plugin's folder must not change what was verified and is served.
+ */
+async function copyTree(from: string, to: string): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
-    if (entry.isDirectory()) await linkTree(source, target);
-    else if (entry.isFile() && !(await exists(target))) await link(source, target).catch(() => cp(source, target));
+    if (entry.isDirectory()) await copyTree(source, target);
+    else if (entry.isFile() && isShippedFile(entry.name) && !(await exists(target)))
+      await copyFile(source, target, constants.COPYFILE_FICLONE);
   }
 }
 
@@ -29,16 +35,20 @@ export function createSnapshots(root: string, keepPerPlugin = 3) {
   const dirOf = (name: string, revision: string) => path.join(root, name, revision);
   return {
     /**
-     * The snapshot of a revision, the folder to serve its files from. Files already linked are kept, and
+     * The snapshot of a revision, the folder to serve its files from. Files already copied are kept, and
      * files that appeared since (a build still writing when first seen) are added: calling it again is cheap.
+     * `whole` copies `manifest.json` and `backend/` too, so a signed package can be verified as it was copied.
      */
-    async ensure(name: string, revision: string, directory: string): Promise<string> {
+    async ensure(name: string, revision: string, directory: string, whole = false): Promise<string> {
       const target = dirOf(name, revision);
-      for (const folder of served) {
+      for (const folder of whole ? [...served, 'backend'] : served) {
         const source = path.join(directory, folder);
-        if (await exists(source)) await linkTree(source, path.join(target, folder));
+        if (await exists(source)) await copyTree(source, path.join(target, folder));
       }
       await mkdir(target, { recursive: true });
+      if (whole && !(await exists(path.join(target, 'manifest.json')))) {
+        await copyFile(path.join(directory, 'manifest.json'), path.join(target, 'manifest.json'));
+      }
       return target;
     },
     /** Drops the oldest snapshots of a plugin, keeping the given revisions and the newest others. */

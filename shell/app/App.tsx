@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { UsersPage } from '../admin/UsersPage.tsx';
+import { SigningKeysPage } from '../admin/SigningKeysPage.tsx';
 import { fetchHostInfo, queryKeys } from '../api/queries.ts';
 import { LoginPage } from '../auth/LoginPage.tsx';
 import { RequireSignIn } from '../auth/RequireSignIn.tsx';
@@ -38,6 +39,7 @@ function createRouter() {
         { path: 'plugins', element: <PluginsPage /> },
         { path: 'plugins/:name', element: <PluginDiagnosticsPage /> },
         { path: 'users', element: <UsersPage /> },
+        { path: 'signing-keys', element: <SigningKeysPage /> },
         { path: 'marketplace', element: <MarketplacePage /> },
         { path: 'audit', element: <AuditPage /> },
       ],

@@ -98,6 +98,9 @@ export function Sidebar() {
             <NavLink to="/admin/marketplace" className="wb-nav-link">
               Marketplace
             </NavLink>
+            <NavLink to="/admin/signing-keys" className="wb-nav-link">
+              Signing keys
+            </NavLink>
             <NavLink to="/admin/audit" className="wb-nav-link">
               Audit log
             </NavLink>

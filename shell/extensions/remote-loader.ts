@@ -87,7 +87,10 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
         );
       } catch (cause) {
         const changed = cause instanceof RemoteChangedError ? cause : RemoteChangedError.within(cause);
-        if (changed) throw new RemoteLoadError(`Its code was refused: ${changed.message}.`, { cause });
+        if (changed) {
+          const detail = cause === changed ? {} : { cause };
+          throw new RemoteLoadError(`Its code was refused: ${changed.message}.`, detail);
+        }
         throw new RemoteLoadError(`Its code could not be loaded from ${new URL(remote.entry, origin).href}.`, {
           cause,
         });

@@ -1,9 +1,10 @@
 // The pure signature rule: given a manifest's `signature`, the package's canonical digest (digest.ts) and the keys
 // this server trusts, says whether the package is verified, unsigned, signed by an unknown key, or changed since
-// it was signed. No I/O: discovery computes the digest, evaluate.ts applies the policy.
+// it was signed. No I/O (but `copyProblem`): discovery computes the digest, evaluate.ts applies the policy.
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { z } from 'zod';
 import type { PluginSignature as PluginSignatureSchema } from '../../../shared/plugin-manifest.schema.ts';
+import { packageDigest } from './digest.ts';
 import type { TrustedKey } from './keys.ts';
 
 /** A manifest's `signature` field. */
@@ -74,4 +75,20 @@ export function signatureProblem(check: SignatureCheck): string | undefined {
     case 'tampered':
       return `the package's files changed after it was signed with key "${check.keyId}" (its signature does not match; sign it again)`;
   }
+}
+
+/**
+ * Checks a copy of a package (the snapshot the server serves) against the signature that verified its folder: a
+ * file changed between the check and the copy makes the copy fail. Returns the problem, or undefined when the copy
+ * is what was signed.
+ */
+export async function copyProblem(
+  signature: PluginSignature | undefined,
+  copy: string,
+  trustedKeys: ReadonlyMap<string, TrustedKey>,
+): Promise<string | undefined> {
+  const check = checkSignature(signature, await packageDigest(copy), trustedKeys);
+  return check.status === 'verified'
+    ? undefined
+    : `its files changed while the server verified them (${signatureProblem(check)}); nothing of it is served`;
 }
