@@ -140,6 +140,10 @@ describe('grants a plugin may have hold as granted, and no further', () => {
         (await callExt(app, `/api/ext/net-granted/connect?path=${encodeURIComponent(socketPath)}`)).statusCode,
       ).toBe(502);
       expect((await callExt(app, `/api/ext/net-granted/rebind?port=${port}`)).statusCode).toBe(502);
+      const tampered = (await callExt(app, `/api/ext/net-granted/tamper?port=${port}`)).json();
+      expect(tampered).toMatchObject({ connected: false, error: expect.stringContaining('is refused') });
+      expect(tampered.held).not.toContain('Array.prototype.find');
+      expect(tampered.held).not.toContain('String.prototype.toLowerCase');
       expect((await callExt(app, '/api/ext/net-granted/quiet?host=exfiltrate.example.net')).body).toBe(
         'nothing happened',
       );

@@ -105,6 +105,7 @@ export function planLaunch(grant: SandboxGrant, support: SandboxSupport, execPat
         ]
       : []),
     `--max-old-space-size=${grant.memoryMb}`,
+    '--frozen-intrinsics',
     '--disable-warning=ExperimentalWarning',
     BOOTSTRAP,
   ];
@@ -147,7 +148,7 @@ export function planLaunch(grant: SandboxGrant, support: SandboxSupport, execPat
     detail:
       grant.network === 'any'
         ? 'off: any host (PLUGIN_NETWORK_ALLOWED)'
-        : `TCP and TLS only to ${offline ? 'no host' : grant.network.join(', ')}; no UDP, no Unix sockets (checked in the process: a seat belt)`,
+        : `TCP and TLS only to ${offline ? 'no host' : grant.network.join(', ')}; no UDP, no Unix sockets (checked in the process, its intrinsics frozen: a seat belt)`,
   });
   layers.push({ layer: 'heap-limit', active: true, detail: `--max-old-space-size=${grant.memoryMb}` });
   const cgroupMb = support.memoryCgroup.ok ? grant.memoryMb + CGROUP_HEADROOM_MB : null;

@@ -3,6 +3,9 @@
 // only Node built-ins, as everything in this folder.
 import net from 'node:net';
 
+// Taken once, when the child starts: a plugin may replace the `net` module's functions, not these.
+const { isIP, isIPv4 } = net;
+
 /** `null`: any host (PLUGIN_NETWORK_ALLOWED); otherwise only these `permissions.network` entries. */
 export type NetworkGrant = readonly string[] | null;
 
@@ -40,7 +43,7 @@ export function allowedBy(grant: NetworkGrant, host: string, port: number): stri
  */
 export function isLocalAddress(address: string): boolean {
   const mapped = address.toLowerCase().replace(/^::ffff:/, '');
-  if (net.isIPv4(mapped)) {
+  if (isIPv4(mapped)) {
     const [a, b] = mapped.split('.').map(Number) as [number, number];
     return a === 127 || a === 0 || (a === 169 && b === 254);
   }
@@ -50,5 +53,5 @@ export function isLocalAddress(address: string): boolean {
 /** Whether an entry names a fixed address (an IP or localhost), so its resolved address is not second-guessed. */
 export function namesAddress(entry: string): boolean {
   const host = normal(split(entry).host);
-  return net.isIP(host) !== 0 || host === 'localhost';
+  return isIP(host) !== 0 || host === 'localhost';
 }

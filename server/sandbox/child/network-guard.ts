@@ -1,7 +1,8 @@
 // A seat belt in the child over every outgoing connection: TCP and TLS (so `fetch`, `http`, `https`, `http2`)
 // reach only the hosts in `permissions.network`, never a Unix socket, and UDP not at all. It runs before the
-// plugin's code and cannot be undone from it (the patched methods are frozen, and `process.binding` is refused
-// by the permission model). It is not a boundary like the private network namespace: see server/sandbox/README.md.
+// plugin's code and cannot be undone from it: the patched methods are frozen, the language's own objects too
+// (`--frozen-intrinsics`, so `Array.prototype.find` cannot be swapped under its checks), every function it uses
+// was taken before the plugin loaded, and `process.binding` is refused by the permission model. It is not a boundary like the private network namespace: see server/sandbox/README.md.
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
@@ -15,6 +16,9 @@ type Lookup = (hostname: string, options: dns.LookupOptions, callback: LookupCal
 
 /** Node's own argument normalisation of `socket.connect(...)`, so every calling form is judged alike. */
 const normalizeArgs = (net as unknown as { _normalizeArgs(args: unknown[]): unknown[] })._normalizeArgs;
+const { isIP } = net;
+const { lookup: systemLookup } = dns;
+const { nextTick } = process;
 
 function denial(message: string, resource: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_ACCESS_DENIED', permission: 'Net', resource });
@@ -33,7 +37,7 @@ export function guardNetwork(grant: NetworkGrant, report: DeniedReport): void {
   function refuse(socket: net.Socket, action: string, message: string, resource: string): net.Socket {
     report(action, message);
     const error = denial(message, resource);
-    process.nextTick(() => socket.destroy(error));
+    nextTick(() => socket.destroy(error));
     return socket;
   }
 
@@ -44,20 +48,24 @@ export function guardNetwork(grant: NetworkGrant, report: DeniedReport): void {
         ? first
         : normalizeArgs(args)
     ) as [net.NetConnectOpts & { lookup?: Lookup }, ...unknown[]];
-    const options = normalized[0];
+    // A copy with plain values: a getter could answer one host to this check and another to Node.
+    const options = { ...normalized[0] } as net.NetConnectOpts & { lookup?: Lookup };
     if ('path' in options && options.path !== undefined) {
       const message = `connecting to the Unix socket ${options.path} is refused: plugin backends reach the network only through permissions.network`;
       return refuse(this, `network connect ${options.path}`, message, String(options.path));
     }
-    const host = (options as net.TcpNetConnectOpts).host ?? 'localhost';
-    const port = Number((options as net.TcpNetConnectOpts).port);
+    const tcp = options as net.TcpNetConnectOpts;
+    const host = tcp.host === undefined ? 'localhost' : String(tcp.host);
+    const port = Number(tcp.port);
+    tcp.host = host;
+    tcp.port = port;
     const entry = allowedBy(grant, host, port);
     if (entry === undefined) {
       const message = `connecting to ${host}:${port} is refused: permissions.network allows ${listed}`;
       return refuse(this, `network connect ${host}:${port}`, message, `${host}:${port}`);
     }
-    if (typeof entry === 'string' && !namesAddress(entry) && net.isIP(host) === 0) {
-      const lookup: Lookup = options.lookup ?? (dns.lookup as unknown as Lookup);
+    if (typeof entry === 'string' && !namesAddress(entry) && isIP(host) === 0) {
+      const lookup: Lookup = options.lookup ?? (systemLookup as unknown as Lookup);
       (options as { lookup?: Lookup }).lookup = (
         hostname: string,
         lookupOptions: dns.LookupOptions,
@@ -73,7 +81,7 @@ export function guardNetwork(grant: NetworkGrant, report: DeniedReport): void {
           callback(denial(message, `${host}:${port}`), address, family);
         });
     }
-    return connect.call(this, normalized as never);
+    return connect.call(this, normalizeArgs(normalized[1] ? [options, normalized[1]] : [options]) as never);
   }
   freeze(net.Socket.prototype, 'connect', guardedConnect);
 
