@@ -31,7 +31,7 @@ export function cspDirectives(remotes: () => string) {
     'default-src': ["'self'"],
     'script-src': ["'self'", remotes],
     'script-src-attr': ["'none'"],
-    // Inline style attributes are how React and the shell's libraries (CodeMirror, React Flow) lay out.
+    // Styles only: CodeMirror mounts its themes as <style> elements (style-mod), and libraries set style attributes.
     'style-src': ["'self'", "'unsafe-inline'", remotes],
     'connect-src': ["'self'", remotes],
     'img-src': ["'self'", 'data:', remotes],
