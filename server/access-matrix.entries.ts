@@ -23,7 +23,7 @@ export const memberships: Record<Caller, Record<string, WorkspaceRole>> = {
 /** Workspace routes are tried in alpha, in beta and in a workspace that does not exist. */
 export const workspacesTried = ['alpha', 'beta', 'nowhere'] as const;
 
-/** Where each plugin the matrix calls is enabled (the test sets model-notes off in beta). */
+/** Where each plugin the matrix calls is enabled: the test turns it off in the other workspaces. */
 export const enabledIn: Record<string, readonly string[]> = {
   'model-notes': ['alpha'],
   'every-method': ['alpha', 'beta'],

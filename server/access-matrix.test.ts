@@ -6,6 +6,7 @@ import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   callers,
+  enabledIn,
   matrix,
   memberships,
   verdict,
@@ -150,7 +151,10 @@ beforeAll(async () => {
   });
   await approve(app, 'model-notes');
   await approve(app, 'every-method');
-  await asAdmin('PUT', '/api/plugins/model-notes/workspaces/beta', { enabled: false });
+  for (const [plugin, where] of Object.entries(enabledIn)) {
+    for (const workspace of ['alpha', 'beta'].filter((w) => !where.includes(w)))
+      await asAdmin('PUT', `/api/plugins/${plugin}/workspaces/${workspace}`, { enabled: false });
+  }
 
   const sessions = createSessionStore(app.context.db, app.context.settings.sessionTtlMs);
   sessionOf = async (caller) => {
