@@ -28,7 +28,7 @@ function AddKeyForm() {
     add.mutate();
   };
   return (
-    <form className="wb-card wb-form" onSubmit={submit} aria-label="Trust a key">
+    <form className="wb-card wb-form wb-keys-form" onSubmit={submit} aria-label="Trust a key">
       <h2 className="wb-card-title">Trust a key</h2>
       <div className="wb-form-row">
         <label>
@@ -99,7 +99,7 @@ export function SigningKeysPage() {
         <h1>Signing keys</h1>
         <p className="wb-muted">
           Plugins signed by these keys may run. A package signed by any other key, or changed after it was signed, is
-          refused; an unsigned package runs only unless the server requires signatures.
+          refused; an unsigned package runs unless the server requires signatures.
         </p>
       </header>
       {keys.isError && <div className="wb-plugin-error">Could not list the keys: {keys.error.message}</div>}

@@ -46,7 +46,7 @@ export function registerSigningKeyRoutes(app: FastifyInstance, deps: SigningKeyR
     const body = parseBody(AddSigningKeyBody, request.body);
     const parsed = parsePublicKey(body.publicKey);
     if (!parsed.ok) {
-      throw new HttpError('bad_request', `publicKey ${parsed.problem}`, [
+      throw new HttpError('bad_request', `The key ${parsed.problem}`, [
         { field: 'publicKey', message: parsed.problem },
       ]);
     }
