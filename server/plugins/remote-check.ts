@@ -11,7 +11,7 @@ const RemoteManifestFacts = z.object({
 /**
  * Checks that a plugin's built remote matches its manifest: built at all, under the expected remote name,
  * exposing every module a contribution references. Returns problems; empty means the remote is fine.
- * Remotes deployed at their own URL are checked when they load, not here.
+ * Remotes deployed at their own URL are pinned when an admin approves them (remote-pins/), not checked here.
  */
 export function remoteProblems(
   manifest: PluginManifest,

@@ -90,17 +90,22 @@ export async function checkPinnedRemotes(options: RemoteChecksOptions): Promise<
   return changed;
 }
 
-/** Runs `checkPinnedRemotes` every `intervalMs` (never two at once); returns the function that stops it. */
+/**
+ * Runs `checkPinnedRemotes` once at start (a remote may have changed while the server was down) and then every
+ * `intervalMs`, never two at once; returns the function that stops it.
+ */
 export function startRemoteChecks(options: RemoteChecksOptions & { intervalMs: number }): () => void {
   if (options.intervalMs <= 0) return () => {};
   let running = false;
-  const timer = setInterval(() => {
+  const check = () => {
     if (running) return;
     running = true;
     checkPinnedRemotes(options)
       .catch((error: unknown) => options.logger.error({ err: error }, 'checking pinned remotes failed'))
       .finally(() => (running = false));
-  }, options.intervalMs);
+  };
+  const timer = setInterval(check, options.intervalMs);
   timer.unref();
+  check();
   return () => clearInterval(timer);
 }
