@@ -125,6 +125,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       workspaces,
     }),
     snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
+    limits: settings.pluginPackages,
     logger: logger.child({ component: 'plugins' }),
   });
   const stopLoggingDecisions = logRegistryDecisions(plugins, pluginLogs.write);

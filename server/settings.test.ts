@@ -59,6 +59,7 @@ describe('loadSettings', () => {
       pluginPackages: {
         maxBytes: 50 * 1024 * 1024,
         maxFiles: 5000,
+        maxManifestBytes: 256 * 1024,
         catalog: path.join(cwd, 'marketplace'),
         gitTimeoutMs: 120_000,
         keepVersions: 3,

@@ -82,6 +82,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_ROUTE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
   PLUGIN_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(100_000).default(32),
+  PLUGIN_MAX_MANIFEST_KB: z.coerce.number().int().min(4).max(65_536).default(256),
   PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUGIN_MAX_PACKAGE_MB: z.coerce.number().positive().max(4096).default(50),
   PLUGIN_MAX_PACKAGE_FILES: z.coerce.number().int().min(1).max(1_000_000).default(5000),
@@ -168,6 +169,8 @@ export interface Settings {
   pluginPackages: {
     maxBytes: number;
     maxFiles: number;
+    /** Largest `manifest.json` (and built `mf-manifest.json`) read, in bytes (PLUGIN_MAX_MANIFEST_KB). */
+    maxManifestBytes: number;
     /** An absolute path (a folder with `index.json`, or an index file) or an http(s) URL of an index file. */
     catalog: string;
     gitTimeoutMs: number;
@@ -271,6 +274,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     pluginPackages: {
       maxBytes: Math.round(s.PLUGIN_MAX_PACKAGE_MB * 1024 * 1024),
       maxFiles: s.PLUGIN_MAX_PACKAGE_FILES,
+      maxManifestBytes: s.PLUGIN_MAX_MANIFEST_KB * 1024,
       catalog: /^https?:\/\//.test(s.PLUGIN_CATALOG) ? s.PLUGIN_CATALOG : path.resolve(cwd, s.PLUGIN_CATALOG),
       gitTimeoutMs: s.PLUGIN_GIT_TIMEOUT_MS,
       keepVersions: s.PLUGIN_KEEP_VERSIONS,

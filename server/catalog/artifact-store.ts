@@ -211,7 +211,7 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
 
     const load = await runWithTimeout(hooks.artifactLoad, { workspace, index: base }, hookTimeoutMs);
     if (load.timedOut) reports.push(timeoutReport('artifactLoad', hookTimeoutMs));
-    const patched = applyPatches(base, load.outcomes);
+    const patched = await applyPatches(base, load.outcomes);
     reports.push(...patched.reports);
     const index = patched.index;
 

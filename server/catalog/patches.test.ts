@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseManifest } from './artifacts/parse.ts';
-import { MAX_PATCH_BYTES, applyPatches } from './patches.ts';
+import { MAX_PATCH_BYTES, MAX_PATCHES_PER_HANDLER, applyPatches } from './patches.ts';
 import { buildProjectIndex } from './project/build-index.ts';
 import type { ProjectIndex } from './project/project-index.ts';
 import { datasetDir, readJson } from './test-data.ts';
@@ -18,8 +18,8 @@ beforeAll(() => {
 const ok = (owner: string, result: unknown) => ({ owner, ok: true, ms: 1, result: result as never });
 
 describe('applyPatches', () => {
-  test('merges patches of one owner, keeps owners apart, and shares untouched nodes', () => {
-    const { index: patched, reports } = applyPatches(index, [
+  test('merges patches of one owner, keeps owners apart, and shares untouched nodes', async () => {
+    const { index: patched, reports } = await applyPatches(index, [
       ok('a', [
         { uniqueId: ORDERS, fields: { x: 1, y: 1 } },
         { uniqueId: ORDERS, fields: { y: 2 } },
@@ -39,10 +39,10 @@ describe('applyPatches', () => {
     ]);
   });
 
-  test('rejects fields that are too large or not JSON, and results that are not lists', () => {
+  test('rejects fields that are too large or not JSON, and results that are not lists', async () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    const { index: patched, reports } = applyPatches(index, [
+    const { index: patched, reports } = await applyPatches(index, [
       ok('big', [{ uniqueId: ORDERS, fields: { blob: 'x'.repeat(MAX_PATCH_BYTES) } }]),
       ok('loop', [{ uniqueId: ORDERS, fields: circular }]),
       ok('shape', [{ uniqueId: 42, fields: {} }]),
@@ -55,5 +55,24 @@ describe('applyPatches', () => {
     expect(reports[2]?.rejected?.[0]).toMatch(/^patch 0: uniqueId/);
     expect(reports[3]).toMatchObject({ ok: false, error: 'returned something other than a list of patches' });
     expect(reports[4]).toMatchObject({ ok: false, error: 'nope' });
+  });
+
+  test('reads at most MAX_PATCHES_PER_HANDLER patches and lets the event loop run while it checks them', async () => {
+    const patches = Array.from({ length: MAX_PATCHES_PER_HANDLER + 5 }, (_, i) => ({
+      uniqueId: ORDERS,
+      fields: { [`k${i % 50}`]: i },
+    }));
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    const started = performance.now();
+    const { reports } = await applyPatches(index, [ok('many', patches)]);
+    const ms = performance.now() - started;
+    clearInterval(ticker);
+    expect(reports[0]).toMatchObject({ applied: MAX_PATCHES_PER_HANDLER });
+    expect(reports[0]?.rejected).toEqual([
+      `returned ${MAX_PATCHES_PER_HANDLER + 5} patches; only the first ${MAX_PATCHES_PER_HANDLER} were read`,
+    ]);
+    // A timer due every millisecond kept firing: no stretch of work held the loop much longer than a slice.
+    expect(ticks).toBeGreaterThan(ms / 50);
   });
 });

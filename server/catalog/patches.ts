@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { CatalogColumn, CatalogNode, HookReport } from '../../shared/catalog.schema.ts';
 import type { HookOutcome } from '../hooks/hook-point.ts';
+import { yieldToLoop } from './artifacts/read.ts';
 import { deepFreeze, type ProjectIndex } from './project/project-index.ts';
 
 /** Largest `fields` object one patch may carry, as JSON. Patches are annotations, not data sets. */
 export const MAX_PATCH_BYTES = 8 * 1024;
-/** Most patches one handler may return for one load. */
-export const MAX_PATCHES_PER_HANDLER = 100_000;
+/** Most patches one handler may return for one load; checking each costs the server's event loop 10 to 50 µs. */
+export const MAX_PATCHES_PER_HANDLER = 20_000;
+/** Work on the event loop between two yields while patches are checked, so other requests are served meanwhile. */
+const SLICE_MS = 8;
 
 /**
  * An `artifactLoad` handler's addition to one node (or one of its columns): `fields` lands under
@@ -67,13 +70,14 @@ function patchedNode(node: CatalogNode, changes: NodeChanges): CatalogNode {
 /**
  * Applies what `artifactLoad` handlers returned to a frozen index, copy-on-write: patched nodes are new
  * objects, everything else is shared. Bad patches (unknown node or column, not JSON, too large) are
- * rejected one by one and reported; a failed handler contributes nothing.
+ * rejected one by one and reported; a failed handler contributes nothing. Yields to the event loop every few ms.
  */
-export function applyPatches(
+export async function applyPatches(
   index: ProjectIndex,
   outcomes: readonly HookOutcome<readonly ArtifactPatch[] | void>[],
   hook = 'artifactLoad',
-): { index: ProjectIndex; reports: HookReport[] } {
+): Promise<{ index: ProjectIndex; reports: HookReport[] }> {
+  let sliceStarted = performance.now();
   const changes = new Map<string, NodeChanges>();
   const reports: HookReport[] = [];
   for (const outcome of outcomes) {
@@ -93,6 +97,10 @@ export function applyPatches(
       rejected.push(`returned ${patches.length} patches; only the first ${MAX_PATCHES_PER_HANDLER} were read`);
     }
     for (const [i, raw] of patches.slice(0, MAX_PATCHES_PER_HANDLER).entries()) {
+      if (i % 64 === 0 && performance.now() - sliceStarted > SLICE_MS) {
+        await yieldToLoop();
+        sliceStarted = performance.now();
+      }
       const parsed = ArtifactPatch.safeParse(raw);
       if (!parsed.success) {
         rejected.push(

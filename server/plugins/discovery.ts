@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { opendir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { DEFAULT_DISCOVERY_LIMITS, packageBoundsProblem, sizeText, type DiscoveryLimits } from './package-bounds.ts';
 import { packageDigest } from './signing/digest.ts';
 
 /** What discovery read from one directory holding a `manifest.json`, before any rule is applied. */
@@ -25,6 +26,8 @@ export interface PluginCandidate {
 /** Folders never searched for plugins: build inputs and outputs inside a plugin, and dependencies. */
 const skipped = new Set(['node_modules', 'src', 'frontend', 'backend', 'static', 'dist']);
 const MAX_DEPTH = 3;
+/** Entries of PLUGINS_DIRECTORY and its subfolders looked at, at most, in one discovery. */
+export const MAX_ENTRIES_SEARCHED = 10_000;
 
 async function isDirectory(p: string): Promise<boolean> {
   return stat(p).then(
@@ -46,14 +49,21 @@ async function isFile(p: string): Promise<boolean> {
  */
 export async function findPluginDirectories(root: string, logger: Logger): Promise<string[]> {
   const found: string[] = [];
+  let searched = 0;
   async function walk(dir: string, depth: number): Promise<void> {
     if (await isFile(path.join(dir, 'manifest.json'))) {
       found.push(dir);
       return;
     }
     if (depth >= MAX_DEPTH) return;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
+    // Read a few entries at a time: a folder of a million entries costs MAX_ENTRIES_SEARCHED of them at most.
+    const entries = await opendir(dir).catch(() => []);
+    for await (const entry of entries) {
+      if (searched++ >= MAX_ENTRIES_SEARCHED) {
+        if (searched === MAX_ENTRIES_SEARCHED + 1)
+          logger.warn({ directory: dir }, `stopped searching for plugins after ${MAX_ENTRIES_SEARCHED} entries`);
+        return;
+      }
       if (entry.name.startsWith('.') || skipped.has(entry.name)) continue;
       const child = path.join(dir, entry.name);
       if (!(await isDirectory(child))) continue;
@@ -72,11 +82,21 @@ export async function findPluginDirectories(root: string, logger: Logger): Promi
   return found.sort();
 }
 
+/** Reads and parses a JSON file, refusing (before reading it) one larger than `maxBytes`. */
 async function readJson(
   file: string,
+  maxBytes: number,
 ): Promise<{ ok: true; json: unknown; text: string } | { ok: false; error: string }> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > maxBytes) {
+      const name = path.basename(file);
+      return {
+        ok: false,
+        error: `${name} is ${sizeText(size)}; at most ${sizeText(maxBytes)} is read (PLUGIN_MAX_MANIFEST_KB)`,
+      };
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
     return { ok: false, error: `cannot read ${path.basename(file)}: ${(error as Error).message}` };
@@ -88,11 +108,20 @@ async function readJson(
   }
 }
 
-/** Reads a plugin folder's manifest and, when the plugin has a built remote, the remote's own manifest. */
-export async function readCandidate(directory: string): Promise<PluginCandidate> {
-  const manifest = await readJson(path.join(directory, 'manifest.json'));
+/**
+ * Reads a plugin folder's manifest and, when the plugin has a built remote, the remote's own manifest, within
+ * `limits`: a manifest too large, or a package with too many files or bytes, gives a candidate whose manifest
+ * could not be read, with the reason (the plugin is then `invalid` and nothing of it runs or is served).
+ */
+export async function readCandidate(directory: string, given: Partial<DiscoveryLimits> = {}): Promise<PluginCandidate> {
+  const set = Object.entries(given).filter(([, value]) => value !== undefined);
+  const limits: DiscoveryLimits = { ...DEFAULT_DISCOVERY_LIMITS, ...Object.fromEntries(set) };
+  const read = await readJson(path.join(directory, 'manifest.json'), limits.maxManifestBytes);
+  const tooBig = read.ok ? await packageBoundsProblem(directory, limits) : undefined;
+  const manifest = tooBig ? ({ ok: false, error: tooBig } as const) : read;
   const remotePath = remoteManifestPath(directory, manifest.ok ? manifest.json : undefined);
-  const remote = remotePath && (await isFile(remotePath)) ? await readJson(remotePath) : undefined;
+  const remote =
+    remotePath && (await isFile(remotePath)) ? await readJson(remotePath, limits.maxManifestBytes) : undefined;
   const hash = createHash('sha256');
   if (manifest.ok) hash.update(manifest.text);
   if (remote?.ok) hash.update(remote.text);

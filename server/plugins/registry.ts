@@ -5,6 +5,7 @@ import { evaluatePlugins } from './evaluate.ts';
 import { keyHolders, type Precedence } from './conflicts.ts';
 import type { HostFacts } from './compatibility.ts';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
+import type { DiscoveryLimits } from './package-bounds.ts';
 import { keepLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
@@ -33,6 +34,8 @@ export interface PluginRegistryOptions {
   protectedPaths?: ProtectedPaths;
   /** Where active revisions' files are kept, so a failed rebuild never breaks the running version. */
   snapshots?: Snapshots;
+  /** What discovery reads of a plugin folder at most (PLUGIN_MAX_MANIFEST_KB and the package limits). */
+  limits?: Partial<DiscoveryLimits>;
   logger: Logger;
   now?: () => Date;
 }
@@ -171,7 +174,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     }
     const started = performance.now();
     const directories = await findPluginDirectories(options.pluginsDirectory, logger);
-    const candidates = await Promise.all(directories.map(readCandidate));
+    const candidates = await Promise.all(directories.map((directory) => readCandidate(directory, options.limits)));
     const at = now().toISOString();
     const rules = await options.loadRules();
     const disabledReasons = await Promise.all([...disabledReasonSources].map((source) => source()));

@@ -8,6 +8,7 @@ import type { RunHooks } from '../runs/service.ts';
 import type { ScheduleHooks } from '../schedules/scheduler.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { artifactFiles, type EventBus } from './events.ts';
+import { hookResultProblem } from './hook-results.ts';
 import { retryPolicyFor } from './retries.ts';
 import type { BackendRuntime } from './runtime.ts';
 import type { ActiveBackend } from './supervisor.ts';
@@ -109,10 +110,22 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
               if (!enabled(plugin, workspace)) return undefined;
               const current = runtime.active(plugin);
               if (!current) throw new Error(`${plugin}'s backend is not running`);
-              return runtime.invoke(plugin, current, registration, toPayload(plugin, payload), 'hook', point, {
-                policy: retryPolicyFor(retriesOf(plugin), registration),
-                stillWanted: () => enabled(plugin, workspace),
-              });
+              const result = await runtime.invoke(
+                plugin,
+                current,
+                registration,
+                toPayload(plugin, payload),
+                'hook',
+                point,
+                {
+                  policy: retryPolicyFor(retriesOf(plugin), registration),
+                  stillWanted: () => enabled(plugin, workspace),
+                },
+              );
+              const tooMuch = hookResultProblem(point, result);
+              if (!tooMuch) return result;
+              runtime.stats(plugin).rejected(point, `its ${point} hook ${tooMuch}`);
+              throw new Error(tooMuch);
             },
           }),
         );

@@ -3,6 +3,7 @@ import { PluginManifest as ManifestSchema } from '../../../shared/plugin-manifes
 import { validate } from '../../../shared/validation.ts';
 import type { HostFacts } from '../compatibility.ts';
 import { readCandidate } from '../discovery.ts';
+import type { DiscoveryLimits } from '../package-bounds.ts';
 import { evaluatePlugins, type CapabilityPolicy, type PluginRecord } from '../evaluate.ts';
 import type { ProtectedPaths } from '../../sandbox/grant-rules.ts';
 import { dependencyWarnings } from './compatibility-facts.ts';
@@ -15,6 +16,8 @@ export interface InspectContext {
   installed: readonly PluginRecord[];
   /** Folders no `permissions.fs` grant may reach: a package asking for one is refused. */
   protectedPaths?: ProtectedPaths;
+  /** What is read of the package at most, as discovery would (PLUGIN_MAX_MANIFEST_KB and the package limits). */
+  limits?: Partial<DiscoveryLimits>;
 }
 
 /** A staged package that is a valid plugin. `problems` say why it cannot run here (install refuses those). */
@@ -31,7 +34,7 @@ export interface InspectedPackage {
  * later fixes that.
  */
 export async function inspectPackage(root: string, context: InspectContext): Promise<InspectedPackage> {
-  const candidate = await readCandidate(root);
+  const candidate = await readCandidate(root, context.limits);
   if (!candidate.manifest.ok) throw new PackageError(candidate.manifest.error);
   const full = validate(ManifestSchema, candidate.manifest.json);
   if (!full.ok) {

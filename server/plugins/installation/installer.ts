@@ -129,6 +129,7 @@ export function createInstaller(options: InstallerOptions) {
       policy: options.policy,
       installed: registry.list(),
       protectedPaths: registry.protectedPaths,
+      limits: options.limits,
     });
   }
 

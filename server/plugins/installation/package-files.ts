@@ -17,6 +17,8 @@ export class PackageError extends Error {
 export interface PackageLimits {
   maxBytes: number;
   maxFiles: number;
+  /** PLUGIN_MAX_MANIFEST_KB: the largest manifest.json read, in bytes (discovery's default without it). */
+  maxManifestBytes?: number;
 }
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;

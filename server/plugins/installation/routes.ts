@@ -66,7 +66,7 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
     pluginSystemEnabled: settings.pluginSystemEnabled,
     host: hostFacts(),
     policy: settings.capabilityPolicy,
-    limits: { maxBytes: packages.maxBytes, maxFiles: packages.maxFiles },
+    limits: { maxBytes: packages.maxBytes, maxFiles: packages.maxFiles, maxManifestBytes: packages.maxManifestBytes },
     gitTimeoutMs: packages.gitTimeoutMs,
     keepVersions: packages.keepVersions,
     crash: crashPoint(settings.testCrashAt),
