@@ -315,6 +315,8 @@ export function createInstaller(options: InstallerOptions) {
           } else {
             // What the installed version had approved carries over to the items of the new request it covers.
             const carried = keys(diff.access.request.filter((e) => e.approved));
+            // An approved remote URL carries over, its content does not: the admin updating pins what it serves now.
+            await pinRemoteAtApproval(db, manifest, actor.id);
             await activate(a, registry.get(name), staged.root, {
               pkg,
               approve: carried,

@@ -121,3 +121,30 @@ test('PLUGIN_REMOTE_CHECK_INTERVAL_S: the periodic check finds a changed remote 
     .poll(async () => (await plugin(app!)).reason ?? '', { timeout: 5000 })
     .toContain('changed since approval');
 });
+
+test('an update that keeps its approved remote URL runs at once, with what the URL serves now pinned for the new version', async () => {
+  const files = remoteFiles();
+  remote = await serveRemote(files);
+  const url = `${remote.origin}/v1/mf-manifest.json`;
+  app = await appWithRemote(url);
+  expect((await approve(app)).statusCode).toBe(200);
+
+  const next = path.join(app.dir, 'next', 'cdn-widget');
+  mkdirSync(next, { recursive: true });
+  const manifest = testManifest('cdn-widget', { version: '1.0.1', frontend: { remote: url, contributions: [widget] } });
+  writeFileSync(path.join(next, 'manifest.json'), JSON.stringify(manifest));
+  files.set('/v1/__federation_expose_Widget.js', 'export default "widget 1.0.1";');
+  const updated = await app.server.inject({
+    method: 'POST',
+    url: '/api/plugins/cdn-widget/update',
+    headers: { cookie: app.adminCookie },
+    payload: { path: next },
+  });
+  expect(updated.statusCode, updated.body).toBe(200);
+  expect(await plugin(app)).toMatchObject({ state: 'active' });
+  const [extension] = await extensions(app);
+  expect(extension?.pluginVersion).toBe('1.0.1');
+  expect(extension?.remote?.pin?.integrity[`${remote.origin}/v1/__federation_expose_Widget.js`]).toBe(
+    sriOf(Buffer.from('export default "widget 1.0.1";')),
+  );
+});
