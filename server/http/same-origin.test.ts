@@ -11,6 +11,9 @@ describe('crossSiteProblem', () => {
     );
     expect(crossSiteProblem({ ...change, host: 'wb.example', origin: 'https://wb.example' })).toBe(undefined);
     expect(crossSiteProblem({ ...change, host: 'WB.example:8080', origin: 'http://wb.example:8080' })).toBe(undefined);
+    // Browsers leave the default port out of Origin; some clients put it in Host.
+    expect(crossSiteProblem({ ...change, host: 'wb.example:443', origin: 'https://wb.example' })).toBe(undefined);
+    expect(crossSiteProblem({ ...change, host: 'localhost:80', origin: 'http://localhost' })).toBe(undefined);
   });
 
   test('reads and non-browser clients (no Origin, no Sec-Fetch-Site) are not its business', () => {
