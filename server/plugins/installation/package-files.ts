@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readZipEntries, readZipEntry, ZipError } from './zip-reader.ts';
+import { readZipEntries, readZipEntry, readZipEntryAsync, ZipError } from './zip-reader.ts';
 
 /** A package that cannot be installed, with every reason found. Routes answer it as a 400 `package_invalid`. */
 export class PackageError extends Error {
@@ -89,7 +89,7 @@ export async function unpackZip(
       await mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
       // Owner can write, everyone can read (plugin backends run as their own user); executables stay executable.
       const mode = entry.mode & 0o111 ? 0o755 : 0o644;
-      await writeFile(target, readZipEntry(bytes, entry), { flag: 'wx', mode });
+      await writeFile(target, await readZipEntryAsync(bytes, entry), { flag: 'wx', mode });
       await chmod(target, mode);
       if (++written === 1) afterFirstFile();
     }

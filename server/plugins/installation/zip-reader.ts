@@ -1,4 +1,7 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, inflateRaw, inflateRawSync } from 'node:zlib';
+
+const inflateRawAsync = promisify(inflateRaw);
 
 /** Why an archive cannot be read: corrupt, truncated, encrypted, or using a feature this reader refuses. */
 export class ZipError extends Error {}
@@ -119,6 +122,26 @@ export function readZipEntry(bytes: Buffer, entry: ZipEntry): Buffer {
       throw new ZipError(`corrupt archive: "${entry.name}" cannot be inflated (${(error as Error).message})`);
     }
   }
+  return checked(entry, data);
+}
+
+/**
+ * `readZipEntry` inflating on libuv's thread pool: a large entry (48 MB inflate in about 0.3 to 0.7 s) never holds
+ * the server's event loop.
+ */
+export async function readZipEntryAsync(bytes: Buffer, entry: ZipEntry): Promise<Buffer> {
+  const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+  if (entry.method === 0) return checked(entry, raw);
+  let data: Buffer;
+  try {
+    data = await inflateRawAsync(raw, { maxOutputLength: Math.max(entry.size, 1) });
+  } catch (error) {
+    throw new ZipError(`corrupt archive: "${entry.name}" cannot be inflated (${(error as Error).message})`);
+  }
+  return checked(entry, data);
+}
+
+function checked(entry: ZipEntry, data: Buffer): Buffer {
   if (data.length !== entry.size) {
     throw new ZipError(`corrupt archive: "${entry.name}" holds ${data.length} bytes, not the ${entry.size} recorded`);
   }
