@@ -189,8 +189,10 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   const approvedCapabilities = manifest.capabilities.filter((c) => approved.has(c));
   const waiting = access.filter((entry) => !entry.approved);
   if (waiting.length > 0) {
-    // Capabilities by the name admins know from the plugin card; every other item in its plain words.
-    const words = waiting.map((e) => (e.item.kind === 'capability' ? e.item.capability : e.description));
+    // Capabilities by the names admins know from the plugin card; every other item in its plain words.
+    const capabilities = waiting.flatMap((e) => (e.item.kind === 'capability' ? [e.item.capability] : []));
+    const others = waiting.filter((e) => e.item.kind !== 'capability').map((e) => e.description);
+    const words = [...(capabilities.length > 0 ? [capabilities.join(', ')] : []), ...others];
     const reason = `waiting for an admin to approve: ${words.join('; ')}`;
     return rejected(candidate, manifest.name, 'pending-approval', reason, { ...base, approvedCapabilities });
   }
