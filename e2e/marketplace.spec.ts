@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
@@ -83,4 +84,29 @@ test('an admin installs from the marketplace, approves, updates with a new capab
   await expect(actions.nth(2)).toHaveAttribute('data-action', 'plugin.update.stage');
   await expect(actions.nth(3)).toHaveAttribute('data-action', 'plugin.approve');
   await expect(actions.nth(4)).toHaveAttribute('data-action', 'plugin.install');
+});
+
+test('a zip upload is read and shown before anything is installed, then waits for approval', async ({ page }) => {
+  await removeLeftover(page.request);
+  await page.goto('/admin/marketplace');
+  const upload = page.getByTestId('install-from-package');
+  await upload.locator('summary').first().click();
+  await upload
+    .getByLabel('Plugin package (.zip)')
+    .setInputFiles(path.join(import.meta.dirname, 'fixtures', 'marketplace', `${PLUGIN}-1.0.0.zip`));
+  await upload.getByRole('button', { name: 'Review package' }).click();
+
+  const preview = upload.getByTestId('install-preview');
+  await expect(preview).toContainText('Market notes v1.0.0');
+  await expect(preview).toContainText('read-metadata');
+  await expect(preview).toContainText('It runs only once you approve all of it');
+  // Nothing is installed by the preview.
+  expect((await page.request.get(`/api/plugins/${PLUGIN}`)).status()).toBe(404);
+
+  await upload.getByRole('button', { name: 'Install v1.0.0' }).click();
+  await expect(upload.getByTestId('install-done')).toContainText('pending-approval');
+  await page.goto('/admin/plugins');
+  const review = page.locator(`[data-testid="plugin-card"][data-plugin="${PLUGIN}"]`).getByTestId('approval-review');
+  await expect(review).toContainText('needs approval');
+  await expect(review).toContainText('read-metadata');
 });
