@@ -29,6 +29,8 @@ export interface AuthRouteDeps {
 }
 
 const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+/** A wait in words: seconds under two minutes, minutes above. */
+const inWords = (seconds: number) => (seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
 
 /** What the shell needs about the signed-in user: who, and which workspaces with which role. */
 export async function describeMe(user: User, users: UsersRepository, workspaces: readonly Workspace[]): Promise<Me> {
@@ -65,11 +67,11 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
     const { username, password } = parseBody(Credentials, request.body);
     // During a lock the password is not even checked, so the answer is the same whether it was right or wrong.
     if (throttle.waitFor(username, request.ip) > 0) {
-      const wait = throttle.failed(username, request.ip);
-      request.log.warn({ username, address: request.ip, waitMs: wait }, 'sign-in refused: too many failures');
-      reply.header('retry-after', String(retryAfterSeconds(wait)));
-      throw new HttpError('sign_in_throttled', `Too many failed sign-ins; retry in ${retryAfterSeconds(wait)} s`, {
-        retryAfterSeconds: retryAfterSeconds(wait),
+      const seconds = retryAfterSeconds(throttle.failed(username, request.ip));
+      request.log.warn({ username, address: request.ip, waitSeconds: seconds }, 'sign-in refused: too many failures');
+      reply.header('retry-after', String(seconds));
+      throw new HttpError('sign_in_throttled', `Too many failed sign-ins; retry in ${inWords(seconds)}`, {
+        retryAfterSeconds: seconds,
       });
     }
     const found = await users.findCredentials(username);

@@ -68,6 +68,11 @@ describe('sign-in throttling', () => {
       expect(right.statusCode).toBe(429);
       expect(right.json()).toMatchObject({ error: { code: 'sign_in_throttled' } });
       expect(right.headers['retry-after']).toBe('900');
+      expect(right.json().error).toEqual({
+        code: 'sign_in_throttled',
+        message: 'Too many failed sign-ins; retry in 15 min',
+        details: { retryAfterSeconds: 900 },
+      });
       expect(right.cookies.find((c) => c.name === 'wb_session')).toBeUndefined();
 
       // The lock is on the username and on the address: the admin from elsewhere is locked out too, for now;
