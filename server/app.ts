@@ -95,7 +95,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   await server.register(fastifyCookie);
   registerSameOriginCheck(
     server,
-    (request) => request.cookies[SESSION_COOKIE] !== undefined || request.url === '/api/auth/login',
+    (request) => request.cookies[SESSION_COOKIE] !== undefined || request.routeOptions.url === '/api/auth/login',
   );
   registerSessionResolution(server, sessions, users);
 

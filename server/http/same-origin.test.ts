@@ -78,7 +78,7 @@ describe('changes carrying the session cookie from another site', () => {
   test('a cross-site sign-in is refused too (login CSRF), so no page can sign a browser into its account', async () => {
     const forged = await app.server.inject({
       method: 'POST',
-      url: '/api/auth/login',
+      url: '/api/auth/login?next=/',
       headers: { origin: 'http://evil.example' },
       payload: TEST_ADMIN,
     });
