@@ -55,7 +55,7 @@ export function UpdateDiffView({ diff }: { diff: UpdateDiff }) {
       {kept.length > 0 && (
         <details className="wb-access-kept">
           <summary>
-            Keeps {kept.length} item{kept.length === 1 ? '' : 's'} approved for v{diff.from.version ?? '?'}
+            Still asks for {kept.length} item{kept.length === 1 ? '' : 's'} v{diff.from.version ?? '?'} asked for
           </summary>
           <AccessList entries={kept} tone="approval" />
         </details>
