@@ -99,7 +99,24 @@ export function createPluginStats(
   });
   let window = emptyWindow();
   const refusedCalls: RefusedCalls = { concurrency: 0, rate: 0 };
-  let refusedNote = { at: -Infinity, since: 0 };
+  const event: PluginStats['event'] = (type, message) => {
+    const entry = { at: now().toISOString(), type, message };
+    push(events, entry, KEEP_EVENTS);
+    onEvent?.(entry);
+  };
+  const refusedNote: { at: number; since: number; message: string; timer?: NodeJS.Timeout } = {
+    at: -Infinity,
+    since: 0,
+    message: '',
+  };
+  const noteRefused = () => {
+    clearTimeout(refusedNote.timer);
+    refusedNote.timer = undefined;
+    const count = refusedNote.since;
+    if (count === 0) return;
+    Object.assign(refusedNote, { at: now().getTime(), since: 0 });
+    event('throttled', `${count} call${count === 1 ? '' : 's'} refused (429): ${refusedNote.message}`);
+  };
   const seriesOf = (kind: CallStats['kind'], name: string): Series => {
     const key = `${kind} ${name}`;
     let entry = series.get(key);
@@ -128,11 +145,7 @@ export function createPluginStats(
       seriesOf(kind, name).retries += 1;
       window.retries += 1;
     },
-    event(type, message) {
-      const entry = { at: now().toISOString(), type, message };
-      push(events, entry, KEEP_EVENTS);
-      onEvent?.(entry);
-    },
+    event,
     started(restart) {
       s.starts += 1;
       if (restart) {
@@ -160,11 +173,11 @@ export function createPluginStats(
     refused(limit, message) {
       refusedCalls[limit] += 1;
       refusedNote.since += 1;
-      const at = now().getTime();
-      if (at - refusedNote.at < REFUSED_NOTE_MS) return;
-      const count = refusedNote.since;
-      refusedNote = { at, since: 0 };
-      this.event('throttled', `${count} call${count === 1 ? '' : 's'} refused (429): ${message}`);
+      refusedNote.message = message;
+      const wait = REFUSED_NOTE_MS - (now().getTime() - refusedNote.at);
+      if (wait <= 0) noteRefused();
+      // The rest of this second's refusals get their line when it ends, so the lines add up to the count.
+      else refusedNote.timer ??= setTimeout(noteRefused, wait).unref();
     },
     snapshot() {
       const calls = [...series.values()].map((e) => {

@@ -66,6 +66,14 @@ export function BackendDiagnostics({ name }: { name: string }) {
         <dd>
           {d.limits.timeoutMs} ms per call, {d.limits.memoryMb} MB
         </dd>
+        {d.refusedCalls.concurrency + d.refusedCalls.rate > 0 && (
+          <>
+            <dt>Refused calls</dt>
+            <dd data-testid="refused-calls">
+              {d.refusedCalls.concurrency} with too many in flight, {d.refusedCalls.rate} past its rate (answered 429)
+            </dd>
+          </>
+        )}
       </dl>
       <div className="wb-capabilities">
         <span className="wb-muted">Sandbox layers:</span>
