@@ -164,6 +164,9 @@ export const PluginSignature = z.object({
 });
 
 /** The `manifest.json` every plugin ships (SPEC 4.2). Unknown fields are warnings, reported by `validateManifest`. */
+/** Screenshots a manifest may list; discovery checks each exists. */
+export const MAX_SCREENSHOTS = 20;
+
 export const PluginManifest = z.object({
   name: PluginName,
   version: SemverVersion,
@@ -175,7 +178,7 @@ export const PluginManifest = z.object({
   license: z.string().min(1).optional(),
   homepage: HttpUrl.optional(),
   icon: RelativePath.optional(),
-  screenshots: z.array(RelativePath).optional(),
+  screenshots: z.array(RelativePath).max(MAX_SCREENSHOTS, `must list at most ${MAX_SCREENSHOTS} files`).optional(),
   categories: z.array(z.string().min(1)).optional(),
   keywords: z.array(z.string().min(1)).optional(),
   dependencies: z.record(PluginName, SemverRange).optional(),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { MAX_SCREENSHOTS } from '../../shared/plugin-manifest.schema.ts';
 import { DEFAULT_DISCOVERY_LIMITS, packageBoundsProblem, sizeText, type DiscoveryLimits } from './package-bounds.ts';
 import { packageDigest } from './signing/digest.ts';
 
@@ -145,9 +146,9 @@ function isSigned(manifest: unknown): boolean {
 /** The icon and screenshots a manifest names that are not in the plugin's `static/` folder. */
 async function missingStaticFiles(directory: string, manifest: unknown): Promise<string[]> {
   const { icon, screenshots } = (manifest ?? {}) as { icon?: unknown; screenshots?: unknown };
-  const named = [icon, ...(Array.isArray(screenshots) ? screenshots : [])].filter(
-    (f): f is string => typeof f === 'string',
-  );
+  // Read before the manifest is validated: a hostile list is cut at the most screenshots a valid one may have.
+  const listed = Array.isArray(screenshots) ? screenshots.slice(0, MAX_SCREENSHOTS) : [];
+  const named = [icon, ...listed].filter((f): f is string => typeof f === 'string');
   const present = await Promise.all(named.map((file) => isFile(path.join(directory, 'static', file))));
   return named.filter((_, i) => !present[i]);
 }

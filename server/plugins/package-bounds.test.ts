@@ -6,7 +6,12 @@ import { testManifest } from '../../shared/testing/manifests.ts';
 import { configurationProblems, MAX_CONFIGURATION_SUBSCHEMAS, resolveConfig } from './configuration.ts';
 import { readCandidate } from './discovery.ts';
 import { MAX_PACKAGE_DEPTH, packageBoundsProblem } from './package-bounds.ts';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import {
+  MAX_SCREENSHOTS,
+  PluginManifest as PluginManifestSchema,
+  type PluginManifest,
+} from '../../shared/plugin-manifest.schema.ts';
+import { validate } from '../../shared/validation.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,6 +28,7 @@ function plugin(name: string, manifestText?: string): string {
 }
 
 const limits = { maxManifestBytes: 4096, maxFiles: 20, maxBytes: 64 * 1024 };
+const roomy = { ...limits, maxManifestBytes: 256 * 1024 };
 
 describe('manifests larger than PLUGIN_MAX_MANIFEST_KB', () => {
   test('are refused by their size before they are read: the reason names the size and the limit', async () => {
@@ -47,6 +53,18 @@ describe('manifests larger than PLUGIN_MAX_MANIFEST_KB', () => {
       ok: false,
       error: 'mf-manifest.json is 10 KB; at most 4 KB is read (PLUGIN_MAX_MANIFEST_KB)',
     });
+  });
+});
+
+describe('lists read before the manifest is validated', () => {
+  test('a manifest naming 5,000 screenshots costs 21 checks, and is invalid', async () => {
+    const screenshots = Array.from({ length: 5000 }, (_, i) => `shot-${i}.png`);
+    const dir = plugin('shots', JSON.stringify(testManifest('shots', { icon: 'icon.svg', screenshots })));
+    expect((await readCandidate(dir, roomy)).missingStaticFiles).toHaveLength(1 + MAX_SCREENSHOTS);
+    const result = validate(PluginManifestSchema, testManifest('shots', { screenshots }));
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      `screenshots: must list at most ${MAX_SCREENSHOTS} files`,
+    ]);
   });
 });
 
