@@ -199,7 +199,9 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   const remotePin = input.remotePins?.(manifest.name, manifest.version);
   const unpinned = input.remotePins && remotePinHold(manifest, remotePin);
   if (unpinned) {
-    return rejected(candidate, manifest.name, 'pending-approval', unpinned, { ...base, approvedCapabilities });
+    // The URL may be approved, but not what it serves now: the admin's review lists the remote as waiting.
+    const access = base.access.map((e) => (e.item.kind === 'remote' ? { ...e, approved: false } : e));
+    return rejected(candidate, manifest.name, 'pending-approval', unpinned, { ...base, access, approvedCapabilities });
   }
 
   const config = resolveConfig(manifest, input.storedConfig(manifest.name));

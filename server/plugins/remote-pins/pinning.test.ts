@@ -32,7 +32,7 @@ async function appWithRemote(remoteUrl: string, env: Record<string, string> = {}
 
 async function plugin(a: TestApp) {
   const response = await a.server.inject({ url: '/api/plugins/cdn-widget', headers: { cookie: a.adminCookie } });
-  return response.json() as { state: string; reason?: string };
+  return response.json() as { state: string; reason?: string; access: { key: string; approved: boolean }[] };
 }
 
 async function extensions(a: TestApp) {
@@ -79,6 +79,7 @@ test('an absolute remote runs only once approved, pinned; a changed chunk withho
   ]);
   const held = await plugin(app);
   expect(held.state).toBe('pending-approval');
+  expect(held.access).toEqual([expect.objectContaining({ key: `remote:${url}`, approved: false })]);
   expect(held.reason).toMatch(
     new RegExp(
       `its remote ${url.replace(/[.?]/g, '\\$&')} changed since approval \\(\\d{4}-.+\\): __federation_expose_Widget\\.js changed`,
