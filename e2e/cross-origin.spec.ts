@@ -113,3 +113,36 @@ test('a remote on its own origin runs only as approved: a changed chunk is refus
     rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });
   }
 });
+
+test('a remote on an origin approved while a page is open asks that page for a reload, then loads', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(path.join(work, 'cdn'), { recursive: true });
+  cli('create', 'cdn-widget', '--dir', work);
+  const server = await serveRemotes(path.join(work, 'cdn'));
+  try {
+    // The page's Content-Security-Policy is fixed now: it allows no remote origin yet.
+    await page.goto(inWorkspace());
+    await expect(page.getByTestId('core-summary')).toBeVisible();
+    publish('1.0.0', 'Hello');
+    await expect
+      .poll(async () => (await (await page.request.get('/api/plugins/cdn-widget')).json()).state, { timeout: 10_000 })
+      .toBe('pending-approval');
+    const approved = await page.request.post('/api/plugins/cdn-widget/approve', { data: { version: '1.0.0' } });
+    expect(approved.status(), await approved.text()).toBe(200);
+
+    // The open page learns of the widget, but its policy refuses the new origin: it says so, and what to do.
+    await expect(
+      page.getByText(
+        `Its code is on http://127.0.0.1:${REMOTE_PORT}, which was approved after this page opened: reload the page to load it.`,
+      ),
+    ).toBeVisible({ timeout: 10_000 });
+    await page.reload();
+    await expect(page.getByTestId('cdn-widget-greeting')).toContainText('Hello from', { timeout: 10_000 });
+  } finally {
+    server.close();
+    rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });
+  }
+});

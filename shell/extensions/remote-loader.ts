@@ -1,6 +1,7 @@
 import { loadRemote, registerPlugins, registerRemotes } from '@module-federation/enhanced/runtime';
 import type { ComponentType } from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
+import { watchPolicyRefusals } from './csp-blocks.ts';
 import { createPinnedRemotes, RemoteChangedError } from './pinned-remotes.ts';
 
 /** Loads exposed modules of plugin remotes, registering each remote at run time the first time it is needed. */
@@ -49,6 +50,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
   const registered = new Map<string, string>();
   const pins = createPinnedRemotes();
   const preloads = new Map<string, Promise<void>>();
+  const refusedByPagePolicy = watchPolicyRefusals();
   registerPlugins([pins.plugin]);
 
   /** Registers the remote's current revision; a pinned one has its listed files loaded with integrity first. */
@@ -86,14 +88,20 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
           `no answer within ${Math.round(timeoutMs / 1000)} s`,
         );
       } catch (cause) {
+        const entry = new URL(remote.entry, origin);
+        // Asked first: a pinned file the page's policy refused would otherwise read as changed.
+        if (entry.origin !== window.location.origin && (await refusedByPagePolicy(entry.href))) {
+          throw new RemoteLoadError(
+            `Its code is on ${entry.origin}, which was approved after this page opened: reload the page to load it.`,
+            { cause },
+          );
+        }
         const changed = cause instanceof RemoteChangedError ? cause : RemoteChangedError.within(cause);
         if (changed) {
           const detail = cause === changed ? {} : { cause };
           throw new RemoteLoadError(`Its code was refused: ${changed.message}.`, detail);
         }
-        throw new RemoteLoadError(`Its code could not be loaded from ${new URL(remote.entry, origin).href}.`, {
-          cause,
-        });
+        throw new RemoteLoadError(`Its code could not be loaded from ${entry.href}.`, { cause });
       }
       const component = loaded?.default;
       if (!isComponent(component)) {
