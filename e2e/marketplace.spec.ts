@@ -58,13 +58,13 @@ test('an admin installs from the marketplace, approves, updates with a new capab
   await expect(entry.getByTestId('update-done')).toContainText('v1.0.0 stays active');
 
   await page.goto('/admin/plugins');
-  await expect(card.getByRole('heading')).toContainText('v1.0.0');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('v1.0.0');
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
   const pending = card.getByTestId('pending-update');
   await expect(pending).toContainText('Update to v1.1.0 is waiting for your approval');
   await expect(pending.getByTestId('update-diff')).toContainText('extend-api');
   await pending.getByRole('button', { name: 'Approve and activate v1.1.0' }).click();
-  await expect(card.getByRole('heading')).toContainText('v1.1.0');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('v1.1.0');
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
   await expect(card.getByTestId('pending-update')).toHaveCount(0);
   await expect(card.getByTestId('install-controls')).toContainText('replaced v1.0.0 (kept for rollback)');

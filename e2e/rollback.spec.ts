@@ -49,11 +49,11 @@ test('rolling back a bad update restores the old page in an open browser, withou
   const admin = await context.newPage();
   await admin.goto('/admin/plugins');
   const card = cardOf(admin, GREETING);
-  await expect(card.getByRole('heading')).toContainText('v2.0.0');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('v2.0.0');
   await expect(card.getByTestId('install-controls')).toContainText('replaced v1.0.0 (kept for rollback)');
   await card.getByRole('button', { name: 'Roll back…' }).click();
   await card.getByTestId('rollback-form').getByRole('button', { name: 'Roll back to v1.0.0' }).click();
-  await expect(card.getByRole('heading')).toContainText('v1.0.0');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('v1.0.0');
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
 
   // The first tab runs v1 again, in the same document.
