@@ -4,14 +4,14 @@ import {
   ceilingProblems,
   type AccessEntry,
   type LimitPolicy,
-} from '../../shared/access-request.ts';
-import type { Capability } from '../../shared/capabilities.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { configurationProblems, resolveConfig } from './configuration.ts';
 import { settleClashes, type Precedence } from './conflicts.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
-import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { PluginState } from '../../shared/plugin-states.ts';
-import { validate, type ValidationProblem } from '../../shared/validation.ts';
+import { validate, type ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from './compatibility.ts';
 import type { PluginCandidate } from './discovery.ts';
 import { remoteProblems } from './remote-check.ts';
@@ -31,6 +31,8 @@ export interface PluginRecord {
   warnings: ValidationProblem[];
   /** `<version>-<content hash>`: the path segment of this build's assets. */
   revision: string;
+  /** Where its backend runs from: the verified snapshot of a signed package (absent: its own folder). */
+  codeDirectory?: string;
   /** Static files the manifest names that the plugin does not ship. */
   missingStaticFiles: string[];
   /** Declared capabilities that are approved (by an admin for this version, or by the server's policy). */

@@ -133,7 +133,8 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
             verified &&
             (await copyProblem(r.manifest?.signature, assetsDirectory, options.policy.signatures!.trustedKeys));
           if (changed) return { ...r, state: 'invalid' as const, reason: changed, enabledWorkspaces: [] };
-          return { ...r, assetsDirectory };
+          // A signed backend runs from the copy checked against its signature, never from the live folder.
+          return verified ? { ...r, assetsDirectory, codeDirectory: assetsDirectory } : { ...r, assetsDirectory };
         } catch (error) {
           logger.warn({ err: error, plugin: r.name }, 'could not snapshot the plugin files; serving its folder');
           return r;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Capability } from '../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { refusedGrant, refusedLink, realPathOf, resolveGrants, type ProtectedPaths } from './grant-rules.ts';
@@ -89,7 +89,8 @@ export function launchSpecFor(
   const manifest = record.manifest;
   const entry = manifest?.backend?.entry;
   if (!manifest || !entry) return { ok: false, reason: 'the plugin has no backend entry' };
-  const entryPath = path.join(record.directory, 'backend', entry);
+  const codeDirectory = record.codeDirectory ?? record.directory;
+  const entryPath = path.join(codeDirectory, 'backend', entry);
   if (!existsSync(entryPath)) return { ok: false, reason: `backend/${entry} does not exist` };
   const folders = folderGrants(record, context);
   if (!folders.ok) return folders;
@@ -112,7 +113,7 @@ export function launchSpecFor(
   const dataDir = path.join(settings.dataDirectory, 'plugins', record.name);
   const grant: SandboxGrant = {
     plugin: record.name,
-    pluginDir: record.directory,
+    pluginDir: codeDirectory,
     dataDir,
     readDirs: [...folders.read, ...targets],
     writeDirs: folders.write,
@@ -132,7 +133,7 @@ export function launchSpecFor(
   return {
     ok: true,
     spec: {
-      revision: `${record.revision}+${backendHash(record.directory)}+${granted}`,
+      revision: `${record.revision}+${backendHash(codeDirectory)}+${granted}`,
       approved,
       plan,
       layers: plan.layers,
