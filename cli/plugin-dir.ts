@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PluginManifest } from '../shared/plugin-manifest.schema.ts';
-import { validate } from '../shared/validation.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { CliError } from './errors.ts';
 
 /** The plugin folder a command works on: `dir` or the current folder; it must hold a manifest.json. */

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PluginManifest } from '../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
 type Schema = {
   type?: string | string[];

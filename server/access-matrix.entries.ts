@@ -1,4 +1,4 @@
-import { roleAllows, type WorkspaceRole } from '../shared/roles.ts';
+import { roleAllows, type WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 
 /**
  * The access matrix: one entry per route the server registers (HEAD twins of GET routes follow their GET entry),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { HostInfo } from '../shared/api.schema.ts';
-import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '../shared/versions.ts';
+import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import type { HostFacts } from './plugins/compatibility.ts';
 
 /** The app's version: the one in package.json, which releases bump. */

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { Capability } from '../shared/capabilities.ts';
-import { problemsFrom } from '../shared/validation.ts';
+import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import { problemsFrom } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { loadTrustedKeys } from './plugins/signing/keys.ts';
 import type { SignaturePolicy } from './plugins/signing/verify.ts';
-import type { LimitPolicy } from '../shared/access-request.ts';
+import type { LimitPolicy } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginBudgetDefaults } from '../shared/plugin-budgets.schema.ts';
 
 const Flag = z

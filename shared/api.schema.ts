@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { AccessEntry } from './access-request.ts';
-import { Capability } from './capabilities.ts';
-import { PluginAuthor, PluginManifest, PluginName } from './plugin-manifest.schema.ts';
-import { PluginHealth } from './plugin-metrics.schema.ts';
+import { AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import { PluginAuthor, PluginManifest, PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { PluginHealth } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { PluginState } from './plugin-states.ts';
-import { WorkspaceRole } from './roles.ts';
-import { Contribution } from './slots.ts';
-import { ValidationProblem } from './validation.ts';
+import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
+import { Contribution } from '@dbt-workbench/plugin-sdk/contracts/slots';
+import { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 
 /** Facts about the running host that the shell and plugin tooling need. */
 export const HostInfo = z.object({

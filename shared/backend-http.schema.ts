@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LifecycleEvent } from './lifecycle-events.ts';
+import { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
 
 // The HTTP bodies between the server and an independently deployed plugin backend (`backend.url`) for what
 // the server calls on its own: which hooks and events the backend wants, and their delivery. Routes called by

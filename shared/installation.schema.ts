@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { AccessEntry } from './access-request.ts';
+import { AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import { PluginDetail } from './api.schema.ts';
-import { Capability } from './capabilities.ts';
-import { PluginAuthor, PluginName } from './plugin-manifest.schema.ts';
+import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import { PluginAuthor, PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { PluginState } from './plugin-states.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatMs, formatSpan, pluginHealth, type HealthInput } from './plugin-health.ts';
-import type { MetricsPoint } from './plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { metricsPoint } from './testing/metrics-points.ts';
 
 const NOW = Date.parse('2025-01-01T01:00:00Z');

@@ -1,7 +1,11 @@
 import type { PluginBudgetDefaults } from './plugin-budgets.schema.ts';
-import type { MetricsPoint, PluginHealth, PluginHealthLevel } from './plugin-metrics.schema.ts';
+import type {
+  MetricsPoint,
+  PluginHealth,
+  PluginHealthLevel,
+} from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { PluginState } from './plugin-states.ts';
-import type { BackendState } from './sandbox.schema.ts';
+import type { BackendState } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** The parts of a budget health judges against. */
 export type HealthBudget = Pick<PluginBudgetDefaults, 'errorRate' | 'p95Ms' | 'restarts' | 'minCalls'>;

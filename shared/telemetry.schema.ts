@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PluginName } from './plugin-manifest.schema.ts';
+import { PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
 /** What a shell saw of one plugin: a module loaded (and how long it took), or a load or render failure. */
 export const FrontendEvent = z.object({

@@ -2,13 +2,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PluginName } from '../../shared/plugin-manifest.schema.ts';
+import { PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { appVersion } from '../../server/host-info.ts';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import * as t from './templates.ts';
 
-const sdkIndex = fileURLToPath(new URL('../../shared/sdk/index.ts', import.meta.url));
+const sdkIndex = fileURLToPath(new URL('../../packages/plugin-sdk/src/index.ts', import.meta.url));
 
 /** "model-owners" → "Model owners" and "ModelOwners". */
 function names(name: string): { displayName: string; component: string } {

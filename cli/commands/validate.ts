@@ -1,8 +1,8 @@
 // `workbench-plugin validate [dir]`: the server's own rules, run before anything is installed.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
-import { validate } from '../../shared/validation.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { exposesFor } from '../../shared/build/remote-preset.ts';
 import { hostFacts } from '../../server/host-info.ts';
 import { hostCompatibilityProblems } from '../../server/plugins/compatibility.ts';

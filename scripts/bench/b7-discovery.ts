@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { remoteNameFor } from '../../shared/versions.ts';
+import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { createPluginRegistry } from '../../server/plugins/registry.ts';
 import { TEST_LIMITS } from '../../server/plugins/test-records.ts';
 import { median, ms, tempDir, type BenchRow } from './support.ts';

@@ -2,7 +2,7 @@
 // graph from the index, focused and selector selections, a whole service answer, and the shell's ELK layout of
 // a full 400-node answer. Prints a table; asserts nothing. Usage: node scripts/bench/lineage-bench.ts [runs]
 import path from 'node:path';
-import { lineageLimits } from '../../shared/lineage.schema.ts';
+import { lineageLimits } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { artifactDirs } from '../../server/lineage/fixtures.ts';
 import { buildProjectGraph, type ProjectGraph } from '../../server/lineage/graph.ts';
 import { readManifestIndex } from '../../server/lineage/manifest-index.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { roleAllows, type WorkspaceRole } from '../../shared/roles.ts';
+import { roleAllows, type WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { SESSION_COOKIE, type SessionStore } from './sessions.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkspaceRole } from '../../shared/roles.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { Database } from '../db/database.ts';
 
 export interface User {

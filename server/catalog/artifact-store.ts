@@ -1,6 +1,11 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ArtifactError, ArtifactInfo, CatalogStatus, HookReport } from '../../shared/catalog.schema.ts';
+import type {
+  ArtifactError,
+  ArtifactInfo,
+  CatalogStatus,
+  HookReport,
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { HookOutcome, HookPoint } from '../hooks/hook-point.ts';
 import {
   createCatalogSearchIndex,

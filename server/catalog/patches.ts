@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CatalogColumn, CatalogNode, HookReport } from '../../shared/catalog.schema.ts';
+import type { CatalogColumn, CatalogNode, HookReport } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { HookOutcome } from '../hooks/hook-point.ts';
 import { yieldToLoop } from './artifacts/read.ts';
 import { deepFreeze, type ProjectIndex } from './project/project-index.ts';

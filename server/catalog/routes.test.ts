@@ -7,7 +7,7 @@ import type {
   ModelList,
   NodeDetail,
   SearchResponse,
-} from '../../shared/catalog.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createCatalogFeature } from './feature.ts';
 import { createCatalogService } from './service.ts';

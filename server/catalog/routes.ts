@@ -7,7 +7,7 @@ import {
   type CatalogSummary,
   type ModelList,
   type NodeDetail,
-} from '../../shared/catalog.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';

@@ -10,7 +10,7 @@ import {
   type NodeRef,
   type NodeSummary,
   type TestCounts,
-} from '../../shared/catalog.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { ProjectIndex } from './project/project-index.ts';
 
 // Pure functions from an index to the catalog's HTTP bodies.

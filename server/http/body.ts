@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { validate } from '../../shared/validation.ts';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { HttpError } from './errors.ts';
 
 function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {

@@ -1,4 +1,4 @@
-import type { CatalogNode } from '../../shared/catalog.schema.ts';
+import type { CatalogNode } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { CatalogService, ProjectIndex } from '../catalog/index.ts';
 import type { IndexNode } from './graph.ts';
 import type { LineageIndexSource } from './service.ts';

@@ -1,4 +1,4 @@
-import type { LineageNode, LineageTypeCount } from '../../shared/lineage.schema.ts';
+import type { LineageNode, LineageTypeCount } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 
 /**
  * The least the lineage needs to know about one node of a project's index. The catalog's index entries carry

@@ -4,8 +4,8 @@ import {
   type LineageNode,
   type LineageOverlayInput,
   type LineageOverlayProblem,
-} from '../../shared/lineage.schema.ts';
-import { problemsFrom } from '../../shared/validation.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
+import { problemsFrom } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { createHookPoint, type HookPoint } from '../hooks/hook-point.ts';
 
 /** What a `lineageBuild` handler receives: a frozen copy of the selected graph. The stored index is never reachable. */

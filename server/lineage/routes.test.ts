@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LineageGraph, LineageSearchResult } from '../../shared/lineage.schema.ts';
+import type { LineageGraph, LineageSearchResult } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { createCatalogFeature, createCatalogService } from '../catalog/index.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { catalogIndexSource } from './catalog-source.ts';

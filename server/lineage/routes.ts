@@ -1,7 +1,11 @@
 import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LineageQuery, type LineageGraph, type LineageSearchResult } from '../../shared/lineage.schema.ts';
+import {
+  LineageQuery,
+  type LineageGraph,
+  type LineageSearchResult,
+} from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { LineageService } from './service.ts';
 

@@ -1,4 +1,8 @@
-import { overviewResourceTypes, type LineageEdge, type LineageNode } from '../../shared/lineage.schema.ts';
+import {
+  overviewResourceTypes,
+  type LineageEdge,
+  type LineageNode,
+} from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { walk, type ProjectGraph } from './graph.ts';
 import { evaluateSelector, type Selector } from './selector.ts';
 

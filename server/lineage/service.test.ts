@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineageLimits, type LineageQuery } from '../../shared/lineage.schema.ts';
+import { lineageLimits, type LineageQuery } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { HttpError } from '../http/errors.ts';
 import { classic, fixtureIndex } from './fixtures.ts';
 import type { IndexNode } from './graph.ts';

@@ -1,4 +1,4 @@
-import type { LineageGraph, LineageQuery, LineageSearchHit } from '../../shared/lineage.schema.ts';
+import type { LineageGraph, LineageQuery, LineageSearchHit } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { HttpError } from '../http/errors.ts';
 import { buildProjectGraph, drawnResourceTypes, type IndexNode, type ProjectGraph } from './graph.ts';
 import { collectOverlays, createLineageBuildHook, type LineageBuildHook } from './overlays.ts';

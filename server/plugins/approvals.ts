@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accessKey, accessRequestOf, type AccessDefaults } from '../../shared/access-request.ts';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import { accessKey, accessRequestOf, type AccessDefaults } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { Database } from '../db/database.ts';
 import type { ApprovalLookup } from './evaluate.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { dependencyProblems, hostCompatibilityProblems, type DependencyNode, type HostFacts } from './compatibility.ts';
 
 function manifest(workbench: string, pluginApi = 1): PluginManifest {

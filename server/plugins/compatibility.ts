@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
 /** The facts about this host that plugin compatibility is judged against. */
 export interface HostFacts {

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
-import type { ValidationProblem } from '../../shared/validation.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import type { Database } from '../db/database.ts';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { describeClash, installClashes, keyHolders, ownedKeys, settleClashes, type Precedence } from './conflicts.ts';
 

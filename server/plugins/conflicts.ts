@@ -1,4 +1,4 @@
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
 /**
  * A key only one plugin may hold on this server:

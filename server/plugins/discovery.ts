@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { MAX_SCREENSHOTS } from '../../shared/plugin-manifest.schema.ts';
+import { MAX_SCREENSHOTS } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { DEFAULT_DISCOVERY_LIMITS, packageBoundsProblem, sizeText, type DiscoveryLimits } from './package-bounds.ts';
 import { packageDigest } from './signing/digest.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Capability } from '../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { stateNeedsReason } from '../../shared/plugin-states.ts';
 import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.ts';
 import type { PluginCandidate } from './discovery.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
-import type { Capability } from '../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import type { PluginRegistry } from './registry.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testRecord } from './test-records.ts';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { remoteNameFor } from '../../shared/versions.ts';
+import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { keepLastGood } from './last-good.ts';
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { remoteNameFor } from '../../shared/versions.ts';
+import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { startTestApp, type TestApp, type TestAppOptions } from '../testing/test-app.ts';
 
 let app: TestApp | undefined;

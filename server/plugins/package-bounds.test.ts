@@ -10,8 +10,8 @@ import {
   MAX_SCREENSHOTS,
   PluginManifest as PluginManifestSchema,
   type PluginManifest,
-} from '../../shared/plugin-manifest.schema.ts';
-import { validate } from '../../shared/validation.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { remoteNameFor } from '../../shared/versions.ts';
+import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { remoteProblems } from './remote-check.ts';
 
 function manifest(frontend?: unknown, name = 'data-quality'): PluginManifest {

@@ -1,4 +1,4 @@
-import type { LimitPolicy } from '../../shared/access-request.ts';
+import type { LimitPolicy } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginRecord } from './evaluate.ts';
 
 /** The limit policy of a server on its default settings (PLUGIN_TIMEOUT_MS, PLUGIN_MAX_TIMEOUT_MS and friends). */

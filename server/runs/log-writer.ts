@@ -1,4 +1,4 @@
-import type { RunLogChunk } from '../../shared/runs.schema.ts';
+import type { RunLogChunk } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 
 type Stream = RunLogChunk['stream'];
 

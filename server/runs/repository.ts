@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Run, RunLogChunk, RunStatus } from '../../shared/runs.schema.ts';
+import type { Run, RunLogChunk, RunStatus } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import type { Database } from '../db/database.ts';
 
 /** Who or what started a run. */

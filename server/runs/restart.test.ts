@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Run, RunLog } from '../../shared/runs.schema.ts';
+import type { Run, RunLog } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { buildApp, type App } from '../app.ts';
 import { loadSettings } from '../settings.ts';
 import { TEST_ADMIN } from '../testing/test-app.ts';

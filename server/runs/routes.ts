@@ -1,6 +1,12 @@
 import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance } from 'fastify';
-import { RunListQuery, RunLogQuery, type Run, type RunList, type RunLog } from '../../shared/runs.schema.ts';
+import {
+  RunListQuery,
+  RunLogQuery,
+  type Run,
+  type RunList,
+  type RunLog,
+} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Run, RunLog } from '../../shared/runs.schema.ts';
+import type { Run, RunLog } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { runEnvironment } from './child.ts';
 import { startRunsApp, waitFor, type RunsTestApp } from './testing.ts';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { isActiveRun, type Run, type RunLog, type RunStatus } from '../../shared/runs.schema.ts';
+import { isActiveRun, type Run, type RunLog, type RunStatus } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import type { Database } from '../db/database.ts';
 import { createHookPoint, type HookOutcome, type HookPoint } from '../hooks/hook-point.ts';
 import { HttpError } from '../http/errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Capability } from '../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { checkHostCall } from './capabilities.ts';
 
 const approved = (...c: Capability[]) => new Set<Capability>(c);

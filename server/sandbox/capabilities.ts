@@ -1,6 +1,6 @@
-import type { Capability } from '../../shared/capabilities.ts';
-import type { LifecycleEvent } from '../../shared/lifecycle-events.ts';
-import type { HostCall, RegistrationPoint } from '../../shared/sandbox.schema.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import type { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
+import type { HostCall, RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** The capability each registration point needs. Events are in `eventCapabilities`. */
 export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event'>, Capability> = {

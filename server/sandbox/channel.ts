@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { ChildMessage, type ServerMessage } from '../../shared/sandbox.schema.ts';
+import { ChildMessage, type ServerMessage } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { createFrameReader, createFrameWriter, encodeFrame } from './child/framing.ts';
 
 export interface ChannelHandlers {

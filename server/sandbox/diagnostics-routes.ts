@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { residentMb } from '../plugins/metrics/memory.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { LifecycleEvent } from '../../shared/lifecycle-events.ts';
-import type { ArtifactFiles } from '../../shared/sdk/backend.ts';
+import type { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
+import type { ArtifactFiles } from '@dbt-workbench/plugin-sdk';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { createDispatcher, dependencyLevels, type DeliveryOutcome, type EventSubscriber } from './dispatcher.ts';

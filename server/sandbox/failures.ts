@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../../shared/sandbox.schema.ts';
+import type { ErrorInfo } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** Why a call into a plugin backend failed; the proxy turns each kind into a status. */
 export type FailureKind =

@@ -1,4 +1,4 @@
-import type { BackendState, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { BackendState, PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { Feature } from '../context.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';

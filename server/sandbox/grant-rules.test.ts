@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { protectedPathsOf, refusedGrants, type ProtectedPaths } from './grant-rules.ts';
 
 // The rules judged on a real folder layout (symlinks need one): <root>/data, <root>/plugins/{mine,other},

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PluginManifest } from '../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
 // Folders no plugin backend is ever granted, whatever its manifest asks and whatever an admin approved: the
 // server's own secrets, code and other plugins. A grant is judged after resolving it as the server would use it

@@ -1,4 +1,4 @@
-import type { RegistrationPoint } from '../../shared/sandbox.schema.ts';
+import type { RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { MAX_PATCHES_PER_HANDLER } from '../catalog/patches.ts';
 import { MAX_EXTENSION_DOCUMENTS } from '../search/search-index.ts';
 

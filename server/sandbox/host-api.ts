@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Capability } from '../../shared/capabilities.ts';
-import type { HostCall } from '../../shared/sandbox.schema.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import type { HostCall } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { checkHostCall } from './capabilities.ts';
 import { CallFailure } from './failures.ts';
 import type { Registrations } from './registrations.ts';

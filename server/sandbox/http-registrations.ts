@@ -1,6 +1,6 @@
 import { RemoteHookPoint, type RemoteRegistrations } from '../../shared/backend-http.schema.ts';
-import type { Capability } from '../../shared/capabilities.ts';
-import { LifecycleEvent } from '../../shared/lifecycle-events.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
 import { checkHostCall } from './capabilities.ts';
 import type { Registration } from './registrations.ts';
 

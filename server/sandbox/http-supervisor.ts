@@ -1,8 +1,8 @@
 import { waitUntil } from './wait.ts';
 import type { Logger } from 'pino';
 import { HOST_CALL_PREFIX, RemoteRegistrations } from '../../shared/backend-http.schema.ts';
-import type { BackendState } from '../../shared/sandbox.schema.ts';
-import { problemsFrom } from '../../shared/validation.ts';
+import type { BackendState } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import { problemsFrom } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { CallFailure } from './failures.ts';
 import { callHttpBackend, type HttpBackendAnswer } from './http-backend.ts';
 import { checkRemoteRegistrations } from './http-registrations.ts';

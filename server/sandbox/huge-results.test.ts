@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CatalogStatus } from '../../shared/catalog.schema.ts';
+import type { CatalogStatus } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { createCatalogFeature } from '../catalog/feature.ts';
 import { createCatalogService } from '../catalog/service.ts';
 import { copyArtifacts } from '../catalog/test-data.ts';

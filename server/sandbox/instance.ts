@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import type { ErrorInfo, HostCall, ServerMessage } from '../../shared/sandbox.schema.ts';
+import type { ErrorInfo, HostCall, ServerMessage } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { createMemoryCgroup, type CgroupParent, type MemoryCgroup } from './cgroup.ts';
 import { openChannel, type Channel } from './channel.ts';
 import { CallFailure, describeExit } from './failures.ts';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WireAnswer } from '../../shared/sandbox.schema.ts';
+import type { WireAnswer } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { HttpError } from '../http/errors.ts';
 import { CallFailure } from './failures.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WorkspaceRole } from '../../shared/roles.ts';
-import type { BackendRequest, BackendRouteMethod } from '../../shared/sdk/backend.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
+import type { BackendRequest, BackendRouteMethod } from '@dbt-workbench/plugin-sdk';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import type { UsersRepository } from '../auth/users-repository.ts';
 import { HttpError } from '../http/errors.ts';

@@ -1,5 +1,5 @@
-import type { LifecycleEvent } from '../../shared/lifecycle-events.ts';
-import type { RegistrationPoint, RouteMethod } from '../../shared/sandbox.schema.ts';
+import type { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
+import type { RegistrationPoint, RouteMethod } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** A handler a plugin registered through its host, kept by id; the handler itself stays in the child. */
 export interface Registration {

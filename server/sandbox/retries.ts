@@ -1,4 +1,8 @@
-import { retryDelays, type BackendRetries, type HookRetryPolicy } from '../../shared/retry-policy.schema.ts';
+import {
+  retryDelays,
+  type BackendRetries,
+  type HookRetryPolicy,
+} from '@dbt-workbench/plugin-sdk/contracts/retry-policy.schema';
 import { CallFailure, type FailureKind } from './failures.ts';
 import type { Registration, Registrations } from './registrations.ts';
 

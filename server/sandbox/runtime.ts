@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
-import type { Capability } from '../../shared/capabilities.ts';
-import type { HookRetryPolicy } from '../../shared/retry-policy.schema.ts';
-import type { BackendEvent, BackendState, CallStats, PluginDiagnostics } from '../../shared/sandbox.schema.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import type { HookRetryPolicy } from '@dbt-workbench/plugin-sdk/contracts/retry-policy.schema';
+import type {
+  BackendEvent,
+  BackendState,
+  CallStats,
+  PluginDiagnostics,
+} from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import { backendEventLine } from '../plugins/logs/lifecycle.ts';
 import type { PluginLogWrite } from '../plugins/logs/store.ts';

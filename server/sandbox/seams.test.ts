@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { NodeDetail, SearchResponse } from '../../shared/catalog.schema.ts';
+import type { NodeDetail, SearchResponse } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { createCatalogFeature } from '../catalog/feature.ts';
 import { createCatalogService } from '../catalog/service.ts';
 import { copyArtifacts } from '../catalog/test-data.ts';

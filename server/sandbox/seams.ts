@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RegistrationPoint } from '../../shared/sandbox.schema.ts';
+import type { RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { CatalogHooks } from '../catalog/hooks.ts';
 import type { Disposer, HookPoint } from '../hooks/hook-point.ts';
 import type { LineageBuildHook } from '../lineage/overlays.ts';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { SandboxLayer } from '../../shared/sandbox.schema.ts';
+import type { SandboxLayer } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { SandboxSupport } from './layers.ts';
 
 /** The child's first file; it may read its own folder and nothing else of the server. */

@@ -1,5 +1,10 @@
-import type { Capability } from '../../shared/capabilities.ts';
-import type { BackendEvent, CallStats, RefusedCalls, RejectedAction } from '../../shared/sandbox.schema.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import type {
+  BackendEvent,
+  CallStats,
+  RefusedCalls,
+  RejectedAction,
+} from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** Timings kept per route, hook or event, for p50/p95: the latest ones. */
 const SAMPLES = 512;

@@ -1,7 +1,7 @@
 import { waitUntil } from './wait.ts';
 import type { Logger } from 'pino';
-import type { Capability } from '../../shared/capabilities.ts';
-import type { BackendState, SandboxLayer, ServerMessage } from '../../shared/sandbox.schema.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import type { BackendState, SandboxLayer, ServerMessage } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { CgroupParent } from './cgroup.ts';
 import { createHostApi } from './host-api.ts';
 import { startInstance, type BackendInstance, type InstanceOptions } from './instance.ts';

@@ -68,5 +68,5 @@ export async function diagnosticsOf(app: TestApp, name: string) {
     url: `/api/plugins/${name}/diagnostics`,
     headers: { cookie: app.adminCookie },
   });
-  return response.json() as import('../../shared/sandbox.schema.ts').PluginDiagnostics;
+  return response.json() as import('@dbt-workbench/plugin-sdk/contracts/sandbox.schema').PluginDiagnostics;
 }

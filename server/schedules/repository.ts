@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunStatus, Schedule, ScheduleDefinition } from '../../shared/runs.schema.ts';
+import type { RunStatus, Schedule, ScheduleDefinition } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import type { Database } from '../db/database.ts';
 
 /** A schedule as stored; `nextRunAt` is the scheduler's to add. */

@@ -5,7 +5,7 @@ import {
   ScheduleUpdateBody,
   type Schedule,
   type ScheduleList,
-} from '../../shared/runs.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';

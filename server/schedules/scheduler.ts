@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
-import type { Run, RunStatus, Schedule } from '../../shared/runs.schema.ts';
+import type { Run, RunStatus, Schedule } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { createHookPoint, type Disposer, type HookOutcome, type HookPoint } from '../hooks/hook-point.ts';
 import type { RunService } from '../runs/service.ts';
 import type { Workspace } from '../workspaces/config.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Run, Schedule } from '../../shared/runs.schema.ts';
+import type { Run, Schedule } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { startRunsApp, waitFor, type RunsTestApp } from '../runs/testing.ts';
 
 let app: RunsTestApp | undefined;

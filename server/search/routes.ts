@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SearchQuery, type SearchResponse } from '../../shared/catalog.schema.ts';
+import { SearchQuery, type SearchResponse } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { Guards } from '../auth/guards.ts';
 import { storeOf } from '../catalog/routes.ts';
 import { parseQuery } from '../http/body.ts';

@@ -1,6 +1,6 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { z } from 'zod';
-import type { HookReport, MatchedField, SearchHit } from '../../shared/catalog.schema.ts';
+import type { HookReport, MatchedField, SearchHit } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { ProjectIndex } from '../catalog/project/project-index.ts';
 import { createHookPoint, type HookOutcome, type HookPoint } from '../hooks/hook-point.ts';
 

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { SqlQueryResult, SqlTables } from '../../shared/sql.schema.ts';
+import type { SqlQueryResult, SqlTables } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { startTestApp, type TestApp, type TestAppOptions } from '../testing/test-app.ts';
 import { createSqlFeature } from './feature.ts';
 import { createSqlService } from './service.ts';

@@ -6,7 +6,7 @@ import {
   type SavedQueryList,
   type SqlQueryResult,
   type SqlTables,
-} from '../../shared/sql.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { SavedQuery } from '../../shared/sql.schema.ts';
+import type { SavedQuery } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSqlFeature } from './feature.ts';
 import { createSqlService } from './service.ts';

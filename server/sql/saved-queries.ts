@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SavedQuery, SavedQueryBody } from '../../shared/sql.schema.ts';
+import type { SavedQuery, SavedQueryBody } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import type { Database } from '../db/database.ts';
 
 interface Row {

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SqlLoadProblem, SqlTable } from '../../shared/sql.schema.ts';
+import type { SqlLoadProblem, SqlTable } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 
 type DuckDb = typeof import('@duckdb/node-api');
 

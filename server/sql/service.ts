@@ -2,7 +2,12 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT, type SqlQueryResult, type SqlTables } from '../../shared/sql.schema.ts';
+import {
+  DEFAULT_ROW_LIMIT,
+  MAX_ROW_LIMIT,
+  type SqlQueryResult,
+  type SqlTables,
+} from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import type { Workspace } from '../workspaces/config.ts';
 import { listSeeds, seedsSignature, writeSeedDatabase, type LoadedSeeds } from './seeds.ts';
 import { createCellConverter, type CellConverter } from './values.ts';

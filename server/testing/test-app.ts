@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { WorkspaceRole } from '../../shared/roles.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { buildApp, type App, type BuildOptions } from '../app.ts';
 import { loadSettings } from '../settings.ts';
 

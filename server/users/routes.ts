@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { UserSummary } from '../../shared/api.schema.ts';
-import { WorkspaceRole } from '../../shared/roles.ts';
+import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import { hashPassword } from '../auth/passwords.ts';

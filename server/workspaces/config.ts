@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { validate } from '../../shared/validation.ts';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 
 const WorkspaceName = z
   .string()

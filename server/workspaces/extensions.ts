@@ -1,5 +1,5 @@
 import type { Extension } from '../../shared/api.schema.ts';
-import { chunkGlobalFor, remoteNameFor } from '../../shared/versions.ts';
+import { chunkGlobalFor, remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { assetUrl } from '../plugins/assets.ts';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
 

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleFederationPlugin } from '@module-federation/enhanced/rspack';
 import type { RspackOptions } from '@rspack/core';
-import { PluginManifest } from '../plugin-manifest.schema.ts';
-import { validate } from '../validation.ts';
-import { chunkGlobalFor, remoteNameFor } from '../versions.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
+import { chunkGlobalFor, remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { sharedConfig } from './shared-modules.ts';
 import { typescriptRule } from './swc-rule.ts';
 
-const sdkEntry = fileURLToPath(new URL('../sdk/index.ts', import.meta.url));
+// Plugins outside this repository's tree still resolve the SDK (and the build's helpers) from its node_modules.
+const hostModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
 /** Reads and validates a plugin's manifest, throwing one readable error that lists every problem. */
 export function readPluginManifest(pluginDir: string): PluginManifest {
@@ -62,7 +63,7 @@ export function createRemoteConfig({ pluginDir, mode }: RemoteBuildOptions): Rsp
     },
     resolve: {
       extensions: ['.tsx', '.ts', '.js'],
-      alias: { '@dbt-workbench/plugin-sdk': sdkEntry },
+      modules: ['node_modules', hostModules],
     },
     module: { rules: [typescriptRule(false)] },
     plugins: [

@@ -1,4 +1,4 @@
-import type { MetricsPoint } from '../plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 
 /** For tests: the point of a 10-second interval ending at `atMs`, quiet except for `figures`. */
 export function metricsPoint(atMs: number, figures: Partial<MetricsPoint> = {}): MetricsPoint {

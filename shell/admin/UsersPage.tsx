@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { UserSummary } from '../../shared/api.schema.ts';
-import { WorkspaceRole } from '../../shared/roles.ts';
+import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { fetchJson } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 

@@ -1,6 +1,6 @@
 import { NavLink, useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
-import { roleAllows } from '../../shared/roles.ts';
+import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { useExtensions, useHostInfo } from '../api/queries.ts';
 import { useMe, useSignOut } from '../auth/session.ts';
 import { useOptionalWorkspace, workspacePath, type CurrentWorkspace } from '../workspaces/workspace-context.tsx';

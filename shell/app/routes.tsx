@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { WorkspaceRole } from '../../shared/roles.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { ModelsPage } from '../catalog/ModelsPage.tsx';
 import { NodePage } from '../catalog/NodePage.tsx';
 import { DashboardPage } from '../dashboard/DashboardPage.tsx';

@@ -1,4 +1,4 @@
-import type { CatalogStatus } from '../../shared/catalog.schema.ts';
+import type { CatalogStatus } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { timeAgo } from './format.ts';
 
 /**

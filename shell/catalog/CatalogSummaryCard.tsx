@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { TestStatus } from '../../shared/catalog.schema.ts';
+import type { TestStatus } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { useCatalogFreshness, useCatalogSummary } from './api.ts';
 import { timeAgo } from './format.ts';

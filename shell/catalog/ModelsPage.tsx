@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { ModelListQuery, NodeSummary } from '../../shared/catalog.schema.ts';
+import type { ModelListQuery, NodeSummary } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
 import { useCatalogFreshness, useModels } from './api.ts';
 import { ArtifactErrorBanner } from './ArtifactErrorBanner.tsx';

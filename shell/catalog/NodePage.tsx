@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import type { CatalogColumn, CatalogTest, Extensions, NodeDetail, NodeRef } from '../../shared/catalog.schema.ts';
+import type {
+  CatalogColumn,
+  CatalogTest,
+  Extensions,
+  NodeDetail,
+  NodeRef,
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { ApiError } from '../api/client.ts';
 import { ExtensionSlot } from '../extensions/slots.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';

@@ -6,7 +6,7 @@ import type {
   ModelList,
   ModelListQuery,
   NodeDetail,
-} from '../../shared/catalog.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { fetchJson } from '../api/client.ts';
 
 /** Query keys of the catalog; all start with `['workspaces', ws, 'catalog']` so one prefix refetches them all. */

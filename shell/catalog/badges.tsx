@@ -1,4 +1,4 @@
-import type { TestCounts, TestStatus } from '../../shared/catalog.schema.ts';
+import type { TestCounts, TestStatus } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { typeLabel } from './format.ts';
 
 const testTone: Record<TestStatus, string> = {

@@ -1,8 +1,8 @@
-import type { HostData, PluginSdk } from '../../shared/sdk/plugin-sdk.ts';
+import type { HostData, PluginSdk } from '@dbt-workbench/plugin-sdk';
 import { fetchJson } from '../api/client.ts';
 import { createPluginStorage } from './plugin-storage.ts';
 
-import type { WorkspaceRole } from '../../shared/roles.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { NotificationTone } from '../notifications/notifications.ts';
 
 export interface SdkContext {

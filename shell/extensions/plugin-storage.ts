@@ -1,4 +1,4 @@
-import type { PluginStorage } from '../../shared/sdk/plugin-sdk.ts';
+import type { PluginStorage } from '@dbt-workbench/plugin-sdk';
 
 /**
  * `sdk.storage`: the browser's localStorage, with every key prefixed by the plugin's name, so a plugin

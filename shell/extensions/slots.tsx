@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Extension } from '../../shared/api.schema.ts';
-import type { SlotName } from '../../shared/slots.ts';
+import type { SlotName } from '@dbt-workbench/plugin-sdk/contracts/slots';
 import { useExtensions } from '../api/queries.ts';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
 import { ContributionView } from './ContributionView.tsx';

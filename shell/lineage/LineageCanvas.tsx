@@ -11,7 +11,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
-import type { LineageGraph } from '../../shared/lineage.schema.ts';
+import type { LineageGraph } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { layoutGraph } from './layout-client.ts';
 import { nodeSize } from './geometry.ts';
 import type { Positions } from './layout.ts';

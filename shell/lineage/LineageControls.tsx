@@ -1,5 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { lineageLimits, overviewResourceTypes, type LineageTypeCount } from '../../shared/lineage.schema.ts';
+import {
+  lineageLimits,
+  overviewResourceTypes,
+  type LineageTypeCount,
+} from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import type { LineageParams } from './lineage-params.ts';
 import { NodeFinder } from './NodeFinder.tsx';
 import { filterableTypes, resourceTypeStyle } from './resource-types.ts';

@@ -1,5 +1,5 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { LineageNode } from '../../shared/lineage.schema.ts';
+import type { LineageNode } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import type { OwnedBadge } from './overlay-view.ts';
 import { resourceTypeStyle, statusText, statusTone } from './resource-types.ts';
 

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import type { LineageGraph } from '../../shared/lineage.schema.ts';
+import type { LineageGraph } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { ApiError } from '../api/client.ts';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
 import { LineageCanvas } from './LineageCanvas.tsx';

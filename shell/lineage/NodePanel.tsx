@@ -1,6 +1,6 @@
 import { ExtensionSlot } from '../extensions/slots.tsx';
 import { Link } from 'react-router';
-import type { LineageNode } from '../../shared/lineage.schema.ts';
+import type { LineageNode } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { nodePath } from '../catalog/format.ts';
 import { testsText } from './LineageNodeCard.tsx';
 import type { OwnedAnnotation, OwnedBadge } from './overlay-view.ts';

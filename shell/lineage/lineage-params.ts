@@ -1,4 +1,4 @@
-import { lineageLimits } from '../../shared/lineage.schema.ts';
+import { lineageLimits } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 
 /** What the lineage page shows, as kept in its URL: `lineage?focus=model.x.orders&up=3&down=1&select=&types=`. */
 export interface LineageParams {

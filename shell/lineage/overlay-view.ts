@@ -1,4 +1,8 @@
-import type { LineageAnnotation, LineageGraph, LineageNodeBadge } from '../../shared/lineage.schema.ts';
+import type {
+  LineageAnnotation,
+  LineageGraph,
+  LineageNodeBadge,
+} from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 
 /** A badge with the extension (owner) that put it there. */
 export type OwnedBadge = LineageNodeBadge & { owner: string };

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { LineageGraph, LineageSearchResult } from '../../shared/lineage.schema.ts';
+import type { LineageGraph, LineageSearchResult } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { fetchJson } from '../api/client.ts';
 import { lineageApiUrl, type LineageParams } from './lineage-params.ts';
 

@@ -1,4 +1,4 @@
-import { groupAccess, type AccessEntry } from '../../shared/access-request.ts';
+import { groupAccess, type AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 
 /** How each entry is marked: by whether it is approved, as added or removed in an update, or not at all. */
 export type AccessTone = 'approval' | 'added' | 'removed' | 'plain';

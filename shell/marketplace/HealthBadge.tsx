@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { PluginHealth, PluginHealthLevel } from '../../shared/plugin-metrics.schema.ts';
+import type { PluginHealth, PluginHealthLevel } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { queryKeys } from '../api/queries.ts';
 import './plugin-cost.css';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { capabilityDescriptions } from '../../shared/capabilities.ts';
+import { capabilityDescriptions } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { MarketplaceEntry } from '../../shared/installation.schema.ts';
 import { InstallConfirm, UpdateConfirm } from './CatalogActions.tsx';
 import { StateBadge } from './StateBadge.tsx';

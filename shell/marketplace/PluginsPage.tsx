@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { groupAccess } from '../../shared/access-request.ts';
+import { groupAccess } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginSummary } from '../../shared/api.schema.ts';
-import { capabilityDescriptions } from '../../shared/capabilities.ts';
+import { capabilityDescriptions } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
 import { AccessList } from './AccessList.tsx';

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import { isActiveRun } from '../../shared/runs.schema.ts';
+import { isActiveRun } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { useRunLog } from './queries.ts';
 
 /** A run's output in a monospace pane that polls while the run is active and follows the end unless scrolled up. */

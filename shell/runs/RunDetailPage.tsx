@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
-import { isActiveRun, type Run } from '../../shared/runs.schema.ts';
-import { roleAllows } from '../../shared/roles.ts';
+import { isActiveRun, type Run } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { ExtensionSlot } from '../extensions/slots.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { formatDateTime, runDuration } from './format.ts';

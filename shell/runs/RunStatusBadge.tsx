@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../shared/runs.schema.ts';
+import type { RunStatus } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 
 const tone: Record<RunStatus, string> = {
   queued: 'wb-badge-neutral',

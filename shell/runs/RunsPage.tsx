@@ -1,5 +1,5 @@
 import { Link, useNavigate } from 'react-router';
-import { roleAllows } from '../../shared/roles.ts';
+import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { formatDateTime, relativeTime, runDuration } from './format.ts';
 import { shortId, triggerLabel, whoLabel } from './labels.ts';

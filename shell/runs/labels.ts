@@ -1,4 +1,4 @@
-import type { Run } from '../../shared/runs.schema.ts';
+import type { Run } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 
 /** What started a run: "manual" or "schedule “nightly”". */
 export function triggerLabel(run: Run): string {

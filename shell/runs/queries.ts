@@ -7,7 +7,7 @@ import {
   type RunLog,
   type RunLogChunk,
   type RunStatus,
-} from '../../shared/runs.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { ApiError, fetchJson } from '../api/client.ts';
 
 const api = (workspace: string, path = '') => `/api/workspaces/${encodeURIComponent(workspace)}/runs${path}`;

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { useMemo, useState, type FormEvent } from 'react';
-import { cronProblem } from '../../shared/runs.schema.ts';
+import { cronProblem } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { formatDateTime } from '../runs/format.ts';
 import { useCreateSchedule } from './queries.ts';
 

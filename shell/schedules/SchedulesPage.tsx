@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Schedule } from '../../shared/runs.schema.ts';
-import { roleAllows } from '../../shared/roles.ts';
+import type { Schedule } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { formatDateTime, relativeTime } from '../runs/format.ts';
 import { RunStatusBadge } from '../runs/RunStatusBadge.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';

@@ -1,5 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { NewScheduleBody, Schedule, ScheduleList, ScheduleUpdateBody } from '../../shared/runs.schema.ts';
+import type {
+  NewScheduleBody,
+  Schedule,
+  ScheduleList,
+  ScheduleUpdateBody,
+} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
 import { fetchJson } from '../api/client.ts';
 
 const api = (workspace: string, path = '') => `/api/workspaces/${encodeURIComponent(workspace)}/schedules${path}`;

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { SearchHit, SearchResponse } from '../../shared/catalog.schema.ts';
+import type { SearchHit, SearchResponse } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import { fetchJson } from '../api/client.ts';
 import { useCatalogFreshness } from '../catalog/api.ts';
 import { ArtifactErrorBanner } from '../catalog/ArtifactErrorBanner.tsx';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { isNumericSqlType, type SqlQueryResult } from '../../shared/sql.schema.ts';
+import { isNumericSqlType, type SqlQueryResult } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 
 /** Rows put on the page at a time: thousands of table rows at once make the browser stall. */
 const PAGE_ROWS = 1_000;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { SavedQuery } from '../../shared/sql.schema.ts';
+import type { SavedQuery } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { useSavedQueries, useSavedQueryMutations } from './api.ts';
 
 export interface SavedQueriesProps {

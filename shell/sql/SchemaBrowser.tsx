@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { SqlTables } from '../../shared/sql.schema.ts';
+import type { SqlTables } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { useSqlTables } from './api.ts';
 
 const count = new Intl.NumberFormat('en-US');

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
-import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT, type SavedQuery } from '../../shared/sql.schema.ts';
+import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT, type SavedQuery } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { ApiError } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { ExtensionSlot } from '../extensions/slots.tsx';

@@ -6,7 +6,7 @@ import type {
   SqlQueryBody,
   SqlQueryResult,
   SqlTables,
-} from '../../shared/sql.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import { fetchJson } from '../api/client.ts';
 
 const base = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}/sql`;

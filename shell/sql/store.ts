@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { DEFAULT_ROW_LIMIT, type SqlQueryResult } from '../../shared/sql.schema.ts';
+import { DEFAULT_ROW_LIMIT, type SqlQueryResult } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 
 /** The saved query the editor holds, so "Save" can overwrite it. */
 export interface OpenedQuery {

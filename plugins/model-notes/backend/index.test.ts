@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { createFakeHost } from '../../../shared/sdk/testing.ts';
+import { createFakeHost } from '@dbt-workbench/plugin-sdk/testing';
 import { activate } from './index.ts';
 
 async function started() {

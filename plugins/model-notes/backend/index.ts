@@ -1,7 +1,7 @@
 // The model-notes backend: an API to read and add notes on models, an artifact-load enricher that adds
 // `noteCount` to each model with notes (under `extensions["model-notes"]`), and a search extension for notes.
 import { readFileSync } from 'node:fs';
-import type { BackendHost, BackendRequest, NodePatch } from '../../../shared/sdk/backend.ts';
+import type { BackendHost, BackendRequest, NodePatch } from '@dbt-workbench/plugin-sdk';
 import { openNoteStore } from './store.ts';
 
 const MAX_NOTE = 2000;

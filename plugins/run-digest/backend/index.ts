@@ -4,7 +4,7 @@
 // reload, and serves it all at GET /api/ext/run-digest/digests.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ArtifactFiles, BackendHost, BackendRun } from '../../../shared/sdk/backend.ts';
+import type { ArtifactFiles, BackendHost, BackendRun } from '@dbt-workbench/plugin-sdk';
 import {
   badgesOf,
   shortTime,

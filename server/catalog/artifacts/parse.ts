@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { ArtifactFile } from '../../../shared/catalog.schema.ts';
-import type { ValidationProblem } from '../../../shared/validation.ts';
+import type { ArtifactFile } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
+import type { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { looksLikeCatalogTable, looksLikeNode, looksLikeRunResult } from './guards.ts';
 import {
   CatalogDocument,

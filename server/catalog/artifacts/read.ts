@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ValidationProblem } from '../../../shared/validation.ts';
+import type { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import {
   ARTIFACT_FILES,
   parseCatalog,

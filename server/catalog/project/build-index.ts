@@ -5,7 +5,7 @@ import {
   type CatalogTest,
   type LastRun,
   type TestStatus,
-} from '../../../shared/catalog.schema.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 import type { ParsedCatalog, ParsedManifest, ParsedRunResults } from '../artifacts/parse.ts';
 import type { CatalogTableEntry, ManifestNode, RunResultEntry } from '../artifacts/schemas.ts';
 import { deepFreeze, type ProjectIndex } from './project-index.ts';

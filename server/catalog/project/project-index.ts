@@ -1,4 +1,4 @@
-import type { CatalogNode, CatalogTest } from '../../../shared/catalog.schema.ts';
+import type { CatalogNode, CatalogTest } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
 
 /** Facts about the run_results.json the index's statuses come from. */
 export interface RunInfo {

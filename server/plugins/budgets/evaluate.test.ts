@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { PluginBudget } from '../../../shared/plugin-budgets.schema.ts';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { metricsPoint } from '../../../shared/testing/metrics-points.ts';
 import { breaches, coveredMs, effectiveBudget, lastWindow, sustainedBreaches } from './evaluate.ts';
 

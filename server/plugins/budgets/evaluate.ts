@@ -5,7 +5,7 @@ import type {
   PluginBudgetDefaults,
 } from '../../../shared/plugin-budgets.schema.ts';
 import { formatMs, formatSpan } from '../../../shared/plugin-health.ts';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 
 /** The budget in force for one plugin: the defaults with the figures an admin overrode. Pure. */
 export function effectiveBudget(defaults: PluginBudgetDefaults, overrides?: BudgetOverrides): PluginBudget {

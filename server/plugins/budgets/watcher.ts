@@ -1,5 +1,5 @@
 import type { BudgetOverrides, PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { breaches, effectiveBudget, lastWindow, sustainedBreaches } from './evaluate.ts';
 
 export interface BudgetWatcherDeps {

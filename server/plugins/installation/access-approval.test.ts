@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { AccessEntry } from '../../../shared/access-request.ts';
+import type { AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { ManifestDoc } from '../../../shared/testing/manifests.ts';
 import { createSandboxFeature } from '../../sandbox/feature.ts';
 import { callExt, eventually } from '../../sandbox/testing.ts';

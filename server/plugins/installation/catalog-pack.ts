@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CatalogIndex } from '../../../shared/installation.schema.ts';
-import { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
-import { validate } from '../../../shared/validation.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { writeZip, zipInputsFromDirectory } from './zip-writer.ts';
 
 /** What a package zip leaves out of a plugin folder: sources, dependencies, git data and build statistics. */

@@ -3,8 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { CatalogIndex } from '../../../shared/installation.schema.ts';
-import { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
-import { validate } from '../../../shared/validation.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { PackageError } from './package-files.ts';
 
 /** The catalog cannot be read at all: missing, unreachable, or not an index. */

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
 import { type ManifestDoc } from '../../../shared/testing/manifests.ts';
-import { remoteNameFor } from '../../../shared/versions.ts';
+import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../testing/test-app.ts';
 import { call, leftovers, pluginFiles, postZip } from './testing.ts';
 import { writeZip, type ZipInput } from './zip-writer.ts';

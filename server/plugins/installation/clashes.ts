@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { HttpError } from '../../http/errors.ts';
 import { describeClash, installClashes } from '../conflicts.ts';
 import type { PluginRecord } from '../evaluate.ts';

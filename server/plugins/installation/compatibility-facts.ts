@@ -1,5 +1,5 @@
-import { ceilingProblems } from '../../../shared/access-request.ts';
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { ceilingProblems } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { accessEntries, accessRequestOf } from '../../../shared/access-request.ts';
-import { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { testManifest, type ManifestDoc } from '../../../shared/testing/manifests.ts';
 import { TEST_LIMITS } from '../test-records.ts';
 import { contributionDiff, updateDiff, type InstalledFacts } from './diff.ts';

@@ -5,11 +5,11 @@ import {
   accessRequestOf,
   type AccessDefaults,
   type AccessEntry,
-} from '../../../shared/access-request.ts';
-import type { Capability } from '../../../shared/capabilities.ts';
+} from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { ContributionRef, UpdateDiff } from '../../../shared/installation.schema.ts';
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
-import type { Contribution } from '../../../shared/slots.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { Contribution } from '@dbt-workbench/plugin-sdk/contracts/slots';
 
 /** The running version as an update compares against it (nothing when it vanished from disk). */
 export interface InstalledFacts {

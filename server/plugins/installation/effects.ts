@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Capability } from '../../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { Database } from '../../db/database.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
-import { PluginManifest as ManifestSchema } from '../../../shared/plugin-manifest.schema.ts';
-import { validate } from '../../../shared/validation.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { PluginManifest as ManifestSchema } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import type { HostFacts } from '../compatibility.ts';
 import { readCandidate } from '../discovery.ts';
 import type { DiscoveryLimits } from '../package-bounds.ts';

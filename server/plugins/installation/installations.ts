@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Capability } from '../../../shared/capabilities.ts';
+import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { Installation, UpdateDiff } from '../../../shared/installation.schema.ts';
 import type { Database } from '../../db/database.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';

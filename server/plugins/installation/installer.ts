@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { accessEntries, accessRequestOf } from '../../../shared/access-request.ts';
+import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { Installation, InstallPreview, UpdateDiff } from '../../../shared/installation.schema.ts';
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { User } from '../../auth/users-repository.ts';
 import type { Database } from '../../db/database.ts';
 import { HttpError } from '../../http/errors.ts';

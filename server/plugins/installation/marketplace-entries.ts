@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { accessEntries, accessRequestOf } from '../../../shared/access-request.ts';
+import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { MarketplaceEntry, MarketplaceVersion } from '../../../shared/installation.schema.ts';
 import type { HostFacts } from '../compatibility.ts';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';

@@ -1,4 +1,4 @@
-import type { Capability } from '../../../shared/capabilities.ts';
+import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { User } from '../../auth/users-repository.ts';
 import type { Effect } from './effects.ts';
 import type { Move, OperationPlan } from './journal.ts';

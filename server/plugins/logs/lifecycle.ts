@@ -1,6 +1,6 @@
 import type { PluginLogLevel } from '../../../shared/plugin-logs.schema.ts';
 import type { PluginState } from '../../../shared/plugin-states.ts';
-import type { BackendEvent } from '../../../shared/sandbox.schema.ts';
+import type { BackendEvent } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { PluginRecord } from '../evaluate.ts';
 import type { PluginRegistry } from '../registry.ts';
 import type { PluginLogWrite } from './store.ts';

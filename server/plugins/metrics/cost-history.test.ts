@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PluginSummary } from '../../../shared/api.schema.ts';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { createCatalogFeature } from '../../catalog/feature.ts';
 import { createCatalogService } from '../../catalog/service.ts';
 import { copyArtifacts } from '../../catalog/test-data.ts';

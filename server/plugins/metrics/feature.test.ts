@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PluginList } from '../../../shared/api.schema.ts';
-import type { PluginDiagnostics } from '../../../shared/sandbox.schema.ts';
+import type { PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { createSandboxFeature } from '../../sandbox/feature.ts';
 import { startTestApp, type TestApp } from '../../testing/test-app.ts';

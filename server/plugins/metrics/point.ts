@@ -1,4 +1,4 @@
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { StatsWindow } from '../../sandbox/stats.ts';
 
 /** What shells reported of one plugin since the last take: module loads with their times, and failures. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { StatsWindow } from '../../sandbox/stats.ts';
 import { createMetricsSampler, type MetricsSource } from './sampler.ts';
 import type { FrontendWindow } from './point.ts';

@@ -1,4 +1,4 @@
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { StatsWindow } from '../../sandbox/stats.ts';
 import { toPoint, type FrontendWindow } from './point.ts';
 

@@ -1,5 +1,5 @@
 import type { PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
-import type { MetricsPoint, PluginHealth } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint, PluginHealth } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { PluginRegistry } from '../registry.ts';
 import type { MetricsListener } from './sampler.ts';
 

@@ -1,7 +1,7 @@
 // Pinning a remote deployed at its own URL: at approval the server records what it serves; afterwards it checks
 // the live remote against that pin, and a change sends the plugin back to its admin.
 import type { Logger } from 'pino';
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import { HttpError } from '../../http/errors.ts';

@@ -1,4 +1,4 @@
-import type { PluginManifest } from '../../../shared/plugin-manifest.schema.ts';
+import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { RemotePin } from './store.ts';
 
 /** Whether a manifest's `frontend.remote` is an absolute URL (a remote deployed on its own origin). */

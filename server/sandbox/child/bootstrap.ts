@@ -3,7 +3,12 @@
 // answers calls to the handlers the plugin registered. It imports only Node built-ins and files of this folder.
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { ErrorInfo, HostCall, ServerMessage, WireAnswer } from '../../../shared/sandbox.schema.ts';
+import type {
+  ErrorInfo,
+  HostCall,
+  ServerMessage,
+  WireAnswer,
+} from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { createFrameReader, createFrameWriter, encodeFrame, frameOf } from './framing.ts';
 import { createHost, type AnyHandler } from './host.ts';
 import { guardNetwork } from './network-guard.ts';

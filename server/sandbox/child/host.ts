@@ -1,8 +1,8 @@
 // The `host` object a plugin backend's `activate` receives, built inside the child. Every function turns into
 // a message to the server, which checks the plugin's approved capabilities; this side checks nothing, because
 // a plugin could bypass it. Handlers stay here and are called back by id.
-import type { HostCall, RegistrationPoint } from '../../../shared/sandbox.schema.ts';
-import type { BackendDisposer, BackendHost } from '../../../shared/sdk/backend.ts';
+import type { HostCall, RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import type { BackendDisposer, BackendHost } from '@dbt-workbench/plugin-sdk';
 
 export type AnyHandler = (payload: unknown) => unknown;
 

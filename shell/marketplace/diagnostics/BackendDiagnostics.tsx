@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { PluginDiagnostics } from '../../../shared/sandbox.schema.ts';
+import type { PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { FrontendStats } from '../../../shared/telemetry.schema.ts';
 import { fetchJson } from '../../api/client.ts';
 

@@ -1,5 +1,5 @@
 import { formatMs, formatSpan } from '../../../shared/plugin-health.ts';
-import type { MetricsPoint } from '../../../shared/plugin-metrics.schema.ts';
+import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import '../plugin-cost.css';
 import { groupsOf, linePath, makeScale, peak, timeTicks, type ChartBox } from './chart-scale.ts';
 

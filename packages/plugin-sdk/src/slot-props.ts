@@ -1,8 +1,8 @@
-import type { NodeDetail } from '../catalog.schema.ts';
-import type { LineageEdge, LineageNode } from '../lineage.schema.ts';
-import type { Run } from '../runs.schema.ts';
-import type { SlotName, WidgetHostPage } from '../slots.ts';
-import type { SqlQueryResult } from '../sql.schema.ts';
+import type { NodeDetail } from './contracts/catalog.schema.ts';
+import type { LineageEdge, LineageNode } from './contracts/lineage.schema.ts';
+import type { Run } from './contracts/runs.schema.ts';
+import type { SlotName, WidgetHostPage } from './contracts/slots.ts';
+import type { SqlQueryResult } from './contracts/sql.schema.ts';
 import type { PluginSdk } from './plugin-sdk.ts';
 
 /** Props every contributed component receives. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 
-const sdkDir = import.meta.dirname;
+const sdkDir = path.resolve(import.meta.dirname, '..');
 const bin = path.resolve(sdkDir, '../../node_modules/.bin');
 
 test('npm pack makes a tarball with the compiled SDK, its types, the test helpers and the README', () => {
@@ -17,10 +17,10 @@ test('npm pack makes a tarball with the compiled SDK, its types, the test helper
   expect(pack!.name).toBe('@dbt-workbench/plugin-sdk');
   for (const file of [
     'README.md',
-    'dist/sdk/index.js',
-    'dist/sdk/index.d.ts',
-    'dist/sdk/testing.d.ts',
-    'dist/slots.d.ts',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/testing.d.ts',
+    'dist/contracts/slots.d.ts',
   ]) {
     expect(files).toContain(file);
   }

@@ -16,14 +16,14 @@ export type {
   SqlControlProps,
   SqlPanelProps,
 } from './slot-props.ts';
-export type { NodeDetail, CatalogColumn, CatalogTest } from '../catalog.schema.ts';
-export type { LineageNode, LineageEdge } from '../lineage.schema.ts';
-export type { SqlQueryResult, SqlColumn } from '../sql.schema.ts';
-export type { Run } from '../runs.schema.ts';
+export type { NodeDetail, CatalogColumn, CatalogTest } from './contracts/catalog.schema.ts';
+export type { LineageNode, LineageEdge } from './contracts/lineage.schema.ts';
+export type { SqlQueryResult, SqlColumn } from './contracts/sql.schema.ts';
+export type { Run } from './contracts/runs.schema.ts';
 export { defineSlotComponent, slots } from './slot-props.ts';
-export type { Contribution, ContributionOf, SlotName, WidgetHostPage } from '../slots.ts';
-export type { PluginManifest } from '../plugin-manifest.schema.ts';
-export type { Capability } from '../capabilities.ts';
+export type { Contribution, ContributionOf, SlotName, WidgetHostPage } from './contracts/slots.ts';
+export type { PluginManifest } from './contracts/plugin-manifest.schema.ts';
+export type { Capability } from './contracts/capabilities.ts';
 export type {
   ArtifactFiles,
   ArtifactLoadContext,

@@ -1,7 +1,7 @@
-import type { CatalogSummary, ModelList, NodeDetail, SearchResponse } from '../catalog.schema.ts';
-import type { WorkspaceRole } from '../roles.ts';
-import type { RunList } from '../runs.schema.ts';
-import type { SqlQueryResult } from '../sql.schema.ts';
+import type { CatalogSummary, ModelList, NodeDetail, SearchResponse } from './contracts/catalog.schema.ts';
+import type { WorkspaceRole } from './contracts/roles.ts';
+import type { RunList } from './contracts/runs.schema.ts';
+import type { SqlQueryResult } from './contracts/sql.schema.ts';
 
 export type { WorkspaceRole };
 

@@ -8,8 +8,8 @@
 // export async function activate(host: BackendHost): Promise<void> {
 //   await host.routes.register('GET', '/hello', (request) => ({ body: { hello: request.user.username } }));
 // }
-import type { LifecycleEvent } from '../lifecycle-events.ts';
-import type { WorkspaceRole } from '../roles.ts';
+import type { LifecycleEvent } from './contracts/lifecycle-events.ts';
+import type { WorkspaceRole } from './contracts/roles.ts';
 
 /** Undoes a registration. */
 export type BackendDisposer = () => Promise<void>;
