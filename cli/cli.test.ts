@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readZipEntries } from '../server/plugins/installation/zip-reader.ts';
-import { packageDigest } from '../server/plugins/signing/digest.ts';
-import { checkSignature } from '../server/plugins/signing/verify.ts';
-import type { TrustedKey } from '../server/plugins/signing/keys.ts';
+import { readZipEntries } from '@dbt-workbench/plugin-sdk/node/zip-reader';
+import { packageDigest } from '@dbt-workbench/plugin-sdk/node/digest';
+import { checkSignature } from '@dbt-workbench/plugin-sdk/node/verify';
+import type { TrustedKey } from '@dbt-workbench/plugin-sdk/node/keys';
 
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { HostInfo } from '../shared/api.schema.ts';
 import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
-import type { HostFacts } from './plugins/compatibility.ts';
+import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 
 /** The app's version: the one in package.json, which releases bump. */
 export function appVersion(): string {

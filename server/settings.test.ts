@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { generateSigningKey } from './plugins/signing/keys.ts';
+import { generateSigningKey } from '@dbt-workbench/plugin-sdk/node/keys';
 import { loadSettings } from './settings.ts';
 
 const cwd = path.resolve('/srv/workbench');

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { problemsFrom } from '@dbt-workbench/plugin-sdk/contracts/validation';
-import { loadTrustedKeys } from './plugins/signing/keys.ts';
-import type { SignaturePolicy } from './plugins/signing/verify.ts';
+import { loadTrustedKeys } from '@dbt-workbench/plugin-sdk/node/keys';
+import type { SignaturePolicy } from '@dbt-workbench/plugin-sdk/node/verify';
 import type { LimitPolicy } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginBudgetDefaults } from '../shared/plugin-budgets.schema.ts';
 

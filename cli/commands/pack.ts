@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeZip, zipInputsFromDirectory } from '../../server/plugins/installation/zip-writer.ts';
-import { packageFiles } from '../../server/plugins/signing/digest.ts';
+import { writeZip, zipInputsFromDirectory } from '@dbt-workbench/plugin-sdk/node/zip-writer';
+import { packageFiles } from '@dbt-workbench/plugin-sdk/node/digest';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';

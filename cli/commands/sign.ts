@@ -1,8 +1,8 @@
 // `workbench-plugin keygen` and `workbench-plugin sign`: ed25519 keys and package signatures.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateSigningKey } from '../../server/plugins/signing/keys.ts';
-import { signPluginDirectory } from '../../server/plugins/signing/sign.ts';
+import { generateSigningKey } from '@dbt-workbench/plugin-sdk/node/keys';
+import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';

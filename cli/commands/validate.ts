@@ -5,10 +5,10 @@ import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manif
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { exposesFor } from '../../shared/build/remote-preset.ts';
 import { hostFacts } from '../../server/host-info.ts';
-import { hostCompatibilityProblems } from '../../server/plugins/compatibility.ts';
+import { hostCompatibilityProblems } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import { configurationProblems } from '../../server/plugins/configuration.ts';
 import { readCandidate } from '../../server/plugins/discovery.ts';
-import { remoteProblems } from '../../server/plugins/remote-check.ts';
+import { remoteProblems } from '@dbt-workbench/plugin-sdk/node/remote-check';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory } from '../plugin-dir.ts';

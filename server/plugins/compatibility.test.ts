@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { dependencyProblems, hostCompatibilityProblems, type DependencyNode, type HostFacts } from './compatibility.ts';
+import {
+  dependencyProblems,
+  hostCompatibilityProblems,
+  type DependencyNode,
+  type HostFacts,
+} from '@dbt-workbench/plugin-sdk/node/compatibility';
 
 function manifest(workbench: string, pluginApi = 1): PluginManifest {
   return PluginManifest.parse({

@@ -3,8 +3,13 @@ import { opendir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { MAX_SCREENSHOTS } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { DEFAULT_DISCOVERY_LIMITS, packageBoundsProblem, sizeText, type DiscoveryLimits } from './package-bounds.ts';
-import { packageDigest } from './signing/digest.ts';
+import {
+  DEFAULT_DISCOVERY_LIMITS,
+  packageBoundsProblem,
+  sizeText,
+  type DiscoveryLimits,
+} from '@dbt-workbench/plugin-sdk/node/package-bounds';
+import { packageDigest } from '@dbt-workbench/plugin-sdk/node/digest';
 
 /** What discovery read from one directory holding a `manifest.json`, before any rule is applied. */
 export interface PluginCandidate {

@@ -12,11 +12,20 @@ import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { PluginState } from '../../shared/plugin-states.ts';
 import { validate, type ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
-import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from './compatibility.ts';
+import {
+  dependencyProblems,
+  hostCompatibilityProblems,
+  type HostFacts,
+} from '@dbt-workbench/plugin-sdk/node/compatibility';
 import type { PluginCandidate } from './discovery.ts';
-import { remoteProblems } from './remote-check.ts';
+import { remoteProblems } from '@dbt-workbench/plugin-sdk/node/remote-check';
 import { refusedGrants, type ProtectedPaths } from '../sandbox/grant-rules.ts';
-import { checkSignature, signatureProblem, type SignatureCheck, type SignaturePolicy } from './signing/verify.ts';
+import {
+  checkSignature,
+  signatureProblem,
+  type SignatureCheck,
+  type SignaturePolicy,
+} from '@dbt-workbench/plugin-sdk/node/verify';
 import { remotePinHold } from './remote-pins/rule.ts';
 import type { RemotePin, RemotePinLookup } from './remote-pins/store.ts';
 

@@ -12,7 +12,7 @@ import { createSandboxFeature } from '../sandbox/feature.ts';
 import { eventually } from '../sandbox/testing.ts';
 import { coreLatencyDuring, GENEROUS_P99_MS } from '../testing/core-latency.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
-import { writeZip } from './installation/zip-writer.ts';
+import { writeZip } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 // Hostile plugin folders dropped into PLUGINS_DIRECTORY of a running server (the watcher finds them), each
 // built elsewhere by another process and moved in at once, while the core API is measured from a third one:

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { configurationProblems, MAX_CONFIGURATION_SUBSCHEMAS, resolveConfig } from './configuration.ts';
 import { readCandidate } from './discovery.ts';
-import { MAX_PACKAGE_DEPTH, packageBoundsProblem } from './package-bounds.ts';
+import { MAX_PACKAGE_DEPTH, packageBoundsProblem } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import {
   MAX_SCREENSHOTS,
   PluginManifest as PluginManifestSchema,

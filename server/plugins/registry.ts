@@ -3,14 +3,14 @@ import type { EnablementRules } from './enablement.ts';
 import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.ts';
 import { evaluatePlugins } from './evaluate.ts';
 import { keyHolders, type Precedence } from './conflicts.ts';
-import type { HostFacts } from './compatibility.ts';
+import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import { findPluginDirectories, readCandidate } from './discovery.ts';
-import type { DiscoveryLimits } from './package-bounds.ts';
+import type { DiscoveryLimits } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import { keepLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { RemotePinLookup } from './remote-pins/store.ts';
-import { copyProblem } from './signing/verify.ts';
+import { copyProblem } from '@dbt-workbench/plugin-sdk/node/verify';
 
 export interface PluginRegistryOptions {
   pluginsDirectory: string;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
-import { remoteProblems } from './remote-check.ts';
+import { remoteProblems } from '@dbt-workbench/plugin-sdk/node/remote-check';
 
 function manifest(frontend?: unknown, name = 'data-quality'): PluginManifest {
   return PluginManifest.parse(testManifest(name, frontend === undefined ? {} : { frontend }));

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isShippedFile } from './signing/digest.ts';
+import { isShippedFile } from '@dbt-workbench/plugin-sdk/node/digest';
 
 const served = ['frontend', 'static'];
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CatalogIndex } from '../../../shared/installation.schema.ts';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
-import { writeZip, zipInputsFromDirectory } from './zip-writer.ts';
+import { writeZip, zipInputsFromDirectory } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 /** What a package zip leaves out of a plugin folder: sources, dependencies, git data and build statistics. */
 export function packagedPath(relative: string): boolean {

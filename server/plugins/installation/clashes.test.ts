@@ -5,7 +5,7 @@ import { type ManifestDoc } from '../../../shared/testing/manifests.ts';
 import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../testing/test-app.ts';
 import { call, leftovers, pluginFiles, postZip } from './testing.ts';
-import { writeZip, type ZipInput } from './zip-writer.ts';
+import { writeZip, type ZipInput } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 /**
  * A hostile team's plugins, written from our docs: each claims a page path that release-notes (the example plugin,

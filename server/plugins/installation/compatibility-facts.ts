@@ -1,6 +1,10 @@
 import { ceilingProblems } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { dependencyProblems, hostCompatibilityProblems, type HostFacts } from '../compatibility.ts';
+import {
+  dependencyProblems,
+  hostCompatibilityProblems,
+  type HostFacts,
+} from '@dbt-workbench/plugin-sdk/node/compatibility';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
 
 /** Why a manifest can never run here (app version, plugin API, forbidden capabilities, limit ceilings). Pure. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../testing/test-app.ts';
 import { call, gitRepository, leftovers, pluginZip, postZip, writePluginFolder } from './testing.ts';
-import { writeZip } from './zip-writer.ts';
+import { writeZip } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 let app: TestApp | undefined;
 afterEach(async () => {

@@ -7,7 +7,7 @@ import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-
 import type { User } from '../../auth/users-repository.ts';
 import type { Database } from '../../db/database.ts';
 import { HttpError } from '../../http/errors.ts';
-import type { HostFacts } from '../compatibility.ts';
+import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import { approvalKeysOf } from '../approvals.ts';
 import type { CapabilityPolicy } from '../evaluate.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';

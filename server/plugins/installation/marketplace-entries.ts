@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { MarketplaceEntry, MarketplaceVersion } from '../../../shared/installation.schema.ts';
-import type { HostFacts } from '../compatibility.ts';
+import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
 import type { CatalogPackage } from './catalog.ts';
 import { compatibilityProblems, dependencyWarnings } from './compatibility-facts.ts';

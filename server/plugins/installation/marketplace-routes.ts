@@ -11,7 +11,7 @@ import type { Installer } from './installer.ts';
 import { marketplaceEntries } from './marketplace-entries.ts';
 import { entryPathProblem } from './package-files.ts';
 import { answering } from './answering.ts';
-import { readZipEntries, readZipEntry } from './zip-reader.ts';
+import { readZipEntries, readZipEntry } from '@dbt-workbench/plugin-sdk/node/zip-reader';
 
 const contentTypes: Record<string, string> = {
   '.svg': 'image/svg+xml',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readZipEntries, readZipEntry, readZipEntryAsync, ZipError } from './zip-reader.ts';
+import { readZipEntries, readZipEntry, readZipEntryAsync, ZipError } from '@dbt-workbench/plugin-sdk/node/zip-reader';
 
 /** A package that cannot be installed, with every reason found. Routes answer it as a 400 `package_invalid`. */
 export class PackageError extends Error {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { testManifest, type ManifestDoc } from '../../../shared/testing/manifests.ts';
 import type { TestApp } from '../../testing/test-app.ts';
 import { packageLayout } from './layout.ts';
-import { writeZip, type ZipInput } from './zip-writer.ts';
+import { writeZip, type ZipInput } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 const ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16"/></svg>';
 

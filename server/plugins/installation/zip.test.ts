@@ -21,8 +21,8 @@ import {
   symlinkTargetInside,
   unpackZip,
 } from './package-files.ts';
-import { readZipEntries, readZipEntry, ZipError } from './zip-reader.ts';
-import { writeZip, zipInputsFromDirectory } from './zip-writer.ts';
+import { readZipEntries, readZipEntry, ZipError } from '@dbt-workbench/plugin-sdk/node/zip-reader';
+import { writeZip, zipInputsFromDirectory } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 
 const roomy = { maxEntries: 100, maxTotalBytes: 10_000_000 };
 const limits = { maxBytes: 10_000_000, maxFiles: 100 };

@@ -3,7 +3,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { SigningKey } from '../../../shared/signing-keys.schema.ts';
 import type { Database } from '../../db/database.ts';
-import { keyIdFor, type TrustedKey } from './keys.ts';
+import { keyIdFor, type TrustedKey } from '@dbt-workbench/plugin-sdk/node/keys';
 
 /** The DER prefix of an ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

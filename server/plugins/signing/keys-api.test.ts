@@ -7,8 +7,8 @@ import type { SigningKeyList } from '../../../shared/signing-keys.schema.ts';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 import { parsePublicKey } from './key-store.ts';
-import { generateSigningKey } from './keys.ts';
-import { signPluginDirectory } from './sign.ts';
+import { generateSigningKey } from '@dbt-workbench/plugin-sdk/node/keys';
+import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
 
 let app: TestApp | undefined;
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { HttpError } from '../../http/errors.ts';
 import { auditedChange } from '../lifecycle-routes.ts';
 import type { PluginRegistry } from '../registry.ts';
 import { createSigningKeyStore, parsePublicKey, type TrustedKeys } from './key-store.ts';
-import { keyIdFor } from './keys.ts';
+import { keyIdFor } from '@dbt-workbench/plugin-sdk/node/keys';
 
 export interface SigningKeyRouteDeps {
   registry: PluginRegistry;

@@ -4,8 +4,8 @@ import { afterEach, expect, test } from 'vitest';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import type { PluginSummary } from '../../../shared/api.schema.ts';
 import { startTestApp, type TestApp } from '../../testing/test-app.ts';
-import { generateSigningKey } from './keys.ts';
-import { signPluginDirectory } from './sign.ts';
+import { generateSigningKey } from '@dbt-workbench/plugin-sdk/node/keys';
+import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
 
 let app: TestApp | undefined;
 afterEach(async () => {

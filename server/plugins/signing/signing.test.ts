@@ -6,10 +6,10 @@ import { testManifest } from '../../../shared/testing/manifests.ts';
 import { readCandidate } from '../discovery.ts';
 import { evaluatePlugins, type PluginRecord } from '../evaluate.ts';
 import { TEST_LIMITS } from '../test-records.ts';
-import { canonicalJson, packageDigest, packageFiles } from './digest.ts';
-import { generateSigningKey, type TrustedKey } from './keys.ts';
-import { signPluginDirectory } from './sign.ts';
-import { checkSignature, type SignatureMode } from './verify.ts';
+import { canonicalJson, packageDigest, packageFiles } from '@dbt-workbench/plugin-sdk/node/digest';
+import { generateSigningKey, type TrustedKey } from '@dbt-workbench/plugin-sdk/node/keys';
+import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
+import { checkSignature, type SignatureMode } from '@dbt-workbench/plugin-sdk/node/verify';
 
 /** A plugin folder with a manifest, one backend file, and source files that are not part of the package. */
 function pluginFolder(name = 'signed-one'): string {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { createSnapshots } from '../snapshots.ts';
-import { generateSigningKey, type TrustedKey } from './keys.ts';
-import { signPluginDirectory } from './sign.ts';
-import { copyProblem } from './verify.ts';
+import { generateSigningKey, type TrustedKey } from '@dbt-workbench/plugin-sdk/node/keys';
+import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
+import { copyProblem } from '@dbt-workbench/plugin-sdk/node/verify';
 
 const team = generateSigningKey('Data team');
 const trusted = new Map<string, TrustedKey>([[team.publicKey.keyId, team.publicKey]]);

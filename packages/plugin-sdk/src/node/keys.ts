@@ -4,7 +4,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { problemsFrom } from '@dbt-workbench/plugin-sdk/contracts/validation';
+import { problemsFrom } from '../contracts/validation.ts';
 
 /** A public key a server trusts: `keyId` is what manifests name in `signature.keyId`. */
 export const TrustedKey = z.object({

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
 
 /** The facts about this host that plugin compatibility is judged against. */
 export interface HostFacts {

@@ -3,7 +3,7 @@
 // it was signed. No I/O (but `copyProblem`): discovery computes the digest, evaluate.ts applies the policy.
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { z } from 'zod';
-import type { PluginSignature as PluginSignatureSchema } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { PluginSignature as PluginSignatureSchema } from '../contracts/plugin-manifest.schema.ts';
 import { packageDigest } from './digest.ts';
 import type { TrustedKey } from './keys.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
+import type { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
+import { remoteNameFor } from '../contracts/versions.ts';
 
 /** The part of a built remote's `mf-manifest.json` the server checks before the shell runs any of its code. */
 const RemoteManifestFacts = z.object({

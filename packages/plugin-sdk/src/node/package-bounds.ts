@@ -1,6 +1,6 @@
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
-import { PACKAGE_FOLDERS } from './signing/digest.ts';
+import { PACKAGE_FOLDERS } from './digest.ts';
 
 /**
  * What discovery reads of one plugin folder at most. A folder dropped into PLUGINS_DIRECTORY is held to the limits
