@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleFederationPlugin } from '@module-federation/enhanced/rspack';
 import { rspack, type RspackOptions } from '@rspack/core';
-import { sharedConfig } from './shared/build/shared-modules.ts';
-import { typescriptRule } from './shared/build/swc-rule.ts';
+import { sharedConfig } from '@dbt-workbench/plugin-sdk/build/shared-modules';
+import { typescriptRule } from '@dbt-workbench/plugin-sdk/build/swc-rule';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 

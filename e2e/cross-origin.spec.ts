@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, '.test-results', 'cross-origin');
 const REMOTE_PORT = 4820;
 const cli = (...args: string[]) =>
-  execFileSync(process.execPath, [path.join(root, 'cli/main.ts'), ...args], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), ...args], { cwd: root, stdio: 'pipe' });
 
 /** A second origin on loopback, as a plugin team's own CDN would be: serves built remotes with CORS. */
 function serveRemotes(dir: string): Promise<Server> {

@@ -7,7 +7,7 @@ import { livePluginsDir } from './playwright.config.ts';
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, '.test-results', 'devkit');
 const cli = (...args: string[]) =>
-  execFileSync(process.execPath, [path.join(root, 'cli/main.ts'), ...args], {
+  execFileSync(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), ...args], {
     cwd: root,
     encoding: 'utf8',
     stdio: 'pipe',
@@ -57,7 +57,7 @@ test('a new plugin team: create, build, validate, sign, pack, install, see it, t
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
   const dev = spawn(
     process.execPath,
-    [path.join(root, 'cli/main.ts'), 'dev', dir, '--plugins-dir', path.join(root, livePluginsDir)],
+    [path.join(root, 'packages/cli/dist/bin.js'), 'dev', dir, '--plugins-dir', path.join(root, livePluginsDir)],
     {
       cwd: root,
       stdio: 'ignore',

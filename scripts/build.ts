@@ -7,8 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { rspack, type RspackOptions } from '@rspack/core';
-import { createShellConfig } from '../rspack.config.ts';
-import { createRemoteConfig, readPluginManifest } from '../shared/build/remote-preset.ts';
 
 const mode = process.env.NODE_ENV === 'development' ? 'development' : 'production';
 
@@ -42,7 +40,7 @@ function pluginSourceDirs(parent: string): string[] {
 function buildPackages(): void {
   const root = path.resolve(import.meta.dirname, '..');
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  for (const name of ['plugin-sdk']) {
+  for (const name of ['plugin-sdk', 'cli']) {
     const project = path.join(root, 'packages', name, 'tsconfig.build.json');
     const started = performance.now();
     const result = spawnSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
@@ -52,6 +50,8 @@ function buildPackages(): void {
 }
 
 async function buildPlugin(dir: string): Promise<void> {
+  // Imported once the packages are compiled: the preset is the SDK's.
+  const { createRemoteConfig, readPluginManifest } = await import('@dbt-workbench/plugin-sdk/build/remote-preset');
   const manifest = readPluginManifest(dir);
   // The build version baked into the remote must be the plugin's own, not the repo's (notes/module-federation.md).
   process.env.MF_BUILD_VERSION = manifest.version;
@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   }
   const pluginsFlag = args.indexOf('--plugins');
   const pluginParents = pluginsFlag >= 0 ? args.slice(pluginsFlag + 1) : ['plugins'];
-  if (pluginsFlag < 0) await compile('shell', createShellConfig(mode));
+  if (pluginsFlag < 0) {
+    const { createShellConfig } = await import('../rspack.config.ts');
+    await compile('shell', createShellConfig(mode));
+  }
   for (const dir of pluginParents.flatMap(pluginSourceDirs)) await buildPlugin(dir);
 }
 

@@ -21,7 +21,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
-import { createConfigStore } from './plugins/configuration.ts';
+import { createConfigStore } from './plugins/config-store.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
 import { startRemoteChecks } from './plugins/remote-pins/pinning.ts';

@@ -5,7 +5,8 @@ import type { Database } from '../db/database.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
-import { createConfigStore, resolveConfig, type ConfigStore } from './configuration.ts';
+import { resolveConfig } from '@dbt-workbench/plugin-sdk/node/configuration';
+import { createConfigStore, type ConfigStore } from './config-store.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin } from './routes.ts';
 

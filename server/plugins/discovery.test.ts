@@ -5,7 +5,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.ts';
 import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
-import { findPluginDirectories, readCandidate } from './discovery.ts';
+import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
+import { findPluginDirectories } from './discovery.ts';
 import { createPluginRegistry, type RegisteredPlugin } from './registry.ts';
 import { TEST_LIMITS } from './test-records.ts';
 

@@ -6,7 +6,7 @@ import {
   type LimitPolicy,
 } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
-import { configurationProblems, resolveConfig } from './configuration.ts';
+import { configurationProblems, resolveConfig } from '@dbt-workbench/plugin-sdk/node/configuration';
 import { settleClashes, type Precedence } from './conflicts.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
@@ -17,7 +17,7 @@ import {
   hostCompatibilityProblems,
   type HostFacts,
 } from '@dbt-workbench/plugin-sdk/node/compatibility';
-import type { PluginCandidate } from './discovery.ts';
+import type { PluginCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import { remoteProblems } from '@dbt-workbench/plugin-sdk/node/remote-check';
 import { refusedGrants, type ProtectedPaths } from '../sandbox/grant-rules.ts';
 import {

@@ -3,8 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
-import { configurationProblems, MAX_CONFIGURATION_SUBSCHEMAS, resolveConfig } from './configuration.ts';
-import { readCandidate } from './discovery.ts';
+import {
+  configurationProblems,
+  MAX_CONFIGURATION_SUBSCHEMAS,
+  resolveConfig,
+} from '@dbt-workbench/plugin-sdk/node/configuration';
+import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import { MAX_PACKAGE_DEPTH, packageBoundsProblem } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import {
   MAX_SCREENSHOTS,

@@ -4,7 +4,8 @@ import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.
 import { evaluatePlugins } from './evaluate.ts';
 import { keyHolders, type Precedence } from './conflicts.ts';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
-import { findPluginDirectories, readCandidate } from './discovery.ts';
+import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
+import { findPluginDirectories } from './discovery.ts';
 import type { DiscoveryLimits } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import { keepLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';

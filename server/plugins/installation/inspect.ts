@@ -2,7 +2,7 @@ import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-
 import { PluginManifest as ManifestSchema } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
-import { readCandidate } from '../discovery.ts';
+import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import type { DiscoveryLimits } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import { evaluatePlugins, type CapabilityPolicy, type PluginRecord } from '../evaluate.ts';
 import type { ProtectedPaths } from '../../sandbox/grant-rules.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { testManifest } from '../../../shared/testing/manifests.ts';
-import { readCandidate } from '../discovery.ts';
+import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import { evaluatePlugins, type PluginRecord } from '../evaluate.ts';
 import { TEST_LIMITS } from '../test-records.ts';
 import { canonicalJson, packageDigest, packageFiles } from '@dbt-workbench/plugin-sdk/node/digest';

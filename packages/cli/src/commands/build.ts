@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { rspack, type RspackOptions } from '@rspack/core';
-import { createRemoteConfig } from '../../shared/build/remote-preset.ts';
+import { createRemoteConfig } from '@dbt-workbench/plugin-sdk/build/remote-preset';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';

@@ -1,10 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import type { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
-import type { Database } from '../db/database.ts';
+import type { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
+import type { ValidationProblem } from '../contracts/validation.ts';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -108,29 +107,3 @@ export function resolveConfig(manifest: PluginManifest, stored: Json | undefined
   }
   return validate(value) ? { ok: true, value } : { ok: false, problems: problemsOf(validate.errors, 'config') };
 }
-
-/** Stored configurations, one JSON document per plugin. Kept on disable, deleted on remove. */
-export function createConfigStore(db: Database) {
-  return {
-    async load(): Promise<Map<string, Json>> {
-      const rows = await db.all<{ name: string; config: string }>('SELECT name, config FROM plugin_config');
-      return new Map(rows.map((r) => [r.name, JSON.parse(r.config) as Json]));
-    },
-    async set(name: string, config: Json, userId: string): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.run('DELETE FROM plugin_config WHERE name = ?', [name]);
-        await tx.run('INSERT INTO plugin_config (name, config, updated_by, updated_at) VALUES (?, ?, ?, ?)', [
-          name,
-          JSON.stringify(config),
-          userId,
-          new Date().toISOString(),
-        ]);
-      });
-    },
-    async remove(name: string): Promise<void> {
-      await db.run('DELETE FROM plugin_config WHERE name = ?', [name]);
-    },
-  };
-}
-
-export type ConfigStore = ReturnType<typeof createConfigStore>;

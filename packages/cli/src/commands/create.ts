@@ -1,14 +1,11 @@
 // `workbench-plugin create <name>`: a plugin that builds and loads unchanged.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { appVersion } from '../../server/host-info.ts';
+import { targetAppVersion } from '../host.ts';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import * as t from './templates.ts';
-
-const sdkIndex = fileURLToPath(new URL('../../packages/plugin-sdk/src/index.ts', import.meta.url));
 
 /** "model-owners" → "Model owners" and "ModelOwners". */
 function names(name: string): { displayName: string; component: string } {
@@ -28,8 +25,7 @@ export function createPlugin(name: string, parent: string, backend: boolean): { 
     name,
     ...names(name),
     backend,
-    workbenchRange: `^${appVersion()}`,
-    sdkPath: path.relative(dir, sdkIndex).split(path.sep).join('/'),
+    workbenchRange: `^${targetAppVersion()}`,
   };
   const files: Record<string, string> = {
     'manifest.json': t.manifestJson(scaffold),

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
-// workbench-plugin: the plugin developer kit's command line. Run it from this repository with
-// `node cli/main.ts <command>` or `npm run plugin -- <command>`. Every command has --help.
+// workbench-plugin: the plugin developer kit's command line (bin.ts runs it): `npx workbench-plugin <command>`, or
+// `npm run plugin -- <command>` in the app's repository. Every command has --help.
 import { buildCommand } from './commands/build.ts';
 import { createCommand } from './commands/create.ts';
 import { devCommand } from './commands/dev.ts';
@@ -21,7 +20,7 @@ export const commands: Command[] = [
 
 export function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
-  return `Usage: workbench-plugin <command> [options]   (from this repo: node cli/main.ts, or npm run plugin --)
+  return `Usage: workbench-plugin <command> [options]   (in the app's repository: npm run plugin --)
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -53,5 +52,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

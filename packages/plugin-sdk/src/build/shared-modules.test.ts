@@ -5,7 +5,7 @@ import semver from 'semver';
 import { describe, expect, test } from 'vitest';
 import { sharedConfig, sharedModules } from './shared-modules.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** `react/jsx-runtime` -> `react`, `@tanstack/react-query/x` -> `@tanstack/react-query`. */
 function packageOf(importPath: string): string {

@@ -8,7 +8,6 @@ export interface Scaffold {
   backend: boolean;
   workbenchRange: string;
   /** Relative path from the plugin folder to the SDK's index.ts, for the plugin's own vitest alias. */
-  sdkPath: string;
 }
 
 export function manifestJson(s: Scaffold): string {
@@ -149,7 +148,6 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: here('.'),
-  resolve: { alias: { '@dbt-workbench/plugin-sdk': here('${s.sdkPath}') } },
   test: { include: ['{src,backend}/**/*.test.{ts,tsx}'], environment: 'node' },
 });
 `;

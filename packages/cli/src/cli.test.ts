@@ -10,10 +10,10 @@ import { packageDigest } from '@dbt-workbench/plugin-sdk/node/digest';
 import { checkSignature } from '@dbt-workbench/plugin-sdk/node/verify';
 import type { TrustedKey } from '@dbt-workbench/plugin-sdk/node/keys';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../../..');
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
-  const result = spawnSync(process.execPath, [path.join(root, 'cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), ...args], {
     encoding: 'utf8',
     cwd: root,
   });

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleFederationPlugin } from '@module-federation/enhanced/rspack';
 import type { RspackOptions } from '@rspack/core';
-import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
-import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
-import { chunkGlobalFor, remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
+import { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
+import { validate } from '../contracts/validation.ts';
+import { chunkGlobalFor, remoteNameFor } from '../contracts/versions.ts';
 import { sharedConfig } from './shared-modules.ts';
 import { typescriptRule } from './swc-rule.ts';
 
-// Plugins outside this repository's tree still resolve the SDK (and the build's helpers) from its node_modules.
-const hostModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
+// Compiled next to the SDK's index.js: dist/build/remote-preset.js.
+const sdkEntry = fileURLToPath(new URL('../index.js', import.meta.url));
 
 /** Reads and validates a plugin's manifest, throwing one readable error that lists every problem. */
 export function readPluginManifest(pluginDir: string): PluginManifest {
@@ -63,7 +63,8 @@ export function createRemoteConfig({ pluginDir, mode }: RemoteBuildOptions): Rsp
     },
     resolve: {
       extensions: ['.tsx', '.ts', '.js'],
-      modules: ['node_modules', hostModules],
+      // This preset's own SDK, so a plugin folder without a node_modules of its own (a scratch folder) builds too.
+      alias: { '@dbt-workbench/plugin-sdk$': sdkEntry },
     },
     module: { rules: [typescriptRule(false)] },
     plugins: [
