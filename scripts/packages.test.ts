@@ -1,7 +1,7 @@
 // The workspace packages as a plugin team gets them: `npm pack` tarballs that pass publint and
 // @arethetypeswrong/cli, installed with plain npm in a folder outside this repository, and the CLI run there
 // on the system's Node (/usr/bin/node, Node 20: the oldest the packages promise in `engines`).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,7 +70,7 @@ test('installed from the tarballs outside the repository, the CLI runs on the sy
     project,
   );
   const cli = path.join(project, 'node_modules/@dbt-workbench/cli/dist/bin.js');
-  expect(run(systemNode, [cli, 'create', 'team-radar', '--dir', project], project)).toContain('created');
+  expect(run(systemNode, [cli, 'create', 'team-radar'], project)).toContain('created');
   run(systemNode, [cli, 'build', 'team-radar'], project);
   expect(existsSync(path.join(project, 'team-radar/frontend/mf-manifest.json'))).toBe(true);
   expect(run(systemNode, [cli, 'validate', 'team-radar'], project)).toContain('team-radar@0.1.0 is valid');
@@ -79,3 +79,41 @@ test('installed from the tarballs outside the repository, the CLI runs on the sy
   };
   expect(manifest.compatibility.workbench).toBe('^0.1.0');
 }, 300_000);
+
+test('`create NAME` makes a standalone project that installs, type-checks, tests and builds with plain npm; a type error fails its build', () => {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'wb-standalone-'));
+  const kit = ['--sdk', tarballs['plugin-sdk']!, '--cli', tarballs.cli!];
+  run(
+    process.execPath,
+    [path.join(root, 'packages/cli/dist/bin.js'), 'create', 'team-radar', '--backend', ...kit],
+    parent,
+  );
+  const project = path.join(parent, 'team-radar');
+  for (const file of ['package.json', 'tsconfig.json', 'README.md', '.github/workflows/ci.yml', 'src/Widget.test.ts']) {
+    expect(existsSync(path.join(project, file)), file).toBe(true);
+  }
+  // The system's Node 20 and its npm: what a plugin team's machine or CI has.
+  const npm = (...args: string[]) =>
+    spawnSync('npm', args, {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${path.dirname(systemNode)}${path.delimiter}${process.env.PATH}` },
+    });
+  const succeeds = (...args: string[]) => {
+    const result = npm(...args);
+    expect(result.status, `npm ${args.join(' ')}:\n${result.stdout}${result.stderr}`).toBe(0);
+    return result.stdout;
+  };
+  succeeds('install', '--no-audit', '--no-fund', '--prefer-offline');
+  succeeds('run', 'typecheck');
+  expect(succeeds('test')).toMatch(/3 passed/);
+  succeeds('run', 'build');
+  expect(existsSync(path.join(project, 'frontend/mf-manifest.json'))).toBe(true);
+  expect(succeeds('run', 'validate')).toContain('team-radar@0.1.0 is valid');
+
+  const widget = path.join(project, 'src/Widget.tsx');
+  writeFileSync(widget, readFileSync(widget, 'utf8').replace('sdk.workspace.title', 'sdk.workspace.titel'));
+  const failed = npm('run', 'build');
+  expect(failed.status).not.toBe(0);
+  expect(failed.stdout + failed.stderr).toMatch(/Property 'titel' does not exist/);
+}, 600_000);

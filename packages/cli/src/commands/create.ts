@@ -15,8 +15,15 @@ function names(name: string): { displayName: string; component: string } {
   return { displayName, component: /^[A-Z]/.test(component) ? component : `P${component}` };
 }
 
-/** Writes a new plugin folder `<parent>/<name>`; returns its path and the files written (relative). */
-export function createPlugin(name: string, parent: string, backend: boolean): { dir: string; files: string[] } {
+interface CreateOptions {
+  backend: boolean;
+  /** npm specs for the kit in the project's package.json; by default this kit's own version. */
+  sdkSpec?: string | undefined;
+  cliSpec?: string | undefined;
+}
+
+/** Writes a new plugin project `<parent>/<name>`; returns its path and the files written (relative). */
+export function createPlugin(name: string, parent: string, options: CreateOptions): { dir: string; files: string[] } {
   const valid = PluginName.safeParse(name);
   if (!valid.success) throw new CliError(`create: "${name}" ${valid.error.issues[0]!.message}`);
   const dir = path.resolve(parent, name);
@@ -24,18 +31,26 @@ export function createPlugin(name: string, parent: string, backend: boolean): { 
   const scaffold: t.Scaffold = {
     name,
     ...names(name),
-    backend,
+    backend: options.backend,
     workbenchRange: `^${targetAppVersion()}`,
+    sdkSpec: options.sdkSpec ?? `^${targetAppVersion()}`,
+    cliSpec: options.cliSpec ?? `^${targetAppVersion()}`,
   };
   const files: Record<string, string> = {
     'manifest.json': t.manifestJson(scaffold),
+    'package.json': t.packageJson(scaffold),
+    'tsconfig.json': t.tsconfigJson(),
+    '.gitignore': t.gitignore(),
+    '.github/workflows/ci.yml': t.ciWorkflow(),
     'README.md': t.readme(scaffold),
-    'vitest.config.ts': t.vitestConfig(scaffold),
+    'vitest.config.ts': t.vitestConfig(),
     'src/greeting.ts': t.greetingTs(scaffold),
     'src/Widget.tsx': t.widgetTsx(scaffold),
     'src/Page.tsx': t.pageTsx(scaffold),
     'src/Widget.test.ts': t.widgetTest(scaffold),
-    ...(backend ? { 'backend/index.ts': t.backendTs(scaffold), 'backend/index.test.ts': t.backendTest(scaffold) } : {}),
+    ...(options.backend
+      ? { 'backend/index.ts': t.backendTs(scaffold), 'backend/index.test.ts': t.backendTest(scaffold) }
+      : {}),
   };
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -47,22 +62,32 @@ export function createPlugin(name: string, parent: string, backend: boolean): { 
 export const createCommand: Command = {
   name: 'create',
   summary: 'scaffold a new plugin (widget, page, optional backend, tests)',
-  usage: `Usage: workbench-plugin create <name> [--backend] [--dir <parent>]
+  usage: `Usage: workbench-plugin create <name> [--backend] [--dir <parent>] [--sdk <spec>] [--cli <spec>]
 
-Writes <parent>/<name>/ (default parent: plugins): manifest.json, src/ with a dashboard widget and a
-page (a tab in the sidebar), a unit test using the SDK's fake SDK, and with --backend a backend/index.ts
-serving GET /api/ext/<name>/hello with its test. <name>: lowercase letters, digits and single dashes.
-Next: workbench-plugin build <parent>/<name>, then validate, pack, sign (see --help of each).`,
+Writes a standalone project <parent>/<name>/ (default parent: the current folder): manifest.json,
+package.json (the SDK, this CLI, TypeScript, vitest, React), tsconfig.json, src/ with a dashboard widget
+and a page (a tab in the sidebar), a unit test using the SDK's fake SDK, a README and a CI example
+(.github/workflows/ci.yml); with --backend a backend/index.ts serving GET /api/ext/<name>/hello with its
+test. <name>: lowercase letters, digits and single dashes. --sdk, --cli: npm specs for the kit (a range
+or a tarball path; default ^<this kit's version>).
+Next: cd <name> && npm install && npm test && npm run build (build fails on a type error).`,
   async run(args) {
     const { positionals, values } = parse('create', args, {
       backend: { type: 'boolean' },
       dir: { type: 'string' },
+      sdk: { type: 'string' },
+      cli: { type: 'string' },
     });
     const name = positionals[0];
     if (!name) throw new CliError('create: a plugin name is required, like "workbench-plugin create model-owners"');
-    const { dir, files } = createPlugin(name, values.dir ?? 'plugins', values.backend ?? false);
+    const { dir, files } = createPlugin(name, values.dir ?? '.', {
+      backend: values.backend ?? false,
+      sdkSpec: values.sdk,
+      cliSpec: values.cli,
+    });
+    const relative = path.relative(process.cwd(), dir) || '.';
     console.log(
-      `created ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nnext: workbench-plugin build ${path.relative(process.cwd(), dir)}`,
+      `created ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nnext: cd ${relative} && npm install && npm test && npm run build`,
     );
   },
 };

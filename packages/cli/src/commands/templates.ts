@@ -7,7 +7,9 @@ export interface Scaffold {
   component: string;
   backend: boolean;
   workbenchRange: string;
-  /** Relative path from the plugin folder to the SDK's index.ts, for the plugin's own vitest alias. */
+  /** npm specs of the kit in package.json: a version range, or a file/tarball path (for tests). */
+  sdkSpec: string;
+  cliSpec: string;
 }
 
 export function manifestJson(s: Scaffold): string {
@@ -138,31 +140,103 @@ test('GET /hello greets the signed-in user', async () => {
 });
 `;
 
-export const vitestConfig = (
-  s: Scaffold,
-) => `// This plugin's unit tests: npx vitest run -c <this folder>/vitest.config.ts
-import { fileURLToPath } from 'node:url';
+export const vitestConfig = () => `import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
 export default defineConfig({
-  root: here('.'),
+  root: fileURLToPath(new URL('.', import.meta.url)),
   test: { include: ['{src,backend}/**/*.test.{ts,tsx}'], environment: 'node' },
 });
 `;
 
+export function packageJson(s: Scaffold): string {
+  const pkg = {
+    name: s.name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    engines: { node: '>=20' },
+    scripts: {
+      typecheck: 'tsc -p tsconfig.json',
+      // Type errors fail the build: rspack only strips types.
+      build: 'tsc -p tsconfig.json && workbench-plugin build .',
+      test: 'vitest run',
+      validate: 'workbench-plugin validate .',
+      pack: 'workbench-plugin pack .',
+      dev: 'workbench-plugin dev .',
+    },
+    devDependencies: {
+      '@dbt-workbench/cli': s.cliSpec,
+      '@dbt-workbench/plugin-sdk': s.sdkSpec,
+      '@types/node': '^24.0.0',
+      '@types/react': '^19.0.0',
+      '@types/react-dom': '^19.0.0',
+      react: '^19.0.0',
+      'react-dom': '^19.0.0',
+      typescript: '^7.0.0',
+      vitest: '^4.0.0',
+    },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+export function tsconfigJson(): string {
+  const config = {
+    compilerOptions: {
+      target: 'es2023',
+      lib: ['es2024', 'dom', 'dom.iterable'],
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      jsx: 'react-jsx',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
+    },
+    include: ['src', 'backend', 'vitest.config.ts'],
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+export const gitignore = () => `node_modules/
+frontend/
+dist/
+`;
+
+export const ciWorkflow = () => `# GitHub Actions: type-check, test, build and validate on every push.
+name: ci
+on: [push, pull_request]
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm install
+      - run: npm test
+      - run: npm run build
+      - run: npm run validate
+      - run: npm run pack
+`;
+
 export const readme = (s: Scaffold) => `# ${s.displayName}
 
-A dbt-Workbench plugin, made with \`workbench-plugin create\`. From the repository root:
+A dbt-Workbench plugin, made with \`workbench-plugin create\`. Needs Node 20 or later.
 
 \`\`\`sh
-npm run plugin -- build <this folder>       # src/ into frontend/
-npm run plugin -- validate <this folder>    # the server's rules
-npx vitest run -c <this folder>/vitest.config.ts
-npm run plugin -- dev <this folder> --plugins-dir <the app's PLUGINS_DIRECTORY>
-npm run plugin -- pack <this folder>        # dist/${s.name}-0.1.0.zip for POST /api/plugins/install
+npm install
+npm run typecheck     # tsc
+npm test              # vitest: the widget with a fake SDK${s.backend ? ', the backend with a fake host' : ''}
+npm run build         # type-checks, then src/ into frontend/ (a Module Federation remote)
+npm run validate      # the server's rules, before you install
+npm run pack          # dist/${s.name}-0.1.0.zip for POST /api/plugins/install
+npm run dev -- --plugins-dir <the app's PLUGINS_DIRECTORY>
 \`\`\`
 
-See docs/plugin-authoring.md.
+\`.github/workflows/ci.yml\` runs the same on every push. See the plugin authoring guide of dbt-Workbench.
 `;
