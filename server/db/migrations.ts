@@ -244,6 +244,57 @@ export const migrations: readonly Migration[] = [
         added_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 11,
+    name: 'API tokens with scopes (only their hash is stored)',
+    sql: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL,
+        created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT REFERENCES users(id) ON DELETE SET NULL
+      );`,
+  },
+  {
+    version: 12,
+    name: 'workspaces managed in the app, and users an admin deactivated',
+    // A row overrides the workspaces file's entry of the same name; removed_at keeps a removed file entry away.
+    sql: `
+      CREATE TABLE workspaces (
+        name TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        project_dir TEXT NOT NULL,
+        target_dir TEXT NOT NULL,
+        seeds_dir TEXT NOT NULL,
+        run_command TEXT NOT NULL,
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL,
+        removed_at TEXT
+      );
+      ALTER TABLE users ADD COLUMN deactivated_at TEXT;`,
+  },
+  {
+    version: 10,
+    name: "each plugin's UI trust level (isolated unless an admin chose in-page) and the server's secrets",
+    sql: `
+      CREATE TABLE plugin_ui_trust (
+        plugin TEXT PRIMARY KEY,
+        level TEXT NOT NULL CHECK (level IN ('isolated', 'in-page')),
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */
