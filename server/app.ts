@@ -28,6 +28,9 @@ import { startRemoteChecks } from './plugins/remote-pins/pinning.ts';
 import { createRemotePinStore } from './plugins/remote-pins/store.ts';
 import { trustedKeysOf } from './plugins/signing/key-store.ts';
 import { registerSigningKeyRoutes } from './plugins/signing/routes.ts';
+import { registerTokenAuthentication } from './tokens/authentication.ts';
+import { registerTokenRoutes } from './tokens/routes.ts';
+import { createTokenStore } from './tokens/token-store.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
@@ -98,6 +101,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     (request) => request.cookies[SESSION_COOKIE] !== undefined || request.routeOptions.url === '/api/auth/login',
   );
   registerSessionResolution(server, sessions, users);
+  registerTokenAuthentication(server, { tokens: createTokenStore(db), users });
 
   const approvals = createApprovalStore(db);
   const enablement = createEnablementStore(db);
@@ -173,6 +177,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
   registerSigningKeyRoutes(server, { registry: plugins, guards, db, trustedKeys });
+  registerTokenRoutes(server, { guards, db });
   const stopRemoteChecks = settings.pluginSystemEnabled
     ? startRemoteChecks({ db, registry: plugins, logger, intervalMs: settings.remoteCheckIntervalMs })
     : () => {};

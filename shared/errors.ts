@@ -58,6 +58,11 @@ export const errorCodes = {
     status: 502,
     meaning: "A plugin's remote deployed at its own URL could not be read, so its content could not be pinned.",
   },
+  token_invalid: {
+    status: 401,
+    meaning: 'The API token (Authorization: Bearer wbt_...) is unknown, expired or revoked; the message says which.',
+  },
+  token_scope: { status: 403, meaning: "The API token's scopes do not include this route." },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
