@@ -265,6 +265,12 @@ const plugins: MatrixEntry[] = [
     ok: 200,
   },
   {
+    route: 'PUT /api/plugins/:name/default',
+    access: instanceAdmin,
+    call: () => ({ url: `${spare('spare-toggle')}/default`, body: { enabled: true } }),
+    ok: 200,
+  },
+  {
     route: 'POST /api/plugins/:name/reload',
     access: instanceAdmin,
     call: at(`${spare('spare-toggle')}/reload`),

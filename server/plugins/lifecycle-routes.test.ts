@@ -138,6 +138,27 @@ describe('enablement', () => {
     expect(await widgetsIn('alpha')).toEqual(['owners']);
   });
 
+  test('the default rule is audited as a default change, not as enabling or disabling the plugin', async () => {
+    const { adminCookie } = await start();
+    await call('PUT', '/api/plugins/owners/workspaces/alpha', adminCookie, { enabled: true });
+    const off = await call('PUT', '/api/plugins/owners/default', adminCookie, { enabled: false });
+    expect(off.json()).toMatchObject({ state: 'active', enabledWorkspaces: ['alpha'], enablement: { global: false } });
+    expect(await widgetsIn('beta')).toEqual([]);
+    await call('PUT', '/api/plugins/owners/default', adminCookie, { enabled: true });
+    await call('POST', '/api/plugins/owners/disable', adminCookie);
+    const audit = (await call('GET', '/api/audit', adminCookie)).json().entries as { action: string }[];
+    expect(audit.slice(0, 3).map((e) => e.action)).toEqual([
+      'plugin.disable',
+      'plugin.default-on',
+      'plugin.default-off',
+    ]);
+
+    const bad = await call('PUT', '/api/plugins/owners/default', adminCookie, { enabled: null });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('enabled');
+    expect((await call('PUT', '/api/plugins/nope/default', adminCookie, { enabled: true })).statusCode).toBe(404);
+  });
+
   test('with PLUGIN_DEFAULT_ENABLED=false a new plugin waits disabled until an admin enables it', async () => {
     const { adminCookie } = await start({ env: { PLUGIN_DEFAULT_ENABLED: 'false' } });
     expect((await call('GET', '/api/plugins/owners', adminCookie)).json().state).toBe('disabled');

@@ -28,6 +28,7 @@ const ApproveBody = z.object({
 });
 
 const WorkspaceRuleBody = z.object({ enabled: z.boolean().nullable() });
+const DefaultRuleBody = z.object({ enabled: z.boolean() });
 
 type NameParams = { Params: { name: string } };
 
@@ -114,22 +115,31 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return respond(manifest.name);
   });
 
-  for (const [action, enabled] of [
-    ['enable', true],
-    ['disable', false],
-  ] as const) {
-    app.post<NameParams>(`/api/plugins/:name/${action}`, admin, async (request) => {
-      const plugin = requirePlugin(registry, request.params.name);
-      const user = currentUser(request);
-      // Disabling a plugin others depend on needs `?confirm=true`; they go inactive until it is enabled again.
-      const dependants = enabled
-        ? []
-        : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', request.query);
-      const details = dependants.length > 0 ? { dependants: dependants.map((d) => d.name) } : undefined;
-      await setPluginEnabled(db, { actor: user, action: `plugin.${action}`, target: plugin.name, details }, enabled);
-      return respond(plugin.name);
-    });
+  /**
+   * Sets the global rule, audited as what the admin did: `plugin.enable`/`plugin.disable` for the plugin as a whole,
+   * `plugin.default-on`/`plugin.default-off` for the default of workspaces without a rule of their own.
+   */
+  async function setGlobalRule(request: FastifyRequest<NameParams>, enabled: boolean, action: string) {
+    const plugin = requirePlugin(registry, request.params.name);
+    const user = currentUser(request);
+    // Switching off a plugin others depend on needs `?confirm=true`; they go inactive until it is enabled again.
+    const dependants = enabled
+      ? []
+      : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', request.query);
+    const details = dependants.length > 0 ? { dependants: dependants.map((d) => d.name) } : undefined;
+    await setPluginEnabled(db, { actor: user, action, target: plugin.name, details }, enabled);
+    return respond(plugin.name);
   }
+
+  app.post<NameParams>('/api/plugins/:name/enable', admin, (request) => setGlobalRule(request, true, 'plugin.enable'));
+  app.post<NameParams>('/api/plugins/:name/disable', admin, (request) =>
+    setGlobalRule(request, false, 'plugin.disable'),
+  );
+  /** The "Enabled by default in every workspace" switch: workspaces with a rule of their own keep it. */
+  app.put<NameParams>('/api/plugins/:name/default', admin, (request) => {
+    const { enabled } = parseBody(DefaultRuleBody, request.body);
+    return setGlobalRule(request, enabled, enabled ? 'plugin.default-on' : 'plugin.default-off');
+  });
 
   app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
