@@ -1,4 +1,5 @@
 import { roleAllows, type WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
+import type { TokenScope } from '../shared/api-tokens.schema.ts';
 
 /**
  * The access matrix: one entry per route the server registers (HEAD twins of GET routes follow their GET entry),
@@ -7,7 +8,16 @@ import { roleAllows, type WorkspaceRole } from '@dbt-workbench/plugin-sdk/contra
  */
 
 /** The kinds of caller every route is tried as. */
-export const callers = ['anonymous', 'outsider', 'viewer', 'developer', 'admin', 'instance-admin'] as const;
+/** `deploy-token` is no user: a request with an API token of scope plugins:deploy (`Authorization: Bearer wbt_...`). */
+export const callers = [
+  'anonymous',
+  'outsider',
+  'viewer',
+  'developer',
+  'admin',
+  'instance-admin',
+  'deploy-token',
+] as const;
 export type Caller = (typeof callers)[number];
 
 /** Each caller's workspace roles: `outsider` belongs to beta only; the instance admin (bootstrap) to every one. */
@@ -18,6 +28,7 @@ export const memberships: Record<Caller, Record<string, WorkspaceRole>> = {
   developer: { alpha: 'developer' },
   admin: { alpha: 'admin' },
   'instance-admin': { alpha: 'admin', beta: 'admin' },
+  'deploy-token': {},
 };
 
 /** Workspace routes are tried in alpha, in beta and in a workspace that does not exist. */
@@ -35,8 +46,8 @@ export type Access =
   | { who: 'public' }
   /** Any signed-in user, whatever their workspaces. */
   | { who: 'signed-in' }
-  /** Instance admins only (403 for everyone else signed in). */
-  | { who: 'instance-admin' }
+  /** Instance admins only (403 for everyone else signed in); `tokenScope`: and API tokens of that scope. */
+  | { who: 'instance-admin'; tokenScope?: TokenScope }
   /** Signed-in users of any workspace where `plugin` is enabled (403 for others): the shells that can load it. */
   | { who: 'shown'; plugin: string }
   /**
@@ -51,6 +62,11 @@ export type Verdict = { status: 401 | 403 | 404; code: string } | 'allowed';
 
 /** The verdict for `caller` on a route with `access`, tried in `workspace`. Pure. */
 export function verdict(access: Access, caller: Caller, workspace: string): Verdict {
+  // A token reaches the routes its scope opens and nothing else, public ones included.
+  if (caller === 'deploy-token')
+    return access.who === 'instance-admin' && access.tokenScope === 'plugins:deploy'
+      ? 'allowed'
+      : { status: 403, code: 'token_scope' };
   if (access.who === 'public') return 'allowed';
   if (caller === 'anonymous') return { status: 401, code: 'unauthorized' };
   if (access.who === 'signed-in') return 'allowed';
@@ -89,6 +105,10 @@ export interface Fixtures {
   newPublicKey(): string;
   /** The id of a new trusted signing key, to remove. */
   newSigningKey(): Promise<string>;
+  /** A zip of a throwaway plugin at `version`, as `workbench-plugin deploy` uploads it. */
+  deployZip(name: string, version: string): Buffer;
+  /** The id of a new API token, to revoke. */
+  newToken(): Promise<string>;
   /** A folder on the server holding a plugin package (`<name>-<version>`), for install and update. */
   source(folder: string): string;
 }
@@ -131,6 +151,9 @@ const ws = (t: Target) => `/api/workspaces/${t.workspace}`;
 const at = (url: string) => (): Call => ({ url });
 const member = (role: WorkspaceRole): Access => ({ who: 'member', role, workspaceIn: 'path' });
 const instanceAdmin: Access = { who: 'instance-admin' };
+const deploy: Access = { who: 'instance-admin', tokenScope: 'plugins:deploy' };
+/** A package upload: how a deploy token installs and updates. */
+const zip = (url: string, body: Buffer): Call => ({ url, body, headers: { 'content-type': 'application/zip' } });
 const spare = (name: string) => `/api/plugins/${name}`;
 const sql = { sql: 'select 1 as one' };
 const ext = (t: Target, path: string, body?: unknown): Call => ({
@@ -214,6 +237,19 @@ const admin: MatrixEntry[] = [
     call: at('/api/marketplace/installations'),
     ok: 200,
   },
+  { route: 'GET /api/tokens', access: instanceAdmin, call: at('/api/tokens'), ok: 200 },
+  {
+    route: 'POST /api/tokens',
+    access: instanceAdmin,
+    call: (t) => ({ url: '/api/tokens', body: { name: `token ${t.unique}`, scopes: ['plugins:deploy'] } }),
+    ok: 201,
+  },
+  {
+    route: 'DELETE /api/tokens/:id',
+    access: instanceAdmin,
+    call: async (t) => ({ url: `/api/tokens/${await t.fx.newToken()}` }),
+    ok: 200,
+  },
   { route: 'GET /api/signing-keys', access: instanceAdmin, call: at('/api/signing-keys'), ok: 200 },
   {
     route: 'POST /api/signing-keys',
@@ -239,11 +275,14 @@ const plugins: MatrixEntry[] = [
   { route: 'GET /api/plugins', access: instanceAdmin, call: at('/api/plugins'), ok: 200 },
   {
     route: 'POST /api/plugins/install',
-    access: instanceAdmin,
-    call: (t) => ({ url: '/api/plugins/install', body: { path: t.fx.source('spare-install-1.0.0') } }),
+    access: deploy,
+    call: (t) =>
+      t.caller === 'deploy-token'
+        ? zip('/api/plugins/install', t.fx.deployZip('spare-deploy', '1.0.0'))
+        : { url: '/api/plugins/install', body: { path: t.fx.source('spare-install-1.0.0') } },
     ok: 201,
   },
-  { route: 'GET /api/plugins/:name', access: instanceAdmin, call: at('/api/plugins/model-notes'), ok: 200 },
+  { route: 'GET /api/plugins/:name', access: deploy, call: at('/api/plugins/model-notes'), ok: 200 },
   { route: 'DELETE /api/plugins/:name', access: instanceAdmin, call: at(spare('spare-remove')), ok: 200 },
   {
     route: 'POST /api/plugins/:name/approve',
@@ -328,8 +367,11 @@ const plugins: MatrixEntry[] = [
   },
   {
     route: 'POST /api/plugins/:name/update',
-    access: instanceAdmin,
-    call: (t) => ({ url: `${spare('spare-update')}/update`, body: { path: t.fx.source('spare-update-1.1.0') } }),
+    access: deploy,
+    call: (t) =>
+      t.caller === 'deploy-token'
+        ? zip(`${spare('spare-deployed')}/update`, t.fx.deployZip('spare-deployed', '1.1.0'))
+        : { url: `${spare('spare-update')}/update`, body: { path: t.fx.source('spare-update-1.1.0') } },
     ok: 200,
   },
   {

@@ -19,6 +19,7 @@ import {
 } from './access-matrix.entries.ts';
 import { createSessionStore, SESSION_COOKIE } from './auth/sessions.ts';
 import { createBudgetStore } from './plugins/budgets/store.ts';
+import { pluginZip } from './plugins/installation/testing.ts';
 import { approve, withFixtures } from './sandbox/testing.ts';
 import { routeTable } from './testing/route-table.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from './testing/test-app.ts';
@@ -51,7 +52,15 @@ const configurable = {
     default: { greeting: 'hi' },
   },
 };
-const spares = ['spare-remove', 'spare-toggle', 'spare-update', 'spare-pending', 'spare-discard', 'spare-rollback'];
+const spares = [
+  'spare-remove',
+  'spare-toggle',
+  'spare-update',
+  'spare-pending',
+  'spare-discard',
+  'spare-rollback',
+  'spare-deployed',
+];
 const spareSources: [string, string, object][] = [
   ['spare-install', '1.0.0', {}],
   ['spare-update', '1.1.0', {}],
@@ -84,7 +93,8 @@ function prepare(dir: string): void {
   writeFileSync(path.join(dir, 'shell/assets/app.js'), 'export {};');
 }
 
-const usernames: Record<Exclude<Caller, 'anonymous'>, string> = {
+type User = Exclude<Caller, 'anonymous' | 'deploy-token'>;
+const usernames: Record<User, string> = {
   outsider: 'outsider',
   viewer: 'viewer',
   developer: 'developer',
@@ -97,7 +107,9 @@ let origin: string;
 const cookies: Partial<Record<Caller, string>> = {};
 let fx: Fixtures;
 /** A new session of the caller, as signing in makes one (without paying for its password hash each time). */
-let sessionOf: (caller: Exclude<Caller, 'anonymous'>) => Promise<string>;
+let sessionOf: (caller: User) => Promise<string>;
+/** The secret of an API token of scope plugins:deploy: the `deploy-token` caller. */
+let deployToken: string;
 
 interface Answer {
   status: number;
@@ -168,6 +180,7 @@ beforeAll(async () => {
     cookies[caller] = await sessionOf(caller);
   }
   await asAdmin('POST', '/api/users', { username: 'prober', password: 'prober-password-123' });
+  deployToken = (await asAdmin('POST', '/api/tokens', { name: 'matrix', scopes: ['plugins:deploy'] })).token as string;
   const spareUser = (await asAdmin('POST', '/api/users', { username: 'spare', password: 'spare-password-123' })) as {
     id: string;
   };
@@ -221,6 +234,14 @@ beforeAll(async () => {
     async newSigningKey() {
       const key = await asAdmin('POST', '/api/signing-keys', { name: 'throwaway', publicKey: fx.newPublicKey() });
       return key.keyId as string;
+    },
+    deployZip: (name, version) => pluginZip(name, { version }),
+    async newToken() {
+      const token = await asAdmin('POST', '/api/tokens', {
+        name: `throwaway ${Math.random()}`,
+        scopes: ['plugins:deploy'],
+      });
+      return token.id as string;
     },
     source,
   };
@@ -286,7 +307,9 @@ describe.each(entries)('$route', (entry) => {
     for (const workspace of where) {
       const unique = `${caller}-${workspace}-${method}-${pattern.split('/').at(-1)}`.toLowerCase();
       const call = await entry.call({ caller, workspace, unique, fx });
-      const cookie = entry.ownSession && caller !== 'anonymous' ? await sessionOf(caller) : cookies[caller];
+      const signedIn = caller !== 'anonymous' && caller !== 'deploy-token';
+      const cookie = entry.ownSession && signedIn ? await sessionOf(caller) : cookies[caller];
+      if (caller === 'deploy-token') call.headers = { ...call.headers, authorization: `Bearer ${deployToken}` };
       const answer = await send(method, call, cookie, entry.stream);
       const want = verdict(entry.access, caller, workspace);
       const wanted = want === 'allowed' ? String(entry.ok) : `${want.status} ${want.code}`;
