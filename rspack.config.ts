@@ -7,17 +7,33 @@ import { typescriptRule } from '@dbt-workbench/plugin-sdk/build/swc-rule';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-/** The shell: a Module Federation host that knows no remotes at build time; it learns them from the server. */
-export function createShellConfig(mode: 'development' | 'production'): RspackOptions {
+type Mode = 'development' | 'production';
+
+interface HostBuild {
+  /** The Module Federation name, also the bundle's unique name. */
+  name: string;
+  entry: string;
+  template: string;
+  favicon?: string;
+  /** Under dist/. */
+  outDir: string;
+  publicPath: string;
+}
+
+/**
+ * A Module Federation host that knows no remotes at build time; it learns them at run time. It shares the
+ * modules every remote expects (shared-modules.ts), so a remote built once runs under each host.
+ */
+function hostConfig(mode: Mode, build: HostBuild): RspackOptions {
   return {
     mode,
     context: root,
-    entry: { main: './shell/main.tsx' },
+    entry: { main: build.entry },
     devtool: mode === 'development' ? 'cheap-module-source-map' : 'source-map',
     output: {
-      path: path.join(root, 'dist/shell'),
-      publicPath: '/',
-      uniqueName: 'workbench_shell',
+      path: path.join(root, 'dist', build.outDir),
+      publicPath: build.publicPath,
+      uniqueName: build.name,
       filename: 'assets/[name].[contenthash:8].js',
       chunkFilename: 'assets/[name].[contenthash:8].js',
       cssFilename: 'assets/[name].[contenthash:8].css',
@@ -28,9 +44,9 @@ export function createShellConfig(mode: 'development' | 'production'): RspackOpt
       rules: [typescriptRule(mode === 'development'), { test: /\.css$/, type: 'css/auto' }],
     },
     plugins: [
-      new rspack.HtmlRspackPlugin({ template: './shell/index.html', favicon: './shell/favicon.svg' }),
+      new rspack.HtmlRspackPlugin({ template: build.template, favicon: build.favicon }),
       new ModuleFederationPlugin({
-        name: 'workbench_shell',
+        name: build.name,
         shared: sharedConfig('host'),
         shareStrategy: 'loaded-first',
         dts: false,
@@ -39,6 +55,29 @@ export function createShellConfig(mode: 'development' | 'production'): RspackOpt
     ],
     performance: { hints: false },
   };
+}
+
+/** The shell: the app's page, rendering in-page plugin contributions in its own realm. */
+export function createShellConfig(mode: Mode): RspackOptions {
+  return hostConfig(mode, {
+    name: 'workbench_shell',
+    entry: './shell/main.tsx',
+    template: './shell/index.html',
+    favicon: './shell/favicon.svg',
+    outDir: 'shell',
+    publicPath: '/',
+  });
+}
+
+/** The isolation runtime: the document of every isolated plugin frame (served at /plugin-frames/...). */
+export function createIsolationConfig(mode: Mode): RspackOptions {
+  return hostConfig(mode, {
+    name: 'workbench_isolation',
+    entry: './shell/isolation/main.ts',
+    template: './shell/isolation/index.html',
+    outDir: 'isolation',
+    publicPath: '/isolation/',
+  });
 }
 
 export default createShellConfig(process.env.NODE_ENV === 'development' ? 'development' : 'production');

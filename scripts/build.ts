@@ -74,8 +74,9 @@ async function main(): Promise<void> {
   const pluginsFlag = args.indexOf('--plugins');
   const pluginParents = pluginsFlag >= 0 ? args.slice(pluginsFlag + 1) : ['plugins'];
   if (pluginsFlag < 0) {
-    const { createShellConfig } = await import('../rspack.config.ts');
+    const { createIsolationConfig, createShellConfig } = await import('../rspack.config.ts');
     await compile('shell', createShellConfig(mode));
+    await compile('isolation runtime', createIsolationConfig(mode));
   }
   for (const dir of pluginParents.flatMap(pluginSourceDirs)) await buildPlugin(dir);
 }

@@ -1,13 +1,16 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Suspense, useMemo } from 'react';
+import type { PluginSdk } from '@dbt-workbench/plugin-sdk';
+import { Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
+import { fetchJson } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { useNotifications } from '../notifications/notifications.ts';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
+import { IsolatedContribution } from './isolated/IsolatedContribution.tsx';
 import { PluginErrorBoundary } from './PluginErrorBoundary.tsx';
 import { createPluginSdk } from './plugin-sdk.ts';
-import { useExtensionRuntime } from './runtime-context.tsx';
+import { useExtensionRuntime, useRemoteLoader } from './runtime-context.tsx';
 
 interface Props {
   extension: Extension;
@@ -15,16 +18,16 @@ interface Props {
   slotProps?: Record<string, unknown>;
 }
 
-function LoadedContribution({ extension, slotProps }: Props) {
+const noProps: Record<string, unknown> = {};
+
+/** The SDK of one plugin in the current workspace, as the page holds it (the bridge of a frame forwards to it). */
+function usePluginSdk(extension: Extension): PluginSdk {
   const runtime = useExtensionRuntime();
   const workspace = useWorkspace();
   const me = useMe().data;
   const navigate = useNavigate();
   const notify = useNotifications((s) => s.notify);
-  if (!('module' in extension) || !extension.remote)
-    throw new Error(`contribution ${extension.id} has no module to render`);
-  const Component = runtime.lazyComponent(extension.remote, extension.module);
-  const sdk = useMemo(
+  return useMemo(
     () =>
       createPluginSdk({
         plugin: { name: extension.plugin, version: extension.pluginVersion, displayName: extension.pluginDisplayName },
@@ -33,6 +36,7 @@ function LoadedContribution({ extension, slotProps }: Props) {
         user: { username: me?.user.username ?? '', displayName: me?.user.displayName ?? '', role: workspace.role },
         navigate: (to) => navigate(workspacePath(workspace.name, to)),
         notify,
+        tokens: runtime.tokens,
       }),
     [
       extension.plugin,
@@ -43,8 +47,17 @@ function LoadedContribution({ extension, slotProps }: Props) {
       me,
       navigate,
       notify,
+      runtime.tokens,
     ],
   );
+}
+
+/** In-page: the plugin's component in the shell's own realm, with the user's full rights. */
+function InPageContribution({ extension, slotProps, sdk }: Required<Props> & { sdk: PluginSdk }) {
+  const runtime = useExtensionRuntime();
+  if (!('module' in extension) || !extension.remote)
+    throw new Error(`contribution ${extension.id} has no module to render`);
+  const Component = runtime.lazyComponent(extension.remote, extension.module);
   return (
     <QueryClientProvider client={runtime.queryClients.clientFor(extension.plugin)}>
       <Component {...slotProps} sdk={sdk} />
@@ -52,20 +65,11 @@ function LoadedContribution({ extension, slotProps }: Props) {
   );
 }
 
-/** Renders one contribution inside its own error boundary and Suspense, so its failure stays its own. */
-export function ContributionView(props: Props) {
-  const { extension } = props;
-  const runtime = useExtensionRuntime();
-  const remote = extension.remote;
-  const module = 'module' in extension ? extension.module : undefined;
-  return (
-    <PluginErrorBoundary
-      key={remote?.revision}
-      onRetry={remote && module ? () => runtime.retry(remote, module) : undefined}
-      plugin={extension.plugin}
-      pluginDisplayName={extension.pluginDisplayName}
-      contribution={extension.id}
-    >
+function LoadedContribution({ extension, slotProps, attempt }: Required<Props> & { attempt: number }) {
+  const sdk = usePluginSdk(extension);
+  const loader = useRemoteLoader();
+  if (extension.uiTrust === 'in-page') {
+    return (
       <Suspense
         fallback={
           <div className="wb-loading" aria-busy="true">
@@ -73,8 +77,51 @@ export function ContributionView(props: Props) {
           </div>
         }
       >
-        <LoadedContribution {...props} />
+        <InPageContribution extension={extension} slotProps={slotProps} sdk={sdk} />
       </Suspense>
+    );
+  }
+  if (!('module' in extension) || !extension.remote)
+    throw new Error(`contribution ${extension.id} has no module to render`);
+  return (
+    <IsolatedContribution
+      key={`${extension.remote.revision}:${attempt}`}
+      extension={extension}
+      slotProps={slotProps}
+      sdk={sdk}
+      loader={loader}
+    />
+  );
+}
+
+/**
+ * Renders one contribution inside its own error boundary, so its failure stays its own: in a sandboxed frame
+ * (`isolated`, the default) or in the page (`in-page`, for plugins an admin trusts), as the admin chose.
+ */
+export function ContributionView({ extension, slotProps = noProps }: Props) {
+  const runtime = useExtensionRuntime();
+  const isInstanceAdmin = useMe().data?.user.isInstanceAdmin ?? false;
+  const [attempt, setAttempt] = useState(0);
+  const remote = extension.remote;
+  const module = 'module' in extension ? extension.module : undefined;
+  return (
+    <PluginErrorBoundary
+      key={remote?.revision}
+      onRetry={() => {
+        if (remote && module) runtime.retry(remote, module);
+        setAttempt((n) => n + 1);
+      }}
+      onDisable={
+        isInstanceAdmin
+          ? () =>
+              fetchJson(`/api/plugins/${encodeURIComponent(extension.plugin)}/disable`, { method: 'POST', body: '{}' })
+          : undefined
+      }
+      plugin={extension.plugin}
+      pluginDisplayName={extension.pluginDisplayName}
+      contribution={extension.id}
+    >
+      <LoadedContribution extension={extension} slotProps={slotProps} attempt={attempt} />
     </PluginErrorBoundary>
   );
 }

@@ -13,18 +13,21 @@ interface Props {
   contribution: string;
   /** Called before "Try again" renders the contribution anew, to drop what failed. */
   onRetry?: () => void;
+  /** Offered to instance admins: turns the plugin off for everyone. */
+  onDisable?: () => Promise<unknown>;
   children: ReactNode;
 }
 
 interface State {
   error: Error | null;
+  disabling: 'idle' | 'pending' | 'failed';
 }
 
 /** Contains a contribution's failures: a remote that fails to load or a component that throws shows a card. */
 export class PluginErrorBoundary extends Component<Props, State> {
-  override state: State = { error: null };
+  override state: State = { error: null, disabling: 'idle' };
 
-  static getDerivedStateFromError(error: unknown): State {
+  static getDerivedStateFromError(error: unknown): Partial<State> {
     return { error: error instanceof Error ? error : new Error(String(error)) };
   }
 
@@ -33,6 +36,7 @@ export class PluginErrorBoundary extends Component<Props, State> {
       plugin: this.props.plugin,
       contribution: this.props.contribution,
       code: error instanceof RemoteLoadError ? 'load-failed' : 'render-failed',
+      // The plugin's own error travels as the cause: diagnostics must name it, not only where it came from.
       message: [error.message, causeOf(error)].filter(Boolean).join(' '),
     });
     console.warn(`plugin ${this.props.plugin} failed in ${this.props.contribution}`, error, info.componentStack);
@@ -55,16 +59,37 @@ export class PluginErrorBoundary extends Component<Props, State> {
           The rest of the page is unaffected. Plugin: <code>{this.props.plugin}</code>, contribution{' '}
           <code>{this.props.contribution}</code>.
         </p>
-        <button
-          type="button"
-          className="wb-button"
-          onClick={() => {
-            this.props.onRetry?.();
-            this.setState({ error: null });
-          }}
-        >
-          Try again
-        </button>
+        <div className="wb-plugin-error-actions">
+          <button
+            type="button"
+            className="wb-button"
+            onClick={() => {
+              this.props.onRetry?.();
+              this.setState({ error: null });
+            }}
+          >
+            Try again
+          </button>
+          {this.props.onDisable && (
+            <button
+              type="button"
+              className="wb-button wb-button-danger"
+              disabled={this.state.disabling === 'pending'}
+              onClick={() => {
+                this.setState({ disabling: 'pending' });
+                this.props.onDisable!().then(
+                  () => this.setState({ disabling: 'idle' }),
+                  () => this.setState({ disabling: 'failed' }),
+                );
+              }}
+            >
+              Disable plugin for everyone
+            </button>
+          )}
+          {this.state.disabling === 'failed' && (
+            <span className="wb-muted">Could not disable it; try the Plugins page.</span>
+          )}
+        </div>
       </div>
     );
   }

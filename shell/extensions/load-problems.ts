@@ -1,10 +1,13 @@
 import { create } from 'zustand';
 
-/** A plugin problem seen in this browser: a remote that failed to load or a component that threw. */
+/**
+ * A plugin problem seen in this browser: a remote that failed to load, a component that threw, or (isolated
+ * plugins) a bridge call refused, a flood of calls, a frame that stopped answering.
+ */
 export interface LoadProblem {
   plugin: string;
   contribution: string;
-  code: 'load-failed' | 'render-failed';
+  code: 'load-failed' | 'render-failed' | 'bridge-refused' | 'bridge-flood' | 'frame-unresponsive';
   message: string;
   at: string;
 }

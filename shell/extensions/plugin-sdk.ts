@@ -1,6 +1,7 @@
 import type { HostData, PluginSdk } from '@dbt-workbench/plugin-sdk';
 import { fetchJson } from '../api/client.ts';
 import { createPluginStorage } from './plugin-storage.ts';
+import type { PluginTokens } from './plugin-tokens.ts';
 
 import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { NotificationTone } from '../notifications/notifications.ts';
@@ -12,6 +13,8 @@ export interface SdkContext {
   user: { username: string; displayName: string; role: WorkspaceRole };
   navigate(to: string): void;
   notify(notification: { message: string; tone: NotificationTone; source: string }): void;
+  /** The server's proof of which plugin calls: sent with every host data call. */
+  tokens: PluginTokens;
 }
 
 /** Routes a plugin's relative path to its own API prefix, refusing anything that could leave it. */
@@ -24,14 +27,19 @@ export function pluginApiUrl(plugin: string, path: string): string {
   return `/api/ext/${plugin}/${clean}`;
 }
 
-/** `sdk.data` for one plugin in one workspace: the host data APIs through the plugin's capability gate. */
-export function createHostData(plugin: string, workspace: string): HostData {
+/**
+ * `sdk.data` for one plugin in one workspace: the host data APIs through the plugin's capability gate, each
+ * call carrying the plugin's token so the server knows which plugin asks without trusting the URL.
+ */
+export function createHostData(plugin: string, workspace: string, tokens: PluginTokens): HostData {
   const base = `/api/workspaces/${encodeURIComponent(workspace)}/plugin-data/${encodeURIComponent(plugin)}`;
+  const send = <T>(url: string, init?: RequestInit) =>
+    tokens.withToken(workspace, plugin, (headers) => fetchJson<T>(url, { ...init, headers }));
   const get = <T>(path: string, params: Record<string, string | number | undefined> = {}) => {
     const query = new URLSearchParams(
       Object.entries(params).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
     ).toString();
-    return fetchJson<T>(`${base}/${path}${query ? `?${query}` : ''}`);
+    return send<T>(`${base}/${path}${query ? `?${query}` : ''}`);
   };
   return {
     models: (query = {}) => get('models', query),
@@ -39,7 +47,7 @@ export function createHostData(plugin: string, workspace: string): HostData {
     search: (q, limit) => get('search', { q, limit }),
     summary: () => get('catalog/summary'),
     runs: () => get('runs'),
-    sql: (sql, limit) => fetchJson(`${base}/sql/query`, { method: 'POST', body: JSON.stringify({ sql, limit }) }),
+    sql: (sql, limit) => send(`${base}/sql/query`, { method: 'POST', body: JSON.stringify({ sql, limit }) }),
   };
 }
 
@@ -61,7 +69,7 @@ export function createPluginSdk(context: SdkContext): PluginSdk {
           'x-workbench-workspace': context.workspace.name,
         },
       }),
-    data: createHostData(context.plugin.name, context.workspace.name),
+    data: createHostData(context.plugin.name, context.workspace.name, context.tokens),
     storage: createPluginStorage(context.plugin.name),
     navigate: context.navigate,
     notify: (message, options) =>

@@ -10,6 +10,10 @@ export interface RemoteLoader {
   loadComponent(remote: RemoteRef, module: string): Promise<ComponentType<never>>;
   /** Makes the next load of this remote start afresh (after a failure the user wants to retry). */
   forget(remote: RemoteRef): void;
+  /** How long a load may take, as the server's setting says. */
+  timeoutMs(): Promise<number>;
+  /** Records a load done elsewhere (in an isolated frame) in the same per-plugin cost. */
+  recordLoad(remote: RemoteRef, module: string, ms: number): void;
 }
 
 export interface RemoteLoaderOptions {
@@ -69,7 +73,15 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     return preloads.get(remote.name)!;
   }
 
+  const resolvedTimeout = async () => {
+    // A server older than this shell may not say; fall back rather than time out at once.
+    const asked = await timeoutOf();
+    return Number.isFinite(asked) && asked > 0 ? asked : 15_000;
+  };
+
   return {
+    timeoutMs: resolvedTimeout,
+    recordLoad: (remote, module, ms) => options.onLoaded?.(remote, module, ms),
     forget(remote) {
       // Not deleted: a known name must be registered again with `force`, or the runtime keeps the old entry.
       if (registered.has(remote.name)) registered.set(remote.name, '');
@@ -78,9 +90,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
       const request = `${remote.name}/${module.replace(/^\.\//, '')}`;
       const started = performance.now();
       let loaded: { default?: unknown } | null;
-      // A server older than this shell may not say; fall back rather than time out at once.
-      const asked = await timeoutOf();
-      const timeoutMs = Number.isFinite(asked) && asked > 0 ? asked : 15_000;
+      const timeoutMs = await resolvedTimeout();
       try {
         loaded = await withTimeout(
           ensureRegistered(remote).then(() => loadRemote<{ default?: unknown }>(request)),

@@ -9,12 +9,15 @@ import {
 } from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
 import { createPluginQueryClients, type PluginQueryClients } from './plugin-query-clients.ts';
+import { createPluginTokens, type PluginTokens } from './plugin-tokens.ts';
 import type { RemoteLoader } from './remote-loader.ts';
 
 export interface ExtensionRuntime {
   workspace: string;
   /** Each plugin's own query cache. */
   queryClients: PluginQueryClients;
+  /** The tokens that tell the server which plugin calls the host data APIs. */
+  tokens: PluginTokens;
   /** One lazy component per remote revision and module: same identity while the build is the same. */
   lazyComponent(remote: RemoteRef, module: string): LazyExoticComponent<ComponentType<Record<string, unknown>>>;
   /** Forgets a failed load so the next render loads the module again. */
@@ -43,6 +46,7 @@ export function ExtensionRuntimeProvider(props: { loader: RemoteLoader; workspac
     return {
       workspace,
       queryClients: createPluginQueryClients(),
+      tokens: createPluginTokens(),
       retry(remote, module) {
         components.delete(keyOf(remote, module));
         loader.forget(remote);

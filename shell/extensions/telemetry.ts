@@ -1,5 +1,13 @@
 import type { FrontendEvent } from '../../shared/telemetry.schema.ts';
-import { useLoadProblems } from './load-problems.ts';
+import { useLoadProblems, type LoadProblem } from './load-problems.ts';
+
+const kindOf: Record<LoadProblem['code'], FrontendEvent['kind']> = {
+  'load-failed': 'load-error',
+  'render-failed': 'render-error',
+  'bridge-refused': 'bridge-refused',
+  'bridge-flood': 'bridge-flood',
+  'frame-unresponsive': 'frame-unresponsive',
+};
 
 const FLUSH_MS = 5_000;
 
@@ -26,7 +34,7 @@ export function createTelemetryReporter(url = '/api/plugins/telemetry') {
     for (const problem of state.problems.slice(seen)) {
       queue.push({
         plugin: problem.plugin,
-        kind: problem.code === 'load-failed' ? 'load-error' : 'render-error',
+        kind: kindOf[problem.code],
         message: problem.message.slice(0, 500),
       });
     }
