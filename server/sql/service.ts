@@ -5,10 +5,14 @@ import path from 'node:path';
 import {
   DEFAULT_ROW_LIMIT,
   MAX_ROW_LIMIT,
+  type SqlModels,
   type SqlQueryResult,
   type SqlTables,
 } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
 import type { Workspace } from '../workspaces/config.ts';
+import { explainMissingTable } from './missing-table.ts';
+import { attachModels, copyModelsDatabase } from './models-database.ts';
+import { createManifestReader, locateModels, type ManifestRelation, type ModelsLocation } from './models-source.ts';
 import { listSeeds, seedsSignature, writeSeedDatabase, type LoadedSeeds } from './seeds.ts';
 import { createCellConverter, type CellConverter } from './values.ts';
 
@@ -35,24 +39,32 @@ export class SqlQueryError extends Error {
 }
 
 /**
- * SQL over a workspace's seeds in an embedded DuckDB. The SQL feature serves it over HTTP; the plugin
- * capability `access-sql-workspace` calls the same object.
+ * SQL over a workspace's seeds and its project's models in an embedded DuckDB. The SQL feature serves it over
+ * HTTP; the plugin capability `access-sql-workspace` calls the same object.
  */
 export interface SqlService {
   /** Runs `sql` (one or more statements; the last one's rows answer). Throws `SqlQueryError`. */
   query(workspace: Workspace, sql: string, options?: SqlQueryOptions): Promise<SqlQueryResult>;
-  /** The tables (one per seed CSV) with their columns, and the seeds that failed to load. */
+  /** The seed tables with their columns, the seeds that failed to load, and the models (or why there are none). */
   tables(workspace: Workspace): Promise<SqlTables>;
   /** Closes every database; a later call opens them again. */
   close(): Promise<void>;
 }
 
-/** One loaded copy of a workspace's seeds: a read-only DuckDB file, replaced when the CSVs change. */
+/**
+ * One loaded copy of a workspace's seeds (a read-only DuckDB file) with a copy of its models database attached,
+ * replaced when a CSV or the models database changes.
+ */
 interface Generation {
   instance: DuckDBInstance;
   directory: string;
   signature: string;
   loaded: LoadedSeeds;
+  models: SqlModels;
+  /** Set on every query connection, so seeds and models are reached by their bare names. */
+  searchPath: string;
+  /** The relations the manifest knows, to explain a missing table. */
+  relations: ManifestRelation[];
   loadedAt: string;
   /** Queries running on it; a retired generation closes when the last one ends. */
   active: number;
@@ -100,6 +112,7 @@ export function createSqlService(): SqlService {
   let converter: CellConverter | undefined;
   let scratch: Promise<string> | undefined;
   let counter = 0;
+  const readManifest = createManifestReader();
 
   const duckdb = (): Promise<DuckDb> => (duckdbModule ??= import('@duckdb/node-api'));
   // One folder per service (so several servers or test apps never share files), removed on close.
@@ -111,7 +124,7 @@ export function createSqlService(): SqlService {
         throw error;
       }));
 
-  async function load(workspace: Workspace, signature: string): Promise<Generation> {
+  async function load(workspace: Workspace, signature: string, location: ModelsLocation): Promise<Generation> {
     const module = await duckdb();
     const seeds = await listSeeds(workspace.seedsDir);
     const directory = path.join(await scratchDirectory(), `${workspace.name}-${++counter}`);
@@ -123,9 +136,28 @@ export function createSqlService(): SqlService {
       // Read-only, so one user cannot drop or change what another queries (TEMP tables still work),
       // and locked away from the server's files: no read_csv('/etc/passwd'), COPY, ATTACH or INSTALL.
       const instance = await module.DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+      let models: SqlModels = location.available
+        ? { available: false, reason: 'The models database was not read.' }
+        : { available: false, reason: location.reason };
+      let searchPath = 'seeds.main';
       try {
         const setup = await instance.connect();
         try {
+          if (location.available) {
+            // A models database that cannot be read (a torn copy, a newer DuckDB format) leaves the seeds usable.
+            try {
+              const copy = await copyModelsDatabase(location.file, directory);
+              const seedNames = loaded.tables.map((t) => t.name);
+              ({ models, searchPath } = await attachModels(setup, copy, location, seedNames, workspace.projectDir));
+            } catch (error) {
+              const name = path.relative(workspace.projectDir, location.file);
+              models = {
+                available: false,
+                reason: `The models database ${name} could not be read: ${(error as Error).message}`,
+              };
+            }
+          }
+          // Attached before this: from here on no file outside can be opened.
           await setup.run('SET enable_external_access = false');
           await setup.run('SET lock_configuration = true');
         } finally {
@@ -135,23 +167,42 @@ export function createSqlService(): SqlService {
         instance.closeSync();
         throw error;
       }
-      return { instance, directory, signature, loaded, loadedAt: new Date().toISOString(), active: 0, retired: false };
+      return {
+        instance,
+        directory,
+        signature,
+        loaded,
+        models,
+        searchPath,
+        relations: location.relations,
+        loadedAt: new Date().toISOString(),
+        active: 0,
+        retired: false,
+      };
     } catch (error) {
       await rm(directory, { recursive: true, force: true });
       throw error;
     }
   }
 
-  /** The generation matching the seeds on disk now (loading a new one when a CSV changed), held until released. */
+  /**
+   * The generation matching the seeds and models database on disk now (loading a new one when either changed),
+   * held until released.
+   */
   async function acquire(workspace: Workspace): Promise<Generation> {
-    // Keyed by folder, not name: test apps in one process may each have a workspace "default".
-    const key = workspace.seedsDir;
+    // Keyed by folders, not name: test apps in one process may each have a workspace "default".
+    const key = `${workspace.seedsDir}\n${workspace.targetDir}`;
     const slot = slots.get(key) ?? {};
     slots.set(key, slot);
-    const signature = seedsSignature(await listSeeds(workspace.seedsDir));
+    const location = await locateModels(workspace, await readManifest(workspace.targetDir));
+    const signature = [
+      seedsSignature(await listSeeds(workspace.seedsDir)),
+      location.available ? location.signature : location.reason,
+      location.relations.length,
+    ].join('\n');
     let generation = slot.current;
     if (!generation || generation.signature !== signature) {
-      slot.loading ??= load(workspace, signature)
+      slot.loading ??= load(workspace, signature, location)
         .then((loaded) => {
           const previous = slot.current;
           slot.current = loaded;
@@ -205,6 +256,7 @@ export function createSqlService(): SqlService {
           connection.interrupt();
         }, timeoutMs);
         try {
+          await connection.run(`SET search_path = '${generation.searchPath.replaceAll("'", "''")}'`);
           // Streaming stops reading once one row past the limit shows the result is truncated.
           const reader = await connection.streamAndReadUntil(sql, limit + 1);
           const rowCount = Math.min(reader.currentRowCount, limit);
@@ -231,7 +283,12 @@ export function createSqlService(): SqlService {
           }
           // The client library prefixes parse errors with its own words; the rest is DuckDB's message.
           const message = (error as Error).message.replace(/^Failed to extract statements: /, '');
-          throw new SqlQueryError('sql_error', message);
+          const missing = explainMissingTable(message, {
+            seeds: generation.loaded.tables.map((t) => t.name),
+            models: generation.models,
+            projectRelations: new Set(generation.relations.map((r) => r.name.toLowerCase())),
+          });
+          throw new SqlQueryError('sql_error', missing ?? message);
         } finally {
           clearTimeout(timer);
           connection.disconnectSync();
@@ -240,7 +297,11 @@ export function createSqlService(): SqlService {
     },
 
     async tables(workspace) {
-      return withGeneration(workspace, async (generation) => ({ ...generation.loaded, loadedAt: generation.loadedAt }));
+      return withGeneration(workspace, async (generation) => ({
+        ...generation.loaded,
+        models: generation.models,
+        loadedAt: generation.loadedAt,
+      }));
     },
 
     async close() {

@@ -38,7 +38,7 @@ export const SqlQueryResult = z.object({
 });
 export type SqlQueryResult = z.infer<typeof SqlQueryResult>;
 
-/** A table of the workspace's SQL database: one per seed CSV. */
+/** A table of the workspace's SQL database loaded from a seed CSV. */
 export const SqlTable = z.object({
   name: z.string(),
   /** The seed file it was loaded from, relative to the workspace's seeds folder. */
@@ -52,11 +52,47 @@ export type SqlTable = z.infer<typeof SqlTable>;
 export const SqlLoadProblem = z.object({ file: z.string(), message: z.string() });
 export type SqlLoadProblem = z.infer<typeof SqlLoadProblem>;
 
+/** A table or view of the project's own database (its models, and seeds and snapshots dbt built there). */
+export const SqlModelTable = z.object({
+  name: z.string(),
+  /** Its schema in the models database. */
+  schema: z.string(),
+  /** What to write in SQL to reach it: its bare name, or `catalog.schema.name` when a seed of the same name comes first. */
+  reference: z.string(),
+  type: z.enum(['table', 'view']),
+  /** dbt's resource type when the manifest names this relation (`model`, `seed`, `snapshot`), else null. */
+  resourceType: z.string().nullable(),
+  /** Rows of a table as DuckDB estimates them; null for a view (counting would run it). */
+  rowCount: z.number().int().nullable(),
+  columns: z.array(SqlColumn),
+});
+export type SqlModelTable = z.infer<typeof SqlModelTable>;
+
+/**
+ * Where the workspace's models are for SQL: a DuckDB database the app read (a copy of the dbt target's file, or
+ * the one the demo's run simulator wrote), or why there is none, in a sentence a user can act on.
+ */
+export const SqlModels = z.discriminatedUnion('available', [
+  z.object({
+    available: z.literal(true),
+    /** The database file, relative to the project folder: `jaffle_shop.duckdb`, `target/simulated.duckdb`. */
+    file: z.string(),
+    /** `dbt-target`: the DuckDB file the project's dbt target writes; `simulated`: written by the demo's simulator. */
+    origin: z.enum(['dbt-target', 'simulated']),
+    tables: z.array(SqlModelTable),
+  }),
+  z.object({ available: z.literal(false), reason: z.string() }),
+]);
+export type SqlModels = z.infer<typeof SqlModels>;
+
 /** `GET /api/workspaces/:workspace/sql/tables`. */
 export const SqlTables = z.object({
+  /** The seed CSVs, one table each. */
   tables: z.array(SqlTable),
   problems: z.array(SqlLoadProblem),
-  /** When the seeds were last (re)loaded, ISO-8601. */
+  /** The project's models, or why they cannot be queried. */
+  models: SqlModels,
+  /** When the seeds and models were last (re)loaded, ISO-8601. */
   loadedAt: z.string(),
 });
 export type SqlTables = z.infer<typeof SqlTables>;
