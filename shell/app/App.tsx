@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { UsersPage } from '../admin/UsersPage.tsx';
 import { SigningKeysPage } from '../admin/SigningKeysPage.tsx';
+import { ApiTokensPage } from '../admin/ApiTokensPage.tsx';
 import { fetchHostInfo, queryKeys } from '../api/queries.ts';
 import { LoginPage } from '../auth/LoginPage.tsx';
 import { RequireSignIn } from '../auth/RequireSignIn.tsx';
@@ -40,6 +41,7 @@ function createRouter() {
         { path: 'plugins/:name', element: <PluginDiagnosticsPage /> },
         { path: 'users', element: <UsersPage /> },
         { path: 'signing-keys', element: <SigningKeysPage /> },
+        { path: 'api-tokens', element: <ApiTokensPage /> },
         { path: 'marketplace', element: <MarketplacePage /> },
         { path: 'audit', element: <AuditPage /> },
       ],

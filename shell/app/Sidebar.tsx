@@ -101,6 +101,9 @@ export function Sidebar() {
             <NavLink to="/admin/signing-keys" className="wb-nav-link">
               Signing keys
             </NavLink>
+            <NavLink to="/admin/api-tokens" className="wb-nav-link">
+              API tokens
+            </NavLink>
             <NavLink to="/admin/audit" className="wb-nav-link">
               Audit log
             </NavLink>
