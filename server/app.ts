@@ -26,6 +26,8 @@ import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
 import { startRemoteChecks } from './plugins/remote-pins/pinning.ts';
 import { createRemotePinStore } from './plugins/remote-pins/store.ts';
+import { createUiTrustStore } from './plugins/ui-trust/store.ts';
+import { registerUiTrustRoutes } from './plugins/ui-trust/routes.ts';
 import { trustedKeysOf } from './plugins/signing/key-store.ts';
 import { registerSigningKeyRoutes } from './plugins/signing/routes.ts';
 import { registerTokenAuthentication } from './tokens/authentication.ts';
@@ -107,6 +109,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const enablement = createEnablementStore(db);
   const configs = createConfigStore(db);
   const remotePins = createRemotePinStore(db);
+  const uiTrust = createUiTrustStore(db);
   const trustedKeys = trustedKeysOf(db, settings.capabilityPolicy.signatures.trustedKeys);
   await trustedKeys.reload();
   const plugins = createPluginRegistry({
@@ -119,6 +122,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       configs: await configs.load(),
       remotePins: await remotePins.load(),
       installedAt: await installTimes(db),
+      uiTrust: await uiTrust.load(),
     }),
     policy: settings.capabilityPolicy,
     workspaces: workspaces.map((w) => w.name),
@@ -176,6 +180,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
+  registerUiTrustRoutes(server, { registry: plugins, guards, db });
   registerSigningKeyRoutes(server, { registry: plugins, guards, db, trustedKeys });
   registerTokenRoutes(server, { guards, db });
   const stopRemoteChecks = settings.pluginSystemEnabled

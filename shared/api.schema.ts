@@ -7,6 +7,7 @@ import { PluginState } from './plugin-states.ts';
 import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { Contribution } from '@dbt-workbench/plugin-sdk/contracts/slots';
 import { ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
+import { UiTrust } from './ui-trust.schema.ts';
 
 /** Facts about the running host that the shell and plugin tooling need. */
 export const HostInfo = z.object({
@@ -40,6 +41,8 @@ export const PluginSummary = z.object({
   configurable: z.boolean(),
   /** Whether the plugin has a backend (a sandboxed process or a deployed URL). */
   hasBackend: z.boolean(),
+  /** How its UI runs: `isolated` (sandboxed frames, the default) or `in-page` (with each user's full rights). */
+  uiTrust: UiTrust,
   /** Where the plugin is enabled; empty when it is not active. */
   enabledWorkspaces: z.array(z.string()),
   /** The admins' rules: a global switch (absent: the server default) and per-workspace overrides. */
@@ -99,6 +102,10 @@ export const Extension = z.intersection(
     pluginVersion: z.string(),
     /** The plugin's configuration as it runs (never put secrets in it: every member's browser gets it). */
     pluginConfig: z.record(z.string(), z.unknown()),
+    /** How the plugin's UI runs: in a sandboxed frame (`isolated`) or in the shell's own realm (`in-page`). */
+    uiTrust: UiTrust,
+    /** The approved capabilities of the running version: the host end of an isolated plugin's bridge checks them. */
+    pluginCapabilities: z.array(Capability),
     remote: RemoteRef.optional(),
   }),
 );

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
-/** What a shell saw of one plugin: a module loaded (and how long it took), or a load or render failure. */
+/**
+ * What a shell saw of one plugin: a module loaded (and how long it took), a load or render failure, or what the host
+ * end of an isolated plugin's bridge refused: a call outside its approval (`bridge-refused`, the message names the
+ * call and why), too many calls (`bridge-flood`, the message says how many), a frame that missed its heartbeat and
+ * was torn down (`frame-unresponsive`).
+ */
 export const FrontendEvent = z.object({
   plugin: PluginName,
-  kind: z.enum(['load', 'load-error', 'render-error']),
+  kind: z.enum(['load', 'load-error', 'render-error', 'bridge-refused', 'bridge-flood', 'frame-unresponsive']),
   ms: z.number().min(0).max(600_000).optional(),
   message: z.string().max(500).optional(),
 });
@@ -21,6 +26,13 @@ export const FrontendStats = z.object({
   loadP95Ms: z.number().nullable(),
   loadErrors: z.number().int(),
   renderErrors: z.number().int(),
+  /** Bridge calls of an isolated frame refused by the host end (not approved, not enabled, unknown). */
+  refusedCalls: z.number().int(),
+  /** Times a frame flooded its bridge past the rate limit. */
+  bridgeFloods: z.number().int(),
+  /** Frames torn down for missing the bridge's heartbeat. */
+  unresponsiveFrames: z.number().int(),
+  /** The newest problem of any kind above. */
   lastError: z.object({ at: z.string(), kind: z.string(), message: z.string() }).nullable(),
 });
 export type FrontendStats = z.infer<typeof FrontendStats>;

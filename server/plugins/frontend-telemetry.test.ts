@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { testManifest } from '../../shared/testing/manifests.ts';
+import { createFrontendTelemetry } from './frontend-telemetry.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -109,5 +110,63 @@ describe('frontend telemetry', () => {
 
     expect((await post([{ plugin: 'mine', kind: 'load', ms: 10 }])).statusCode).toBe(204);
     expect(await stats('mine')).toMatchObject({ loads: 1 });
+  });
+});
+
+describe('what the host end of an isolated bridge refused', () => {
+  test('refused calls, floods and unresponsive frames are counted apart; the last error is the newest of any kind', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const telemetry = createFrontendTelemetry(() => new Date((clock += 1000)));
+    telemetry.record({ plugin: 'probe', kind: 'render-error', message: 'boom' });
+    telemetry.record({ plugin: 'probe', kind: 'bridge-refused', message: 'data.sql: needs access-sql-workspace' });
+    telemetry.record({ plugin: 'probe', kind: 'bridge-refused', message: 'storage.get: not enabled here' });
+    telemetry.record({ plugin: 'probe', kind: 'bridge-flood', message: '5,000 calls in one second' });
+    telemetry.record({ plugin: 'probe', kind: 'frame-unresponsive', message: 'missed 3 heartbeats' });
+    expect(telemetry.stats('probe')).toMatchObject({
+      loadErrors: 0,
+      renderErrors: 1,
+      refusedCalls: 2,
+      bridgeFloods: 1,
+      unresponsiveFrames: 1,
+      lastError: { kind: 'frame-unresponsive', message: 'missed 3 heartbeats', at: '2026-01-01T00:00:05.000Z' },
+    });
+    // The cost history counts what users saw fail (the render error, the torn-down frame), not refused calls.
+    expect(telemetry.takeWindow('probe').errors).toBe(2);
+    expect(telemetry.stats('other')).toMatchObject({ refusedCalls: 0, bridgeFloods: 0, unresponsiveFrames: 0 });
+  });
+
+  test('a shell reports them over the API; an unknown kind is a 400 that records nothing', async () => {
+    app = await startTestApp({
+      prepare(dir) {
+        mkdirSync(path.join(dir, 'plugins', 'probe'), { recursive: true });
+        writeFileSync(path.join(dir, 'plugins', 'probe', 'manifest.json'), JSON.stringify(testManifest('probe')));
+      },
+    });
+    const viewer = await app.userWithRoles('viewer', { default: 'viewer' });
+    const post = (events: unknown[]) =>
+      app!.server.inject({
+        method: 'POST',
+        url: '/api/plugins/telemetry',
+        headers: { cookie: viewer },
+        payload: { events },
+      });
+    expect(
+      (
+        await post([
+          { plugin: 'probe', kind: 'bridge-refused', message: 'sdk.data.sql refused: needs access-sql-workspace' },
+          { plugin: 'probe', kind: 'bridge-flood', message: '1,200 calls in a second' },
+        ])
+      ).statusCode,
+    ).toBe(204);
+    expect((await post([{ plugin: 'probe', kind: 'bridge-hijack', message: 'x' }])).statusCode).toBe(400);
+    const stats = (
+      await app.server.inject({ url: '/api/plugins/probe/frontend-stats', headers: { cookie: app.adminCookie } })
+    ).json();
+    expect(stats).toMatchObject({
+      refusedCalls: 1,
+      bridgeFloods: 1,
+      unresponsiveFrames: 0,
+      lastError: { kind: 'bridge-flood', message: '1,200 calls in a second' },
+    });
   });
 });

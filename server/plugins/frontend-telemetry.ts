@@ -12,15 +12,36 @@ const KEEP_SAMPLES = 500;
 
 const emptyWindow = (): FrontendWindow => ({ loads: 0, loadSamples: [], errors: 0 });
 
-/** What shells report about each plugin's frontend: load times and failures, kept in memory per plugin. */
+/** The counter of FrontendStats each kind of problem adds to. */
+const countOf = {
+  'load-error': 'loadErrors',
+  'render-error': 'renderErrors',
+  'bridge-refused': 'refusedCalls',
+  'bridge-flood': 'bridgeFloods',
+  'frame-unresponsive': 'unresponsiveFrames',
+} as const satisfies Record<Exclude<FrontendEvent['kind'], 'load'>, keyof FrontendStats>;
+
+type Counts = Record<(typeof countOf)[keyof typeof countOf], number>;
+const noCounts = (): Counts => ({
+  loadErrors: 0,
+  renderErrors: 0,
+  refusedCalls: 0,
+  bridgeFloods: 0,
+  unresponsiveFrames: 0,
+});
+
+/**
+ * What shells report about each plugin's frontend, kept in memory per plugin: load times, failures, and what the host
+ * end of an isolated frame's bridge refused. Refused calls and floods are the plugin's rejected actions, not failures
+ * its users saw, so only load and render errors and unresponsive frames count as errors in the cost history.
+ */
 export function createFrontendTelemetry(now: () => Date = () => new Date()) {
   const byPlugin = new Map<
     string,
     {
       samples: number[];
       loads: number;
-      loadErrors: number;
-      renderErrors: number;
+      counts: Counts;
       lastError: FrontendStats['lastError'];
       window: FrontendWindow;
     }
@@ -30,8 +51,7 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
       const entry = byPlugin.get(event.plugin) ?? {
         samples: [],
         loads: 0,
-        loadErrors: 0,
-        renderErrors: 0,
+        counts: noCounts(),
         lastError: null,
         window: emptyWindow(),
       };
@@ -43,9 +63,8 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
           if (entry.window.loadSamples.length < KEEP_SAMPLES) entry.window.loadSamples.push(event.ms);
         }
       } else {
-        if (event.kind === 'load-error') entry.loadErrors++;
-        else entry.renderErrors++;
-        entry.window.errors++;
+        entry.counts[countOf[event.kind]]++;
+        if (event.kind !== 'bridge-refused' && event.kind !== 'bridge-flood') entry.window.errors++;
         entry.lastError = { at: now().toISOString(), kind: event.kind, message: event.message ?? '' };
       }
       byPlugin.set(event.plugin, entry);
@@ -65,8 +84,7 @@ export function createFrontendTelemetry(now: () => Date = () => new Date()) {
         loads: entry?.loads ?? 0,
         loadP50Ms: percentile(sorted, 50),
         loadP95Ms: percentile(sorted, 95),
-        loadErrors: entry?.loadErrors ?? 0,
-        renderErrors: entry?.renderErrors ?? 0,
+        ...(entry?.counts ?? noCounts()),
         lastError: entry?.lastError ?? null,
       };
     },

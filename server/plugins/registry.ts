@@ -12,6 +12,7 @@ import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { RemotePinLookup } from './remote-pins/store.ts';
 import { copyProblem } from '@dbt-workbench/plugin-sdk/node/verify';
+import { DEFAULT_UI_TRUST, type UiTrust } from '../../shared/ui-trust.schema.ts';
 
 export interface PluginRegistryOptions {
   pluginsDirectory: string;
@@ -27,6 +28,8 @@ export interface PluginRegistryOptions {
     remotePins?: RemotePinLookup;
     /** When each plugin was first installed through the installer: the earlier one keeps a clashing key. */
     installedAt?: ReadonlyMap<string, string>;
+    /** Admins' UI trust choices (ui-trust/store.ts); a plugin without one is isolated. */
+    uiTrust?: ReadonlyMap<string, UiTrust>;
   }>;
   policy: CapabilityPolicy;
   workspaces: readonly string[];
@@ -46,6 +49,8 @@ export interface RegisteredPlugin extends PluginRecord {
   discoveredAt: string;
   /** Where its `frontend/` and `static/` files are served from: a snapshot of the revision, or its folder. */
   assetsDirectory: string;
+  /** How its UI runs: in sandboxed frames (`isolated`, the default) or in the shell's realm (`in-page`). */
+  uiTrust: UiTrust;
 }
 
 /** Which plugins a refresh added, removed, or changed in state or build. */
@@ -75,9 +80,12 @@ export interface PluginRegistry {
   addDisabledReasons(source: () => Promise<ReadonlyMap<string, string>>): () => void;
 }
 
-/** Names of plugins whose presence, state, reason or revision differ between two lists. */
-export function changedPlugins(before: readonly PluginRecord[], after: readonly PluginRecord[]): string[] {
-  const key = (p: PluginRecord) =>
+/** Names of plugins whose presence, state, reason, revision, rules or UI trust level differ between two lists. */
+export function changedPlugins(
+  before: readonly (PluginRecord & { uiTrust?: UiTrust })[],
+  after: readonly (PluginRecord & { uiTrust?: UiTrust })[],
+): string[] {
+  const key = (p: PluginRecord & { uiTrust?: UiTrust }) =>
     [
       p.state,
       p.reason ?? '',
@@ -87,6 +95,7 @@ export function changedPlugins(before: readonly PluginRecord[], after: readonly 
       p.approvedCapabilities.join(','),
       JSON.stringify(p.config),
       p.reloadError?.reason ?? '',
+      p.uiTrust ?? '',
     ].join('|');
   const old = new Map(before.map((p) => [p.name, key(p)]));
   const now = new Map(after.map((p) => [p.name, key(p)]));
@@ -195,13 +204,20 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       precedence: precedenceFrom(plugins, rules.installedAt),
     });
     const previous = new Map(plugins.map((p) => [p.name, p]));
+    const uiTrustOf = (name: string) => rules.uiTrust?.get(name) ?? DEFAULT_UI_TRUST;
     const stamped = records.map((r): RegisteredPlugin => {
       const before = previous.get(r.name);
       // An unchanged plugin keeps the time its state was decided.
-      const same = before && changedPlugins([before], [r]).length === 0;
-      return { ...r, discoveredAt: same ? before.discoveredAt : at, assetsDirectory: r.directory };
+      const same = before && changedPlugins([before], [{ ...r, uiTrust: before.uiTrust }]).length === 0;
+      return {
+        ...r,
+        discoveredAt: same ? before.discoveredAt : at,
+        assetsDirectory: r.directory,
+        uiTrust: uiTrustOf(r.name),
+      };
     });
-    const next = await settle(keepLastGood(stamped, lastGood));
+    // Set after keeping a last good record too: the admin's choice holds whichever build serves.
+    const next = (await settle(keepLastGood(stamped, lastGood))).map((r) => ({ ...r, uiTrust: uiTrustOf(r.name) }));
     const changed = new Set(changedPlugins(plugins, next));
     replace(next);
     for (const p of plugins.filter((plugin) => changed.has(plugin.name))) {

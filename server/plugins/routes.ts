@@ -28,6 +28,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
     access: p.access,
     configurable: Boolean(m?.configuration),
     hasBackend: Boolean(m?.backend),
+    uiTrust: p.uiTrust,
     enabledWorkspaces: p.enabledWorkspaces,
     enablement: {
       ...(rules?.global === undefined ? {} : { global: rules.global }),

@@ -25,6 +25,8 @@ export function extensionsOf(plugins: readonly RegisteredPlugin[], workspace: st
       pluginDisplayName: manifest.displayName,
       pluginVersion: manifest.version,
       pluginConfig: plugin.config,
+      uiTrust: plugin.uiTrust,
+      pluginCapabilities: plugin.approvedCapabilities,
     };
     return manifest.frontend.contributions.map((c) => ({ ...c, ...owner, ...('module' in c ? { remote } : {}) }));
   });

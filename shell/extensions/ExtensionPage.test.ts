@@ -14,6 +14,8 @@ const page = (plugin: string, path: string, slot: 'nav.tab' | 'page' = 'page'): 
         pluginDisplayName: plugin,
         pluginVersion: '1.0.0',
         pluginConfig: {},
+        uiTrust: 'in-page',
+        pluginCapabilities: [],
       }
     : {
         slot,
@@ -24,6 +26,8 @@ const page = (plugin: string, path: string, slot: 'nav.tab' | 'page' = 'page'): 
         pluginDisplayName: plugin,
         pluginVersion: '1.0.0',
         pluginConfig: {},
+        uiTrust: 'in-page',
+        pluginCapabilities: [],
       };
 
 describe('matchPage', () => {
@@ -46,6 +50,8 @@ describe('matchPage', () => {
       pluginDisplayName: 'd',
       pluginVersion: '1.0.0',
       pluginConfig: {},
+      uiTrust: 'in-page',
+      pluginCapabilities: [],
     };
     expect(matchPage([widget], 'w')).toBeUndefined();
   });

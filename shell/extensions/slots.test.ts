@@ -11,6 +11,8 @@ const widget = (plugin: string, id: string, order?: number): Extension => ({
   pluginDisplayName: plugin,
   pluginVersion: '1.0.0',
   pluginConfig: {},
+  uiTrust: 'in-page',
+  pluginCapabilities: [],
 });
 
 describe('sortContributions', () => {

@@ -100,6 +100,8 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
         ]) {
           await tx.run(`DELETE FROM ${table} WHERE name = ?`, [effect.name]);
         }
+        // Installed again under its name, a plugin starts isolated: trust was given to the removed one.
+        await tx.run('DELETE FROM plugin_ui_trust WHERE plugin = ?', [effect.name]);
         break;
       case 'audit':
         await tx.run(
