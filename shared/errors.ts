@@ -42,7 +42,8 @@ export const errorCodes = {
   },
   cross_origin_refused: {
     status: 403,
-    meaning: 'A change carrying the session cookie came from another site (Origin or Sec-Fetch-Site); it was refused.',
+    meaning:
+      'A change carrying the session cookie came from another site, or an API request came from an opaque origin (a sandboxed plugin frame) or another site (Origin or Sec-Fetch-Site); it was refused.',
   },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
   uri_too_long: { status: 414, meaning: 'A part of the URL is longer than the server accepts.' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../testing/test-app.ts';
-import { crossSiteProblem } from './same-origin.ts';
+import { apiFromFrameProblem, crossSiteProblem } from './same-origin.ts';
 
 describe('crossSiteProblem', () => {
   const change = { method: 'POST', host: 'wb.example:8080', origin: undefined, secFetchSite: undefined };
@@ -94,5 +94,84 @@ describe('changes carrying the session cookie from another site', () => {
       payload: {},
     });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('apiFromFrameProblem', () => {
+  const read = { url: '/api/auth/me', origin: undefined, secFetchSite: undefined };
+
+  test('an opaque origin or another site is refused on every API path, reads included', () => {
+    expect(apiFromFrameProblem({ ...read, origin: 'null' })).toMatch(/opaque origin/);
+    expect(apiFromFrameProblem({ ...read, url: '/api?x=1', origin: 'null' })).toMatch(/opaque origin/);
+    expect(apiFromFrameProblem({ ...read, secFetchSite: 'cross-site' })).toMatch(/another site/);
+  });
+
+  test("the app's own pages, other clients and non-API paths (plugin files, frames) are not its business", () => {
+    expect(apiFromFrameProblem(read)).toBe(undefined);
+    expect(apiFromFrameProblem({ ...read, secFetchSite: 'same-origin', origin: 'http://wb.example' })).toBe(undefined);
+    expect(apiFromFrameProblem({ ...read, secFetchSite: 'none' })).toBe(undefined);
+    expect(
+      apiFromFrameProblem({ ...read, url: '/plugins/p/1.0.0-abc/frontend/mf-manifest.json', origin: 'null' }),
+    ).toBe(undefined);
+    expect(apiFromFrameProblem({ ...read, url: '/apiary', origin: 'null' })).toBe(undefined);
+  });
+});
+
+describe('no API from plugin frames', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  const fromFrame = { origin: 'null', 'sec-fetch-site': 'cross-site' };
+
+  test('what a sandboxed frame sends is refused 403 before anything runs, whatever the method and route', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/auth/me'],
+      ['GET', '/api/info'],
+      ['GET', '/api/users'],
+      ['GET', '/api/workspaces/default/models'],
+      ['POST', '/api/auth/login'],
+      ['DELETE', '/api/plugins/anything'],
+      ['GET', '/api/no-such-route'],
+    ] as const) {
+      for (const headers of [fromFrame, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+        const response = await app.server.inject({
+          method,
+          url,
+          headers: { cookie: app.adminCookie, ...headers },
+          ...(method === 'POST' ? { payload: TEST_ADMIN } : {}),
+        });
+        expect(response.statusCode, `${method} ${url} ${JSON.stringify(headers)}`).toBe(403);
+        expect(response.json().error.code).toBe('cross_origin_refused');
+        expect(response.cookies).toEqual([]);
+      }
+    }
+  });
+
+  test("a frame cannot create a user with the admin's cookie; the app's own page still can", async () => {
+    const make = (username: string, headers: Record<string, string>) =>
+      app.server.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: { cookie: app.adminCookie, ...headers },
+        payload: { username, password: `${username}-password-123`, roles: { default: 'viewer' } },
+      });
+    expect((await make('framed', fromFrame)).statusCode).toBe(403);
+    expect((await make('shelled', { origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(
+      201,
+    );
+    const users = (await app.server.inject({ url: '/api/users', headers: { cookie: app.adminCookie } })).json().users;
+    expect(users.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['shelled']));
+    expect(users.map((u: { username: string }) => u.username)).not.toContain('framed');
+  });
+
+  test('reads from our own pages, and from scripts without a browser, still answer', async () => {
+    const me = { url: '/api/auth/me', headers: { cookie: app.adminCookie } };
+    expect((await app.server.inject(me)).statusCode).toBe(200);
+    expect(
+      (await app.server.inject({ ...me, headers: { ...me.headers, 'sec-fetch-site': 'same-origin' } })).statusCode,
+    ).toBe(200);
   });
 });

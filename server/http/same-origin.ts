@@ -45,6 +45,33 @@ export function crossSiteProblem(request: ChangeRequest): string | undefined {
   return undefined;
 }
 
+/** What the API rule reads of a request, whatever its method. */
+export interface ApiRequest {
+  /** The path and query asked for. */
+  url: string;
+  origin: string | undefined;
+  secFetchSite: string | undefined;
+}
+
+const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+
+/**
+ * Why a request to `/api` must be refused whatever its method, or undefined. Pure.
+ *
+ * An isolated plugin frame has an opaque origin: browsers send `Origin: null` with its fetches (reads included) and
+ * `Sec-Fetch-Site: cross-site`. Its cookie-less requests could still reach routes that need no session, and a
+ * plugin's code must reach the server only through the host end of its bridge, so nothing of the API answers it.
+ * No page of another site has any business reading the API either.
+ */
+export function apiFromFrameProblem(request: ApiRequest): string | undefined {
+  if (!isApi(request.url)) return undefined;
+  if (request.origin === 'null')
+    return 'This API request came from an opaque origin (a sandboxed frame, such as an isolated plugin); plugin frames reach the server only through the app, so it was refused.';
+  if (request.secFetchSite === 'cross-site')
+    return 'This API request came from another site (Sec-Fetch-Site: cross-site); it was refused.';
+  return undefined;
+}
+
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -52,20 +79,20 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 /**
  * CSRF defence besides the SameSite cookie: every POST, PUT, PATCH and DELETE that `applies` to (those carrying
- * the session cookie, and sign-in itself) must come from this site's own pages, or it is refused with 403
- * `cross_origin_refused` before anything runs.
+ * the session cookie, and sign-in itself) must come from this site's own pages, and no request to `/api` may come
+ * from an opaque origin or another site (`apiFromFrameProblem`), or it is refused with 403 `cross_origin_refused`
+ * before anything runs.
  */
 export function registerSameOriginCheck(app: FastifyInstance, applies: (request: FastifyRequest) => boolean): void {
   app.addHook('onRequest', async (request) => {
-    if (!UNSAFE_METHODS.has(request.method) || !applies(request)) return;
-    const problem = crossSiteProblem({
-      method: request.method,
-      host: request.host,
-      origin: header(request, 'origin'),
-      secFetchSite: header(request, 'sec-fetch-site'),
-    });
+    const origin = header(request, 'origin');
+    const secFetchSite = header(request, 'sec-fetch-site');
+    const change = UNSAFE_METHODS.has(request.method) && applies(request);
+    const problem =
+      (change && crossSiteProblem({ method: request.method, host: request.host, origin, secFetchSite })) ||
+      apiFromFrameProblem({ url: request.url, origin, secFetchSite });
     if (problem) {
-      request.log.warn({ origin: request.headers.origin, url: request.url }, 'cross-site change refused');
+      request.log.warn({ origin: request.headers.origin, url: request.url }, 'cross-site request refused');
       throw new HttpError('cross_origin_refused', problem);
     }
   });
