@@ -1,15 +1,19 @@
 // Stands in for `dbt build` on a machine without dbt or a warehouse. Run from a dbt project folder:
 //   node ../../bin/dbt-simulate.ts build
+//   node ../../bin/dbt-simulate.ts materialize   (only target/simulated.duckdb: no run, no run_results.json)
 // Reads target/manifest.json, prints dbt-like progress for its seeds, models, snapshots and tests in dependency
-// order, and writes a fresh target/run_results.json (schema v6) atomically. Environment:
+// order, and writes a fresh target/run_results.json (schema v6) atomically. The seeds, models and snapshots it
+// builds go into target/simulated.duckdb from the manifest's SQL (./materialize.ts), for the SQL workspace.
+// Environment:
 //   DBT_SIMULATE_DELAY_MS  pause per node, default 25
 //   DBT_SIMULATE_FAIL      name (or unique_id) of a node that errors: its downstream nodes skip, the exit code is 1
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openWarehouse, type BuildableNode } from './materialize.ts';
 
-interface ManifestNode {
+interface ManifestNode extends BuildableNode {
   unique_id: string;
   name: string;
   resource_type: string;
@@ -46,11 +50,16 @@ const clock = () => new Date().toISOString().slice(11, 19);
 const say = (text = '') => process.stdout.write(`${clock()}  ${text}\n`);
 const dots = (left: string, right: string) => `${left} ${'.'.repeat(Math.max(3, 78 - left.length))} ${right}`;
 
-function readManifest(): { dbtVersion: string; nodes: Record<string, ManifestNode> } | undefined {
+function readManifest():
+  { dbtVersion: string; nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> } | undefined {
   const file = path.join(targetDir, 'manifest.json');
   try {
     const json = JSON.parse(readFileSync(file, 'utf8'));
-    return { dbtVersion: json.metadata?.dbt_version ?? 'unknown', nodes: json.nodes ?? {} };
+    return {
+      dbtVersion: json.metadata?.dbt_version ?? 'unknown',
+      nodes: json.nodes ?? {},
+      sources: json.sources ?? {},
+    };
   } catch (error) {
     process.stderr.write(`Encountered an error:\nCannot read ${file}: ${(error as Error).message}\n`);
     return undefined;
@@ -96,8 +105,14 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { dbtVersion, nodes } = manifest;
+  const { dbtVersion, nodes, sources } = manifest;
   const order = inOrder(nodes);
+  const warehouse = await openWarehouse(process.cwd(), order, Object.values(sources));
+  if (command === 'materialize') {
+    for (const node of order) if (node.resource_type !== 'test') await warehouse?.build(node);
+    await reportWarehouse(warehouse);
+    return;
+  }
   const counts = (type: string) => order.filter((n) => n.resource_type === type).length;
   say(`Running with dbt=${dbtVersion} (simulated by dbt-simulate, command: ${command})`);
   say(
@@ -140,6 +155,7 @@ async function main(): Promise<void> {
         broken.add(node.unique_id);
         say(dots(`${prefix} ERROR creating ${what}`, `[ERROR in ${seconds}s]`));
       } else {
+        if (!isTest) await warehouse?.build(node);
         status = isTest ? 'pass' : 'success';
         message = isTest ? null : node.resource_type === 'seed' ? 'INSERT 10' : 'OK';
         const done = isTest
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
 
   const elapsed = (Date.now() - startedAt.getTime()) / 1000;
   writeRunResults(dbtVersion, results, elapsed);
+  await reportWarehouse(warehouse);
   say();
   say(
     `Finished running ${order.length} nodes in 0 hours 0 minutes and ${elapsed.toFixed(2)} seconds (${elapsed.toFixed(2)}s).`,
@@ -193,6 +210,15 @@ async function main(): Promise<void> {
   const total = tally.PASS + tally.WARN + tally.ERROR + tally.SKIP;
   say(`Done. PASS=${tally.PASS} WARN=${tally.WARN} ERROR=${tally.ERROR} SKIP=${tally.SKIP} TOTAL=${total}`);
   process.exitCode = tally.ERROR > 0 ? 1 : 0;
+}
+
+/** Writes the simulated database and says what it holds and what could not be built. */
+async function reportWarehouse(warehouse: Awaited<ReturnType<typeof openWarehouse>>): Promise<void> {
+  if (!warehouse) return;
+  const { file, built, problems } = await warehouse.finish();
+  say();
+  say(`Materialised ${built.length} of ${built.length + problems.length} nodes in ${file} for the SQL workspace.`);
+  for (const problem of problems) say(`  not materialised: ${problem.uniqueId}: ${problem.message}`);
 }
 
 /** Writes run_results.json next to the manifest: a temp file renamed over the old one, so readers never see half. */

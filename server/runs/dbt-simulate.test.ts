@@ -1,5 +1,6 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -97,6 +98,81 @@ describe('dbt-simulate', () => {
     expect(statuses['test.shop.unique_stg_customers_id']).toBe('fail');
     expect(statuses['model.shop.customers']).toBe('skipped');
     expect(runResults.results.find((r: { status: string }) => r.status === 'fail').failures).toBe(1);
+  });
+
+  test('seeds and models go into target/simulated.duckdb from their SQL; one that cannot is reported', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'wb-sim-'));
+    const node = (type: string, name: string, parents: string[], sql: Record<string, string> = {}) => ({
+      unique_id: `${type}.shop.${name}`,
+      name,
+      resource_type: type,
+      schema: 'analytics',
+      relation_name: type === 'test' ? null : `\`proj\`.\`analytics\`.\`${name}\``,
+      original_file_path: type === 'seed' ? `seeds/${name}.csv` : `models/${name}.sql`,
+      config: { materialized: type === 'model' ? 'table' : type, enabled: true },
+      depends_on: { nodes: parents },
+      ...sql,
+    });
+    const nodes = [
+      node('seed', 'raw_people', []),
+      // Compiled in the warehouse's dialect: relation names are the manifest's, quoted with backticks.
+      node('model', 'people', ['seed.shop.raw_people'], {
+        compiled_code: 'select id, upper(name) as name from `proj`.`analytics`.`raw_people`;',
+      }),
+      // Not compiled: ref() is resolved and config() dropped.
+      node('model', 'adults', ['model.shop.people'], {
+        raw_code: "{{ config(materialized='table') }}\nselect * from {{ ref('people') }} where id > 1",
+      }),
+      node('model', 'macro_user', ['model.shop.people'], { raw_code: 'select {{ dbt_utils.star(ref("people")) }}' }),
+      node('model', 'bad', ['model.shop.people'], { compiled_code: 'select nonsense(' }),
+      node('model', 'after_bad', ['model.shop.bad'], { compiled_code: 'select * from `proj`.`analytics`.`bad`' }),
+      node('test', 'not_null_people_id', ['model.shop.people']),
+    ];
+    mkdirSync(path.join(dir, 'target'), { recursive: true });
+    mkdirSync(path.join(dir, 'seeds'));
+    writeFileSync(path.join(dir, 'seeds/raw_people.csv'), 'id,name\n1,ada\n2,bo\n3,cy\n');
+    writeFileSync(
+      path.join(dir, 'target/manifest.json'),
+      JSON.stringify({
+        metadata: { dbt_version: '1.9.0', adapter_type: 'bigquery' },
+        nodes: Object.fromEntries(nodes.map((n) => [n.unique_id, n])),
+      }),
+    );
+    const result = spawnSync(process.execPath, [SIMULATOR, 'build'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DBT_SIMULATE_DELAY_MS: '1' },
+      encoding: 'utf8',
+    });
+    // Materialising never fails the run.
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Materialised 3 of 6 nodes in target/simulated.duckdb for the SQL workspace.');
+    expect(result.stdout).toMatch(/not materialised: model\.shop\.macro_user: its SQL uses Jinja beyond ref\(\)/);
+    expect(result.stdout).toMatch(/not materialised: model\.shop\.bad: Parser Error/);
+    expect(result.stdout).toMatch(/not materialised: model\.shop\.after_bad: .*bad does not exist/);
+    expect(readdirSync(path.join(dir, 'target')).sort()).toEqual([
+      'manifest.json',
+      'run_results.json',
+      'simulated.duckdb',
+    ]);
+
+    const instance = await DuckDBInstance.create(path.join(dir, 'target/simulated.duckdb'), {
+      access_mode: 'READ_ONLY',
+    });
+    const connection = await instance.connect();
+    const read = async (sql: string) => (await connection.runAndReadAll(sql)).getRows();
+    expect(await read('select id, name from analytics.people order by id')).toEqual([
+      [1n, 'ADA'],
+      [2n, 'BO'],
+      [3n, 'CY'],
+    ]);
+    expect(await read('select count(*) from analytics.adults')).toEqual([[2n]]);
+    expect(await read("select table_name from duckdb_tables() where schema_name = 'analytics' order by 1")).toEqual([
+      ['adults'],
+      ['people'],
+      ['raw_people'],
+    ]);
+    connection.disconnectSync();
+    instance.closeSync();
   });
 
   test('without a manifest it says so and exits 2', () => {

@@ -1,8 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { SqlTables } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
+import { SIMULATOR } from '../runs/testing.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSqlFeature } from './feature.ts';
 import { createSqlService } from './service.ts';
@@ -201,6 +203,42 @@ describe("SQL on the project's models", () => {
       available: false,
       reason: expect.stringContaining('has no dbt manifest (target/manifest.json) yet'),
     });
+  });
+
+  test("after a simulated run, the demo's models answer: customers has 100 rows", async () => {
+    await start((dir) => {
+      cpSync(path.resolve(import.meta.dirname, '../../demo/workspaces/jaffle-shop-classic'), project(dir), {
+        recursive: true,
+      });
+    });
+    // Before any run the demo's BigQuery project has no database the app can read.
+    expect((await tables()).models).toEqual({
+      available: false,
+      reason: "This workspace's models are not in a database the app can read: its target is BigQuery.",
+    });
+    const run = spawnSync(process.execPath, [SIMULATOR, 'build'], {
+      cwd: project(app!.dir),
+      env: { PATH: process.env.PATH ?? '', DBT_SIMULATE_DELAY_MS: '0' },
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const listed = await tables();
+    expect(listed.models).toMatchObject({ available: true, file: 'target/simulated.duckdb', origin: 'simulated' });
+    const models = listed.models.available ? listed.models.tables : [];
+    expect(models.find((t) => t.name === 'customers')).toMatchObject({
+      reference: 'customers',
+      resourceType: 'model',
+      rowCount: 100,
+    });
+    // The demo's seeds are CSVs first; the simulator's copies need their full name.
+    expect(models.find((t) => t.name === 'raw_orders')?.reference).toBe('simulated.jaffle_shop.raw_orders');
+    const top = await query('select customer_id, number_of_orders from customers order by 2 desc, 1 limit 1');
+    expect(top.body.rows).toEqual([[54, 5]]); // user 54 has 5 of the 99 orders in raw_orders.csv
+    // A model the simulator could not build (BigQuery SQL) is named as such.
+    expect((await query('select * from daily_orders')).body.error.message).toBe(
+      "Table daily_orders is not available in this workspace: it is one of the project's models, but " +
+        'target/simulated.duckdb does not hold it (it failed to build, or was not built since it was added).',
+    );
   });
 
   test('a models database that cannot be read is reported, and the seeds still answer', async () => {
