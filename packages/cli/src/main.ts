@@ -2,6 +2,7 @@
 // `npm run plugin -- <command>` in the app's repository. Every command has --help.
 import { buildCommand } from './commands/build.ts';
 import { createCommand } from './commands/create.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { devCommand } from './commands/dev.ts';
 import { packCommand } from './commands/pack.ts';
 import { keygenCommand, signCommand } from './commands/sign.ts';
@@ -14,6 +15,7 @@ export const commands: Command[] = [
   validateCommand,
   devCommand,
   packCommand,
+  deployCommand,
   keygenCommand,
   signCommand,
 ];

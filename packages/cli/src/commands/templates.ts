@@ -164,6 +164,8 @@ export function packageJson(s: Scaffold): string {
       validate: 'workbench-plugin validate .',
       pack: 'workbench-plugin pack .',
       dev: 'workbench-plugin dev .',
+      // Reads WORKBENCH_SERVER and WORKBENCH_TOKEN (an API token of scope plugins:deploy).
+      deploy: 'workbench-plugin deploy',
     },
     devDependencies: {
       '@dbt-workbench/cli': s.cliSpec,
@@ -206,7 +208,9 @@ frontend/
 dist/
 `;
 
-export const ciWorkflow = () => `# GitHub Actions: type-check, test, build and validate on every push.
+export const ciWorkflow = () => `# GitHub Actions: type-check, test, build and validate on every push; deploy from main.
+# Deploying needs the app's address (variable WORKBENCH_SERVER) and an API token of scope plugins:deploy that an
+# admin made under Admin → API tokens (secret WORKBENCH_TOKEN). A version asking for new access waits for approval.
 name: ci
 on: [push, pull_request]
 jobs:
@@ -222,6 +226,11 @@ jobs:
       - run: npm run build
       - run: npm run validate
       - run: npm run pack
+      - run: npm run deploy
+        if: github.ref == 'refs/heads/main'
+        env:
+          WORKBENCH_SERVER: \${{ vars.WORKBENCH_SERVER }}
+          WORKBENCH_TOKEN: \${{ secrets.WORKBENCH_TOKEN }}
 `;
 
 export const readme = (s: Scaffold) => `# ${s.displayName}
@@ -235,6 +244,7 @@ npm test              # vitest: the widget with a fake SDK${s.backend ? ', the b
 npm run build         # type-checks, then src/ into frontend/ (a Module Federation remote)
 npm run validate      # the server's rules, before you install
 npm run pack          # dist/${s.name}-0.1.0.zip for POST /api/plugins/install
+npm run deploy        # pack and upload, with WORKBENCH_SERVER and WORKBENCH_TOKEN set
 npm run dev -- --plugins-dir <the app's PLUGINS_DIRECTORY>
 \`\`\`
 
