@@ -167,7 +167,8 @@ describe('plugin assets', () => {
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toMatch(/javascript/);
     expect(js.body).toBe('var wb_widgets = {};');
-    expect((await testApp.server.inject(manifestUrl)).statusCode).toBe(401);
+    // Isolated frames send no cookie: an active plugin's files are served without a session.
+    expect((await testApp.server.inject(manifestUrl)).statusCode).toBe(200);
   });
 
   test('serves static files of plugins that are not active, but never their frontend', async () => {

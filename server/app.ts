@@ -189,7 +189,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   registerWorkspaceRoutes(server, plugins, guards);
-  if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins, guards);
+  if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
 
   const handles: FeatureHandle[] = [];
   for (const feature of options.features ?? createFeatures(services)) {
