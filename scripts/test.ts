@@ -100,6 +100,7 @@ function main(): number {
       'e2e/fixtures/plugins',
       'e2e/fixtures/live-plugins',
       'e2e/fixtures/rollback',
+      'e2e/fixtures/hostile-plugins',
     ]);
   // Build and type-check are gates, not tests: they add a failure when they fail and nothing when they pass.
   add('build', built, { passed: 0, failed: built ? 0 : 1, skipped: 0 });
