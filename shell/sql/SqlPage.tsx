@@ -66,10 +66,13 @@ function Editor({ workspace, userId }: { workspace: string; userId: string }) {
   const [savingAs, setSavingAs] = useState(false);
   const { save } = useSavedQueryMutations(workspace);
   const tables = useSqlTables(workspace);
-  const schema = useMemo(
-    () => Object.fromEntries((tables.data?.tables ?? []).map((t) => [t.name, t.columns.map((c) => c.name)])),
-    [tables.data],
-  );
+  const schema = useMemo(() => {
+    const models = tables.data?.models.available ? tables.data.models.tables : [];
+    return Object.fromEntries([
+      ...models.map((t) => [t.reference, t.columns.map((c) => c.name)] as const),
+      ...(tables.data?.tables ?? []).map((t) => [t.name, t.columns.map((c) => c.name)] as const),
+    ]);
+  }, [tables.data]);
 
   const run = useMutation({
     mutationFn: (body: { sql: string; limit: number }) => runQuery(workspace, body),
@@ -220,8 +223,8 @@ function Editor({ workspace, userId }: { workspace: string; userId: string }) {
         />
         {!lastRun && (
           <div className="wb-empty wb-sql-empty">
-            Run a query to see its rows here. The workspace’s seed CSVs are tables; click a name on the left to insert
-            it.
+            Run a query to see its rows here. The workspace’s models and seed CSVs are tables; click a name on the left
+            to insert it.
           </div>
         )}
       </div>
@@ -229,7 +232,7 @@ function Editor({ workspace, userId }: { workspace: string; userId: string }) {
   );
 }
 
-/** `/w/:workspace/sql`: write and run SQL against the workspace's seeds in DuckDB, and keep queries. */
+/** `/w/:workspace/sql`: write and run SQL against the workspace's models and seeds in DuckDB, and keep queries. */
 export function SqlPage() {
   const workspace = useWorkspace();
   const me = useMe();
@@ -237,7 +240,7 @@ export function SqlPage() {
     <div className="wb-page wb-sql-page">
       <header className="wb-page-header">
         <h1>SQL</h1>
-        <p className="wb-muted">Query the seeds of {workspace.title} in an embedded DuckDB.</p>
+        <p className="wb-muted">Query the models and seeds of {workspace.title} in an embedded DuckDB.</p>
       </header>
       {workspace.role === 'viewer' ? (
         <div className="wb-empty" data-testid="sql-forbidden">

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { defineSlotComponent, slots, type DashboardWidgetProps } from '@dbt-workbench/plugin-sdk';
+import { noFailuresLine } from './wording.ts';
 
-/** The models whose tests fail or error, worst first, with a link to the full report. */
+/** The models whose tests fail or error, worst first, with a link to the full report; or what the last run shows. */
 function FailingModelsWidget({ sdk }: DashboardWidgetProps) {
   const models = useQuery({
     queryKey: ['models', sdk.workspace.name],
@@ -16,7 +17,7 @@ function FailingModelsWidget({ sdk }: DashboardWidgetProps) {
   return (
     <div>
       {failing.length === 0 ? (
-        <p data-testid="failing-models">No failing tests: every test passed in the last run.</p>
+        <p data-testid="failing-models">{noFailuresLine(models.data.items)}</p>
       ) : (
         <ul data-testid="failing-models" style={{ margin: '0 0 8px', paddingLeft: 18 }}>
           {failing.slice(0, 6).map(({ model, failures }) => (

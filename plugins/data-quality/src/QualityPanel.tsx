@@ -3,7 +3,7 @@ import { QualityView } from './QualityView.tsx';
 import { settingsOf } from './settings.ts';
 
 function QualityPanel({ sdk, model }: ModelPanelProps) {
-  return <QualityView node={model} settings={settingsOf(sdk.config)} />;
+  return <QualityView node={model} kind="model" settings={settingsOf(sdk.config)} />;
 }
 
 export default defineSlotComponent(slots.modelPanel, QualityPanel);

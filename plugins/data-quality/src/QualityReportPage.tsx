@@ -1,19 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { defineSlotComponent, slots, type PluginPageProps } from '@dbt-workbench/plugin-sdk';
 import { settingsOf } from './settings.ts';
+import { qualityReport } from './wording.ts';
 
 /** Every model below the team's pass-rate bar or without tests, worst first. */
 function QualityReportPage({ sdk }: PluginPageProps) {
   const settings = settingsOf(sdk.config);
   const models = useQuery({ queryKey: ['models', sdk.workspace.name], queryFn: () => sdk.data.models() });
-  const rows = (models.data?.items ?? [])
-    .map((m) => {
-      const ran = m.tests.pass + m.tests.fail + m.tests.warn + m.tests.error;
-      const rate = ran === 0 ? null : Math.round((m.tests.pass / ran) * 100);
-      return { model: m, rate, total: m.tests.total };
-    })
-    .filter((r) => r.total === 0 || (r.rate !== null && r.rate < settings.minPassRate))
-    .sort((a, b) => (a.rate ?? -1) - (b.rate ?? -1));
+  const report = qualityReport(models.data?.items ?? [], settings.minPassRate);
   return (
     <section style={{ display: 'grid', gap: 16, maxWidth: 900 }}>
       <header>
@@ -24,7 +18,7 @@ function QualityReportPage({ sdk }: PluginPageProps) {
       </header>
       {models.isPending && <p className="wb-muted">Loading…</p>}
       {models.isError && <p className="wb-plugin-error">Could not read the catalog: {models.error.message}</p>}
-      {models.data && (
+      {models.data && report.rows.length > 0 && (
         <table className="wb-table" data-testid="quality-report">
           <thead>
             <tr>
@@ -34,7 +28,7 @@ function QualityReportPage({ sdk }: PluginPageProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map(({ model, rate, total }) => (
+            {report.rows.map(({ model, rate, total, note }) => (
               <tr key={model.uniqueId}>
                 <td>
                   <button
@@ -46,19 +40,13 @@ function QualityReportPage({ sdk }: PluginPageProps) {
                   </button>
                 </td>
                 <td>{total}</td>
-                <td>
-                  {rate === null ? (
-                    <span className="wb-muted">{total === 0 ? 'no tests' : 'not run yet'}</span>
-                  ) : (
-                    `${rate}%`
-                  )}
-                </td>
+                <td>{rate === null ? <span className="wb-muted">{note}</span> : `${rate}%`}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {models.data && rows.length === 0 && <p>Every model meets the bar.</p>}
+      {models.data && report.verdict && <p data-testid="quality-verdict">{report.verdict}</p>}
     </section>
   );
 }

@@ -1,27 +1,32 @@
 import type { NodeDetail } from '@dbt-workbench/plugin-sdk';
 import { qualityOf } from './quality.ts';
 import type { QualitySettings } from './settings.ts';
-
-const list = (names: string[]) =>
-  names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+import { columnsLine, testHeadline } from './wording.ts';
 
 /** The quality summary shared by the model and the source panels. */
-export function QualityView({ node, settings }: { node: NodeDetail; settings: QualitySettings }) {
+export function QualityView({
+  node,
+  kind,
+  settings,
+}: {
+  node: NodeDetail;
+  kind: 'model' | 'source';
+  settings: QualitySettings;
+}) {
   const q = qualityOf(node);
-  const score = q.tests === 0 ? null : Math.round((q.passing / q.tests) * 100);
+  const headline = testHeadline(q, settings.minPassRate);
   return (
     <div data-testid="quality-panel" style={{ display: 'grid', gap: 8 }}>
-      <p style={{ margin: 0 }}>
-        {score === null ? (
-          <strong>No tests yet.</strong>
+      <p style={{ margin: 0 }} data-testid="quality-headline">
+        {headline.rate === null ? (
+          <strong>{headline.text}</strong>
         ) : (
           <>
-            <strong style={{ fontSize: 18 }}>{score}%</strong> of {q.tests} tests pass
-            {q.notRun > 0 ? `, ${q.notRun} not run yet` : ''}.
+            <strong style={{ fontSize: 18 }}>{headline.rate}%</strong> {headline.text}
           </>
         )}
       </p>
-      {score !== null && score < settings.minPassRate && (
+      {headline.belowBar && (
         <p data-testid="below-bar" style={{ margin: 0, color: 'var(--wb-warn)' }}>
           Below the team's bar of {settings.minPassRate}%.
         </p>
@@ -36,15 +41,8 @@ export function QualityView({ node, settings }: { node: NodeDetail; settings: Qu
           ))}
         </ul>
       )}
-      <p className="wb-muted" style={{ margin: 0, fontSize: 12.5 }}>
-        {q.untestedColumns.length === 0
-          ? 'Every column has a test.'
-          : `Columns without tests: ${list(q.untestedColumns)}.`}{' '}
-        {!settings.flagUndocumented
-          ? ''
-          : q.undocumentedColumns.length === 0
-            ? 'Every column is documented.'
-            : `Undocumented: ${list(q.undocumentedColumns)}.`}
+      <p className="wb-muted" style={{ margin: 0, fontSize: 12.5 }} data-testid="quality-columns">
+        {columnsLine(q, kind, settings.flagUndocumented)}
       </p>
     </div>
   );

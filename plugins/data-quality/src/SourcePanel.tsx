@@ -3,7 +3,7 @@ import { QualityView } from './QualityView.tsx';
 import { settingsOf } from './settings.ts';
 
 function SourcePanel({ sdk, source }: SourcePanelProps) {
-  return <QualityView node={source} settings={settingsOf(sdk.config)} />;
+  return <QualityView node={source} kind="source" settings={settingsOf(sdk.config)} />;
 }
 
 export default defineSlotComponent(slots.sourcePanel, SourcePanel);
