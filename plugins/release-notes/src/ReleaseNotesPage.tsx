@@ -1,15 +1,21 @@
-import { defineSlotComponent, slots } from '@dbt-workbench/plugin-sdk';
-import { releases } from './releases.ts';
+import { defineSlotComponent, slots, type PluginPageProps } from '@dbt-workbench/plugin-sdk';
+import { noReleasesText, releasesFor } from './releases.ts';
 
-function ReleaseNotesPage() {
+function ReleaseNotesPage({ sdk }: PluginPageProps) {
+  const releases = releasesFor(sdk.config, sdk.workspace.name);
   return (
     <section style={{ display: 'grid', gap: 16, maxWidth: 760 }}>
       <header>
         <h1 style={{ margin: 0, fontSize: 22 }}>What's new</h1>
         <p style={{ margin: '4px 0 0', color: 'var(--wb-text-muted)' }}>
-          Changes to the project's models, newest first.
+          Changes to the models of {sdk.workspace.title}, newest first.
         </p>
       </header>
+      {releases.length === 0 && (
+        <p className="wb-empty" data-testid="no-releases">
+          {noReleasesText(sdk.workspace)}
+        </p>
+      )}
       {releases.map((release) => (
         <article key={release.version} className="wb-card" data-testid="release">
           <h2 style={{ margin: 0, fontSize: 16 }}>

@@ -1,32 +1,38 @@
-/** One release of the team's dbt project. */
+/** One release of a workspace's dbt project. */
 export interface Release {
   version: string;
   date: string;
   highlights: string[];
 }
 
-/** Newest first. A real team would fetch these from its own backend route; the data is here to keep the example small. */
-export const releases: readonly Release[] = [
-  {
-    version: '2026.11.2',
-    date: '2026-11-18',
-    highlights: [
-      'New mart fct_customer_lifetime_value with monthly snapshots',
-      'stg_payments now casts amounts to numeric(12,2)',
-      'Freshness checks on raw_orders tightened to 6 hours',
-    ],
-  },
-  {
-    version: '2026.11.1',
-    date: '2026-11-04',
-    highlights: [
-      'Renamed dim_customers.first_order_date to first_order_at',
-      'Added not_null tests on all primary keys',
-    ],
-  },
-  {
-    version: '2026.10.3',
-    date: '2026-10-21',
-    highlights: ['Incremental strategy for fct_orders switched to merge'],
-  },
-];
+const isRelease = (value: unknown): value is Release => {
+  const r = value as Partial<Release> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.version === 'string' &&
+    typeof r.date === 'string' &&
+    Array.isArray(r.highlights) &&
+    r.highlights.every((line) => typeof line === 'string')
+  );
+};
+
+/**
+ * The release notes of one workspace, newest first, from the plugin's configuration (`releases`, keyed by
+ * workspace name). A workspace the configuration does not name has none: notes of one project are never shown
+ * as another's. Read defensively, as the host checks the schema but the types are ours. Pure.
+ */
+export function releasesFor(config: Readonly<Record<string, unknown>>, workspace: string): Release[] {
+  const all = config.releases;
+  if (typeof all !== 'object' || all === null) return [];
+  const own = (all as Record<string, unknown>)[workspace];
+  return Array.isArray(own) ? own.filter(isRelease) : [];
+}
+
+/** What the page and the widget say when a workspace has no notes, and where an admin adds them. Pure. */
+export function noReleasesText(workspace: { name: string; title: string }): string {
+  return (
+    `No release notes for ${workspace.title} yet. An admin adds them in Admin → Plugins → Release notes → ` +
+    `Configure, under the workspace's name "${workspace.name}".`
+  );
+}
