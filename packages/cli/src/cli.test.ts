@@ -1,6 +1,6 @@
 // The CLI as a plugin team uses it: create, build, validate, keygen, sign, pack; and its errors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,38 @@ describe('workbench-plugin', () => {
     expect(names.some((n) => n.startsWith('src/') || n.includes('.test.'))).toBe(false);
   }, 60_000);
 
+  test('a frontend hosted elsewhere (an absolute remote) is left out of the package and of what the signature covers', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'wb-cli-'));
+    const dir = path.join(parent, 'cdn-widget');
+    expect(cli('create', 'cdn-widget', '--dir', parent).code).toBe(0);
+    expect(cli('build', dir).code).toBe(0);
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const remote = 'https://cdn.example.com/cdn-widget/0.1.0/mf-manifest.json';
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, frontend: { ...manifest.frontend, remote } }));
+    cli('keygen', '--out', parent);
+    expect(cli('sign', dir, '--key', path.join(parent, readdir(parent, '.private.pem'))).code).toBe(0);
+
+    const packed = cli('pack', dir, '--out', path.join(parent, 'out'));
+    expect(packed).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(`frontend/ left out: the remote is hosted at ${remote}`),
+    });
+    const zip = readFileSync(path.join(parent, 'out', 'cdn-widget-0.1.0.zip'));
+    const names = readZipEntries(zip, { maxEntries: 100, maxTotalBytes: 10_000_000 }).map((e) => e.name);
+    expect(names).toContain('manifest.json');
+    expect(names.filter((n) => n.startsWith('frontend'))).toEqual([]);
+    // What the server sees after installing the zip (no frontend/) verifies like the folder that was signed.
+    const key = JSON.parse(readFileSync(path.join(parent, readdir(parent, '.public.json')), 'utf8')) as TrustedKey;
+    const installed = path.join(parent, 'installed');
+    mkdirSync(installed);
+    cpSync(manifestFile, path.join(installed, 'manifest.json'));
+    const { signature } = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    const trusted = new Map([[key.keyId, key]]);
+    expect(await packageDigest(installed)).toBe(await packageDigest(dir));
+    expect(checkSignature(signature, await packageDigest(installed), trusted).status).toBe('verified');
+  }, 60_000);
+
   test('a signature made by sign verifies against the digest of the folder', async () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'wb-cli-'));
     const dir = path.join(parent, 'sig-check');
@@ -76,15 +108,19 @@ describe('workbench-plugin', () => {
     expect(cli('dev', '.').err).toContain('--plugins-dir <folder> is required');
     expect(cli('pack', '--nope').err).toContain("Unknown option '--nope'");
     expect(cli('nope').err).toContain('unknown command "nope"');
-  });
+    expect(cli('deploy', '--token', 'wbt_x').err).toContain('--server <url> is required');
+    expect(cli('deploy', '--server', 'http://127.0.0.1:9').err).toContain(
+      '--token <token> (or WORKBENCH_TOKEN) is required',
+    );
+  }, 60_000);
 
   test('every command has --help', () => {
-    for (const command of ['create', 'build', 'validate', 'dev', 'pack', 'keygen', 'sign']) {
+    for (const command of ['create', 'build', 'validate', 'dev', 'pack', 'deploy', 'keygen', 'sign']) {
       const help = cli(command, '--help');
       expect(help.code).toBe(0);
       expect(help.out).toMatch(new RegExp(`^Usage: workbench-plugin ${command}`));
     }
-  });
+  }, 60_000);
 
   test('validate lists every schema problem with its field and rule', () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'wb-cli-'));

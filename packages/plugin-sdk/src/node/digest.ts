@@ -2,8 +2,10 @@
 // both use it, so what a team signs is exactly what the server checks.
 //
 // The package's files are `manifest.json` plus every file under `frontend/`, `backend/` and `static/` except
-// tests (`*.test.*`, `*.spec.*`): what `workbench-plugin pack` ships. `src/` and anything else are not part of it. The digest is the
-// sha256, in hex, of this text (UTF-8, `\n` line ends):
+// tests (`*.test.*`, `*.spec.*`): what `workbench-plugin pack` ships. `src/` and anything else are not part of
+// it, nor is `frontend/` when `frontend.remote` is an absolute URL: the frontend is hosted there, and that folder
+// is only the build the team uploads to its host. The digest is the sha256, in hex, of this text (UTF-8, `\n`
+// line ends):
 //
 //   dbt-workbench-plugin-digest/1
 //   <sha256 hex of file 1>  <relative path 1>
@@ -47,6 +49,24 @@ export function isShippedFile(relative: string): boolean {
   return !/\.(test|spec)\.[cm]?[jt]sx?$/.test(relative);
 }
 
+/** The absolute URL of a manifest's remote hosted elsewhere (on the team's origin or a CDN), or undefined. */
+export function hostedRemoteOf(manifest: unknown): string | undefined {
+  const remote = (manifest as { frontend?: { remote?: unknown } } | null)?.frontend?.remote;
+  return typeof remote === 'string' && /^https?:\/\//i.test(remote) ? remote : undefined;
+}
+
+/** The package folders of a plugin folder: all of PACKAGE_FOLDERS but `frontend` when its remote is hosted elsewhere. */
+export async function packageFolders(pluginDir: string): Promise<string[]> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(path.join(pluginDir, 'manifest.json'), 'utf8'));
+  } catch {
+    manifest = undefined;
+  }
+  const hosted = hostedRemoteOf(manifest) !== undefined;
+  return PACKAGE_FOLDERS.filter((folder) => !(hosted && folder === 'frontend'));
+}
+
 /** The relative paths (forward slashes, sorted) of a plugin folder's package files; manifest.json first if present. */
 export async function packageFiles(pluginDir: string): Promise<string[]> {
   const found: string[] = [];
@@ -59,7 +79,7 @@ export async function packageFiles(pluginDir: string): Promise<string[]> {
       else if ((info.isFile() || info.isSymbolicLink()) && isShippedFile(name)) found.push(`${prefix}${name}`);
     }
   }
-  for (const folder of PACKAGE_FOLDERS) await walk(path.join(pluginDir, folder), `${folder}/`);
+  for (const folder of await packageFolders(pluginDir)) await walk(path.join(pluginDir, folder), `${folder}/`);
   const manifest = await lstat(path.join(pluginDir, 'manifest.json')).catch(() => undefined);
   return [...(manifest ? ['manifest.json'] : []), ...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
