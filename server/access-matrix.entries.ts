@@ -101,6 +101,12 @@ export interface Fixtures {
   notice(): string;
   /** A user nobody signs in as, whose roles get changed. */
   spareUserId(): string;
+  /** A new user, to delete. */
+  newUserId(): Promise<string>;
+  /** A folder on the server holding a dbt project (dbt_project.yml), for new workspaces. */
+  projectFolder(): string;
+  /** A new workspace of the instance admin's, to remove. */
+  newWorkspace(): Promise<string>;
   /** An ed25519 public key (PEM) nobody trusts yet. */
   newPublicKey(): string;
   /** The id of a new trusted signing key, to remove. */
@@ -175,6 +181,20 @@ const shell: MatrixEntry[] = [
     ok: 200,
     note: "an active plugin's files are code and pictures, no data: isolated frames (no cookie) load them",
   },
+  {
+    route: 'GET /plugin-frames/:name/:revision/',
+    access: { who: 'public' },
+    call: (t) => ({ url: `/plugin-frames/framed/${t.fx.revision('framed')}/` }),
+    ok: 200,
+    note: 'the document of an isolated frame: code, no data; a sandboxed frame sends no cookie',
+  },
+  {
+    route: 'GET /isolation/*',
+    access: { who: 'public' },
+    call: at('/isolation/assets/main.0123abcd.js'),
+    ok: 200,
+    note: 'the isolation runtime: app code, loaded by frames with an opaque origin',
+  },
 ];
 
 const session: MatrixEntry[] = [
@@ -220,6 +240,59 @@ const admin: MatrixEntry[] = [
     route: 'PUT /api/users/:id/roles',
     access: instanceAdmin,
     call: (t) => ({ url: `/api/users/${t.fx.spareUserId()}/roles`, body: { roles: { beta: 'viewer' } } }),
+    ok: 200,
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    access: instanceAdmin,
+    call: (t) => ({ url: `/api/users/${t.fx.spareUserId()}`, body: { displayName: 'Spare user' } }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/users/:id/password',
+    access: instanceAdmin,
+    call: (t) => ({ url: `/api/users/${t.fx.spareUserId()}/password`, body: { password: 'spare-password-456' } }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/users/:id/deactivate',
+    access: instanceAdmin,
+    call: (t) => ({ url: `/api/users/${t.fx.spareUserId()}/deactivate` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/users/:id/reactivate',
+    access: instanceAdmin,
+    call: (t) => ({ url: `/api/users/${t.fx.spareUserId()}/reactivate` }),
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/users/:id',
+    access: instanceAdmin,
+    call: async (t) => ({ url: `/api/users/${await t.fx.newUserId()}` }),
+    ok: 200,
+  },
+  { route: 'GET /api/workspaces', access: instanceAdmin, call: at('/api/workspaces'), ok: 200 },
+  {
+    route: 'POST /api/workspaces',
+    access: instanceAdmin,
+    call: (t) => ({
+      url: '/api/workspaces',
+      body: { name: `made-${t.caller}`.replace('instance-admin', 'ia'), projectDir: t.fx.projectFolder() },
+    }),
+    ok: 201,
+  },
+  {
+    route: 'PATCH /api/workspaces/:workspace',
+    access: instanceAdmin,
+    call: () => ({ url: '/api/workspaces/alpha', body: { title: 'Alpha' } }),
+    ok: 200,
+    note: 'managing workspaces is for instance admins, whatever their role in the workspace',
+  },
+  {
+    route: 'DELETE /api/workspaces/:workspace',
+    access: instanceAdmin,
+    call: async (t) => ({ url: `/api/workspaces/${await t.fx.newWorkspace()}` }),
     ok: 200,
   },
   { route: 'GET /api/audit', access: instanceAdmin, call: at('/api/audit'), ok: 200 },
@@ -408,6 +481,13 @@ const plugins: MatrixEntry[] = [
     access: instanceAdmin,
     call: at('/api/plugins/model-notes/dependants'),
     ok: 200,
+  },
+  {
+    route: 'PUT /api/plugins/:name/ui-trust',
+    access: instanceAdmin,
+    call: () => ({ url: '/api/plugins/framed/ui-trust', body: { level: 'isolated' } }),
+    ok: 200,
+    note: 'chooses the level framed has already: nothing changes',
   },
 ];
 

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { pluginZip } from './plugins/installation/testing.ts';
 import { approve, withFixtures } from './sandbox/testing.ts';
 import { routeTable } from './testing/route-table.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from './testing/test-app.ts';
+import { writeWidgetPlugin } from './testing/widget-plugin.ts';
 
 // The access matrix (server/access-matrix.entries.ts) against the real app: example plugin model-notes and the
 // every-method fixture with their backends running, throwaway "spare-*" plugins for the calls that remove,
@@ -71,6 +72,11 @@ const spareSources: [string, string, object][] = [
 
 function prepare(dir: string): void {
   withFixtures('every-method')(dir);
+  // A plugin with a frontend, and a stand-in of the isolation runtime: what the frame routes serve.
+  writeWidgetPlugin(dir, 'framed');
+  mkdirSync(path.join(dir, 'isolation/assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'isolation/index.html'), '<!doctype html><title>Plugin frame</title>');
+  writeFileSync(path.join(dir, 'isolation/assets/main.0123abcd.js'), 'export {};');
   cpSync(path.join(repo, 'plugins/model-notes'), path.join(dir, 'plugins/model-notes'), { recursive: true });
   for (const name of [...spares, 'spare-pin', 'spare-unpin', 'spare-config']) {
     mkdirSync(path.join(dir, 'plugins', name));
@@ -158,7 +164,7 @@ beforeAll(async () => {
       { name: 'alpha', runCommand },
       { name: 'beta', runCommand },
     ],
-    env: { SHELL_DIST_DIR: 'shell', PLUGIN_CATALOG: path.join(repo, 'marketplace') },
+    env: { SHELL_DIST_DIR: 'shell', ISOLATION_DIST_DIR: 'isolation', PLUGIN_CATALOG: path.join(repo, 'marketplace') },
     prepare,
   });
   await approve(app, 'model-notes');
@@ -181,6 +187,10 @@ beforeAll(async () => {
   }
   await asAdmin('POST', '/api/users', { username: 'prober', password: 'prober-password-123' });
   deployToken = (await asAdmin('POST', '/api/tokens', { name: 'matrix', scopes: ['plugins:deploy'] })).token as string;
+  const projectFolder = path.join(app.dir, 'dbt-project');
+  mkdirSync(projectFolder);
+  writeFileSync(path.join(projectFolder, 'dbt_project.yml'), 'name: matrix\n');
+  let madeWorkspaces = 0;
   const spareUser = (await asAdmin('POST', '/api/users', { username: 'spare', password: 'spare-password-123' })) as {
     id: string;
   };
@@ -230,6 +240,12 @@ beforeAll(async () => {
     revision: (plugin) => app.plugins.get(plugin)?.revision ?? 'no-such-plugin',
     notice: () => notice.id,
     spareUserId: () => spareUser.id,
+    newUserId: async () =>
+      (await asAdmin('POST', '/api/users', { username: `gone-${randomUUID().slice(0, 8)}` })).id as string,
+    projectFolder: () => projectFolder,
+    newWorkspace: async () =>
+      (await asAdmin('POST', '/api/workspaces', { name: `gone-${(madeWorkspaces += 1)}`, projectDir: projectFolder }))
+        .name as string,
     newPublicKey: () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     async newSigningKey() {
       const key = await asAdmin('POST', '/api/signing-keys', { name: 'throwaway', publicKey: fx.newPublicKey() });

@@ -51,7 +51,8 @@ import { watchPluginsDirectory } from './plugins/watcher.ts';
 import type { Settings } from './settings.ts';
 import { registerShell } from './shell/static.ts';
 import { registerUserRoutes } from './users/routes.ts';
-import { loadWorkspaces } from './workspaces/config.ts';
+import { registerWorkspaceAdminRoutes } from './workspaces/admin-routes.ts';
+import { openWorkspaceDirectory } from './workspaces/directory.ts';
 import { registerWorkspaceRoutes } from './workspaces/routes.ts';
 
 export interface App {
@@ -70,8 +71,17 @@ export interface BuildOptions {
 
 /** Builds the whole service from its settings; nothing listens until the caller says so. */
 export async function buildApp(settings: Settings, logger: Logger, options: BuildOptions = {}): Promise<App> {
-  const workspaces = loadWorkspaces(settings.workspacesFile);
   const db = await openDatabase(settings);
+  const workspaceDirectory = await openWorkspaceDirectory({
+    file: settings.workspacesFile,
+    db,
+    reserved: [
+      { path: settings.dataDirectory, why: "the app's data folder (WORKBENCH_DATA_DIR)" },
+      { path: settings.pluginsDirectory, why: 'the plugins folder (PLUGINS_DIRECTORY)' },
+    ],
+    logger: logger.child({ component: 'workspaces' }),
+  });
+  const workspaces = workspaceDirectory.all;
   const { logMaxBytes: maxBytes, logMaxAgeMs: maxAgeMs, logLinesPerSecond: linesPerSecond } = settings.pluginOperations;
   const pluginLogs = await openPluginLogs({
     db,
@@ -112,6 +122,14 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const uiTrust = createUiTrustStore(db);
   const trustedKeys = trustedKeysOf(db, settings.capabilityPolicy.signatures.trustedKeys);
   await trustedKeys.reload();
+  // Judged again when workspaces change: their artifact folders are protected too.
+  const protectedPathsOfServer = () =>
+    protectedPathsOf({
+      dataDirectory: settings.dataDirectory,
+      pluginsDirectory: settings.pluginsDirectory,
+      workspaces,
+    });
+  const protectedPaths = protectedPathsOfServer();
   const plugins = createPluginRegistry({
     pluginsDirectory: settings.pluginsDirectory,
     enabled: settings.pluginSystemEnabled,
@@ -125,16 +143,19 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       uiTrust: await uiTrust.load(),
     }),
     policy: settings.capabilityPolicy,
-    workspaces: workspaces.map((w) => w.name),
+    // Read at each refresh, so a workspace added in the app gets its plugins.
+    get workspaces() {
+      return workspaces.map((w) => w.name);
+    },
     defaultEnabled: settings.pluginsEnabledByDefault,
-    protectedPaths: protectedPathsOf({
-      dataDirectory: settings.dataDirectory,
-      pluginsDirectory: settings.pluginsDirectory,
-      workspaces,
-    }),
+    protectedPaths,
     snapshots: createSnapshots(path.join(settings.dataDirectory, 'plugin-snapshots')),
     limits: settings.pluginPackages,
     logger: logger.child({ component: 'plugins' }),
+  });
+  workspaceDirectory.onChange(async () => {
+    Object.assign(protectedPaths, protectedPathsOfServer());
+    await plugins.refresh();
   });
   const stopLoggingDecisions = logRegistryDecisions(plugins, pluginLogs.write);
   await recoverPluginOperations(settings, db, logger);
@@ -146,6 +167,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger,
     db,
     workspaces,
+    workspaceDirectory,
     guards,
     users,
     audit,
@@ -174,6 +196,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     attemptsPerMinute: settings.signIn.attemptsPerMinute,
   });
   registerUserRoutes(server, { users, guards, audit, workspaces });
+  registerWorkspaceAdminRoutes(server, { directory: workspaceDirectory, guards, audit });
   registerAuditRoutes(server, { db, guards });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
   if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);

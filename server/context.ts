@@ -9,6 +9,7 @@ import type { PluginLogs } from './plugins/logs/store.ts';
 import type { PluginRegistry } from './plugins/registry.ts';
 import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
+import type { WorkspaceDirectory } from './workspaces/directory.ts';
 import type { EventStream } from './events/event-stream.ts';
 
 /** The core services every feature is given. Passed in, never imported as singletons. */
@@ -16,7 +17,10 @@ export interface AppContext {
   settings: Settings;
   logger: Logger;
   db: Database;
+  /** Every workspace, kept current in place as admins add, change and remove them (`workspaceDirectory.all`). */
   workspaces: readonly Workspace[];
+  /** Where workspaces change; a feature keeping something per workspace follows it with `onChange`. */
+  workspaceDirectory: WorkspaceDirectory;
   guards: Guards;
   users: UsersRepository;
   audit: AuditLog;

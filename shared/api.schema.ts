@@ -131,9 +131,25 @@ export const UserSummary = z.object({
   displayName: z.string(),
   isInstanceAdmin: z.boolean(),
   createdAt: z.string(),
+  /** When an admin deactivated the user (who cannot sign in then), or null. */
+  deactivatedAt: z.string().nullable(),
+  /** Explicit memberships; an instance admin is also admin of every workspace without one. */
   roles: z.record(z.string(), WorkspaceRole),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
+
+/** A workspace as instance admins manage it (`GET /api/workspaces`). */
+export const WorkspaceListing = z.object({
+  name: z.string(),
+  title: z.string(),
+  projectDir: z.string(),
+  targetDir: z.string(),
+  /** The workspaces file's entry, one added in the app, or the file's entry changed in the app (the app's wins). */
+  source: z.enum(['file', 'app', 'file-changed-in-app']),
+  /** Whether target/manifest.json is there now; the catalog loads it as soon as it is. */
+  hasManifest: z.boolean(),
+});
+export type WorkspaceListing = z.infer<typeof WorkspaceListing>;
 
 /** `GET|PUT /api/plugins/:name/config`. */
 export const PluginConfigView = z.object({

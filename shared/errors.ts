@@ -36,6 +36,10 @@ export const errorCodes = {
   },
   catalog_unavailable: { status: 502, meaning: 'The marketplace catalog (PLUGIN_CATALOG) cannot be read.' },
   notice_not_found: { status: 404, meaning: 'No open notice with that id: it was dismissed already or never existed.' },
+  user_deactivated: {
+    status: 403,
+    meaning: 'The password is right but an admin deactivated this account; an admin can reactivate it.',
+  },
   sign_in_throttled: {
     status: 429,
     meaning: 'Too many failed sign-ins for this username or from this address; retry after the Retry-After seconds.',

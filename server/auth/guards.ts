@@ -27,7 +27,9 @@ export function registerSessionResolution(app: FastifyInstance, sessions: Sessio
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const userId = await sessions.userId(token);
-    request.user = userId ? ((await users.findById(userId)) ?? null) : null;
+    const user = userId ? await users.findById(userId) : undefined;
+    // Deactivating ends a user's sessions; this check holds even for one made in the same instant.
+    request.user = user && !user.deactivatedAt ? user : null;
   });
 }
 
@@ -63,7 +65,7 @@ export function createGuards(users: UsersRepository, workspaces: readonly Worksp
       const user = currentUser(request);
       const name = (request.params as { workspace?: string }).workspace ?? '';
       const workspace = workspaces.find((w) => w.name === name);
-      const role = workspace && (await users.role(user.id, workspace.name));
+      const role = workspace && (await users.roleIn(user, workspace.name));
       // Unknown and not-a-member look the same, so workspace names do not leak.
       if (!workspace || !role) throw new HttpError('workspace_not_found', `No workspace named "${name}"`);
       if (!roleAllows(role, min))

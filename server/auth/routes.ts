@@ -32,7 +32,7 @@ const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 /** A wait in words: seconds under two minutes, minutes above. */
 const inWords = (seconds: number) => (seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
 
-/** What the shell needs about the signed-in user: who, and which workspaces with which role. */
+/** What the shell needs about the signed-in user: who, and their workspaces with their role (an instance admin: all, as admin). */
 export async function describeMe(user: User, users: UsersRepository, workspaces: readonly Workspace[]): Promise<Me> {
   const roles = await users.roles(user.id);
   return {
@@ -43,7 +43,7 @@ export async function describeMe(user: User, users: UsersRepository, workspaces:
       isInstanceAdmin: user.isInstanceAdmin,
     },
     workspaces: workspaces.flatMap((w) => {
-      const role = roles[w.name];
+      const role = user.isInstanceAdmin ? 'admin' : roles[w.name];
       return role ? [{ name: w.name, title: w.title, role }] : [];
     }),
   };
@@ -86,6 +86,9 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
       throw new HttpError('invalid_credentials', 'Wrong username or password');
     }
     throttle.succeeded(username);
+    // Said only after the right password, so it does not tell a guesser which accounts exist.
+    if (found.user.deactivatedAt)
+      throw new HttpError('user_deactivated', 'This account is deactivated; ask an admin to reactivate it');
     // A fresh session every time: a session id planted in the browser before sign-in never becomes signed in.
     const previous = request.cookies[SESSION_COOKIE];
     if (previous) await sessions.destroy(previous);

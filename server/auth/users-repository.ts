@@ -8,6 +8,8 @@ export interface User {
   displayName: string;
   isInstanceAdmin: boolean;
   createdAt: string;
+  /** When an admin deactivated the user: they cannot sign in, and their sessions ended then. */
+  deactivatedAt: string | null;
 }
 
 interface UserRow {
@@ -17,6 +19,7 @@ interface UserRow {
   password_hash: string;
   is_instance_admin: number;
   created_at: string;
+  deactivated_at: string | null;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -25,6 +28,7 @@ const toUser = (row: UserRow): User => ({
   displayName: row.display_name,
   isInstanceAdmin: row.is_instance_admin === 1,
   createdAt: row.created_at,
+  deactivatedAt: row.deactivated_at,
 });
 
 export interface NewUser {
@@ -64,6 +68,7 @@ export function createUsersRepository(db: Database) {
         displayName: user.displayName,
         isInstanceAdmin: user.isInstanceAdmin,
         createdAt,
+        deactivatedAt: null,
       };
     },
 
@@ -97,6 +102,50 @@ export function createUsersRepository(db: Database) {
         [userId, workspace],
       );
       return row?.role;
+    },
+
+    /** The user's role in an existing workspace: an instance admin is admin of every one. */
+    async roleIn(user: User, workspace: string): Promise<WorkspaceRole | undefined> {
+      return user.isInstanceAdmin ? 'admin' : this.role(user.id, workspace);
+    },
+
+    /** Instance admins who are not deactivated: the last one may not be deleted, deactivated or demoted. */
+    async activeInstanceAdmins(): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM users WHERE is_instance_admin = 1 AND deactivated_at IS NULL',
+      );
+      return row?.n ?? 0;
+    },
+
+    async update(userId: string, changes: { displayName?: string; isInstanceAdmin?: boolean }): Promise<void> {
+      if (changes.displayName !== undefined)
+        await db.run('UPDATE users SET display_name = ? WHERE id = ?', [changes.displayName, userId]);
+      if (changes.isInstanceAdmin !== undefined)
+        await db.run('UPDATE users SET is_instance_admin = ? WHERE id = ?', [changes.isInstanceAdmin ? 1 : 0, userId]);
+    },
+
+    /** Sets a new password hash and ends every session of the user. */
+    async setPassword(userId: string, passwordHash: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+        await tx.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+      });
+    },
+
+    /** Deactivates (ending every session) or reactivates a user. */
+    async setDeactivated(userId: string, deactivated: boolean): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.run('UPDATE users SET deactivated_at = ? WHERE id = ?', [
+          deactivated ? new Date().toISOString() : null,
+          userId,
+        ]);
+        if (deactivated) await tx.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+      });
+    },
+
+    /** Deletes the user; their sessions, memberships and saved queries go with them (migration 1's cascades). */
+    async delete(userId: string): Promise<void> {
+      await db.run('DELETE FROM users WHERE id = ?', [userId]);
     },
 
     /** Replaces all of a user's workspace roles at once. */

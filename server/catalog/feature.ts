@@ -12,9 +12,20 @@ export function createCatalogFeature(service: CatalogService = createCatalogServ
     name: 'catalog',
     async start(app, context) {
       await service.start({ workspaces: context.workspaces, logger: context.logger });
+      // A workspace added or re-pointed in the app has its artifacts loaded before the admin's request is answered.
+      const stopFollowing = context.workspaceDirectory.onChange(async (change) => {
+        if (change.kind === 'removed') await service.removeWorkspace(change.workspace.name);
+        else if (change.kind === 'added' || change.previous.targetDir !== change.workspace.targetDir)
+          await service.addWorkspace(change.workspace);
+      });
       registerCatalogRoutes(app, service, context.guards);
       registerSearchRoutes(app, service, context.guards);
-      return { close: () => service.close() };
+      return {
+        close: () => {
+          stopFollowing();
+          return service.close();
+        },
+      };
     },
   };
 }

@@ -28,6 +28,10 @@ export interface CatalogService {
   rebuildAll(): Promise<void>;
   /** Creates the stores, loads each workspace's artifacts (resolving after the first load) and starts watching. */
   start(context: { workspaces: readonly Pick<Workspace, 'name' | 'targetDir'>[]; logger?: Logger }): Promise<void>;
+  /** Starts the store of a workspace added, or pointed at another folder, while running (replacing its old store). */
+  addWorkspace(workspace: Pick<Workspace, 'name' | 'targetDir'>): Promise<void>;
+  /** Stops and drops the store of a workspace removed while running. */
+  removeWorkspace(name: string): Promise<void>;
   /** Stops watching and waits for loads in progress. The service may be started again. */
   close(): Promise<void>;
 }
@@ -40,6 +44,7 @@ export function createCatalogService(options: CatalogServiceOptions = {}): Catal
   const hooks = createCatalogHooks();
   let stores = new Map<string, ArtifactStore>();
   let running = false;
+  let log: Logger | undefined;
 
   return {
     hooks,
@@ -51,11 +56,25 @@ export function createCatalogService(options: CatalogServiceOptions = {}): Catal
     async start({ workspaces, logger }) {
       if (running) throw new Error('The catalog service is started already; close it first');
       running = true;
+      log = logger;
       stores = new Map(
         workspaces.map((workspace) => [workspace.name, createArtifactStore({ ...options, workspace, hooks, logger })]),
       );
       // One after another: each first load parses big JSON on the main thread.
       for (const store of stores.values()) await store.start();
+    },
+    async addWorkspace(workspace) {
+      if (!running) return;
+      const store = createArtifactStore({ ...options, workspace, hooks, logger: log });
+      const previous = stores.get(workspace.name);
+      stores.set(workspace.name, store);
+      await previous?.close();
+      await store.start();
+    },
+    async removeWorkspace(name) {
+      const store = stores.get(name);
+      stores.delete(name);
+      await store?.close();
     },
     async close() {
       await Promise.all([...stores.values()].map((s) => s.close()));

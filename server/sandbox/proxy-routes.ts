@@ -104,7 +104,7 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
     if (!record || record.state !== 'active' || !backend) throw notFound();
     const workspaceName = String(request.headers[WORKSPACE_HEADER] ?? '');
     const workspace = deps.workspaces.find((w) => w.name === workspaceName);
-    const role = workspace && (await deps.users.role(user.id, workspace.name));
+    const role = workspace && (await deps.users.roleIn(user, workspace.name));
     if (!workspace || !role || !record.enabledWorkspaces.includes(workspace.name)) throw notFound();
     const release = admit(record, reply);
     try {

@@ -61,8 +61,14 @@ export function createScheduler(deps: {
     }
   }
 
-  async function fire(schedule: StoredSchedule, workspace: Workspace): Promise<void> {
+  async function fire(schedule: StoredSchedule): Promise<void> {
     if (stopped) return;
+    // Looked up at each firing: admins may have re-pointed or removed the workspace since the schedule was set.
+    const workspace = workspaces.find((w) => w.name === schedule.workspace);
+    if (!workspace) {
+      logger.warn({ schedule: schedule.id }, `schedule "${schedule.name}" skipped: its workspace was removed`);
+      return;
+    }
     const going = [...inFlight.values()].some((f) => f.schedule.id === schedule.id);
     if (going) {
       logger.info({ schedule: schedule.id }, `schedule "${schedule.name}" skipped: its previous run has not ended`);
@@ -106,7 +112,7 @@ export function createScheduler(deps: {
           protect: true,
           catch: (error) => logger.error({ err: error, schedule: schedule.id }, 'scheduled run could not start'),
         },
-        () => fire(schedule, workspace),
+        () => fire(schedule),
       );
       jobs.set(schedule.id, { job, schedule });
     },

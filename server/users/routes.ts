@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { UserSummary } from '../../shared/api.schema.ts';
 import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
@@ -11,39 +12,81 @@ import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 
 const Roles = z.record(z.string(), WorkspaceRole);
+const Password = z.string().min(10, 'must be at least 10 characters').max(200);
 
 const NewUserBody = z.object({
   username: z
     .string()
     .regex(/^[a-z0-9._-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, dots, dashes or underscores'),
   displayName: z.string().trim().min(1).max(80).optional(),
-  password: z.string().min(10, 'must be at least 10 characters').max(200),
+  /** Generated, and answered once, when absent. */
+  password: Password.optional(),
   isInstanceAdmin: z.boolean().default(false),
   roles: Roles.default({}),
 });
 
 const RolesBody = z.object({ roles: Roles });
+const UserChanges = z
+  .object({ displayName: z.string().trim().min(1).max(80).optional(), isInstanceAdmin: z.boolean().optional() })
+  .strict();
+const PasswordBody = z.object({ password: Password.optional() }).strict();
 
 export interface UserRouteDeps {
   users: UsersRepository;
   guards: Guards;
   audit: AuditLog;
+  /** Every workspace in effect, kept current as admins change them. */
   workspaces: readonly Workspace[];
 }
 
-/** Instance admins manage users and their workspace roles. */
+/** A password for an admin to hand over: 16 characters, about 96 bits. */
+const generatedPassword = () => randomBytes(12).toString('base64url');
+
+/** Instance admins manage users: create, roles, password, deactivate, delete. Every change is audited. */
 export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
   const { users, guards, audit, workspaces } = deps;
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  type ById = { Params: { id: string } };
 
   function checkWorkspaces(roles: Record<string, WorkspaceRole>): void {
     const unknown = Object.keys(roles).filter((name) => !workspaces.some((w) => w.name === name));
     if (unknown.length > 0) throw new HttpError('bad_request', `Unknown workspaces in roles: ${unknown.join(', ')}`);
   }
 
+  async function target(request: FastifyRequest<ById>): Promise<User> {
+    const user = await users.findById(request.params.id);
+    if (!user) throw new HttpError('not_found', `No user with id ${request.params.id}`);
+    return user;
+  }
+
+  /** 409 when `user` is the last active instance admin, who would leave nobody able to manage the instance. */
+  async function keepOneAdmin(user: User, doing: string): Promise<void> {
+    if (user.isInstanceAdmin && !user.deactivatedAt && (await users.activeInstanceAdmins()) <= 1)
+      throw new HttpError(
+        'conflict',
+        `${user.username} is the last active instance admin and cannot be ${doing}; make another user an instance admin first`,
+      );
+  }
+
+  // Changes that could remove an instance admin run one at a time, so two at once cannot remove the last two.
+  let adminChanges: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = adminChanges.then(work);
+    adminChanges = next.catch(() => undefined);
+    return next;
+  }
+
+  function notSelf(request: FastifyRequest, user: User, doing: string): void {
+    if (currentUser(request).id === user.id)
+      throw new HttpError('conflict', `You cannot ${doing} your own account; another instance admin can`);
+  }
+
   async function summary(user: User): Promise<UserSummary> {
     return { ...user, roles: await users.roles(user.id) };
   }
+
+  const record = (request: FastifyRequest, action: string, user: User, details?: unknown) =>
+    audit.record({ actor: currentUser(request), action, target: user.username, details });
 
   app.get('/api/users', admin, async () => ({ users: await Promise.all((await users.list()).map(summary)) }));
 
@@ -52,35 +95,85 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     checkWorkspaces(body.roles);
     if (await users.findCredentials(body.username))
       throw new HttpError('conflict', `The username "${body.username}" is taken`);
+    const password = body.password ?? generatedPassword();
     const user = await users.create({
       username: body.username,
       displayName: body.displayName ?? body.username,
-      passwordHash: await hashPassword(body.password),
+      passwordHash: await hashPassword(password),
       isInstanceAdmin: body.isInstanceAdmin,
       roles: body.roles,
     });
-    await audit.record({
-      actor: currentUser(request),
-      action: 'user.create',
-      target: user.username,
-      details: { roles: body.roles, isInstanceAdmin: body.isInstanceAdmin },
+    await record(request, 'user.create', user, {
+      roles: body.roles,
+      isInstanceAdmin: body.isInstanceAdmin,
+      passwordGenerated: !body.password,
     });
     reply.status(201);
+    return { ...(await summary(user)), ...(body.password ? {} : { generatedPassword: password }) };
+  });
+
+  app.patch<ById>('/api/users/:id', admin, async (request) => {
+    const changes = parseBody(UserChanges, request.body);
+    return oneAtATime(async () => {
+      const user = await target(request);
+      if (changes.isInstanceAdmin === false) await keepOneAdmin(user, 'demoted');
+      await users.update(user.id, changes);
+      await record(request, 'user.update', user, changes);
+      return summary((await users.findById(user.id))!);
+    });
+  });
+
+  app.put<ById>('/api/users/:id/roles', admin, async (request) => {
+    const { roles } = parseBody(RolesBody, request.body);
+    checkWorkspaces(roles);
+    const user = await target(request);
+    await users.setRoles(user.id, roles);
+    await record(request, 'user.roles', user, { roles });
     return summary(user);
   });
 
-  app.put<{ Params: { id: string } }>('/api/users/:id/roles', admin, async (request) => {
-    const { roles } = parseBody(RolesBody, request.body);
-    checkWorkspaces(roles);
-    const user = await users.findById(request.params.id);
-    if (!user) throw new HttpError('not_found', `No user with id ${request.params.id}`);
-    await users.setRoles(user.id, roles);
-    await audit.record({
-      actor: currentUser(request),
-      action: 'user.roles',
-      target: user.username,
-      details: { roles },
-    });
-    return summary(user);
+  app.post<ById>('/api/users/:id/password', admin, async (request) => {
+    const body = parseBody(PasswordBody, request.body ?? {});
+    const user = await target(request);
+    const password = body.password ?? generatedPassword();
+    await users.setPassword(user.id, await hashPassword(password));
+    await record(request, 'user.password-reset', user, { generated: !body.password });
+    return {
+      sessionsEnded: true,
+      ...(body.password ? {} : { generatedPassword: password }),
+    };
   });
+
+  app.post<ById>('/api/users/:id/deactivate', admin, (request) =>
+    oneAtATime(async () => {
+      const user = await target(request);
+      await keepOneAdmin(user, 'deactivated');
+      notSelf(request, user, 'deactivate');
+      if (!user.deactivatedAt) {
+        await users.setDeactivated(user.id, true);
+        await record(request, 'user.deactivate', user);
+      }
+      return summary((await users.findById(user.id))!);
+    }),
+  );
+
+  app.post<ById>('/api/users/:id/reactivate', admin, async (request) => {
+    const user = await target(request);
+    if (user.deactivatedAt) {
+      await users.setDeactivated(user.id, false);
+      await record(request, 'user.reactivate', user);
+    }
+    return summary((await users.findById(user.id))!);
+  });
+
+  app.delete<ById>('/api/users/:id', admin, (request) =>
+    oneAtATime(async () => {
+      const user = await target(request);
+      await keepOneAdmin(user, 'deleted');
+      notSelf(request, user, 'delete');
+      await users.delete(user.id);
+      await record(request, 'user.delete', user, { isInstanceAdmin: user.isInstanceAdmin });
+      return { deleted: user.username };
+    }),
+  );
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 
-const WorkspaceName = z
+export const WorkspaceName = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single dashes, like "jaffle-shop"');
 
@@ -35,6 +35,27 @@ export interface Workspace {
   runCommand: string[];
 }
 
+/** What defines a workspace: paths as written, `targetDir` and `seedsDir` relative to `projectDir`. */
+export interface WorkspaceDefinition {
+  name: string;
+  title: string;
+  projectDir: string;
+  targetDir: string;
+  seedsDir: string;
+  runCommand: string[];
+}
+
+/** The workspace a definition describes, its paths resolved from `base` (the workspaces file's folder). */
+export function resolveWorkspace(definition: WorkspaceDefinition, base: string): Workspace {
+  const projectDir = path.resolve(base, definition.projectDir);
+  return {
+    ...definition,
+    projectDir,
+    targetDir: path.resolve(projectDir, definition.targetDir),
+    seedsDir: path.resolve(projectDir, definition.seedsDir),
+  };
+}
+
 /** Reads and checks the workspaces file; throws one error listing every problem. */
 export function loadWorkspaces(file: string): Workspace[] {
   let json: unknown;
@@ -50,15 +71,5 @@ export function loadWorkspaces(file: string): Workspace[] {
     );
   }
   const base = path.dirname(file);
-  return result.value.workspaces.map((w) => {
-    const projectDir = path.resolve(base, w.projectDir);
-    return {
-      name: w.name,
-      title: w.title ?? w.name,
-      projectDir,
-      targetDir: path.resolve(projectDir, w.targetDir),
-      seedsDir: path.resolve(projectDir, w.seedsDir),
-      runCommand: w.runCommand,
-    };
-  });
+  return result.value.workspaces.map((w) => resolveWorkspace({ ...w, title: w.title ?? w.name }, base));
 }
