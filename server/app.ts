@@ -20,6 +20,7 @@ import { registerSameOriginCheck } from './http/same-origin.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
+import { registerPluginFrameRoutes } from './plugins/frames/routes.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
 import { createConfigStore } from './plugins/config-store.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
@@ -213,6 +214,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   registerWorkspaceRoutes(server, plugins, guards);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
+  if (settings.pluginSystemEnabled)
+    registerPluginFrameRoutes(server, { registry: plugins, isolationDirectory: settings.isolationDistDirectory });
 
   const handles: FeatureHandle[] = [];
   for (const feature of options.features ?? createFeatures(services)) {

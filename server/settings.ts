@@ -32,6 +32,7 @@ const SettingsFromEnv = z.object({
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHELL_DIST_DIR: z.string().min(1).default('./dist/shell'),
+  ISOLATION_DIST_DIR: z.string().min(1).default('./dist/isolation'),
   WORKBENCH_CONFIG: z.string().min(1).default('./workbench.config.json'),
   WORKBENCH_ADMIN_USERNAME: z
     .string()
@@ -116,6 +117,8 @@ export interface Settings {
   databaseUrl: string | undefined;
   logLevel: z.infer<typeof SettingsFromEnv>['LOG_LEVEL'];
   shellDistDirectory: string;
+  /** The built isolation runtime: the document and scripts of isolated plugin frames. */
+  isolationDistDirectory: string;
   workspacesFile: string;
   firstAdmin: { username: string; password: string | undefined };
   sessionTtlMs: number;
@@ -234,6 +237,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     databaseUrl: s.DATABASE_URL,
     logLevel: s.LOG_LEVEL,
     shellDistDirectory: path.resolve(cwd, s.SHELL_DIST_DIR),
+    isolationDistDirectory: path.resolve(cwd, s.ISOLATION_DIST_DIR),
     workspacesFile: path.resolve(cwd, s.WORKBENCH_CONFIG),
     firstAdmin: { username: s.WORKBENCH_ADMIN_USERNAME, password: s.WORKBENCH_ADMIN_PASSWORD },
     sessionTtlMs: s.SESSION_TTL_HOURS * 3_600_000,

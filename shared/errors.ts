@@ -68,6 +68,19 @@ export const errorCodes = {
     meaning: 'The API token (Authorization: Bearer wbt_...) is unknown, expired or revoked; the message says which.',
   },
   token_scope: { status: 403, meaning: "The API token's scopes do not include this route." },
+  frames_unavailable: {
+    status: 503,
+    meaning: 'The isolation runtime is not built (ISOLATION_DIST_DIR), so isolated plugin frames cannot be served.',
+  },
+  plugin_token_required: {
+    status: 403,
+    meaning: "A plugin frontend's call to host data needs the x-workbench-plugin-token header, which the app sends.",
+  },
+  plugin_token_invalid: {
+    status: 403,
+    meaning:
+      'The plugin token is malformed, expired, or for another session, plugin or workspace; the message says which.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -90,6 +90,8 @@ describe('security headers', () => {
       expect(policy[directive]).not.toContain('*');
     }
     expect(policy['frame-ancestors']).toEqual(["'none'"]);
+    // The shell may frame its own isolated plugin frames, and nothing of another origin.
+    expect(policy['frame-src']).toEqual(["'self'"]);
     expect(policy['object-src']).toEqual(["'none'"]);
     expect(policy['upgrade-insecure-requests']).toBeUndefined();
     expect(page.headers['x-frame-options']).toBe('DENY');
@@ -110,12 +112,15 @@ describe('security headers', () => {
       [json, 200],
       [error, 401],
       [asset, 200],
-      [icon, 200],
     ] as const) {
       expect(response.statusCode).toBe(status);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     }
+    // A plugin's own files get a stricter policy: opened from this origin, an SVG or HTML file is inert.
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['x-content-type-options']).toBe('nosniff');
+    expect(icon.headers['content-security-policy']).toBe('sandbox');
     expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
   });
 

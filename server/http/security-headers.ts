@@ -24,6 +24,7 @@ export function remoteOrigins(plugins: readonly RegisteredPlugin[]): string[] {
 /**
  * The Content-Security-Policy directives: scripts, styles and fetches from this origin and from the approved
  * remote origins only (`remotes()` is read per response); no inline or eval scripts, no plugins (`object`),
+ * frames of this origin only (isolated plugin frames; a hosted remote runs inside one, never as a frame of its own),
  * no framing by any site.
  */
 export function cspDirectives(remotes: () => string) {
@@ -36,6 +37,8 @@ export function cspDirectives(remotes: () => string) {
     'connect-src': ["'self'", remotes],
     'img-src': ["'self'", 'data:', remotes],
     'font-src': ["'self'", 'data:', remotes],
+    // Isolated plugin frames: documents of this origin only (/plugin-frames/), sandboxed to an opaque origin.
+    'frame-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],

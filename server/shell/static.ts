@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { sendNotFound } from '../http/errors.ts';
 
 /** Paths the single-page app never owns: unknown ones there are real 404s, not app routes. */
-const serverOwned = ['/api/', '/plugins/'];
+const serverOwned = ['/api/', '/plugins/', '/plugin-frames/', '/isolation/'];
 
 /**
  * Serves the built shell: hashed assets cached for good, `index.html` always revalidated, and every other
