@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * Ports on loopback only; four servers: one with the fixture plugins, one in plugin-disabled mode, one whose
- * plugins directory the live-update tests change while browsers are open, and one judging plugin budgets
- * over short windows.
+ * Ports on loopback only; five servers: one with the fixture plugins, one in plugin-disabled mode, one whose
+ * plugins directory the live-update tests change while browsers are open, one judging plugin budgets
+ * over short windows, and one whose plugins the isolated-UI tests install.
  */
-export const ports = { plugins: 4810, disabled: 4811, live: 4812, budgets: 4813 };
+export const ports = { plugins: 4810, disabled: 4811, live: 4812, budgets: 4813, isolated: 4814 };
 
 /** The plugins directory of the live-update server, a copy of e2e/fixtures/live-plugins made at its start. */
 export const livePluginsDir = '.test-results/e2e-live-plugins';
@@ -71,7 +71,7 @@ export default defineConfig({
     },
     {
       name: 'plugins',
-      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin|budgets)\.spec\.ts$/,
+      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin|budgets|isolated-ui|ui-levels)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {
@@ -83,6 +83,13 @@ export default defineConfig({
       name: 'budgets',
       testMatch: /budgets\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.budgets}` },
+    },
+    {
+      // One spec at a time: both install plugins and switch their UI trust level on the same server.
+      name: 'isolated-ui',
+      testMatch: /(isolated-ui|ui-levels)\.spec\.ts$/,
+      workers: 1,
+      use: { baseURL: `http://127.0.0.1:${ports.isolated}` },
     },
   ],
   webServer: [
@@ -110,6 +117,12 @@ export default defineConfig({
         PLUGIN_BUDGET_MIN_CALLS: '3',
       },
       { from: 'e2e/fixtures/budget-plugins', to: `.test-results/e2e-${ports.budgets}-plugins` },
+    ),
+    // Starts with no plugins: isolated-ui.spec.ts and ui-levels.spec.ts install theirs through the public path.
+    server(
+      ports.isolated,
+      { PLUGINS_DIRECTORY: `.test-results/e2e-${ports.isolated}-plugins` },
+      { from: '-', to: `.test-results/e2e-${ports.isolated}-plugins` },
     ),
   ],
 });

@@ -1,5 +1,5 @@
 // Gives one e2e server a private copy of the demo workspaces (runs rewrite target/run_results.json) and,
-// when asked, of a plugins folder (live-update tests change it). The repo's own files are never touched.
+// when asked, of a plugins folder (live-update tests change it) or an empty one. The repo's own files are never touched.
 // Usage: node e2e/prepare-server.ts <dir> [<plugins source dir> <plugins target dir>]
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,5 +22,7 @@ writeFileSync(path.join(dir, 'workbench.config.json'), JSON.stringify(config, nu
 
 if (pluginsSource && pluginsTarget) {
   rmSync(pluginsTarget, { recursive: true, force: true });
-  cpSync(pluginsSource, pluginsTarget, { recursive: true, dereference: true });
+  // `-` as the source: an empty plugins folder, for a server whose plugins the tests install.
+  if (pluginsSource === '-') mkdirSync(pluginsTarget, { recursive: true });
+  else cpSync(pluginsSource, pluginsTarget, { recursive: true, dereference: true });
 }
