@@ -61,3 +61,30 @@ test('an unknown model says it is not in the project', async ({ page }) => {
   await page.goto(inWorkspace('models/model.jaffle_shop.nope'));
   await expect(page.getByTestId('node-not-found')).toContainText('model.jaffle_shop.nope');
 });
+
+test('a model page keeps a long unbreakable column description inside the main column', async ({ page }) => {
+  // The real answer for customers, with one column description no browser can break at a space.
+  const long = `customer_${'x'.repeat(400)}`;
+  await page.route('**/api/workspaces/*/nodes/model.jaffle_shop.customers', async (route) => {
+    const response = await route.fetch();
+    const node = (await response.json()) as { columns: { name: string; description: string | null }[] };
+    node.columns[0]!.description = long;
+    await route.fulfill({ response, json: node });
+  });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(inWorkspace('models/model.jaffle_shop.customers'));
+  await expect(page.getByRole('cell', { name: long })).toBeVisible();
+
+  const box = async (selector: string) => {
+    const found = await page.locator(selector).first().boundingBox();
+    if (!found) throw new Error(`${selector} is not on the page`);
+    return found;
+  };
+  const main = await box('.wb-cat-main');
+  const side = await box('.wb-cat-side');
+  const table = await box('table[aria-label="Columns"]');
+  expect(main.x + main.width).toBeLessThanOrEqual(side.x);
+  expect(table.x + table.width).toBeLessThanOrEqual(main.x + main.width + 0.5);
+  // Nothing runs past the window either.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+});

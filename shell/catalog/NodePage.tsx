@@ -55,6 +55,12 @@ function ColumnsTable({ columns }: { columns: CatalogColumn[] }) {
   }
   return (
     <table className="wb-table wb-cat-columns" aria-label="Columns">
+      <colgroup>
+        <col className="wb-cat-col-name" />
+        <col className="wb-cat-col-type" />
+        <col />
+        <col className="wb-cat-col-tests" />
+      </colgroup>
       <thead>
         <tr>
           <th>Column</th>
@@ -105,6 +111,12 @@ function TestsList({ tests }: { tests: CatalogTest[] }) {
   const sorted = [...tests].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
   return (
     <table className="wb-table" aria-label="Tests">
+      <colgroup>
+        <col />
+        <col className="wb-cat-col-name" />
+        <col className="wb-cat-col-status" />
+        <col />
+      </colgroup>
       <thead>
         <tr>
           <th>Test</th>
