@@ -16,7 +16,7 @@ import { MarketplacePage } from '../marketplace/MarketplacePage.tsx';
 import { PluginsPage } from '../marketplace/PluginsPage.tsx';
 import { PluginDiagnosticsPage } from '../marketplace/diagnostics/PluginDiagnosticsPage.tsx';
 import { Notifications } from '../notifications/Notifications.tsx';
-import { AdminLayout, HomeRedirect, WorkspaceLayout } from './Layouts.tsx';
+import { AdminLayout, HomeRedirect, NotFoundLayout, WorkspaceLayout } from './Layouts.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { workspacePages } from './routes.tsx';
 
@@ -46,7 +46,7 @@ function createRouter() {
         { path: 'audit', element: <AuditPage /> },
       ],
     },
-    { path: '*', element: signedIn(<NotFoundPage />) },
+    { path: '*', element: signedIn(<NotFoundLayout />) },
   ]);
 }
 

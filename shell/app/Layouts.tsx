@@ -3,6 +3,7 @@ import { Navigate, Outlet, useParams } from 'react-router';
 import { useMe } from '../auth/session.ts';
 import { ExtensionRuntimeProvider, useRemoteLoader } from '../extensions/runtime-context.tsx';
 import { AdminNotices } from '../notices/AdminNotices.tsx';
+import { SearchShortcut } from '../search/search-shortcut.ts';
 import { WorkspaceContext, workspacePath } from '../workspaces/workspace-context.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { Sidebar } from './Sidebar.tsx';
@@ -33,6 +34,7 @@ export function WorkspaceLayout() {
   return (
     <WorkspaceContext.Provider value={workspace}>
       <ExtensionRuntimeProvider key={workspace.name} loader={loader} workspace={workspace.name}>
+        <SearchShortcut workspace={workspace.name} />
         <Frame />
       </ExtensionRuntimeProvider>
     </WorkspaceContext.Provider>

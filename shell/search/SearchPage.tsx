@@ -6,10 +6,13 @@ import { fetchJson } from '../api/client.ts';
 import { useCatalogFreshness } from '../catalog/api.ts';
 import { ArtifactErrorBanner } from '../catalog/ArtifactErrorBanner.tsx';
 import { TypeBadge } from '../catalog/badges.tsx';
-import { nodePath, typeLabel } from '../catalog/format.ts';
+import { nodePath, typeCount } from '../catalog/format.ts';
 import { useDebounced } from '../catalog/use-debounced.ts';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
+import { searchBoxId, searchShortcutKeys } from './search-shortcut.ts';
 import './search.css';
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 const LIMIT = 50;
 
@@ -47,7 +50,7 @@ export function matchLabel(hit: Pick<SearchHit, 'matchedField' | 'matchedText'>)
 function typeCounts(hits: SearchHit[]): string {
   const counts = new Map<string, number>();
   for (const hit of hits) counts.set(hit.resourceType, (counts.get(hit.resourceType) ?? 0) + 1);
-  return [...counts].map(([type, n]) => `${n} ${typeLabel(type)}${n === 1 ? '' : 's'}`).join(' · ');
+  return [...counts].map(([type, n]) => typeCount(n, type)).join(' · ');
 }
 
 /** `search`: catalog search as you type; arrows move through the hits, Enter opens one. */
@@ -97,20 +100,29 @@ export function SearchPage() {
         <p className="wb-muted">Names, columns, descriptions and tags of every model, source, seed and more.</p>
       </header>
       <ArtifactErrorBanner status={status} />
-      <input
-        type="search"
-        className="wb-search-input"
-        value={text}
-        autoFocus
-        placeholder="Search the catalog, e.g. customer_id or orders"
-        aria-label="Search the catalog"
-        role="combobox"
-        aria-expanded={hits.length > 0}
-        aria-controls={listId}
-        aria-activedescendant={hits.length > 0 ? `${listId}-${active}` : undefined}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-      />
+      <div className="wb-search-box">
+        <input
+          type="search"
+          id={searchBoxId}
+          className="wb-search-input"
+          value={text}
+          autoFocus
+          placeholder="Search the catalog, e.g. customer_id or orders"
+          aria-label="Search the catalog"
+          aria-keyshortcuts={searchShortcutKeys}
+          role="combobox"
+          aria-expanded={hits.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={hits.length > 0 ? `${listId}-${active}` : undefined}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {!text && (
+          <span className="wb-search-keys" data-testid="search-shortcut-hint">
+            <kbd>/</kbd> or <kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> <kbd>K</kbd>
+          </span>
+        )}
+      </div>
       {!q && <p className="wb-muted">Type to search. Use ↑ and ↓ to pick a result and Enter to open it.</p>}
       {q && search.isPending && <div className="wb-loading">Searching…</div>}
       {q && search.isError && (
