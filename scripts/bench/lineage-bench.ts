@@ -1,5 +1,5 @@
 // Times the lineage on the synthetic 4,122-node project (../shared/data/synthetic/models_1000): building the
-// graph from the index, focused and selector selections, a whole service answer, and the shell's ELK layout of
+// graph from the index, focused and selector selections, a whole service answer, and the shell's layout of
 // a full 400-node answer. Prints a table; asserts nothing. Usage: node scripts/bench/lineage-bench.ts [runs]
 import path from 'node:path';
 import { lineageLimits } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
@@ -104,8 +104,8 @@ async function main(): Promise<void> {
   );
   const big = selectSubgraph(graph, { ...base, selector: selector('resource_type:model+') });
   rows.push(
-    await time('shell layout (ELK) of the 400-node answer', 5, async () => {
-      const positions = await computeLayout({ nodes: big.nodes, edges: big.edges });
+    await time('shell layout of the 400-node answer', 5, async () => {
+      const positions = computeLayout({ nodes: big.nodes, edges: big.edges });
       return `${Object.keys(positions).length} nodes placed`;
     }),
   );

@@ -1,30 +1,30 @@
 import {
   Background,
-  Controls,
   MarkerType,
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  useReactFlow,
+  useStore,
   ViewportPortal,
   type Edge,
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LineageGraph } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
-import { layoutGraph } from './layout-client.ts';
 import { nodeSize } from './geometry.ts';
-import type { Positions } from './layout.ts';
+import { computeLayout, type Positions } from './layout.ts';
 import { LineageNodeCard, type LineageFlowNode } from './LineageNodeCard.tsx';
+import { CanvasToolbar, useMapPreference } from './CanvasToolbar.tsx';
 import type { OverlayView } from './overlay-view.ts';
 import { resourceTypeStyle } from './resource-types.ts';
+import { compactBelow, panIntoView, planFit, type CanvasSize, type FitPlan } from './viewport.ts';
 import { ExtensionSlot } from '../extensions/slots.tsx';
 
 const nodeTypes: NodeTypes = { lineage: LineageNodeCard };
 
 interface Layout {
-  /** The view this layout belongs to: a new view is fitted to the screen, a refresh of the same one is not. */
-  viewKey: string;
   graph: LineageGraph;
   overlays: OverlayView;
   positions: Positions;
@@ -33,14 +33,15 @@ interface Layout {
 export interface LineageCanvasProps {
   graph: LineageGraph;
   overlays: OverlayView;
-  /** Which view `graph` answers (its query); the viewport is kept while it stays the same. */
+  /** Which view `graph` answers (its query): a new view is fitted to the canvas, a refresh of the same one is not. */
   viewKey: string;
   selectedId: string | null;
   onSelect(id: string | null): void;
-  onLayoutError(message: string | null): void;
+  /** The selected node's panel, drawn beside the canvas (never over it). */
+  panel: ReactNode;
 }
 
-function flowNodes(layout: Layout, overlays: OverlayView, selectedId: string | null): LineageFlowNode[] {
+function flowNodes(layout: Layout, selectedId: string | null): LineageFlowNode[] {
   return layout.graph.nodes.map((node) => ({
     id: node.id,
     type: 'lineage',
@@ -48,14 +49,14 @@ function flowNodes(layout: Layout, overlays: OverlayView, selectedId: string | n
     // Fixed sizes: fitView and the minimap need no measuring pass, and stay right on every re-render.
     width: nodeSize.width,
     height: nodeSize.height,
-    data: { node, badges: overlays.badges.get(node.id) ?? [], focused: node.id === layout.graph.focus },
+    data: { node, badges: layout.overlays.badges.get(node.id) ?? [], focused: node.id === layout.graph.focus },
     selected: node.id === selectedId,
     draggable: false,
     connectable: false,
   }));
 }
 
-function flowEdges(layout: Layout, overlays: OverlayView, selectedId: string | null): Edge[] {
+function flowEdges(layout: Layout, selectedId: string | null): Edge[] {
   const arrow = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
   const edges: Edge[] = layout.graph.edges.map((edge) => {
     const near = edge.source === selectedId || edge.target === selectedId;
@@ -68,7 +69,7 @@ function flowEdges(layout: Layout, overlays: OverlayView, selectedId: string | n
       focusable: false,
     };
   });
-  overlays.extraEdges.forEach((edge, i) => {
+  layout.overlays.extraEdges.forEach((edge, i) => {
     edges.push({
       id: `extra:${edge.owner}:${i}`,
       source: edge.source,
@@ -83,12 +84,6 @@ function flowEdges(layout: Layout, overlays: OverlayView, selectedId: string | n
   return edges;
 }
 
-interface FlowProps {
-  layout: Layout;
-  selectedId: string | null;
-  onSelect(id: string | null): void;
-}
-
 /** Each node's box in canvas coordinates, for `lineage.overlay` contributions. */
 function boxesOf(layout: Layout): Record<string, { x: number; y: number; width: number; height: number }> {
   return Object.fromEntries(
@@ -99,22 +94,59 @@ function boxesOf(layout: Layout): Record<string, { x: number; y: number; width: 
   );
 }
 
-function Flow({ layout, selectedId, onSelect }: FlowProps) {
-  const nodes = useMemo(() => flowNodes(layout, layout.overlays, selectedId), [layout, selectedId]);
-  const edges = useMemo(() => flowEdges(layout, layout.overlays, selectedId), [layout, selectedId]);
+/** The canvas element's size, kept up to date; null before it is first measured. */
+function useSize(ref: React.RefObject<HTMLElement | null>): CanvasSize | null {
+  const [size, setSize] = useState<CanvasSize | null>(null);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setSize({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}
+
+interface FlowProps {
+  layout: Layout;
+  plan: FitPlan;
+  size: CanvasSize;
+  selectedId: string | null;
+  onSelect(id: string | null): void;
+}
+
+function Flow({ layout, plan, size, selectedId, onSelect }: FlowProps) {
+  const nodes = useMemo(() => flowNodes(layout, selectedId), [layout, selectedId]);
+  const edges = useMemo(() => flowEdges(layout, selectedId), [layout, selectedId]);
   const overlayProps = useMemo(
     () => ({ nodes: layout.graph.nodes, edges: layout.graph.edges, boxes: boxesOf(layout) }),
     [layout],
   );
+  const compact = useStore((s) => s.transform[2] < compactBelow);
+  const flow = useReactFlow();
+
+  // The selected node stays in view when the panel opens beside the canvas and narrows it.
+  useEffect(() => {
+    const at = selectedId ? layout.positions[selectedId] : undefined;
+    if (!at) return;
+    const viewport = flow.getViewport();
+    const next = panIntoView(at, viewport, size);
+    if (next) void flow.setViewport({ ...next, zoom: viewport.zoom }, { duration: 150 });
+  }, [selectedId, size, layout, flow]);
+
   return (
     <ReactFlow
+      className={compact ? 'is-compact' : undefined}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
       fitView
-      fitViewOptions={{ padding: 0.12, maxZoom: 1.2 }}
-      minZoom={0.05}
+      fitViewOptions={{ padding: 0.08, minZoom: plan.minZoom, maxZoom: plan.maxZoom, nodes: plan.nodes }}
+      minZoom={Math.min(0.2, plan.allZoom * 0.8)}
       maxZoom={2}
+      onlyRenderVisibleElements
       nodesDraggable={false}
       nodesConnectable={false}
       onNodeClick={(_, node) => onSelect(node.id)}
@@ -128,59 +160,71 @@ function Flow({ layout, selectedId, onSelect }: FlowProps) {
           <ExtensionSlot slot="lineage.overlay" frame="bare" slotProps={overlayProps} />
         </div>
       </ViewportPortal>
-      <Controls showInteractive={false} position="top-left" />
-      <MiniMap
-        position="bottom-left"
-        pannable
-        zoomable
-        nodeColor={(node) => resourceTypeStyle((node as LineageFlowNode).data.node.resourceType).color}
-        nodeStrokeWidth={0}
-        ariaLabel="Minimap of the lineage"
-      />
     </ReactFlow>
   );
 }
 
 /**
- * The graph, laid out left to right in a worker, with zoom, pan and a minimap. A new view is fitted to the
- * screen; a refresh of the same view (new statuses, overlays) keeps the user's zoom and position.
+ * The graph laid out left to right, with a toolbar above it and, beside it, the minimap and the selected node's
+ * panel: nothing is drawn over the nodes. A new view is fitted to the canvas, or, when it is too large to read
+ * whole, shown at a readable zoom around its focus with "Fit all" one click away. A refresh of the same view
+ * (new statuses, overlays) keeps the user's zoom and position.
  */
-export function LineageCanvas({ graph, overlays, viewKey, selectedId, onSelect, onLayoutError }: LineageCanvasProps) {
-  const [layout, setLayout] = useState<Layout | null>(null);
-  const [laying, setLaying] = useState(false);
+export function LineageCanvas(props: LineageCanvasProps) {
+  const [mapShown, setMapShown] = useMapPreference(props.graph.nodes.length);
+  return <CanvasView key={props.viewKey} {...props} mapShown={mapShown} onToggleMap={() => setMapShown(!mapShown)} />;
+}
 
-  useEffect(() => {
-    let current = true;
-    setLaying(true);
-    const edges = [...graph.edges, ...overlays.extraEdges];
-    layoutGraph({ nodes: graph.nodes, edges }).then(
-      (positions) => {
-        if (!current) return;
-        setLayout({ viewKey, graph, overlays, positions });
-        setLaying(false);
-        onLayoutError(null);
-      },
-      (error: unknown) => {
-        if (!current) return;
-        setLaying(false);
-        onLayoutError(error instanceof Error ? error.message : String(error));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [graph, overlays, viewKey, onLayoutError]);
+interface CanvasViewProps extends LineageCanvasProps {
+  mapShown: boolean;
+  onToggleMap(): void;
+}
+
+/** One view: laid out, measured and fitted when it opens. */
+function CanvasView({ graph, overlays, selectedId, onSelect, panel, mapShown, onToggleMap }: CanvasViewProps) {
+  const positions = useMemo(
+    () => computeLayout({ nodes: graph.nodes, edges: [...graph.edges, ...overlays.extraEdges] }),
+    [graph, overlays],
+  );
+  const layout = useMemo(() => ({ graph, overlays, positions }), [graph, overlays, positions]);
+  const canvas = useRef<HTMLDivElement>(null);
+  const size = useSize(canvas);
+  // Planned once, from the size the canvas opens at.
+  const [plan, setPlan] = useState<FitPlan | null>(null);
+  if (size && !plan) setPlan(planFit(positions, size, graph.focus ?? null));
 
   return (
-    <div className="wb-lineage-canvas" data-testid="lineage-canvas" aria-busy={laying}>
-      {layout ? (
-        <ReactFlowProvider key={layout.viewKey}>
-          <Flow layout={layout} selectedId={selectedId} onSelect={onSelect} />
-        </ReactFlowProvider>
-      ) : (
-        <p className="wb-loading wb-lineage-laying">Laying out {graph.nodes.length} nodes…</p>
-      )}
-      {layout && laying && <p className="wb-lineage-busy">Updating…</p>}
-    </div>
+    <ReactFlowProvider>
+      <div className="wb-lineage-stage">
+        <div className="wb-lineage-main">
+          <CanvasToolbar graph={graph} plan={plan} mapShown={mapShown} onToggleMap={onToggleMap} />
+          <div className="wb-lineage-canvas" ref={canvas} data-testid="lineage-canvas">
+            {size && plan && (
+              <Flow layout={layout} plan={plan} size={size} selectedId={selectedId} onSelect={onSelect} />
+            )}
+          </div>
+        </div>
+        {(mapShown || panel) && (
+          <div className="wb-lineage-side">
+            {mapShown && (
+              <div className="wb-lineage-map wb-card" data-testid="lineage-map">
+                <MiniMap
+                  pannable
+                  zoomable
+                  nodeColor={(node) => resourceTypeStyle((node as LineageFlowNode).data.node.resourceType).color}
+                  nodeStrokeWidth={0}
+                  bgColor="#ffffff"
+                  maskColor="rgba(226, 232, 240, 0.75)"
+                  maskStrokeColor="#2563eb"
+                  maskStrokeWidth={2}
+                  ariaLabel="Minimap of the lineage"
+                />
+              </div>
+            )}
+            {panel}
+          </div>
+        )}
+      </div>
+    </ReactFlowProvider>
   );
 }

@@ -22,7 +22,6 @@ export function LineagePage() {
   const params = useMemo(() => readLineageParams(search), [search]);
   const lineage = useLineage(workspace.name, params);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [layoutError, setLayoutError] = useState<string | null>(null);
 
   const error = lineage.error;
   const selectorError = error instanceof ApiError && error.status === 400 && params.select ? error.message : null;
@@ -90,11 +89,6 @@ export function LineagePage() {
           )}
         </div>
       )}
-      {layoutError && (
-        <div className="wb-plugin-error" role="alert">
-          {layoutError}
-        </div>
-      )}
       {graph && graph.overlayProblems.length > 0 && (
         <p className="wb-reason wb-lineage-problems">
           {graph.overlayProblems.map((p) => `${p.owner}: ${p.message}`).join(' · ')}
@@ -128,29 +122,28 @@ export function LineagePage() {
         </div>
       )}
       {graph && overlays && graph.nodes.length > 0 && (
-        <div className="wb-lineage-stage">
-          <LineageCanvas
-            graph={graph}
-            overlays={overlays}
-            viewKey={shownKey}
-            selectedId={selectedId}
-            onSelect={setSelectedId}
-            onLayoutError={setLayoutError}
-          />
-          {selected && (
-            <NodePanel
-              workspace={workspace.name}
-              node={selected}
-              badges={overlays.badges.get(selected.id) ?? []}
-              notes={overlays.notes.get(selected.id) ?? []}
-              isFocus={selected.id === graph.focus}
-              up={params.focus ? params.up : 2}
-              down={params.focus ? params.down : 2}
-              onFocus={focusOn}
-              onClose={() => setSelectedId(null)}
-            />
-          )}
-        </div>
+        <LineageCanvas
+          graph={graph}
+          overlays={overlays}
+          viewKey={shownKey}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          panel={
+            selected && (
+              <NodePanel
+                workspace={workspace.name}
+                node={selected}
+                badges={overlays.badges.get(selected.id) ?? []}
+                notes={overlays.notes.get(selected.id) ?? []}
+                isFocus={selected.id === graph.focus}
+                up={params.focus ? params.up : 2}
+                down={params.focus ? params.down : 2}
+                onFocus={focusOn}
+                onClose={() => setSelectedId(null)}
+              />
+            )
+          }
+        />
       )}
     </div>
   );
