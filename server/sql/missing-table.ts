@@ -4,8 +4,8 @@ export interface TableContext {
   seeds: readonly string[];
   /** The project's models database, or why there is none. */
   models: { available: true; file: string } | { available: false; reason: string };
-  /** Names of the models, seeds and snapshots the manifest knows (lowercase). */
-  projectRelations: ReadonlySet<string>;
+  /** The models, seeds and snapshots the manifest knows: lowercase name → dbt resource type. */
+  projectRelations: ReadonlyMap<string, string>;
 }
 
 const MISSING = /^Catalog Error: Table with name "?(.+?)"? does not exist(?:!| because)/;
@@ -18,8 +18,6 @@ export function missingTableOf(message: string): string | undefined {
   return MISSING.exec(message)?.[1];
 }
 
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-
 /**
  * DuckDB's "Table with name X does not exist! Did you mean "pg_attrdef"?" in the workspace's terms: whether X is a
  * model that is not there (and why), or a name the workspace does not have, with the tables it does. Pure.
@@ -30,10 +28,12 @@ export function explainMissingTable(message: string, context: TableContext): str
   const bareName = table.split('.').at(-1)!.toLowerCase();
   const head = `Table ${table} is not available in this workspace`;
   const { models } = context;
-  if (context.projectRelations.has(bareName)) {
+  const resourceType = context.projectRelations.get(bareName);
+  if (resourceType) {
+    const what = `${head}: it is one of the project's ${resourceType}s`;
     return models.available
-      ? `${head}: it is one of the project's models, but ${models.file} does not hold it (it failed to build, or was not built since it was added).`
-      : `${head}: it is one of the project's models, but ${lowerFirst(models.reason)}`;
+      ? `${what}, but ${models.file} does not hold it (it failed to build, or was not built since it was added).`
+      : `${what}. ${models.reason}`;
   }
   const suggestion = SUGGESTION.exec(message)?.[1];
   const hint = suggestion && !INTERNAL.test(suggestion) ? ` Did you mean "${suggestion}"?` : '';

@@ -170,7 +170,7 @@ describe("SQL on the project's models", () => {
     expect(model.body.error).toEqual({
       code: 'sql_error',
       message:
-        "Table customers is not available in this workspace: it is one of the project's models, but this " +
+        "Table customers is not available in this workspace: it is one of the project's models. This " +
         "workspace's models are not in a database the app can read: its target is Snowflake.",
     });
     const unknown = await query('select * from raw_payments');

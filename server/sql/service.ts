@@ -286,7 +286,7 @@ export function createSqlService(): SqlService {
           const missing = explainMissingTable(message, {
             seeds: generation.loaded.tables.map((t) => t.name),
             models: generation.models,
-            projectRelations: new Set(generation.relations.map((r) => r.name.toLowerCase())),
+            projectRelations: new Map(generation.relations.map((r) => [r.name.toLowerCase(), r.resourceType])),
           });
           throw new SqlQueryError('sql_error', missing ?? message);
         } finally {
