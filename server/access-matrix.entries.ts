@@ -97,6 +97,8 @@ export interface Fixtures {
   newSavedQuery(caller: Caller, workspace: string): Promise<string>;
   /** A plugin's current revision, the path segment of its asset URLs. */
   revision(plugin: string): string;
+  /** The caller's plugin token for a plugin in a workspace (what the host end of its bridge sends), if it gets one. */
+  pluginToken(caller: Caller, plugin: string, workspace: string): Promise<string>;
   /** An open admin notice, to dismiss. */
   notice(): string;
   /** A user nobody signs in as, whose roles get changed. */
@@ -618,17 +620,31 @@ const workspace: MatrixEntry[] = [
 
 const pluginCalls: MatrixEntry[] = [
   {
+    route: 'POST /api/workspaces/:workspace/plugin-tokens',
+    access: { who: 'member', role: 'viewer', workspaceIn: 'path', plugin: 'model-notes' },
+    call: (t) => ({ url: `${ws(t)}/plugin-tokens`, body: { plugin: 'model-notes' } }),
+    ok: 200,
+    note: 'the token the host end of a plugin bridge sends with its calls, for a plugin enabled there',
+  },
+  {
     route: 'GET /api/workspaces/:workspace/plugin-data/:plugin/*',
     access: { who: 'member', role: 'viewer', workspaceIn: 'path', plugin: 'model-notes' },
-    call: (t) => ({ url: `${ws(t)}/plugin-data/model-notes/models` }),
+    call: async (t) => ({
+      url: `${ws(t)}/plugin-data/model-notes/models`,
+      headers: { 'x-workbench-plugin-token': await t.fx.pluginToken(t.caller, 'model-notes', t.workspace) },
+    }),
     ok: 200,
     headOk: noHead,
-    note: "a plugin frontend reading host data with the user's own rights, where the plugin is enabled",
+    note: "a plugin frontend reading host data with the user's own rights, where the plugin is enabled, with its token",
   },
   {
     route: 'POST /api/workspaces/:workspace/plugin-data/:plugin/*',
     access: { who: 'member', role: 'developer', workspaceIn: 'path', plugin: 'every-method' },
-    call: (t) => ({ url: `${ws(t)}/plugin-data/every-method/sql/query`, body: sql }),
+    call: async (t) => ({
+      url: `${ws(t)}/plugin-data/every-method/sql/query`,
+      body: sql,
+      headers: { 'x-workbench-plugin-token': await t.fx.pluginToken(t.caller, 'every-method', t.workspace) },
+    }),
     ok: 200,
     note: 'the route lets viewers in; the SQL query it forwards, as the user, needs a developer',
   },

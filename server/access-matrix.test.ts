@@ -238,6 +238,14 @@ beforeAll(async () => {
       return made.status === 201 ? (JSON.parse(made.text) as { id: string }).id : 'no-such-query';
     },
     revision: (plugin) => app.plugins.get(plugin)?.revision ?? 'no-such-plugin',
+    async pluginToken(caller, plugin, workspace) {
+      const made = await send(
+        'POST',
+        { url: `/api/workspaces/${workspace}/plugin-tokens`, body: { plugin } },
+        cookies[caller],
+      );
+      return made.status === 200 ? (JSON.parse(made.text) as { token: string }).token : 'no-token';
+    },
     notice: () => notice.id,
     spareUserId: () => spareUser.id,
     newUserId: async () =>

@@ -35,6 +35,9 @@ import { registerTokenAuthentication } from './tokens/authentication.ts';
 import { registerTokenRoutes } from './tokens/routes.ts';
 import { createTokenStore } from './tokens/token-store.ts';
 import { registerHostDataRoutes } from './plugins/host-data-routes.ts';
+import { registerPluginTokenRoutes } from './plugins/plugin-tokens/routes.ts';
+import { serverSecret } from './plugins/plugin-tokens/secret.ts';
+import { createPluginTokens } from './plugins/plugin-tokens/service.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
@@ -121,6 +124,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const configs = createConfigStore(db);
   const remotePins = createRemotePinStore(db);
   const uiTrust = createUiTrustStore(db);
+  const pluginTokens = createPluginTokens({ secret: await serverSecret(db, 'plugin-tokens') });
   const trustedKeys = trustedKeysOf(db, settings.capabilityPolicy.signatures.trustedKeys);
   await trustedKeys.reload();
   // Judged again when workspaces change: their artifact folders are protected too.
@@ -176,6 +180,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     pluginLogs,
     services,
     events,
+    pluginTokens,
   };
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
@@ -200,7 +205,10 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerWorkspaceAdminRoutes(server, { directory: workspaceDirectory, guards, audit });
   registerAuditRoutes(server, { db, guards });
   registerPluginRoutes(server, plugins, guards, () => enablement.load());
-  if (settings.pluginSystemEnabled) registerHostDataRoutes(server, plugins, guards);
+  if (settings.pluginSystemEnabled) {
+    registerHostDataRoutes(server, plugins, guards, pluginTokens);
+    registerPluginTokenRoutes(server, { registry: plugins, guards, tokens: pluginTokens });
+  }
   registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });

@@ -11,6 +11,7 @@ import type { Settings } from './settings.ts';
 import type { Workspace } from './workspaces/config.ts';
 import type { WorkspaceDirectory } from './workspaces/directory.ts';
 import type { EventStream } from './events/event-stream.ts';
+import type { PluginTokens } from './plugins/plugin-tokens/service.ts';
 
 /** The core services every feature is given. Passed in, never imported as singletons. */
 export interface AppContext {
@@ -32,6 +33,8 @@ export interface AppContext {
   services: HostServices;
   /** Pushes events to open shells (`GET /api/events`). */
   events: EventStream;
+  /** Plugin tokens: which plugin a frontend's call is for, as the host end of its bridge vouches. */
+  pluginTokens: PluginTokens;
 }
 
 /** What a started feature hands back so the app can stop it (watchers, timers, child processes). */

@@ -2,6 +2,7 @@ import type { FastifyInstance, HTTPMethods } from 'fastify';
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
+import type { PluginTokens } from './plugin-tokens/service.ts';
 import type { PluginRegistry } from './registry.ts';
 
 /** One host data API a plugin frontend may call, and the capability it needs. */
@@ -41,9 +42,16 @@ export function hostDataRule(method: string, path: string): HostDataRule | undef
 /**
  * `/api/workspaces/:workspace/plugin-data/:plugin/*`: the host data APIs as a plugin's frontend sees them.
  * The call runs with the user's own session and role (a plugin never gets more than its user), and only
- * while the plugin is active and enabled in the workspace and holds the approved capability.
+ * while the plugin is active and enabled in the workspace and holds the approved capability. Which plugin calls is
+ * not taken from the URL alone: the call must carry a plugin token of this session for that plugin and workspace
+ * (403 `plugin_token_required` or `plugin_token_invalid`), which the host end of the plugin's bridge holds.
  */
-export function registerHostDataRoutes(app: FastifyInstance, registry: PluginRegistry, guards: Guards): void {
+export function registerHostDataRoutes(
+  app: FastifyInstance,
+  registry: PluginRegistry,
+  guards: Guards,
+  tokens: PluginTokens,
+): void {
   app.route<{ Params: { workspace: string; plugin: string; '*': string } }>({
     method: ['GET', 'POST'] satisfies HTTPMethods[],
     url: '/api/workspaces/:workspace/plugin-data/:plugin/*',
@@ -55,6 +63,7 @@ export function registerHostDataRoutes(app: FastifyInstance, registry: PluginReg
       if (!plugin || plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace.name)) {
         throw new HttpError('not_found', `Plugin "${name}" is not active in workspace ${workspace.name}`);
       }
+      tokens.require(request, name, workspace.name);
       const rule = hostDataRule(request.method, path);
       if (!rule) throw new HttpError('not_found', `Plugins cannot call ${request.method} ${path}`);
       if (!plugin.approvedCapabilities.includes(rule.capability)) {

@@ -143,6 +143,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         workspaces: context.workspaces,
         secret,
         maxConcurrentCalls: own.maxConcurrentCalls,
+        pluginTokens: context.pluginTokens,
       });
       registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards });
 

@@ -18,6 +18,7 @@ import {
 } from './proxy-answers.ts';
 import type { BackendRuntime } from './runtime.ts';
 import { pluginKey } from './signature.ts';
+import type { PluginTokens } from '../plugins/plugin-tokens/service.ts';
 
 /** The header naming the workspace a plugin route is called in; the shell's `sdk.fetch` sends it. */
 export const WORKSPACE_HEADER = 'x-workbench-workspace';
@@ -32,6 +33,8 @@ export interface ProxyDeps {
   secret: string;
   /** PLUGIN_MAX_CONCURRENT_CALLS: route calls in flight per plugin; a manifest's `backend.limits` may go lower. */
   maxConcurrentCalls: number;
+  /** A call carrying a plugin token (an isolated frame's, through the bridge) must carry one for this plugin. */
+  pluginTokens: PluginTokens;
 }
 
 type ExtRequest = FastifyRequest<{ Params: { plugin: string; '*'?: string } }>;
@@ -106,6 +109,7 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
     const workspace = deps.workspaces.find((w) => w.name === workspaceName);
     const role = workspace && (await deps.users.roleIn(user, workspace.name));
     if (!workspace || !role || !record.enabledWorkspaces.includes(workspace.name)) throw notFound();
+    deps.pluginTokens.checkIfPresent(request, record.name, workspace.name);
     const release = admit(record, reply);
     try {
       return await forward(request, reply, { user, notFound, record, backend, workspace, role });

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+
+/**
+ * The server secret named `name`, made on first use and kept in the database, so every server process on it signs
+ * and checks with the same key. Two processes starting at once both try to insert; the first row wins for both.
+ */
+export async function serverSecret(db: Database, name: string): Promise<string> {
+  await db.run(
+    'INSERT INTO server_secrets (name, value, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM server_secrets WHERE name = ?)',
+    [name, randomBytes(32).toString('base64url'), new Date().toISOString(), name],
+  );
+  const row = await db.get<{ value: string }>('SELECT value FROM server_secrets WHERE name = ?', [name]);
+  if (!row) throw new Error(`the server secret "${name}" could not be stored`);
+  return row.value;
+}
