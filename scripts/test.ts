@@ -117,6 +117,8 @@ function main(): number {
     ['--check', '.', '--log-level', 'warn'],
   );
   add('formatting', formatted, { passed: 0, failed: formatted ? 0 : 1, skipped: 0 });
+  const linted = runNode('lint (eslint, rules in packages/eslint-config)', 'node_modules/eslint/bin/eslint.js', ['.']);
+  add('lint', linted, { passed: 0, failed: linted ? 0 : 1, skipped: 0 });
   add(
     'docs drift',
     runNode('docs drift (scripts/generate-docs.ts --check; fix with npm run docs)', 'scripts/generate-docs.ts', [

@@ -8,7 +8,6 @@ import {
   launchChromium,
   median,
   ms,
-  root,
   startServer,
   tempDir,
   type BenchRow,

@@ -1,13 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { stateNeedsReason } from '../../shared/plugin-states.ts';
-import { testManifest, type ManifestDoc } from '../../shared/testing/manifests.ts';
+import { testManifest } from '../../shared/testing/manifests.ts';
 import type { PluginCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import type { Precedence } from './conflicts.ts';
 import { evaluatePlugins, type ApprovalLookup, type PluginRecord } from './evaluate.ts';
 import { TEST_LIMITS } from './test-records.ts';
 
-type Doc = ManifestDoc;
 
 const manifest = testManifest;
 

@@ -42,7 +42,7 @@ const wanted: Record<string, RemoteRegistrations> = {
   'remote-late': { events: [{ event: 'on-plugin-update' }], hooks: [] },
 };
 let lateIsUp = false;
-let seen: Seen[] = [];
+const seen: Seen[] = [];
 let backend: Server;
 let app: TestApp;
 const catalog = createCatalogService({ watch: false });

@@ -31,6 +31,7 @@ export interface SeamDeps {
 }
 
 const OWNER = 'plugin-runtime';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list holds hook points of every payload type
 type AnyHook = HookPoint<any, any>;
 
 export interface WiredSeams {
@@ -61,6 +62,7 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
   const metadataPayload = (plugin: string, workspace: string) => ({ workspace, ...artifactsFor(plugin, workspace) });
 
   /** Which payload each point's handler gets from the hook's own payload; `null` skips the call. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each mapper reads its own hook's payload
   const points: [RegistrationPoint, AnyHook | undefined, (plugin: string, p: any) => unknown][] = [
     ['artifact-load', seams.catalog?.hooks.artifactLoad, (plugin, p) => metadataPayload(plugin, p.workspace)],
     ['search-index', seams.catalog?.hooks.searchIndexBuild, (plugin, p) => metadataPayload(plugin, p.workspace)],

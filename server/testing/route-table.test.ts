@@ -23,7 +23,7 @@ test('a printRoutes tree reads as full paths, each with its methods', () => {
     { method: 'DELETE', path: '/api/ext/:plugin/*' },
     { method: 'GET', path: '/api/info' },
   ]);
-  expect(() => parseRouteTree('└── / (GET)\n    ?? odd')).toThrow(/does not know: "    \?\? odd"/);
+  expect(() => parseRouteTree('└── / (GET)\n    ?? odd')).toThrow(/does not know: " {4}\?\? odd"/);
 });
 
 test("a server's route table lists every route it registered, HEAD twins included", async () => {

@@ -62,7 +62,9 @@ export function loadWorkspaces(file: string): Workspace[] {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the workspaces file ${file} (set WORKBENCH_CONFIG): ${(error as Error).message}`);
+    throw new Error(`Cannot read the workspaces file ${file} (set WORKBENCH_CONFIG): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const result = validate(WorkbenchConfigFile, json);
   if (!result.ok) {

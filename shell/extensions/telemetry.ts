@@ -16,7 +16,7 @@ const FLUSH_MS = 5_000;
  * to the server every few seconds and when the page goes away, so admins see each plugin's cost.
  */
 export function createTelemetryReporter(url = '/api/plugins/telemetry') {
-  let queue: FrontendEvent[] = [];
+  const queue: FrontendEvent[] = [];
   const flush = (leaving = false) => {
     if (queue.length === 0) return;
     const body = JSON.stringify({ events: queue.splice(0, 200) });

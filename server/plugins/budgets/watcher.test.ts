@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import type { BudgetOverrides, PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
-import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import { metricsPoint } from '../../../shared/testing/metrics-points.ts';
 import { createBudgetWatcher } from './watcher.ts';
 

@@ -29,6 +29,7 @@ const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) /
  */
 export function entryPathProblem(name: string): string | undefined {
   if (name.length === 0) return 'an entry has an empty name';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f]/.test(name)) return `"${name}" has control characters in its name`;
   if (name.includes('\\')) return `"${name}" uses backslashes; zip paths use forward slashes`;
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return `"${name}" is an absolute path`;

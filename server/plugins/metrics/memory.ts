@@ -20,7 +20,7 @@ export function residentMb(pid: number, read: (file: string) => string = readTex
     }
     const name = /^Name:\s*(\S+)/m.exec(status)?.[1];
     if (name && WRAPPERS.has(name)) {
-      let children = '';
+      let children: string;
       try {
         children = read(`/proc/${current}/task/${current}/children`);
       } catch {

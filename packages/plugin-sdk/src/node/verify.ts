@@ -50,7 +50,7 @@ export function checkSignature(
   if (!signature) return { status: 'unsigned' };
   const key = trustedKeys.get(signature.keyId);
   if (!key) return { status: 'untrusted', keyId: signature.keyId };
-  let ok = false;
+  let ok: boolean;
   try {
     ok =
       digest !== undefined &&
