@@ -1,24 +1,18 @@
+import { PLUGIN_TOKEN_HEADER, type PluginToken } from '../../shared/ui-trust.schema.ts';
 import { ApiError, fetchJson } from '../api/client.ts';
-
-interface IssuedToken {
-  token: string;
-  expiresAt: string;
-}
 
 /** Renewed this long before it expires, so a call never leaves with a token about to lapse. */
 const RENEW_BEFORE_MS = 60_000;
-
-export const pluginTokenHeader = 'x-workbench-plugin-token';
 
 /**
  * The short-lived tokens the server issues per session, plugin and workspace: the identity it trusts for a
  * plugin's calls to the host data APIs. They live here, in the page's realm, and never reach plugin code.
  */
 export function createPluginTokens(request: typeof fetchJson = fetchJson, now: () => number = Date.now) {
-  const issued = new Map<string, Promise<IssuedToken>>();
+  const issued = new Map<string, Promise<PluginToken>>();
   const keyOf = (workspace: string, plugin: string) => `${workspace}\n${plugin}`;
   const issue = (workspace: string, plugin: string) =>
-    request<IssuedToken>(`/api/workspaces/${encodeURIComponent(workspace)}/plugin-tokens`, {
+    request<PluginToken>(`/api/workspaces/${encodeURIComponent(workspace)}/plugin-tokens`, {
       method: 'POST',
       body: JSON.stringify({ plugin }),
     });
@@ -39,11 +33,11 @@ export function createPluginTokens(request: typeof fetchJson = fetchJson, now: (
     /** Calls `send` with the plugin's token header, once more with a fresh token if the server refused it. */
     async withToken<T>(workspace: string, plugin: string, send: (headers: Record<string, string>) => Promise<T>) {
       try {
-        return await send({ [pluginTokenHeader]: await tokenFor(workspace, plugin) });
+        return await send({ [PLUGIN_TOKEN_HEADER]: await tokenFor(workspace, plugin) });
       } catch (error) {
         if (!(error instanceof ApiError && error.code === 'plugin_token_invalid')) throw error;
         issued.delete(keyOf(workspace, plugin));
-        return send({ [pluginTokenHeader]: await tokenFor(workspace, plugin) });
+        return send({ [PLUGIN_TOKEN_HEADER]: await tokenFor(workspace, plugin) });
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { HostData, PluginSdk } from '@dbt-workbench/plugin-sdk';
 import type { CodeSlotName } from '@dbt-workbench/plugin-sdk';
+import type { BridgeBody } from '@dbt-workbench/plugin-sdk/contracts/ui-isolation';
 import type { RemoteRef } from '../../shared/api.schema.ts';
 
 /**
@@ -11,13 +12,10 @@ import type { RemoteRef } from '../../shared/api.schema.ts';
 /** How the host sizes a frame: a block as wide as its slot, an inline control, or a layer over the lineage canvas. */
 export type FrameLayout = 'block' | 'inline' | 'canvas';
 
-/** A request body as it crosses: text or bytes (FormData and streams are refused by the frame's SDK). */
-export type WireBody = string | ArrayBuffer | null;
-
 export interface WireRequest {
   method?: string;
   headers: [string, string][];
-  body: WireBody;
+  body: BridgeBody;
 }
 
 export interface WireResponse {

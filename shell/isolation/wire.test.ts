@@ -24,7 +24,9 @@ describe('what crosses the bridge', () => {
   test('bytes cross as bytes; a FormData body is refused with a reason', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     expect(new Uint8Array(toWireRequest({ method: 'PUT', body: bytes }).body as ArrayBuffer)).toEqual(bytes);
-    expect(() => toWireRequest({ method: 'POST', body: new FormData() })).toThrow(/sends text, JSON strings/);
+    expect(() => toWireRequest({ method: 'POST', body: new FormData() })).toThrow(
+      /sends a string \(e.g. JSON\), URLSearchParams or bytes/,
+    );
   });
 
   test('a response comes back with status, headers and body; a 204 has no body', async () => {

@@ -1,4 +1,5 @@
-import type { WireBody, WireRequest, WireResponse } from './bridge-contract.ts';
+import { toBridgeBody } from '@dbt-workbench/plugin-sdk/contracts/ui-isolation';
+import type { WireRequest, WireResponse } from './bridge-contract.ts';
 
 /** Splits slot props into data that can cross the bridge and the names of the callbacks among them. Pure. */
 export function splitProps(props: Record<string, unknown>): { data: Record<string, unknown>; callbacks: string[] } {
@@ -11,22 +12,12 @@ export function splitProps(props: Record<string, unknown>): { data: Record<strin
   return { data, callbacks };
 }
 
-function wireBody(body: BodyInit | null | undefined): WireBody {
-  if (body === undefined || body === null) return null;
-  if (typeof body === 'string') return body;
-  if (body instanceof ArrayBuffer) return body;
-  if (ArrayBuffer.isView(body))
-    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
-  if (body instanceof URLSearchParams) return body.toString();
-  throw new TypeError('sdk.fetch in an isolated plugin sends text, JSON strings, URLSearchParams or bytes as a body');
-}
-
 /** A fetch init as it crosses from the frame to the host. */
 export function toWireRequest(init: RequestInit | undefined): WireRequest {
   return {
     method: init?.method,
     headers: [...new Headers(init?.headers).entries()],
-    body: wireBody(init?.body),
+    body: toBridgeBody(init?.body),
   };
 }
 

@@ -29,6 +29,29 @@ describe('createFakeSdk', () => {
   });
 });
 
+describe('createFakeSdk at the isolated level', () => {
+  test('refuses what the app would refuse: data calls not approved, bodies that cannot cross the bridge', async () => {
+    const sdk = createFakeSdk(
+      { data: { models: async () => ({ models: [], total: 0 }) as never } },
+      { level: 'isolated', capabilities: ['read-metadata'] },
+    );
+    await expect(sdk.data.models()).resolves.toEqual({ models: [], total: 0 });
+    await expect(sdk.data.sql('select 1')).rejects.toThrow(
+      'sdk.data.sql refused: sdk.data.sql needs the "access-sql-workspace" capability',
+    );
+    await expect(sdk.fetch('/upload', { method: 'POST', body: new FormData() })).rejects.toThrow(/not FormData/);
+    await expect(sdk.fetch('/save', { method: 'POST', body: '{"a":1}' })).resolves.toHaveProperty('status', 404);
+  });
+
+  test('stored values come back as JSON copies, as from the app at either level', () => {
+    for (const level of ['isolated', 'in-page'] as const) {
+      const sdk = createFakeSdk({}, { level });
+      sdk.storage.set('when', new Date('2026-01-02T03:04:05Z'));
+      expect(sdk.storage.get('when')).toBe('2026-01-02T03:04:05.000Z');
+    }
+  });
+});
+
 describe('createFakeHost', () => {
   test('routes match :name segments, disposers unregister, events run by priority', async () => {
     const host = createFakeHost({ dataDir: '/tmp' });

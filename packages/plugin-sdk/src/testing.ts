@@ -9,6 +9,8 @@ import type {
   BackendRouteMethod,
   LifecycleEventPayloads,
 } from './backend.ts';
+import type { Capability } from './contracts/capabilities.ts';
+import { hostDataRefusal, toBridgeBody } from './contracts/ui-isolation.ts';
 import type { HostData, PluginSdk, PluginStorage } from './plugin-sdk.ts';
 
 /** One recorded call on a fake: `{ method: 'notify', args: ['Saved', { tone: 'success' }] }`. */
@@ -29,22 +31,36 @@ export type FakeSdkOverrides = Partial<Omit<PluginSdk, 'data' | 'storage' | 'api
   data?: Partial<HostData>;
 };
 
+/** How the fake behaves: as the app runs the plugin's UI. */
+export interface FakeSdkOptions {
+  /**
+   * `isolated` (the app's default) applies the frame's rule that `fetch` bodies are strings, URLSearchParams or
+   * bytes; `in-page` (the fake's default) does not. Stored values come back as JSON copies at both levels.
+   */
+  level?: 'isolated' | 'in-page';
+  /** When given, `data` calls the plugin was not approved for reject as the app rejects them. */
+  capabilities?: Capability[];
+}
+
 /**
  * A fake `sdk` prop. Reads return the overrides or harmless defaults; `data` methods not overridden reject with
  * an error naming them; `fetch` answers 404 unless overridden; storage is in memory.
  *
  * @example
- * const sdk = createFakeSdk({ config: { minPassRate: 80 } });
+ * const sdk = createFakeSdk({ config: { minPassRate: 80 } }, { level: 'isolated', capabilities: ['read-metadata'] });
  * render(<Widget sdk={sdk} />);
  * expect(sdk.callsTo('navigate')).toEqual([['/ext/quality']]);
  */
-export function createFakeSdk(overrides: FakeSdkOverrides = {}): FakeSdk {
+export function createFakeSdk(overrides: FakeSdkOverrides = {}, options: FakeSdkOptions = {}): FakeSdk {
   const calls: RecordedCall[] = [];
   const record = (method: string, args: unknown[]) => calls.push({ method, args });
   const values = new Map<string, unknown>();
+  const isolated = options.level === 'isolated';
+  // The app keeps values as JSON at both levels: a Date comes back as its ISO string.
+  const stored = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
   const storage: PluginStorage = {
     get: (key) => (record('storage.get', [key]), values.get(key)),
-    set: (key, value) => (record('storage.set', [key, value]), void values.set(key, value)),
+    set: (key, value) => (record('storage.set', [key, value]), void values.set(key, stored(value))),
     remove: (key) => (record('storage.remove', [key]), void values.delete(key)),
     clear: () => (record('storage.clear', []), values.clear()),
   };
@@ -54,6 +70,8 @@ export function createFakeSdk(overrides: FakeSdkOverrides = {}): FakeSdk {
       name,
       (...args: unknown[]) => {
         record(`data.${name}`, args);
+        const refusal = options.capabilities && hostDataRefusal(name, options.capabilities);
+        if (refusal) return Promise.reject(new Error(`sdk.data.${name} refused: ${refusal}`));
         const given = overrides.data?.[name] as ((...a: unknown[]) => Promise<unknown>) | undefined;
         return given ? given(...args) : Promise.reject(new Error(`fake sdk: data.${name} was not given a result`));
       },
@@ -69,6 +87,13 @@ export function createFakeSdk(overrides: FakeSdkOverrides = {}): FakeSdk {
     storage,
     fetch(path, init) {
       record('fetch', init === undefined ? [path] : [path, init]);
+      if (isolated) {
+        try {
+          toBridgeBody(init?.body);
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      }
       return overrides.fetch ? overrides.fetch(path, init) : Promise.resolve(new Response(null, { status: 404 }));
     },
     notify(message, options) {

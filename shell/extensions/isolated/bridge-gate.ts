@@ -1,4 +1,5 @@
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
+import { hostDataRefusal } from '@dbt-workbench/plugin-sdk/contracts/ui-isolation';
 import type { HostDataMethod } from '../../isolation/bridge-contract.ts';
 
 /** A call a frame makes over the bridge, as the gate sees it. */
@@ -13,24 +14,10 @@ export interface BridgeGrant {
   capabilities: readonly Capability[];
 }
 
-const capabilityOfData: Record<HostDataMethod, Capability> = {
-  models: 'read-metadata',
-  node: 'read-metadata',
-  search: 'read-metadata',
-  summary: 'read-metadata',
-  runs: 'read-metadata',
-  sql: 'access-sql-workspace',
-};
-
 /** Why a call is refused, in words for the plugin's team and the admin; null when it may go on. Pure. */
 export function refusalOf(call: BridgeCall, grant: BridgeGrant): string | null {
   if (!grant.enabled) return 'the plugin is not enabled in this workspace';
-  if (call.kind === 'data') {
-    const needed = capabilityOfData[call.method];
-    if (!grant.capabilities.includes(needed))
-      return `sdk.data.${call.method} needs the "${needed}" capability, which is not approved for this plugin`;
-  }
-  return null;
+  return call.kind === 'data' ? hostDataRefusal(call.method, grant.capabilities) : null;
 }
 
 export interface CallBudget {

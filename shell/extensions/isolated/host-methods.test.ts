@@ -28,7 +28,7 @@ function recordingSdk(reached: string[]): PluginSdk {
       summary: data('summary'),
       runs: data('runs'),
       sql: data('sql'),
-    } as PluginSdk['data'],
+    } as unknown as PluginSdk['data'],
     storage: { get: () => undefined, set: (k) => void reached.push(`set ${k}`), remove: () => {}, clear: () => {} },
     notify: (m) => void reached.push(`notify ${m}`),
     navigate: (to) => void reached.push(`navigate ${to}`),
