@@ -28,6 +28,8 @@ export default tseslint.config(
       'playwright-report/',
       '.demo/',
       '.data/',
+      // Third-party data and its generator, copied unchanged.
+      'fixtures/dbt-artifacts/',
     ],
   },
   {

@@ -1,6 +1,6 @@
 // SPEC B5: artifact load of a 5,000+ node manifest with 3 enrichers (three sandboxed plugin backends whose
 // `onArtifactLoad` returns a few patches) against none. The manifest is generated at bench time by
-// ../shared/data/tools/generate_large_manifest.mjs (--models 1500: about 6,000 nodes) and never committed.
+// fixtures/dbt-artifacts/tools/generate_large_manifest.mjs (--models 1500: about 6,000 nodes) and never committed.
 // Run alone: node scripts/bench/b5-enrichers.ts
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { testManifest } from '../../shared/testing/manifests.ts';
 import { median, ms, root, type BenchRow } from './support.ts';
 import { until } from './sandbox-support.ts';
 
-const GENERATOR = path.resolve(root, '../shared/data/tools/generate_large_manifest.mjs');
+const GENERATOR = path.join(root, 'fixtures/dbt-artifacts/tools/generate_large_manifest.mjs');
 const WORKSPACE = 'big';
 const ENRICHERS = ['bench-enricher-0', 'bench-enricher-1', 'bench-enricher-2'];
 const ROUNDS = 4;

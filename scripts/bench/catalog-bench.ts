@@ -1,4 +1,4 @@
-// Catalog benchmark: loads the 4,122-node synthetic manifest (../shared/data/synthetic/models_1000) the way the
+// Catalog benchmark: loads the 4,122-node synthetic manifest (generated from fixtures/dbt-artifacts) the way the
 // server does (artifact store: read, check, index, search index) and times 200 searches.
 // Run: node scripts/bench/catalog-bench.ts [targetDir]
 import { monitorEventLoopDelay } from 'node:perf_hooks';

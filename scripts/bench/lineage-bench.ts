@@ -1,4 +1,4 @@
-// Times the lineage on the synthetic 4,122-node project (../shared/data/synthetic/models_1000): building the
+// Times the lineage on the synthetic 4,122-node project (generated from fixtures/dbt-artifacts): building the
 // graph from the index, focused and selector selections, a whole service answer, and the shell's layout of
 // a full 400-node answer. Prints a table; asserts nothing. Usage: node scripts/bench/lineage-bench.ts [runs]
 import path from 'node:path';

@@ -1,26 +1,30 @@
 import path from 'node:path';
+import { fixtureDataDir, syntheticProjectDir } from '../catalog/test-data.ts';
 import { buildProjectGraph, type ProjectGraph } from './graph.ts';
 import { readManifestIndex } from './manifest-index.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const sharedData = path.resolve(repo, '../shared/data');
 
-/** The artifact folders the lineage tests and bench read: the demo workspaces and the shared synthetic project. */
+/** The artifact folders the lineage tests and bench read: the demo workspaces and the synthetic project. */
 export const artifactDirs = {
   classic: path.join(repo, 'demo/workspaces/jaffle-shop-classic/target'),
   jaffleShop: path.join(repo, 'demo/workspaces/jaffle-shop/target'),
-  /** 4,122 nodes; `../shared/data` beside the repo. */
-  synthetic: path.join(sharedData, 'synthetic/models_1000'),
-} as const;
+  /** 4,122 nodes, generated on first use. */
+  get synthetic() {
+    return syntheticProjectDir();
+  },
+};
 
 /**
  * The run_results.json each fixture is read with. The demo workspaces' own are rewritten by every demo run
  * (`demo/bin/dbt-simulate.ts`), so the classic project uses the read-only original it was copied from.
  */
 export const runResultsFiles: Record<keyof typeof artifactDirs, string> = {
-  classic: path.join(sharedData, 'jaffle_shop_classic_elementary_dbt1.9/run_results.json'),
-  jaffleShop: path.join(sharedData, 'jaffle_shop_v12_dbt1.12/run_results.json'),
-  synthetic: path.join(sharedData, 'synthetic/models_1000/run_results.json'),
+  classic: path.join(fixtureDataDir, 'jaffle_shop_classic_elementary_dbt1.9/run_results.json'),
+  jaffleShop: path.join(fixtureDataDir, 'jaffle_shop_v12_dbt1.12/run_results.json'),
+  get synthetic() {
+    return path.join(syntheticProjectDir(), 'run_results.json');
+  },
 };
 
 /** The index of one of `artifactDirs`, from its manifest.json and the fixed run_results.json. */

@@ -1,25 +1,25 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { artifactFilesNamed, datasetDir, readJson, sharedDataDir } from '../test-data.ts';
+import { artifactFilesNamed, datasetDir, readJson } from '../test-data.ts';
 import { parseCatalog, parseJsonText, parseManifest, parseRunResults } from './parse.ts';
 
 type Doc = { [key: string]: any };
 
 const classicManifest = () => readJson(path.join(datasetDir('classic'), 'manifest.json')) as Doc;
 
-describe('every artifact in the shared data parses', () => {
+describe('every artifact in the fixtures parses', () => {
   const manifests = artifactFilesNamed('manifest.json');
   const catalogs = artifactFilesNamed('catalog.json');
   const runResults = artifactFilesNamed('run_results.json');
 
-  test('the shared data holds the expected files', () => {
+  test('the fixtures hold the expected files', () => {
     expect(manifests).toHaveLength(4);
     expect(catalogs).toHaveLength(4);
     expect(runResults).toHaveLength(4);
   });
 
   test.each(manifests)('%s', (file) => {
-    const json = readJson(path.join(sharedDataDir, file)) as Doc;
+    const json = readJson(file) as Doc;
     const result = parseManifest(json);
     if (!result.ok) throw new Error(result.message);
     const entries = [
@@ -45,14 +45,14 @@ describe('every artifact in the shared data parses', () => {
   });
 
   test.each(catalogs)('%s', (file) => {
-    const json = readJson(path.join(sharedDataDir, file)) as Doc;
+    const json = readJson(file) as Doc;
     const result = parseCatalog(json);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.tables.size).toBe(Object.keys(json.nodes).length + Object.keys(json.sources).length);
   });
 
   test.each(runResults)('%s', (file) => {
-    const json = readJson(path.join(sharedDataDir, file)) as Doc;
+    const json = readJson(file) as Doc;
     const result = parseRunResults(json);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.results.size).toBe(new Set(json.results.map((r: Doc) => r.unique_id)).size);
