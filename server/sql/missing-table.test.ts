@@ -4,7 +4,7 @@ import { duckdbPathsInProfiles, modelsUnavailableReason } from './models-source.
 
 const snowflake = {
   available: false as const,
-  reason: modelsUnavailableReason({ adapter: 'snowflake', relations: [] }),
+  reason: modelsUnavailableReason({ adapter: 'snowflake', projectName: null, relations: [] }),
 };
 
 describe('a missing table in the workspace’s terms', () => {
@@ -61,9 +61,11 @@ describe('a missing table in the workspace’s terms', () => {
       '      path: /data/not-a-database.csv',
     ].join('\n');
     expect(duckdbPathsInProfiles(profiles)).toEqual(['dev.duckdb', ':memory:']);
-    expect(modelsUnavailableReason({ adapter: 'duckdb', relations: [] }, ':memory:')).toBe(
+    expect(modelsUnavailableReason({ adapter: 'duckdb', projectName: null, relations: [] }, ':memory:')).toBe(
       "This workspace's target is an in-memory DuckDB, which keeps no models once dbt ends.",
     );
-    expect(modelsUnavailableReason({ adapter: 'clickhouse', relations: [] })).toContain('its target is ClickHouse.');
+    expect(modelsUnavailableReason({ adapter: 'clickhouse', projectName: null, relations: [] })).toContain(
+      'its target is ClickHouse.',
+    );
   });
 });

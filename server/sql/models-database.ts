@@ -65,7 +65,7 @@ export async function attachModels(
     const key = `${String(schema)}.${String(table)}`;
     columnsOf.set(key, [...(columnsOf.get(key) ?? []), { name: String(name), type: String(type) }]);
   }
-  const known = new Map(location.relations.map((r) => [`${r.schema ?? ''}.${r.name}`.toLowerCase(), r.resourceType]));
+  const known = new Map(location.relations.map((r) => [`${r.schema ?? ''}.${r.name}`.toLowerCase(), r]));
   const rows = relations.getRows().map(([schema, name, type, size]) => ({
     schema: String(schema),
     name: String(name),
@@ -75,7 +75,8 @@ export async function attachModels(
 
   // Schemas holding models first (dbt's target schema), the others after, each alphabetically.
   const modelCount = (schema: string) =>
-    rows.filter((r) => r.schema === schema && known.get(`${schema}.${r.name}`.toLowerCase()) === 'model').length;
+    rows.filter((r) => r.schema === schema && known.get(`${schema}.${r.name}`.toLowerCase())?.resourceType === 'model')
+      .length;
   const schemas = [...new Set(rows.map((r) => r.schema))].sort(
     (a, b) => Number(modelCount(b) > 0) - Number(modelCount(a) > 0) || a.localeCompare(b),
   );
@@ -95,12 +96,19 @@ export async function attachModels(
           ? sqlIdentifier(row.name)
           : [catalog, row.schema, row.name].map((part) => sqlIdentifier(part)).join('.'),
         type: row.type,
-        resourceType: known.get(`${row.schema}.${row.name}`.toLowerCase()) ?? null,
+        resourceType: known.get(`${row.schema}.${row.name}`.toLowerCase())?.resourceType ?? null,
         rowCount: row.type === 'table' ? row.size : null,
         columns: columnsOf.get(`${row.schema}.${row.name}`) ?? [],
       });
     }
   }
+  // The project's own models first, then those of its packages, then seeds and snapshots, then the rest.
+  const rank = (t: SqlModelTable) => {
+    const relation = known.get(`${t.schema}.${t.name}`.toLowerCase());
+    if (relation?.resourceType !== 'model') return relation ? 2 : 3;
+    return relation.packageName === location.projectName ? 0 : 1;
+  };
+  tables.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.schema.localeCompare(b.schema));
   const file = path.relative(projectDir, location.file).split(path.sep).join('/');
   return { models: { available: true, file, origin: location.origin, tables }, searchPath };
 }

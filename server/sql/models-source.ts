@@ -8,6 +8,8 @@ export const SIMULATED_DATABASE = 'simulated.duckdb';
 /** A relation the manifest knows: a model, seed or snapshot, where dbt builds it. */
 export interface ManifestRelation {
   resourceType: string;
+  /** The dbt package defining it: the project's own, or an installed package's. */
+  packageName: string | null;
   database: string | null;
   schema: string | null;
   name: string;
@@ -17,6 +19,8 @@ export interface ManifestRelation {
 export interface ManifestFacts {
   /** `metadata.adapter_type`: `duckdb`, `snowflake`, ...; null when the manifest does not say. */
   adapter: string | null;
+  /** `metadata.project_name`: the root project, whose models come first in lists. */
+  projectName: string | null;
   relations: ManifestRelation[];
 }
 
@@ -31,6 +35,7 @@ export type ModelsLocation =
       /** Changes when the file (or its write-ahead log) changes. */
       signature: string;
       relations: ManifestRelation[];
+      projectName: string | null;
     }
   | { available: false; reason: string; relations: ManifestRelation[] };
 
@@ -39,10 +44,11 @@ const BUILT = new Set(['model', 'seed', 'snapshot']);
 /** The facts of a parsed manifest document. Pure. */
 export function manifestFacts(manifest: unknown): ManifestFacts {
   const document = (manifest ?? {}) as {
-    metadata?: { adapter_type?: unknown };
+    metadata?: { adapter_type?: unknown; project_name?: unknown };
     nodes?: Record<string, Record<string, unknown>>;
   };
   const adapter = typeof document.metadata?.adapter_type === 'string' ? document.metadata.adapter_type : null;
+  const projectName = typeof document.metadata?.project_name === 'string' ? document.metadata.project_name : null;
   const relations: ManifestRelation[] = [];
   for (const node of Object.values(document.nodes ?? {})) {
     const config = node.config as { materialized?: string; enabled?: boolean } | undefined;
@@ -50,12 +56,13 @@ export function manifestFacts(manifest: unknown): ManifestFacts {
       continue;
     relations.push({
       resourceType: String(node.resource_type),
+      packageName: typeof node.package_name === 'string' ? node.package_name : null,
       database: typeof node.database === 'string' ? node.database : null,
       schema: typeof node.schema === 'string' ? node.schema : null,
       name: String(node.alias ?? node.name),
     });
   }
-  return { adapter, relations };
+  return { adapter, projectName, relations };
 }
 
 const ADAPTER_NAMES: Record<string, string> = {
@@ -167,6 +174,7 @@ export async function locateModels(workspace: Workspace, facts: ManifestFacts | 
           catalog: database ?? path.basename(file, '.duckdb'),
           signature,
           relations,
+          projectName: facts.projectName,
         };
     }
     duckdbFile = named.includes(':memory:') && candidates.length === 0 ? ':memory:' : database && `${database}.duckdb`;
@@ -174,6 +182,14 @@ export async function locateModels(workspace: Workspace, facts: ManifestFacts | 
   const simulated = path.join(workspace.targetDir, SIMULATED_DATABASE);
   const signature = await fileSignature(simulated);
   if (signature)
-    return { available: true, file: simulated, origin: 'simulated', catalog: 'simulated', signature, relations };
+    return {
+      available: true,
+      file: simulated,
+      origin: 'simulated',
+      catalog: 'simulated',
+      signature,
+      relations,
+      projectName: facts?.projectName ?? null,
+    };
   return { available: false, reason: modelsUnavailableReason(facts, duckdbFile), relations };
 }

@@ -225,6 +225,15 @@ describe("SQL on the project's models", () => {
     const listed = await tables();
     expect(listed.models).toMatchObject({ available: true, file: 'target/simulated.duckdb', origin: 'simulated' });
     const models = listed.models.available ? listed.models.tables : [];
+    // The project's own models come first, before those of its packages (elementary) and the seeds.
+    expect(models.slice(0, 5).map((t) => t.name)).toEqual([
+      'customers',
+      'orders',
+      'stg_customers',
+      'stg_orders',
+      'stg_payments',
+    ]);
+    expect(models.at(-1)?.resourceType).toBe('seed');
     expect(models.find((t) => t.name === 'customers')).toMatchObject({
       reference: 'customers',
       resourceType: 'model',
