@@ -4,6 +4,7 @@ import { useMe } from '../auth/session.ts';
 import { AccessList } from './AccessList.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { usePluginActions } from './plugin-actions.ts';
+import { UiTrustChoice } from './UiTrustChoice.tsx';
 
 /** Approve a pending plugin after reviewing everything its version asks for; approving covers all of it. */
 function ApprovalReview({ plugin }: { plugin: PluginSummary }) {
@@ -17,6 +18,7 @@ function ApprovalReview({ plugin }: { plugin: PluginSummary }) {
         grants everything listed, for this version only.
       </p>
       <AccessList entries={plugin.access} tone="approval" />
+      <UiTrustChoice plugin={plugin} />
       <button
         type="button"
         className="wb-button wb-button-primary"
@@ -96,6 +98,7 @@ export function PluginControls({ plugin }: { plugin: PluginSummary }) {
     return (
       <>
         <EnablementControls plugin={plugin} />
+        <UiTrustChoice plugin={plugin} />
         {configure}
       </>
     );

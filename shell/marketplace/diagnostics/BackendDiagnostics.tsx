@@ -5,8 +5,18 @@ import { fetchJson } from '../../api/client.ts';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+const problemLabels: Record<string, string> = {
+  'load-error': 'Load error',
+  'render-error': 'Render error',
+  'bridge-refused': 'Call refused',
+  'bridge-flood': 'Bridge flooded',
+  'frame-unresponsive': 'Frame not answering',
+};
 
-/** What browsers reported of the plugin's frontend: module load times and failures. */
+/**
+ * What browsers reported of the plugin's frontend: module load times and failures, and, for an isolated plugin,
+ * what the host end of its bridge refused (the plugin's rejected actions in browsers).
+ */
 export function BrowserStats({ name }: { name: string }) {
   const stats = useQuery({
     queryKey: ['plugins', name, 'frontend-stats'],
@@ -15,14 +25,32 @@ export function BrowserStats({ name }: { name: string }) {
   });
   if (!stats.data) return null;
   const s = stats.data;
+  const rejected = s.refusedCalls + s.bridgeFloods + s.unresponsiveFrames;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return (
     <dl className="wb-facts" data-testid="frontend-stats">
       <dt>In browsers</dt>
       <dd>
         {s.loads} module loads, p50 {ms(s.loadP50Ms)}, p95 {ms(s.loadP95Ms)}; {s.loadErrors} load and {s.renderErrors}{' '}
         render errors
-        {s.lastError ? ` (last: ${s.lastError.message})` : ''}
       </dd>
+      {rejected > 0 && (
+        <>
+          <dt>Rejected in browsers</dt>
+          <dd data-testid="bridge-rejections">
+            {plural(s.refusedCalls, 'refused call', 'refused calls')}, {plural(s.bridgeFloods, 'flood', 'floods')} of
+            its bridge, {plural(s.unresponsiveFrames, 'frame', 'frames')} closed for not answering
+          </dd>
+        </>
+      )}
+      {s.lastError && (
+        <>
+          <dt>Last problem</dt>
+          <dd>
+            {problemLabels[s.lastError.kind] ?? s.lastError.kind}: {s.lastError.message} ({when(s.lastError.at)})
+          </dd>
+        </>
+      )}
     </dl>
   );
 }
