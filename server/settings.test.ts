@@ -27,6 +27,7 @@ describe('loadSettings', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       shellDistDirectory: path.join(cwd, 'dist', 'shell'),
+      isolationDistDirectory: path.join(cwd, 'dist', 'isolation'),
       workspacesFile: path.join(cwd, 'workbench.config.json'),
       firstAdmin: { username: 'admin', password: undefined },
       sessionTtlMs: 7 * 24 * 3_600_000,
