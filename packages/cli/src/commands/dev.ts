@@ -93,6 +93,9 @@ notices each build and every open browser swaps in the new code, no reload neede
       else console.error(`build failed (${ms} ms):\n${errors}`);
     });
     console.log(`watching ${path.join(dir, 'src')}; Ctrl-C stops`);
+    console.log(
+      'its UI runs isolated (in sandboxed frames) unless an admin set it in page: Admin → Plugins → UI trust; try both',
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
