@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { PluginSdk } from '@dbt-workbench/plugin-sdk';
-import { Suspense, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
 import { fetchJson } from '../api/client.ts';
@@ -10,6 +10,7 @@ import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx
 import { IsolatedContribution } from './isolated/IsolatedContribution.tsx';
 import { PluginErrorBoundary } from './PluginErrorBoundary.tsx';
 import { createPluginSdk } from './plugin-sdk.ts';
+import { markContributionRendered } from './rendered-mark.ts';
 import { useExtensionRuntime, useRemoteLoader } from './runtime-context.tsx';
 
 interface Props {
@@ -52,6 +53,12 @@ function usePluginSdk(extension: Extension): PluginSdk {
   );
 }
 
+/** Commits with the plugin's component (never before it: a suspended sibling holds the whole boundary back). */
+function RenderedMark({ plugin, contribution }: { plugin: string; contribution: string }) {
+  useEffect(() => markContributionRendered(plugin, contribution), [plugin, contribution]);
+  return null;
+}
+
 /** In-page: the plugin's component in the shell's own realm, with the user's full rights. */
 function InPageContribution({ extension, slotProps, sdk }: Required<Props> & { sdk: PluginSdk }) {
   const runtime = useExtensionRuntime();
@@ -61,6 +68,7 @@ function InPageContribution({ extension, slotProps, sdk }: Required<Props> & { s
   return (
     <QueryClientProvider client={runtime.queryClients.clientFor(extension.plugin)}>
       <Component {...slotProps} sdk={sdk} />
+      <RenderedMark plugin={extension.plugin} contribution={extension.id} />
     </QueryClientProvider>
   );
 }

@@ -6,6 +6,7 @@ import type { FrameMethods } from '../../isolation/bridge-contract.ts';
 import { splitProps } from '../../isolation/wire.ts';
 import { useLoadProblems } from '../load-problems.ts';
 import { createPluginStorage } from '../plugin-storage.ts';
+import { markContributionRendered } from '../rendered-mark.ts';
 import { RemoteLoadError, type RemoteLoader } from '../remote-loader.ts';
 import { createCallBudget } from './bridge-gate.ts';
 import { canvasExtent, layoutOfSlot, themeTokens } from './frame-layout.ts';
@@ -103,6 +104,7 @@ export function IsolatedContribution({ extension, slotProps, sdk, loader }: Prop
         resized: setSize,
         rendered: () => {
           setRendered(true);
+          markContributionRendered(extension.plugin, extension.id);
           loader.recordLoad(remote, extension.module, performance.now() - started);
         },
         failed: (f) => {
@@ -201,6 +203,7 @@ export function IsolatedContribution({ extension, slotProps, sdk, loader }: Prop
       className={`wb-plugin-frame wb-plugin-frame-${layout}`}
       data-testid="plugin-frame-holder"
       data-plugin={extension.plugin}
+      data-state={rendered ? 'rendered' : 'loading'}
     >
       {!rendered && layout !== 'canvas' && (
         <div className="wb-loading" aria-busy="true">
