@@ -63,3 +63,72 @@ test('lineage: the selector box selects with dbt syntax and names a bad selector
   // The last good graph stays on screen.
   await expect(page.getByTestId('lineage-node')).toHaveCount(2);
 });
+
+type Box = { x: number; y: number; width: number; height: number };
+const intersects = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const inside = (inner: Box, outer: Box) =>
+  inner.x >= outer.x - 0.5 &&
+  inner.y >= outer.y - 0.5 &&
+  inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+  inner.y + inner.height <= outer.y + outer.height + 0.5;
+
+async function boxesOfNodes(page: import('@playwright/test').Page): Promise<Record<string, Box>> {
+  return page.getByTestId('lineage-node').evaluateAll((cards) =>
+    Object.fromEntries(
+      cards.map((card) => {
+        const r = card.getBoundingClientRect();
+        return [card.getAttribute('data-node-id') ?? '', { x: r.x, y: r.y, width: r.width, height: r.height }];
+      }),
+    ),
+  );
+}
+
+test('lineage: the minimap sits beside the canvas and covers no node; it can be switched off', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(inWorkspace('lineage'));
+  await expect(page.getByTestId('lineage-summary')).toContainText('in the whole project');
+  await expect(page.getByTestId('lineage-node').first()).toBeVisible();
+
+  const toggle = page.getByRole('checkbox', { name: 'Minimap' });
+  if (!(await toggle.isChecked())) await toggle.check();
+  const map = page.getByTestId('lineage-map');
+  await expect(map.locator('svg')).toBeVisible();
+  const mapBox = (await map.boundingBox())!;
+  const canvasBox = (await page.getByTestId('lineage-canvas').boundingBox())!;
+  expect(intersects(mapBox, canvasBox)).toBe(false);
+  const covered = Object.entries(await boxesOfNodes(page)).filter(([, box]) => intersects(box, mapBox));
+  expect(covered).toEqual([]);
+
+  await toggle.uncheck();
+  await expect(map).toHaveCount(0);
+  // The choice is kept for the next visit.
+  await page.reload();
+  await expect(page.getByTestId('lineage-node').first()).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Minimap' })).not.toBeChecked();
+});
+
+test('lineage: after a focus the node panel is beside the graph, and the downstream nodes are in view', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(inWorkspace('lineage'));
+  await expect(page.getByTestId('lineage-summary')).toContainText('in the whole project');
+  const stg = page.locator(node('model.jaffle_shop.stg_orders'));
+  await stg.click();
+  await page.getByTestId('lineage-panel').getByRole('button', { name: 'Focus here' }).click();
+  await expect(page.getByTestId('lineage-summary')).toContainText('around stg_orders');
+  await expect(page.locator(node('model.jaffle_shop.stg_orders'))).toHaveClass(/is-focus/);
+
+  const panel = (await page.getByTestId('lineage-panel').boundingBox())!;
+  const canvas = (await page.getByTestId('lineage-canvas').boundingBox())!;
+  expect(intersects(panel, canvas)).toBe(false);
+  // Two levels down from stg_orders: orders and customers, drawn whole inside the canvas, none under the panel.
+  await expect(page.locator(node('model.jaffle_shop.customers'))).toBeVisible();
+  const boxes = await boxesOfNodes(page);
+  for (const id of ['model.jaffle_shop.stg_orders', 'model.jaffle_shop.orders', 'model.jaffle_shop.customers']) {
+    expect(boxes[id], id).toBeDefined();
+    expect(inside(boxes[id]!, canvas), `${id} is inside the canvas`).toBe(true);
+    expect(intersects(boxes[id]!, panel), `${id} is clear of the panel`).toBe(false);
+  }
+});

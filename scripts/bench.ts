@@ -10,6 +10,8 @@ import { benchEnrichers } from './bench/b5-enrichers.ts';
 import { benchRoutes } from './bench/b6-routes.ts';
 import { benchDiscovery } from './bench/b7-discovery.ts';
 import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
+import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
+import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
 async function main(): Promise<void> {
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   await measure('B6', benchRoutes);
   await measure('B7', benchDiscovery);
   await measure('B8', benchCoreUnderFault);
+  await measure('B9', () => benchIsolatedUi(4935));
+  await measure('B9', () => benchLineageFocus(4935));
   rows.sort((a, b) => a.id.localeCompare(b.id));
 
   const verdict = (pass: boolean | null) => (pass === null ? '—' : pass ? 'yes' : '**no**');

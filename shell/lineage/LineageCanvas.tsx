@@ -11,7 +11,7 @@ import {
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LineageGraph } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { nodeSize } from './geometry.ts';
 import { computeLayout, type Positions } from './layout.ts';
@@ -117,7 +117,8 @@ interface FlowProps {
   onSelect(id: string | null): void;
 }
 
-function Flow({ layout, plan, size, selectedId, onSelect }: FlowProps) {
+/** The React Flow canvas; memoised, so the page re-rendering around it (the panel, a pending query) costs nothing. */
+const Flow = memo(function Flow({ layout, plan, size, selectedId, onSelect }: FlowProps) {
   const nodes = useMemo(() => flowNodes(layout, selectedId), [layout, selectedId]);
   const edges = useMemo(() => flowEdges(layout, selectedId), [layout, selectedId]);
   const overlayProps = useMemo(
@@ -162,7 +163,7 @@ function Flow({ layout, plan, size, selectedId, onSelect }: FlowProps) {
       </ViewportPortal>
     </ReactFlow>
   );
-}
+});
 
 /**
  * The graph laid out left to right, with a toolbar above it and, beside it, the minimap and the selected node's

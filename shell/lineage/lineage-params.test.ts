@@ -17,10 +17,10 @@ describe('lineage page params', () => {
     const params = { focus: 'model.p.orders', up: 2, down: 3, select: null, types: null };
     expect(lineageSearch(params).toString()).toBe('focus=model.p.orders&down=3');
     expect(lineageApiUrl('jaffle-shop', params)).toBe(
-      '/api/workspaces/jaffle-shop/lineage?focus=model.p.orders&up=2&down=3',
+      '/api/workspaces/jaffle-shop/lineage?focus=model.p.orders&up=2&down=3&limit=2000',
     );
     expect(lineageApiUrl('w', { focus: null, up: 2, down: 2, select: '+orders tag:x', types: ['model'] })).toBe(
-      '/api/workspaces/w/lineage?select=%2Borders+tag%3Ax&types=model',
+      '/api/workspaces/w/lineage?select=%2Borders+tag%3Ax&types=model&limit=2000',
     );
   });
 

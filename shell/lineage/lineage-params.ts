@@ -42,6 +42,9 @@ export function lineageSearch(params: LineageParams): URLSearchParams {
   return search;
 }
 
+/** The most nodes the page asks for: the server's maximum; the layout and the canvas draw that many at once. */
+export const drawLimit = lineageLimits.maxNodes;
+
 /** The API URL answering `params` in a workspace. */
 export function lineageApiUrl(workspace: string, params: LineageParams): string {
   const search = new URLSearchParams();
@@ -52,8 +55,9 @@ export function lineageApiUrl(workspace: string, params: LineageParams): string 
   }
   if (params.select) search.set('select', params.select);
   if (params.types && params.types.length > 0) search.set('types', params.types.join(','));
+  search.set('limit', String(drawLimit));
   const query = search.toString();
-  return `/api/workspaces/${encodeURIComponent(workspace)}/lineage${query ? `?${query}` : ''}`;
+  return `/api/workspaces/${encodeURIComponent(workspace)}/lineage?${query}`;
 }
 
 /** A stable key for "the same view": the viewport is kept while it stays the same, fitted when it changes. */
