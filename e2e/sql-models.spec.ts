@@ -25,12 +25,11 @@ test("SQL on the project's models: after a run the classic jaffle shop's custome
     tables.getByRole('list', { name: 'Seeds' }).getByRole('button', { name: 'raw_orders', exact: true }),
   ).toBeVisible();
 
-  await page.getByTestId('sql-templates').getByRole('button', { name: 'Customers by lifetime value (model)' }).click();
+  await page.getByTestId('sql-templates').getByRole('button', { name: 'Customers by lifetime value' }).click();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByTestId('sql-summary')).toContainText('10 rows');
   const results = page.getByRole('region', { name: 'Query results' });
   await expect(results.getByRole('columnheader', { name: /customer_lifetime_value/ })).toBeVisible();
-  await page.screenshot({ path: 'test-results/h6-sql-models.png', fullPage: true });
 });
 
 test('SQL where models cannot be read: the page says why, and a template needing a missing table says so', async ({
@@ -54,7 +53,6 @@ test('SQL where models cannot be read: the page says why, and a template needing
       'target is DuckDB, but its database file (jaffle_shop.duckdb) is not in the project folder',
   );
   await expect(error).not.toContainText('pg_');
-  await page.screenshot({ path: 'test-results/h6-sql-unavailable.png', fullPage: true });
 });
 
 test('release notes belong to their workspace: the classic shop has its own, the new one says it has none', async ({
@@ -74,5 +72,4 @@ test('release notes belong to their workspace: the classic shop has its own, the
   await page.goto('/w/jaffle-shop/ext/whats-new');
   await expect(widget.getByTestId('no-releases')).toBeVisible();
   await expect(widget.getByTestId('release')).toHaveCount(0);
-  await page.screenshot({ path: 'test-results/h6-release-notes-empty.png', fullPage: true });
 });
