@@ -32,12 +32,14 @@ export function useMapPreference(nodeCount: number): [boolean, (shown: boolean) 
 export interface CanvasToolbarProps {
   graph: LineageGraph;
   plan: FitPlan | null;
+  /** True while the next view loads. */
+  busy: boolean;
   mapShown: boolean;
   onToggleMap(): void;
 }
 
 /** Zoom, "Fit all", back to the readable part, and the minimap switch: above the canvas, never over a node. */
-export function CanvasToolbar({ graph, plan, mapShown, onToggleMap }: CanvasToolbarProps) {
+export function CanvasToolbar({ graph, plan, busy, mapShown, onToggleMap }: CanvasToolbarProps) {
   const flow = useReactFlow();
   const tooSmallToRead = useStore((s) => s.transform[2] < readableZoom - 0.01);
   const count = graph.nodes.length.toLocaleString('en-US');
@@ -49,7 +51,8 @@ export function CanvasToolbar({ graph, plan, mapShown, onToggleMap }: CanvasTool
     void flow.fitView({ nodes: [{ id: anchor.id }], minZoom: readableZoom, maxZoom: readableZoom, duration: 250 });
 
   let note = '';
-  if (tooSmallToRead) note = 'Zoom in to read the names.';
+  if (busy) note = 'Loading the new view…';
+  else if (tooSmallToRead) note = 'Zoom in to read the names.';
   else if (plan?.partial) note = `Showing part of ${count} nodes at a readable size.`;
 
   return (

@@ -39,6 +39,8 @@ export interface LineageCanvasProps {
   onSelect(id: string | null): void;
   /** The selected node's panel, drawn beside the canvas (never over it). */
   panel: ReactNode;
+  /** True while the next view loads (this one stays drawn meanwhile). */
+  busy: boolean;
 }
 
 function flowNodes(layout: Layout, selectedId: string | null): LineageFlowNode[] {
@@ -182,7 +184,7 @@ interface CanvasViewProps extends LineageCanvasProps {
 }
 
 /** One view: laid out, measured and fitted when it opens. */
-function CanvasView({ graph, overlays, selectedId, onSelect, panel, mapShown, onToggleMap }: CanvasViewProps) {
+function CanvasView({ graph, overlays, selectedId, onSelect, panel, busy, mapShown, onToggleMap }: CanvasViewProps) {
   const positions = useMemo(
     () => computeLayout({ nodes: graph.nodes, edges: [...graph.edges, ...overlays.extraEdges] }),
     [graph, overlays],
@@ -198,7 +200,7 @@ function CanvasView({ graph, overlays, selectedId, onSelect, panel, mapShown, on
     <ReactFlowProvider>
       <div className="wb-lineage-stage">
         <div className="wb-lineage-main">
-          <CanvasToolbar graph={graph} plan={plan} mapShown={mapShown} onToggleMap={onToggleMap} />
+          <CanvasToolbar graph={graph} plan={plan} busy={busy} mapShown={mapShown} onToggleMap={onToggleMap} />
           <div className="wb-lineage-canvas" ref={canvas} data-testid="lineage-canvas">
             {size && plan && (
               <Flow layout={layout} plan={plan} size={size} selectedId={selectedId} onSelect={onSelect} />

@@ -128,6 +128,7 @@ export function LineagePage() {
           viewKey={shownKey}
           selectedId={selectedId}
           onSelect={setSelectedId}
+          busy={lineage.isPlaceholderData}
           panel={
             selected && (
               <NodePanel
