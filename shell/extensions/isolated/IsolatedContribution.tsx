@@ -16,7 +16,7 @@ type CodeExtension = Extract<Extension, { module: string }>;
 
 /** How often the host checks that a frame's thread still answers, and how long it waits. */
 const HEARTBEAT_MS = 2_000;
-const HEARTBEAT_TIMEOUT_MS = 3_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** Calls a frame may make: a burst, then a steady rate. */
 const CALL_BUDGET = { burst: 60, perSecond: 20 };
 
