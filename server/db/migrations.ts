@@ -262,23 +262,6 @@ export const migrations: readonly Migration[] = [
       );`,
   },
   {
-    version: 11,
-    name: 'API tokens with scopes (only their hash is stored)',
-    sql: `
-      CREATE TABLE api_tokens (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        token_hash TEXT NOT NULL UNIQUE,
-        scopes TEXT NOT NULL,
-        created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        last_used_at TEXT,
-        revoked_at TEXT,
-        revoked_by TEXT REFERENCES users(id) ON DELETE SET NULL
-      );`,
-  },
-  {
     version: 12,
     name: 'workspaces managed in the app, and users an admin deactivated',
     // A row overrides the workspaces file's entry of the same name; removed_at keeps a removed file entry away.
