@@ -21,6 +21,10 @@ function rebuildWith(message: string): void {
 test.describe.configure({ mode: 'serial' });
 
 test('a rebuilt plugin runs its new code in an open page, without a reload', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
   await page.goto(inWorkspace());
   const widget = page.getByTestId('live-message');
   await expect(widget).toHaveText('Build one is running');
@@ -32,6 +36,8 @@ test('a rebuilt plugin runs its new code in an open page, without a reload', asy
   await expect(widget).toHaveText('Build three is running', { timeout: 10_000 });
 
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  // The new build replaces the old one quietly: no "remote is already registered" from the runtime.
+  expect(warnings.filter((text) => text.includes('already registered'))).toEqual([]);
 });
 
 test('approving a plugin in the admin page adds its widget to another open shell, without a reload', async ({

@@ -1,4 +1,4 @@
-import { loadRemote, registerPlugins, registerRemotes } from '@module-federation/enhanced/runtime';
+import { getInstance, loadRemote, registerPlugins, registerRemotes } from '@module-federation/enhanced/runtime';
 import type { ComponentType } from 'react';
 import type { RemoteRef } from '../../shared/api.schema.ts';
 import { watchPolicyRefusals } from './csp-blocks.ts';
@@ -43,9 +43,29 @@ function isComponent(value: unknown): value is ComponentType<never> {
   return typeof value === 'function' || (typeof value === 'object' && value !== null && '$$typeof' in value);
 }
 
+interface RuntimeHost {
+  options: { remotes: { name: string }[] };
+  remoteHandler: { removeRemote?: (remote: { name: string }) => void };
+}
+
 /**
- * The one place that talks to the Module Federation runtime. A remote whose revision changed is registered
- * again with `force` after its chunk global is deleted, so the new build's chunks really load
+ * Registers a remote with the runtime, replacing one of the same name. The old registration is removed first, as
+ * `registerRemotes(..., { force: true })` does, but without force's "remote is already registered" warning on
+ * every reload. The runtime has no public unregister in 2.9 (notes/module-federation.md), so this calls its remote
+ * handler, and falls back to `force` if that method is gone.
+ */
+export function registerRemote(name: string, entry: string): void {
+  const host = getInstance() as unknown as RuntimeHost | null;
+  const known = host?.options.remotes.find((r) => r.name === name);
+  const handler = host?.remoteHandler;
+  const canRemove = typeof handler?.removeRemote === 'function';
+  if (known && canRemove) handler!.removeRemote!(known);
+  registerRemotes([{ name, entry }], { force: known !== undefined && !canRemove });
+}
+
+/**
+ * The one place that talks to the Module Federation runtime. A remote whose revision changed is unregistered and
+ * registered again after its chunk global is deleted, so the new build's chunks really load
  * (notes/module-federation.md: otherwise the old code keeps rendering).
  */
 export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoader {
@@ -66,7 +86,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     if (known !== generation) {
       if (known !== undefined) delete (window as unknown as Record<string, unknown>)[remote.chunkGlobal];
       pins.set(remote, entry);
-      registerRemotes([{ name: remote.name, entry }], { force: known !== undefined });
+      registerRemote(remote.name, entry);
       registered.set(remote.name, generation);
       preloads.set(remote.name, remote.pin ? pins.preload(remote, entry) : Promise.resolve());
     }
@@ -83,7 +103,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
     timeoutMs: resolvedTimeout,
     recordLoad: (remote, module, ms) => options.onLoaded?.(remote, module, ms),
     forget(remote) {
-      // Not deleted: a known name must be registered again with `force`, or the runtime keeps the old entry.
+      // Not deleted: a known name must be unregistered and registered again, or the runtime keeps the old entry.
       if (registered.has(remote.name)) registered.set(remote.name, '');
     },
     async loadComponent(remote, module) {

@@ -38,6 +38,30 @@ export function exposesFor(pluginDir: string, manifest: PluginManifest): Record<
   );
 }
 
+/**
+ * The Module Federation manifest plugin warns on every build that, with `publicPath: 'auto'`, hosts resolve the
+ * remote's chunks from the URL its manifest was served from. Here that is the design, not a mistake: the server
+ * serves each remote under a revision path known only at run time (`/plugins/<name>/<revision>/frontend/`), an
+ * independently deployed remote lives at any URL, and the runtime supports 'auto' for exactly this. A fixed
+ * publicPath would break both, and `getPublicPath` makes hosts evaluate code, which the app's CSP forbids.
+ */
+const autoPublicPathNotice =
+  "Manifest will use absolute path resolution via its host at runtime, reason: publicPath='auto'";
+
+/** True for a build log line worth printing: everything but the notice above. */
+export function isWorthLogging(args: readonly unknown[]): boolean {
+  return !args.some((arg) => typeof arg === 'string' && arg.includes(autoPublicPathNotice));
+}
+
+/** The console rspack's infrastructure logger writes to, without the expected `publicPath: 'auto'` notice. */
+function buildConsole(): Console {
+  const quiet = Object.create(console) as Console;
+  quiet.warn = (...args: unknown[]) => {
+    if (isWorthLogging(args)) console.warn(...args);
+  };
+  return quiet;
+}
+
 export interface RemoteBuildOptions {
   pluginDir: string;
   mode: 'development' | 'production';
@@ -53,6 +77,7 @@ export function createRemoteConfig({ pluginDir, mode }: RemoteBuildOptions): Rsp
     devtool: mode === 'development' ? 'cheap-module-source-map' : false,
     output: {
       path: path.join(pluginDir, 'frontend'),
+      // Chunks resolve from wherever the remote was served: see autoPublicPathNotice.
       publicPath: 'auto',
       uniqueName: remoteNameFor(manifest.name),
       chunkLoadingGlobal: chunkGlobalFor(manifest.name),
@@ -79,5 +104,6 @@ export function createRemoteConfig({ pluginDir, mode }: RemoteBuildOptions): Rsp
       }),
     ],
     performance: { hints: false },
+    infrastructureLogging: { console: buildConsole() },
   };
 }
