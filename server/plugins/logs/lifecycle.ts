@@ -1,5 +1,6 @@
 import type { PluginLogLevel } from '../../../shared/plugin-logs.schema.ts';
 import type { PluginState } from '../../../shared/plugin-states.ts';
+import type { UiTrust } from '../../../shared/ui-trust.schema.ts';
 import type { BackendEvent } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { PluginRecord } from '../evaluate.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -24,11 +25,15 @@ const stateLevel: Record<PluginState, PluginLogLevel> = {
 const stateText = (p: PluginRecord) => (p.reason ? `${p.state}: ${p.reason}` : p.state);
 const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');
 
+/** A registry record, with the UI trust level the registry adds to it. */
+type Decided = PluginRecord & { uiTrust?: UiTrust };
+
 /**
  * What the registry decided about one plugin between two refreshes, as lines for its log (pure): discovered,
- * state changes with the reason, new builds, failed reloads, enablement, approvals, configuration, removal.
+ * state changes with the reason, new builds, failed reloads, enablement, approvals, configuration, UI trust level,
+ * removal.
  */
-export function registryDecisions(before: PluginRecord | undefined, after: PluginRecord | undefined): LifecycleLine[] {
+export function registryDecisions(before: Decided | undefined, after: Decided | undefined): LifecycleLine[] {
   if (!after) return before ? [{ level: 'info', message: 'removed: its folder is gone' }] : [];
   const version = after.manifest?.version ? ` (version ${after.manifest.version})` : '';
   if (!before) return [{ level: stateLevel[after.state], message: `discovered${version}: ${stateText(after)}` }];
@@ -59,12 +64,14 @@ export function registryDecisions(before: PluginRecord | undefined, after: Plugi
     lines.push({ level: 'info', message: `enabled in workspaces: ${list(after.enabledWorkspaces)}` });
   if (JSON.stringify(before.config) !== JSON.stringify(after.config))
     lines.push({ level: 'info', message: 'configuration changed' });
+  if (before.uiTrust && after.uiTrust && before.uiTrust !== after.uiTrust)
+    lines.push({ level: 'info', message: `UI trust level: ${before.uiTrust} → ${after.uiTrust}` });
   return lines;
 }
 
 /** Records by name; with duplicate names, the first, as `registry.get` answers. */
-function byName(records: readonly PluginRecord[]): Map<string, PluginRecord> {
-  const map = new Map<string, PluginRecord>();
+function byName(records: readonly Decided[]): Map<string, Decided> {
+  const map = new Map<string, Decided>();
   for (const r of records) if (!map.has(r.name)) map.set(r.name, r);
   return map;
 }

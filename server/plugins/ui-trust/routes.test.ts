@@ -87,6 +87,10 @@ describe('UI trust level', () => {
     const entry = (audit.entries ?? audit).find((e: { action: string }) => e.action === 'plugin.ui-trust');
     expect(entry).toMatchObject({ target: 'widgets', details: { from: 'isolated', to: 'in-page' } });
 
+    await a.context.pluginLogs.flush();
+    const logs = await a.server.inject({ url: '/api/plugins/widgets/logs', headers: { cookie: a.adminCookie } });
+    expect(logs.body).toContain('UI trust level: isolated → in-page');
+
     expect((await put(a, a.adminCookie, { level: 'isolated' })).json().uiTrust).toBe('isolated');
     expect((await trustSeen(a)).extensions).toEqual([['isolated', ['read-metadata']]]);
   });
