@@ -14,50 +14,77 @@ import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
-async function main(): Promise<void> {
-  const rows: BenchRow[] = [];
-  const measure = async (label: string, run: () => Promise<BenchRow>) => {
-    console.log(`running ${label}…`);
-    try {
-      rows.push(await run());
-    } catch (error) {
-      rows.push({ id: label, what: 'failed to run', result: (error as Error).message, target: '', pass: false });
-    }
-  };
-  await measure('B1', () => benchShellLoad([4931, 4932]));
-  await measure('B2', () => benchHotReload(4933));
-  await measure('B3', () => benchEnablement(4934));
-  await measure('B4', benchEvents);
-  await measure('B5', benchEnrichers);
-  await measure('B6', benchRoutes);
-  await measure('B7', benchDiscovery);
-  await measure('B8', benchCoreUnderFault);
-  await measure('B9', () => benchIsolatedUi(4935));
-  await measure('B9', () => benchLineageFocus(4935));
-  rows.sort((a, b) => a.id.localeCompare(b.id));
+const benches: [id: string, run: () => Promise<BenchRow>][] = [
+  ['B1', () => benchShellLoad([4931, 4932])],
+  ['B2', () => benchHotReload(4933)],
+  ['B3', () => benchEnablement(4934)],
+  ['B4', benchEvents],
+  ['B5', benchEnrichers],
+  ['B6', benchRoutes],
+  ['B7', benchDiscovery],
+  ['B8', benchCoreUnderFault],
+  ['B9', () => benchIsolatedUi(4935)],
+  ['L1', () => benchLineageFocus(4936)],
+];
 
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** A table row as it stands in the README: its cells, the id first and the date it was measured last. */
+type TableRow = [id: string, what: string, result: string, target: string, met: string, measured: string];
+
+function rowsInReadme(text: string): TableRow[] {
+  if (!text.includes(START) || !text.includes(END)) return [];
+  return text
+    .slice(text.indexOf(START), text.indexOf(END))
+    .split('\n')
+    .filter((line) => /^\| [A-Z]\d+ \|/.test(line))
+    .map((line) => line.slice(2, -2).split(' | ') as TableRow)
+    .filter((cells) => cells.length === 6);
+}
+
+// `npm run bench` measures every target; `npm run bench -- B1 B9` measures those and keeps the other rows of
+// the README's table as they were, each with the date it was measured.
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).map((id) => id.toUpperCase());
+  const unknown = wanted.filter((id) => !benches.some(([known]) => known === id));
+  if (unknown.length)
+    throw new Error(`no benchmark named ${unknown.join(', ')}; known: ${benches.map(([id]) => id).join(', ')}`);
+  const today = new Date().toISOString().slice(0, 10);
   const verdict = (pass: boolean | null) => (pass === null ? '—' : pass ? 'yes' : '**no**');
-  const table = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.versions.node}, by \`npm run bench\`.`,
-    '',
-    '| id | what | result | target | met |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.id} | ${r.what} | ${r.result} | ${r.target} | ${verdict(r.pass)} |`),
-  ].join('\n');
-  console.log(`\n${table}\n`);
+  const measured = new Map<string, TableRow>();
+  for (const [id, run] of benches) {
+    if (wanted.length && !wanted.includes(id)) continue;
+    console.log(`running ${id}…`);
+    let row: BenchRow;
+    try {
+      row = await run();
+    } catch (error) {
+      row = { id, what: 'failed to run', result: (error as Error).message, target: '', pass: false };
+    }
+    measured.set(id, [row.id, row.what, row.result, row.target, verdict(row.pass), today]);
+  }
 
   const readme = path.join(root, 'README.md');
   const text = readFileSync(readme, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  if (text.includes(start) && text.includes(end)) {
+  const rows = new Map(rowsInReadme(text).map((row) => [row[0], row]));
+  for (const [id, row] of measured) rows.set(id, row);
+  const table = [
+    `On ${process.platform}/${process.arch}, Node ${process.versions.node}, by \`npm run bench\` (each row says when it was measured).`,
+    '',
+    '| id | what | result | target | met | measured |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...[...rows.values()].sort((a, b) => a[0].localeCompare(b[0])).map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  if (text.includes(START) && text.includes(END)) {
     writeFileSync(
       readme,
-      `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+      `${text.slice(0, text.indexOf(START) + START.length)}\n${table}\n${text.slice(text.indexOf(END))}`,
     );
     console.log('README.md benchmark table updated');
   }
-  if (rows.some((r) => r.pass === false)) process.exitCode = 1;
+  if ([...measured.values()].some((row) => row[4] === '**no**')) process.exitCode = 1;
 }
 
 await main();
