@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     } catch (error) {
       row = { id, what: 'failed to run', result: (error as Error).message, target: '', pass: false };
     }
-    measured.set(id, [row.id, row.what, row.result, row.target, verdict(row.pass), today]);
+    measured.set(id, [id, row.what, row.result, row.target, verdict(row.pass), today]);
   }
 
   const readme = path.join(root, 'README.md');
