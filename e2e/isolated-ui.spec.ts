@@ -179,7 +179,7 @@ test('hostile widgets on the dashboard: each stays in its frame; the page, the o
 test("each hostile plugin's diagnostics name its own error, its refused calls and its floods", async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto(inWorkspace());
-  await expect(cardOf(page, 'hostile-import-throws')).toBeVisible();
+  await expect(cardOf(page, 'hostile-import-throws')).toBeVisible({ timeout: 15_000 });
   await observations(page, 'hostile-sql-probe');
   await observations(page, 'hostile-impersonates');
 
