@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { UsersPage } from '../admin/UsersPage.tsx';
+import { WorkspacesPage } from '../admin/WorkspacesPage.tsx';
 import { SigningKeysPage } from '../admin/SigningKeysPage.tsx';
 import { ApiTokensPage } from '../admin/ApiTokensPage.tsx';
 import { fetchHostInfo, queryKeys } from '../api/queries.ts';
@@ -40,6 +41,7 @@ function createRouter() {
         { path: 'plugins', element: <PluginsPage /> },
         { path: 'plugins/:name', element: <PluginDiagnosticsPage /> },
         { path: 'users', element: <UsersPage /> },
+        { path: 'workspaces', element: <WorkspacesPage /> },
         { path: 'signing-keys', element: <SigningKeysPage /> },
         { path: 'api-tokens', element: <ApiTokensPage /> },
         { path: 'marketplace', element: <MarketplacePage /> },

@@ -95,6 +95,9 @@ export function Sidebar() {
             <NavLink to="/admin/users" className="wb-nav-link">
               Users
             </NavLink>
+            <NavLink to="/admin/workspaces" className="wb-nav-link">
+              Workspaces
+            </NavLink>
             <NavLink to="/admin/marketplace" className="wb-nav-link">
               Marketplace
             </NavLink>
