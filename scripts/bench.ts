@@ -12,6 +12,7 @@ import { benchDiscovery } from './bench/b7-discovery.ts';
 import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
+import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
 const benches: [id: string, run: () => Promise<BenchRow>][] = [
@@ -25,6 +26,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['B8', benchCoreUnderFault],
   ['B9', () => benchIsolatedUi(4935)],
   ['L1', () => benchLineageFocus(4936)],
+  ['B16', () => benchTeamDeploy(4937)],
 ];
 
 const START = '<!-- bench:start -->';
