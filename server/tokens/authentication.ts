@@ -31,7 +31,7 @@ export function tokenProblem(token: StoredToken | undefined, now: Date): string 
 /**
  * A request with `Authorization: Bearer wbt_...` is authenticated as that token, whatever cookie it carries: 401
  * `token_invalid` for an unknown, revoked or expired token, 403 `token_scope` on every route its scopes do not
- * open. Otherwise it acts as the admin who made it (who must still be an instance admin), named `token:<name>` in
+ * open. Otherwise it acts as the admin who made it (who must still be an active instance admin), named `token:<name>` in
  * the audit log. Registered after the session's own resolution, which it overrides.
  */
 export function registerTokenAuthentication(
@@ -49,10 +49,16 @@ export function registerTokenAuthentication(
     const problem = tokenProblem(token, at);
     if (problem) throw new HttpError('token_invalid', problem);
     const creator = token!.createdById ? await deps.users.findById(token!.createdById) : undefined;
-    if (!creator?.isInstanceAdmin) {
+    if (!creator?.isInstanceAdmin || creator.deactivatedAt) {
       throw new HttpError(
         'token_invalid',
-        `The API token "${token!.name}" was made by an admin who no longer is an instance admin; make a new one`,
+        `The API token "${token!.name}" was made by an admin who no longer is an active instance admin; make a new one`,
+      );
+    }
+    if (creator.deactivatedAt) {
+      throw new HttpError(
+        'token_invalid',
+        `The API token "${token!.name}" was made by an admin whose account is deactivated; reactivate it or make a new one`,
       );
     }
     const outOfScope = scopeProblem(token!.scopes, {

@@ -97,6 +97,22 @@ describe('users managed by instance admins', () => {
     expect(await auditActions(t)).toEqual(expect.arrayContaining(['user.deactivate', 'user.reactivate']));
   });
 
+  test('an API token stops working while the instance admin who made it is deactivated', async () => {
+    const t = await start();
+    const second = await t.userWithRoles('second', {}, true);
+    const made = await call(t, 'POST', '/api/tokens', { name: 'ci', scopes: ['plugins:deploy'] }, second);
+    expect(made.statusCode, made.body).toBe(201);
+    const bearer = { authorization: `Bearer ${made.json().token as string}` };
+    const probe = () => t.server.inject({ method: 'GET', url: '/api/plugins/no-such-plugin', headers: bearer });
+    expect((await probe()).json().error.code).toBe('plugin_not_found');
+    await call(t, 'POST', `/api/users/${await userId(t, 'second')}/deactivate`);
+    const refused = await probe();
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.message).toContain('made by an admin whose account is deactivated');
+    await call(t, 'POST', `/api/users/${await userId(t, 'second')}/reactivate`);
+    expect((await probe()).json().error.code).toBe('plugin_not_found');
+  });
+
   test('a deleted user is gone with their sessions', async () => {
     const t = await start();
     const cookie = await t.userWithRoles('del', { alpha: 'developer' });
