@@ -132,3 +132,25 @@ test('lineage: after a focus the node panel is beside the graph, and the downstr
     expect(intersects(boxes[id]!, panel), `${id} is clear of the panel`).toBe(false);
   }
 });
+
+test('lineage: opening the panel on a fitted focus view refits it into the space left, all nodes in view', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(inWorkspace('lineage?focus=model.jaffle_shop.stg_orders'));
+  await expect(page.getByTestId('lineage-summary')).toContainText('around stg_orders');
+  await page.locator(node('model.jaffle_shop.stg_orders')).click();
+  const panel = page.getByTestId('lineage-panel');
+  await expect(panel).toBeVisible();
+  const canvas = (await page.getByTestId('lineage-canvas').boundingBox())!;
+  const panelBox = (await panel.boundingBox())!;
+  // Every node of the view, downstream ones included, is whole inside the narrowed canvas.
+  await expect
+    .poll(async () =>
+      Object.entries(await boxesOfNodes(page))
+        .filter(([, box]) => !inside(box, canvas) || intersects(box, panelBox))
+        .map(([id]) => id),
+    )
+    .toEqual([]);
+  expect(Object.keys(await boxesOfNodes(page))).toContain('model.jaffle_shop.orders');
+});

@@ -19,7 +19,7 @@ import { LineageNodeCard, type LineageFlowNode } from './LineageNodeCard.tsx';
 import { CanvasToolbar, useMapPreference } from './CanvasToolbar.tsx';
 import type { OverlayView } from './overlay-view.ts';
 import { resourceTypeStyle } from './resource-types.ts';
-import { compactBelow, panIntoView, planFit, type CanvasSize, type FitPlan } from './viewport.ts';
+import { compactBelow, fitPadding, panIntoView, planFit, type CanvasSize, type FitPlan } from './viewport.ts';
 import { ExtensionSlot } from '../extensions/slots.tsx';
 
 const nodeTypes: NodeTypes = { lineage: LineageNodeCard };
@@ -96,17 +96,12 @@ function boxesOf(layout: Layout): Record<string, { x: number; y: number; width: 
   );
 }
 
-/** The canvas element's size, kept up to date; null before it is first measured. */
-function useSize(ref: React.RefObject<HTMLElement | null>): CanvasSize | null {
+/** The canvas element's size when it is first laid out (before anything is drawn in it); null until then. */
+function useInitialSize(ref: React.RefObject<HTMLElement | null>): CanvasSize | null {
   const [size, setSize] = useState<CanvasSize | null>(null);
   useLayoutEffect(() => {
     const element = ref.current;
-    if (!element) return;
-    const measure = () => setSize({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
+    if (element) setSize({ width: element.clientWidth, height: element.clientHeight });
   }, [ref]);
   return size;
 }
@@ -114,13 +109,12 @@ function useSize(ref: React.RefObject<HTMLElement | null>): CanvasSize | null {
 interface FlowProps {
   layout: Layout;
   plan: FitPlan;
-  size: CanvasSize;
   selectedId: string | null;
   onSelect(id: string | null): void;
 }
 
 /** The React Flow canvas; memoised, so the page re-rendering around it (the panel, a pending query) costs nothing. */
-const Flow = memo(function Flow({ layout, plan, size, selectedId, onSelect }: FlowProps) {
+const Flow = memo(function Flow({ layout, plan, selectedId, onSelect }: FlowProps) {
   const nodes = useMemo(() => flowNodes(layout, selectedId), [layout, selectedId]);
   const edges = useMemo(() => flowEdges(layout, selectedId), [layout, selectedId]);
   const overlayProps = useMemo(
@@ -129,15 +123,31 @@ const Flow = memo(function Flow({ layout, plan, size, selectedId, onSelect }: Fl
   );
   const compact = useStore((s) => s.transform[2] < compactBelow);
   const flow = useReactFlow();
+  // Whether the user has panned or zoomed since the view was fitted.
+  const moved = useRef(false);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const fitted = useRef<{ width: number; height: number } | null>(null);
 
-  // The selected node stays in view when the panel opens beside the canvas and narrows it.
+  // When the panel opens or closes beside the canvas, a whole graph the user has not moved is fitted again to the
+  // space left; otherwise the view keeps its place, with the selected node brought back into view.
+  useEffect(() => {
+    if (width === 0 || height === 0) return;
+    const before = fitted.current;
+    fitted.current = { width, height };
+    if (!before || (before.width === width && before.height === height)) return;
+    if (!moved.current && !plan.partial) {
+      void flow.fitView({ padding: fitPadding, minZoom: plan.minZoom, maxZoom: plan.maxZoom, nodes: plan.nodes });
+    }
+  }, [width, height, plan, flow]);
+
   useEffect(() => {
     const at = selectedId ? layout.positions[selectedId] : undefined;
-    if (!at) return;
+    if (!at || width === 0) return;
     const viewport = flow.getViewport();
-    const next = panIntoView(at, viewport, size);
+    const next = panIntoView(at, viewport, { width, height });
     if (next) void flow.setViewport({ ...next, zoom: viewport.zoom }, { duration: 150 });
-  }, [selectedId, size, layout, flow]);
+  }, [selectedId, width, height, layout, flow]);
 
   return (
     <ReactFlow
@@ -146,7 +156,7 @@ const Flow = memo(function Flow({ layout, plan, size, selectedId, onSelect }: Fl
       edges={edges}
       nodeTypes={nodeTypes}
       fitView
-      fitViewOptions={{ padding: 0.08, minZoom: plan.minZoom, maxZoom: plan.maxZoom, nodes: plan.nodes }}
+      fitViewOptions={{ padding: fitPadding, minZoom: plan.minZoom, maxZoom: plan.maxZoom, nodes: plan.nodes }}
       minZoom={Math.min(0.2, plan.allZoom * 0.8)}
       maxZoom={2}
       onlyRenderVisibleElements
@@ -154,6 +164,10 @@ const Flow = memo(function Flow({ layout, plan, size, selectedId, onSelect }: Fl
       nodesConnectable={false}
       onNodeClick={(_, node) => onSelect(node.id)}
       onPaneClick={() => onSelect(null)}
+      onMove={(event) => {
+        // Only the user's own moves have an event (a click starts a gesture but moves nothing, so not onMoveStart).
+        if (event) moved.current = true;
+      }}
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={24} color="#e2e5ea" />
@@ -191,7 +205,7 @@ function CanvasView({ graph, overlays, selectedId, onSelect, panel, busy, mapSho
   );
   const layout = useMemo(() => ({ graph, overlays, positions }), [graph, overlays, positions]);
   const canvas = useRef<HTMLDivElement>(null);
-  const size = useSize(canvas);
+  const size = useInitialSize(canvas);
   // Planned once, from the size the canvas opens at.
   const [plan, setPlan] = useState<FitPlan | null>(null);
   if (size && !plan) setPlan(planFit(positions, size, graph.focus ?? null));
@@ -202,9 +216,7 @@ function CanvasView({ graph, overlays, selectedId, onSelect, panel, busy, mapSho
         <div className="wb-lineage-main">
           <CanvasToolbar graph={graph} plan={plan} busy={busy} mapShown={mapShown} onToggleMap={onToggleMap} />
           <div className="wb-lineage-canvas" ref={canvas} data-testid="lineage-canvas">
-            {size && plan && (
-              <Flow layout={layout} plan={plan} size={size} selectedId={selectedId} onSelect={onSelect} />
-            )}
+            {size && plan && <Flow layout={layout} plan={plan} selectedId={selectedId} onSelect={onSelect} />}
           </div>
         </div>
         {(mapShown || panel) && (
