@@ -55,12 +55,6 @@ export function registerTokenAuthentication(
         `The API token "${token!.name}" was made by an admin who no longer is an active instance admin; make a new one`,
       );
     }
-    if (creator.deactivatedAt) {
-      throw new HttpError(
-        'token_invalid',
-        `The API token "${token!.name}" was made by an admin whose account is deactivated; reactivate it or make a new one`,
-      );
-    }
     const outOfScope = scopeProblem(token!.scopes, {
       method: request.method,
       pattern: request.routeOptions.url,

@@ -108,7 +108,8 @@ describe('users managed by instance admins', () => {
     await call(t, 'POST', `/api/users/${await userId(t, 'second')}/deactivate`);
     const refused = await probe();
     expect(refused.statusCode).toBe(401);
-    expect(refused.json().error.message).toContain('made by an admin whose account is deactivated');
+    expect(refused.json().error).toMatchObject({ code: 'token_invalid' });
+    expect(refused.json().error.message).toContain('no longer is an active instance admin');
     await call(t, 'POST', `/api/users/${await userId(t, 'second')}/reactivate`);
     expect((await probe()).json().error.code).toBe('plugin_not_found');
   });
