@@ -379,6 +379,12 @@ const plugins: MatrixEntry[] = [
     ok: 200,
   },
   {
+    route: 'POST /api/plugins/bulk',
+    access: instanceAdmin,
+    call: () => ({ url: '/api/plugins/bulk', body: { action: 'enable', plugins: [{ name: 'spare-toggle' }] } }),
+    ok: 200,
+  },
+  {
     route: 'PUT /api/plugins/:name/default',
     access: instanceAdmin,
     call: () => ({ url: `${spare('spare-toggle')}/default`, body: { enabled: true } }),

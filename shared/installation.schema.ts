@@ -218,9 +218,15 @@ export const MarketplaceEntry = z.object({
 });
 export type MarketplaceEntry = z.infer<typeof MarketplaceEntry>;
 
+/** Where the catalog comes from (PLUGIN_CATALOG): its URL, or a folder on the server, whose path is never sent. */
+export const CatalogSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('url'), url: z.string() }),
+  z.object({ kind: z.literal('folder') }),
+]);
+export type CatalogSource = z.infer<typeof CatalogSource>;
+
 export const MarketplaceList = z.object({
-  /** Where the catalog was read from (PLUGIN_CATALOG). */
-  catalog: z.string(),
+  catalog: CatalogSource,
   entries: z.array(MarketplaceEntry),
   /** Catalog entries skipped because they are unusable, each saying why. */
   problems: z.array(z.string()),

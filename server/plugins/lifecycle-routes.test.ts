@@ -159,6 +159,62 @@ describe('enablement', () => {
     expect((await call('PUT', '/api/plugins/nope/default', adminCookie, { enabled: true })).statusCode).toBe(404);
   });
 
+  test('bulk: each plugin approved, enabled or disabled as alone, audited one by one, failures named', async () => {
+    const { adminCookie } = await start({
+      prepare(dir) {
+        writeWidgetPlugin(dir, 'notes', { capabilities: ['read-metadata'] });
+      },
+    });
+    const approved = await call('POST', '/api/plugins/bulk', adminCookie, {
+      action: 'approve',
+      plugins: [
+        { name: 'quality', version: '1.0.0' },
+        { name: 'notes', version: '0.9.0' },
+        { name: 'nope', version: '1.0.0' },
+        { name: 'owners' },
+      ],
+    });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json().results).toEqual([
+      { name: 'quality', ok: true },
+      {
+        name: 'notes',
+        ok: false,
+        error: { code: 'conflict', message: 'You reviewed version 0.9.0, but 1.0.0 is installed now; review it again' },
+      },
+      { name: 'nope', ok: false, error: { code: 'plugin_not_found', message: expect.stringContaining('nope') } },
+      { name: 'owners', ok: false, error: { code: 'bad_request', message: expect.stringContaining('version') } },
+    ]);
+    expect((await call('GET', '/api/plugins/quality', adminCookie)).json().state).toBe('active');
+    expect((await call('GET', '/api/plugins/notes', adminCookie)).json().state).toBe('pending-approval');
+
+    const disabled = await call('POST', '/api/plugins/bulk', adminCookie, {
+      action: 'disable',
+      plugins: [{ name: 'quality' }, { name: 'owners' }],
+    });
+    expect(disabled.json().results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    expect(await widgetsIn('alpha')).toEqual([]);
+    await call('POST', '/api/plugins/bulk', adminCookie, { action: 'enable', plugins: [{ name: 'owners' }] });
+    expect(await widgetsIn('alpha')).toEqual(['owners']);
+    const audit = (await call('GET', '/api/audit', adminCookie)).json().entries as { action: string; target: string }[];
+    expect(audit.slice(0, 4).map((e) => `${e.action} ${e.target}`)).toEqual([
+      'plugin.enable owners',
+      'plugin.disable owners',
+      'plugin.disable quality',
+      'plugin.approve quality',
+    ]);
+
+    const bad = await call('POST', '/api/plugins/bulk', adminCookie, {
+      action: 'remove',
+      plugins: [{ name: 'owners' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('action');
+    expect((await call('POST', '/api/plugins/bulk', adminCookie, { action: 'enable', plugins: [] })).statusCode).toBe(
+      400,
+    );
+  });
+
   test('with PLUGIN_DEFAULT_ENABLED=false a new plugin waits disabled until an admin enables it', async () => {
     const { adminCookie } = await start({ env: { PLUGIN_DEFAULT_ENABLED: 'false' } });
     expect((await call('GET', '/api/plugins/owners', adminCookie)).json().state).toBe('disabled');

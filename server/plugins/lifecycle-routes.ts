@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PluginDetail } from '../../shared/api.schema.ts';
+import { BulkPluginRequest, type BulkPluginResult } from '../../shared/plugin-bulk.schema.ts';
 import { createAuditLog, type AuditRecord } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
+import type { User } from '../auth/users-repository.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
@@ -12,7 +14,7 @@ import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
 import { pinRemoteAtApproval } from './remote-pins/pinning.ts';
 import { requirePlugin, toDetail } from './routes.ts';
-import { requireDependantsConfirmed } from './installation/dependants.ts';
+import { confirmed, requireDependantsConfirmed } from './installation/dependants.ts';
 import { createBudgetStore } from './budgets/store.ts';
 
 export interface LifecycleRouteDeps {
@@ -83,24 +85,22 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
   }
 
   /** The plugin with its readable manifest, or 409. */
-  function readablePlugin(request: FastifyRequest<NameParams>) {
-    const plugin = requirePlugin(registry, request.params.name);
+  function readablePlugin(name: string) {
+    const plugin = requirePlugin(registry, name);
     if (!plugin.manifest)
       throw new HttpError('conflict', `Plugin "${plugin.name}" has no valid manifest: ${plugin.reason ?? ''}`);
     return { plugin, manifest: plugin.manifest };
   }
 
   /** Approves the reviewed version's whole access request: what `GET /api/plugins/:name` listed under `access`. */
-  app.post<NameParams>('/api/plugins/:name/approve', admin, async (request) => {
-    const { plugin, manifest } = readablePlugin(request);
-    const { version } = parseBody(ApproveBody, request.body);
+  async function approve(name: string, version: string, user: User): Promise<string> {
+    const { plugin, manifest } = readablePlugin(name);
     if (version !== manifest.version) {
       throw new HttpError(
         'conflict',
         `You reviewed version ${version}, but ${manifest.version} is installed now; review it again`,
       );
     }
-    const user = currentUser(request);
     const keys = plugin.access.map((entry) => entry.key);
     await pinRemoteAtApproval(db, manifest, user.id);
     await audited(
@@ -112,33 +112,68 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
       },
       ({ approvals }) => approvals.approve(manifest.name, manifest.version, keys, user.id),
     );
-    return respond(manifest.name);
-  });
+    return manifest.name;
+  }
 
   /**
    * Sets the global rule, audited as what the admin did: `plugin.enable`/`plugin.disable` for the plugin as a whole,
-   * `plugin.default-on`/`plugin.default-off` for the default of workspaces without a rule of their own.
+   * `plugin.default-on`/`plugin.default-off` for the default of workspaces without a rule of their own. Switching off
+   * a plugin others depend on needs `confirm`; they go inactive until it is enabled again.
    */
-  async function setGlobalRule(request: FastifyRequest<NameParams>, enabled: boolean, action: string) {
-    const plugin = requirePlugin(registry, request.params.name);
-    const user = currentUser(request);
-    // Switching off a plugin others depend on needs `?confirm=true`; they go inactive until it is enabled again.
+  async function setGlobalRule(name: string, enabled: boolean, action: string, user: User, confirm: boolean) {
+    const plugin = requirePlugin(registry, name);
     const dependants = enabled
       ? []
-      : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', request.query);
+      : requireDependantsConfirmed(registry.list(), plugin.name, 'disable', confirm ? { confirm: 'true' } : {});
     const details = dependants.length > 0 ? { dependants: dependants.map((d) => d.name) } : undefined;
     await setPluginEnabled(db, { actor: user, action, target: plugin.name, details }, enabled);
-    return respond(plugin.name);
+    return plugin.name;
   }
 
-  app.post<NameParams>('/api/plugins/:name/enable', admin, (request) => setGlobalRule(request, true, 'plugin.enable'));
-  app.post<NameParams>('/api/plugins/:name/disable', admin, (request) =>
-    setGlobalRule(request, false, 'plugin.disable'),
-  );
+  app.post<NameParams>('/api/plugins/:name/approve', admin, async (request) => {
+    const { version } = parseBody(ApproveBody, request.body);
+    return respond(await approve(request.params.name, version, currentUser(request)));
+  });
+
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    app.post<NameParams>(`/api/plugins/:name/${verb}`, admin, async (request) => {
+      const name = request.params.name;
+      const user = currentUser(request);
+      return respond(await setGlobalRule(name, enabled, `plugin.${verb}`, user, confirmed(request.query)));
+    });
+  }
+
   /** The "Enabled by default in every workspace" switch: workspaces with a rule of their own keep it. */
-  app.put<NameParams>('/api/plugins/:name/default', admin, (request) => {
+  app.put<NameParams>('/api/plugins/:name/default', admin, async (request) => {
     const { enabled } = parseBody(DefaultRuleBody, request.body);
-    return setGlobalRule(request, enabled, enabled ? 'plugin.default-on' : 'plugin.default-off');
+    const action = enabled ? 'plugin.default-on' : 'plugin.default-off';
+    return respond(
+      await setGlobalRule(request.params.name, enabled, action, currentUser(request), confirmed(request.query)),
+    );
+  });
+
+  /** Approve, enable or disable several plugins: each as alone (checks, audit entry), then one refresh for all. */
+  app.post('/api/plugins/bulk', admin, async (request): Promise<BulkPluginResult> => {
+    const { action, plugins, confirm = false } = parseBody(BulkPluginRequest, request.body);
+    const user = currentUser(request);
+    const results: BulkPluginResult['results'] = [];
+    for (const { name, version } of plugins) {
+      try {
+        if (action === 'approve') {
+          if (version === undefined) throw new HttpError('bad_request', 'version: the reviewed version is required');
+          await approve(name, version, user);
+        } else await setGlobalRule(name, action === 'enable', `plugin.${action}`, user, confirm);
+        results.push({ name, ok: true });
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        results.push({ name, ok: false, error: { code: error.code, message: error.message } });
+      }
+    }
+    await registry.refresh();
+    return { results };
   });
 
   app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {

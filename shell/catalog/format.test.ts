@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { duration, nodePath, paragraphs, timeAgo } from './format.ts';
+import { duration, nodePath, paragraphs, timeAgo, typeCount } from './format.ts';
 
 describe('catalog formatting', () => {
   test('node pages by type, with the dotted unique id encoded', () => {
@@ -33,4 +33,13 @@ describe('catalog formatting', () => {
     expect(timeAgo('2026-01-08T12:00:00Z', now)).toBe('2 days ago');
     expect(timeAgo('2025-06-01T00:00:00Z', now)).toBe('2025-06-01');
   });
+});
+
+test('counts of resource types read as English', () => {
+  expect(typeCount(2, 'saved_query')).toBe('2 saved queries');
+  expect(typeCount(1, 'saved_query')).toBe('1 saved query');
+  expect(typeCount(3, 'analysis')).toBe('3 analyses');
+  expect(typeCount(2, 'semantic_model')).toBe('2 semantic models');
+  expect(typeCount(0, 'model')).toBe('0 models');
+  expect(typeCount(2, 'unit_test')).toBe('2 unit tests');
 });

@@ -52,3 +52,15 @@ export function timeAgo(iso: string | null | undefined, now: Date = new Date()):
 export function typeLabel(resourceType: string): string {
   return resourceType.replace(/_/g, ' ');
 }
+
+/** A count of a resource type in words: `1 model`, `2 saved queries`, `3 analyses`. */
+export function typeCount(count: number, resourceType: string): string {
+  const one = typeLabel(resourceType);
+  if (count === 1) return `1 ${one}`;
+  const many = one.endsWith('analysis')
+    ? `${one.slice(0, -2)}es`
+    : /[^aeiou]y$/.test(one)
+      ? `${one.slice(0, -1)}ies`
+      : `${one}s`;
+  return `${count} ${many}`;
+}

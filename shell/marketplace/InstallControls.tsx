@@ -187,14 +187,19 @@ function RemoveConfirm({
   );
 }
 
-/** The kept versions and the pin: roll back to one, or pin the running version against updates. */
+/**
+ * The kept versions and the pin: roll back to one (offered only when one is kept), or pin the running version
+ * against updates (not while it waits for its first approval: there is nothing running to pin).
+ */
 function VersionsBox({
   plugin,
   rollbackOpen,
+  onRollback,
   onClose,
 }: {
   plugin: PluginSummary;
   rollbackOpen: boolean;
+  onRollback: () => void;
   onClose: () => void;
 }) {
   const versions = useVersions(plugin.name);
@@ -258,16 +263,23 @@ function VersionsBox({
           </div>
         </div>
       )}
-      {!rollbackOpen && (
+      {!rollbackOpen && (kept.length > 0 || pinned || plugin.state !== 'pending-approval') && (
         <div className="wb-market-actions">
-          <button
-            type="button"
-            className="wb-button"
-            disabled={pin.isPending}
-            onClick={() => pin.mutate(pinned === null)}
-          >
-            {pinned ? 'Unpin' : 'Pin this version'}
-          </button>
+          {kept.length > 0 && (
+            <button type="button" className="wb-button" onClick={onRollback}>
+              Roll back…
+            </button>
+          )}
+          {(pinned || plugin.state !== 'pending-approval') && (
+            <button
+              type="button"
+              className="wb-button"
+              disabled={pin.isPending}
+              onClick={() => pin.mutate(pinned === null)}
+            >
+              {pinned ? 'Unpin' : 'Pin this version'}
+            </button>
+          )}
         </div>
       )}
       {error && <p className="wb-form-error">{error.message}</p>}
@@ -306,7 +318,12 @@ export function InstallControls({ plugin }: { plugin: PluginSummary }) {
       {installation?.pending && <PendingUpdateBox plugin={plugin} installation={installation} />}
       {open === 'update' && <UpdateForm plugin={plugin} onDone={() => setOpen(undefined)} />}
       {installation && open !== 'update' && open !== 'remove' && open !== 'disable' && (
-        <VersionsBox plugin={plugin} rollbackOpen={open === 'rollback'} onClose={() => setOpen(undefined)} />
+        <VersionsBox
+          plugin={plugin}
+          rollbackOpen={open === 'rollback'}
+          onRollback={() => setOpen('rollback')}
+          onClose={() => setOpen(undefined)}
+        />
       )}
       {(open === 'remove' || open === 'disable') && (
         <RemoveConfirm plugin={plugin} mode={open} onCancel={() => setOpen(undefined)} />
@@ -315,9 +332,6 @@ export function InstallControls({ plugin }: { plugin: PluginSummary }) {
         <div className="wb-market-actions">
           <button type="button" className="wb-button" onClick={() => setOpen('update')}>
             Update…
-          </button>
-          <button type="button" className="wb-button" onClick={() => setOpen('rollback')}>
-            Roll back…
           </button>
           {plugin.state === 'active' && (
             <button type="button" className="wb-button" onClick={() => setOpen('disable')}>

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { capabilityDescriptions } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { MarketplaceEntry } from '../../shared/installation.schema.ts';
 import { InstallConfirm, UpdateConfirm } from './CatalogActions.tsx';
+import { PluginIcon } from './PluginIcon.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
 function Screenshots({ urls, title }: { urls: string[]; title: string }) {
@@ -52,11 +53,7 @@ export function EntryCard({ entry }: { entry: MarketplaceEntry }) {
   return (
     <article className="wb-card wb-market-entry" data-testid="market-entry" data-plugin={entry.name}>
       <div className="wb-plugin-head">
-        {entry.iconUrl ? (
-          <img src={entry.iconUrl} alt="" className="wb-plugin-icon" />
-        ) : (
-          <span className="wb-plugin-icon wb-plugin-icon-empty" />
-        )}
+        <PluginIcon iconUrl={entry.iconUrl} displayName={entry.displayName} name={entry.name} />
         <div className="wb-plugin-title">
           <h2>
             {entry.displayName} <span className="wb-muted">v{entry.version}</span>

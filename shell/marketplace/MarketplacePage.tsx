@@ -133,9 +133,22 @@ export function MarketplacePage() {
       <header className="wb-page-header">
         <h1>Marketplace</h1>
         <p className="wb-muted">
-          {catalog.data
-            ? `${entries.length} plugin${entries.length === 1 ? '' : 's'} in the catalog at ${catalog.data.catalog}`
-            : 'Plugins you can install on this server'}
+          {catalog.data ? (
+            <span data-testid="catalog-source">
+              {entries.length} plugin{entries.length === 1 ? '' : 's'} in{' '}
+              {catalog.data.catalog.kind === 'url' ? (
+                <>
+                  the catalog at <code>{catalog.data.catalog.url}</code>
+                </>
+              ) : (
+                <>
+                  the catalog folder set by <code>PLUGIN_CATALOG</code>
+                </>
+              )}
+            </span>
+          ) : (
+            'Plugins you can install on this server'
+          )}
         </p>
       </header>
       <InstallFromPackage />

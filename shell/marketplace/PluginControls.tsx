@@ -47,7 +47,7 @@ function EnablementControls({ plugin }: { plugin: PluginSummary }) {
           type="checkbox"
           checked={globallyOn}
           disabled={actions.pending}
-          onChange={(e) => actions.setGlobal(e.target.checked)}
+          onChange={(e) => actions.setDefault(e.target.checked)}
         />
         Enabled by default in every workspace
       </label>

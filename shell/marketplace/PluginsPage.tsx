@@ -1,128 +1,122 @@
-import { useMemo } from 'react';
-import { groupAccess } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
-import { capabilityDescriptions } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
-import { useLoadProblems } from '../extensions/load-problems.ts';
-import { AccessList } from './AccessList.tsx';
-import { HealthBadge, useHealthRefresh } from './HealthBadge.tsx';
-import { InstallControls } from './InstallControls.tsx';
-import { PluginControls } from './PluginControls.tsx';
-import { StateBadge } from './StateBadge.tsx';
+import { BulkDialog, type BulkIntent } from './BulkDialog.tsx';
+import { useHealthRefresh } from './HealthBadge.tsx';
+import { PluginCard } from './PluginCard.tsx';
+import { PluginFilterBar, usePluginFilter, useViewChoice } from './PluginFilterBar.tsx';
+import { PluginTable } from './PluginTable.tsx';
+import { applicableActions, filterPlugins } from './plugin-filters.ts';
+import { useBulkAction } from './plugin-bulk.ts';
+import './plugins-page.css';
 
-function ProblemList({ title, items }: { title: string; items: { message: string }[] }) {
-  if (items.length === 0) return null;
+/** Cards shown before "Show more": a page of full cards stays readable and quick to draw. */
+const CARD_PAGE = 20;
+
+/** What the selected plugins allow together, and the buttons for it; each acts on exactly those it applies to. */
+function BulkBar({
+  selected,
+  onClear,
+  onReview,
+}: {
+  selected: PluginSummary[];
+  onClear: () => void;
+  onReview: (intent: BulkIntent) => void;
+}) {
+  const enable = useBulkAction();
+  const toApprove = selected.filter((p) => applicableActions(p).approve);
+  const toEnable = selected.filter((p) => applicableActions(p).enable);
+  const toDisable = selected.filter((p) => applicableActions(p).disable);
+  const failed = enable.data?.filter((o) => !o.ok) ?? [];
   return (
-    <details className="wb-problems">
-      <summary>
-        {title} ({items.length})
-      </summary>
-      <ul>
-        {items.map((item, i) => (
-          <li key={i}>{item.message}</li>
+    <div className="wb-bulk-bar" data-testid="bulk-bar" role="toolbar" aria-label="Actions on the selected plugins">
+      <strong>{selected.length} selected</strong>
+      {toApprove.length > 0 && (
+        <button
+          type="button"
+          className="wb-button wb-button-primary"
+          onClick={() => onReview({ kind: 'approve', plugins: toApprove })}
+        >
+          Review and approve {toApprove.length}…
+        </button>
+      )}
+      {toEnable.length > 0 && (
+        <button
+          type="button"
+          className="wb-button"
+          disabled={enable.isPending}
+          onClick={() => enable.mutate({ action: 'enable', plugins: toEnable.map((p) => ({ name: p.name })) })}
+        >
+          {enable.isPending ? 'Enabling…' : `Enable ${toEnable.length}`}
+        </button>
+      )}
+      {toDisable.length > 0 && (
+        <button type="button" className="wb-button" onClick={() => onReview({ kind: 'disable', plugins: toDisable })}>
+          Disable {toDisable.length}…
+        </button>
+      )}
+      {toApprove.length + toEnable.length + toDisable.length === 0 && (
+        <span className="wb-muted">No action applies to all of them in their states.</span>
+      )}
+      <button type="button" className="wb-link-button" onClick={onClear}>
+        Clear selection
+      </button>
+      {enable.data && (
+        <span className={failed.length > 0 ? 'wb-form-error' : 'wb-muted'} data-testid="bulk-enable-outcome">
+          Enabled {enable.data.length - failed.length}.{failed.map((o) => ` ${o.name}: ${o.error?.message}`).join(';')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function PluginCards({ plugins }: { plugins: PluginSummary[] }) {
+  const [limit, setLimit] = useState(CARD_PAGE);
+  return (
+    <>
+      <div className="wb-plugin-list">
+        {plugins.slice(0, limit).map((plugin) => (
+          <PluginCard key={plugin.directory} plugin={plugin} />
         ))}
-      </ul>
-    </details>
-  );
-}
-
-/** Folders, environment variables, network hosts, raised limits and code from elsewhere, folded under the chips. */
-function GrantedBeyondCapabilities({ plugin }: { plugin: PluginSummary }) {
-  const others = plugin.access.filter((e) => e.item.kind !== 'capability');
-  if (others.length === 0) return null;
-  const summary = groupAccess(others)
-    .map((g) => `${g.title.toLowerCase()} (${g.entries.length})`)
-    .join(', ');
-  return (
-    <details className="wb-access-more" data-testid="access-more">
-      <summary>Also asks for: {summary}</summary>
-      <AccessList entries={others} tone="approval" />
-    </details>
-  );
-}
-
-function PluginCard({ plugin }: { plugin: PluginSummary }) {
-  const allProblems = useLoadProblems((s) => s.problems);
-  const browserProblems = useMemo(
-    () => allProblems.filter((p) => p.plugin === plugin.name),
-    [allProblems, plugin.name],
-  );
-  return (
-    <article className="wb-card wb-plugin" data-testid="plugin-card" data-plugin={plugin.name}>
-      <div className="wb-plugin-head">
-        {plugin.iconUrl ? (
-          <img src={plugin.iconUrl} alt="" className="wb-plugin-icon" />
-        ) : (
-          <span className="wb-plugin-icon wb-plugin-icon-empty" />
-        )}
-        <div className="wb-plugin-title">
-          <h2>
-            {plugin.displayName ?? plugin.name}{' '}
-            <span className="wb-muted">{plugin.version ? `v${plugin.version}` : ''}</span>
-          </h2>
-          <p className="wb-muted">
-            <code>{plugin.name}</code>
-            {plugin.author ? ` · by ${plugin.author.name}` : ''}
-            {plugin.version && (
-              <span data-testid="signature">{plugin.signedBy ? ` · signed by ${plugin.signedBy}` : ' · unsigned'}</span>
-            )}
-          </p>
-        </div>
-        <StateBadge state={plugin.state} />
       </div>
-      {plugin.health && (
-        <div className="wb-plugin-health">
-          <HealthBadge health={plugin.health} />
-        </div>
+      {plugins.length > limit && (
+        <button type="button" className="wb-button wb-plugins-more" onClick={() => setLimit(limit + CARD_PAGE)}>
+          Show {Math.min(CARD_PAGE, plugins.length - limit)} more of {plugins.length - limit} ({limit} shown)
+        </button>
       )}
-      {plugin.description && <p>{plugin.description}</p>}
-      {plugin.reloadError && (
-        <p className="wb-reason" data-testid="reload-error">
-          A newer build{plugin.reloadError.version ? ` (version ${plugin.reloadError.version})` : ''} failed to load:{' '}
-          {plugin.reloadError.reason}. Version {plugin.version} keeps running.
-        </p>
-      )}
-      {plugin.reason && (
-        <p className="wb-reason" data-testid="plugin-reason">
-          {plugin.reason}
-        </p>
-      )}
-      {plugin.version && (
-        <div className="wb-capabilities">
-          <span className="wb-muted">Capabilities:</span>{' '}
-          {plugin.capabilities.length === 0 ? (
-            <span className="wb-muted">none (UI only)</span>
-          ) : (
-            plugin.capabilities.map((c) => (
-              <span key={c} className="wb-chip" title={capabilityDescriptions[c]}>
-                {c}
-              </span>
-            ))
-          )}
-        </div>
-      )}
-      {plugin.state !== 'pending-approval' && <GrantedBeyondCapabilities plugin={plugin} />}
-      {plugin.state === 'active' && (
-        <p className="wb-muted wb-enabled-in">
-          Enabled in: {plugin.enabledWorkspaces.length > 0 ? plugin.enabledWorkspaces.join(', ') : 'no workspace'}
-        </p>
-      )}
-      <PluginControls plugin={plugin} />
-      <InstallControls plugin={plugin} />
-      <ProblemList title="Manifest problems" items={plugin.problems} />
-      <ProblemList title="Warnings" items={plugin.warnings} />
-      <ProblemList title="Errors in this browser" items={browserProblems} />
-    </article>
+    </>
   );
 }
 
-/** Admin: every discovered plugin with its state and, when it is not active, why. */
+/** Admin: every discovered plugin, searchable and filtered by state and health, as cards or a compact table. */
 export function PluginsPage() {
   const plugins = usePlugins();
   useHealthRefresh();
   const info = useHostInfo();
-  const list = plugins.data?.plugins ?? [];
+  const [view, setView] = useViewChoice();
+  const [filter, setFilter] = usePluginFilter();
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const [review, setReview] = useState<BulkIntent | undefined>();
+  const [, setParams] = useSearchParams();
+  const list = useMemo(() => plugins.data?.plugins ?? [], [plugins.data]);
+  const shown = useMemo(() => filterPlugins(list, filter), [list, filter]);
+  // Only what is on screen is acted on: a filter hides a selected plugin from the bulk actions too.
+  const selected = shown.filter((p) => selection.has(p.name));
   const active = list.filter((p) => p.state === 'active').length;
+
+  const select = useCallback((name: string, on: boolean) => {
+    setSelection((current) => {
+      const next = new Set(current);
+      if (on) next.add(name);
+      else next.delete(name);
+      return next;
+    });
+  }, []);
+  const openReview = useCallback(
+    (kind: BulkIntent['kind'], plugins: PluginSummary[]) => setReview({ kind, plugins }),
+    [],
+  );
   return (
     <div className="wb-page">
       <header className="wb-page-header">
@@ -135,11 +129,33 @@ export function PluginsPage() {
       </header>
       {plugins.isPending && <div className="wb-loading">Loading plugins…</div>}
       {plugins.isError && <div className="wb-plugin-error">Could not list plugins: {plugins.error.message}</div>}
-      <div className="wb-plugin-list">
-        {list.map((plugin) => (
-          <PluginCard key={plugin.directory} plugin={plugin} />
-        ))}
-      </div>
+      {list.length > 0 && (
+        <PluginFilterBar plugins={list} filter={filter} onChange={setFilter} view={view} onView={setView} />
+      )}
+      {list.length > 0 && shown.length === 0 && (
+        <div className="wb-empty" data-testid="no-plugin-matches">
+          No plugin matches these filters.{' '}
+          <button type="button" className="wb-link-button" onClick={() => setParams({}, { replace: true })}>
+            Clear filters
+          </button>
+        </div>
+      )}
+      {view === 'table' && shown.length > 0 && (
+        <div className="wb-plugins-table-view">
+          {selected.length > 0 && (
+            <BulkBar selected={selected} onClear={() => setSelection(new Set())} onReview={setReview} />
+          )}
+          <PluginTable
+            plugins={shown}
+            selected={selection}
+            onSelect={select}
+            onSelectAll={(on) => setSelection(on ? new Set(shown.map((p) => p.name)) : new Set())}
+            onReview={openReview}
+          />
+        </div>
+      )}
+      {view === 'cards' && <PluginCards key={JSON.stringify(filter)} plugins={shown} />}
+      {review && <BulkDialog intent={review} onClose={() => setReview(undefined)} />}
     </div>
   );
 }

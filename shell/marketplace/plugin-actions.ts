@@ -18,7 +18,10 @@ export function usePluginActions(name: string) {
     pending: mutation.isPending,
     error: mutation.error,
     approve: (version: string) => mutation.mutate({ path: 'approve', method: 'POST', body: { version } }),
-    setGlobal: (enabled: boolean) => mutation.mutate({ path: enabled ? 'enable' : 'disable', method: 'POST' }),
+    /** The plugin as a whole (`plugin.enable` in the audit log). */
+    enable: () => mutation.mutate({ path: 'enable', method: 'POST' }),
+    /** The default of workspaces without a rule of their own (`plugin.default-on`/`-off` in the audit log). */
+    setDefault: (enabled: boolean) => mutation.mutate({ path: 'default', method: 'PUT', body: { enabled } }),
     setWorkspace: (workspace: string, enabled: boolean | null) =>
       mutation.mutate({ path: `workspaces/${encodeURIComponent(workspace)}`, method: 'PUT', body: { enabled } }),
   };

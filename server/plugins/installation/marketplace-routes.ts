@@ -47,7 +47,7 @@ export function registerMarketplaceRoutes(app: FastifyInstance, deps: Marketplac
       (await installer.installations()).flatMap((i) => (i.pending ? [[i.name, i.pending.version] as const] : [])),
     );
     return {
-      catalog: catalog.source,
+      catalog: /^https?:\/\//.test(catalog.source) ? { kind: 'url', url: catalog.source } : { kind: 'folder' },
       entries: marketplaceEntries(catalog.packages, {
         host: hostFacts(),
         policy: settings.capabilityPolicy,
