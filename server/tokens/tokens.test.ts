@@ -189,3 +189,22 @@ test('a revoked, expired or unknown token is refused with 401 saying which', asy
     (await a.server.inject({ url: '/api/audit?action=token.revoke', headers: { cookie: a.adminCookie } })).body,
   ).toContain('old');
 });
+
+test('a token stops working when the admin who made it is deactivated', async () => {
+  const a = await start();
+  const other = await a.userWithRoles('second-admin', {}, true);
+  const { token } = (await makeToken(a, { name: 'theirs', scopes: ['plugins:deploy'] }, other)).json();
+  expect((await withToken(a, token, 'GET', '/api/plugins/nothing')).statusCode).toBe(404);
+  const users = (await a.server.inject({ url: '/api/users', headers: { cookie: a.adminCookie } })).json();
+  const id = (users.users as { id: string; username: string }[]).find((u) => u.username === 'second-admin')!.id;
+  const deactivated = await a.server.inject({
+    method: 'POST',
+    url: `/api/users/${id}/deactivate`,
+    headers: { cookie: a.adminCookie },
+  });
+  expect(deactivated.statusCode, deactivated.body).toBe(200);
+  expect((await withToken(a, token, 'GET', '/api/plugins/nothing')).json().error).toMatchObject({
+    code: 'token_invalid',
+    message: expect.stringContaining('no longer is an active instance admin'),
+  });
+});
