@@ -67,7 +67,7 @@ async function finishedRun(page: Page): Promise<string> {
 }
 
 for (const level of ['isolated', 'in-page'] as const) {
-  test(`every example plugin renders and calls the app ${level}`, async ({ page }) => {
+  test(`the dashboard, model and lineage pages' plugins render and call the app ${level}`, async ({ page }) => {
     test.setTimeout(90_000);
     for (const name of examples) await setUiTrust(page.request, name, level);
 
@@ -107,9 +107,19 @@ for (const level of ['isolated', 'in-page'] as const) {
       timeout: FIRST_RENDER,
     });
     await page.locator('[data-testid="lineage-node"][data-node-id="model.jaffle_shop.customers"]').click();
+    await expect(page.getByTestId('lineage-panel').getByRole('heading', { name: 'customers' })).toBeVisible();
+    // Frames are made only for slots on screen: the panel's actions sit below the fold of a 720 px viewport.
     const actions = page.getByTestId('node-actions');
-    await contentOf(page, 'model-owners', level, actions).getByRole('button', { name: 'Copy ref()' }).click();
+    await actions.scrollIntoViewIfNeeded();
+    await contentOf(page, 'model-owners', level, actions)
+      .getByRole('button', { name: 'Copy ref()' })
+      .click({ timeout: FIRST_RENDER });
     await expect(page.getByTestId('notification').last()).toContainText("ref('customers')");
+  });
+
+  test(`the SQL and run pages' plugins render and call the app ${level}`, async ({ page }) => {
+    test.setTimeout(90_000);
+    for (const name of examples) await setUiTrust(page.request, name, level);
 
     // SQL: a template (no code), the chart panel given the result, the control's setSql and run callbacks.
     await page.goto(inWorkspace('sql'));
