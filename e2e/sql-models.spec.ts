@@ -1,5 +1,8 @@
 import { expect, inWorkspace, test } from './fixtures.ts';
 
+// Runs, DuckDB loads, workspace additions and isolated plugin frames: slow on a busy 2-core machine.
+test.describe.configure({ timeout: 90_000 });
+
 test("SQL on the project's models: after a run the classic jaffle shop's customers model is a table to query", async ({
   page,
 }) => {
@@ -14,8 +17,10 @@ test("SQL on the project's models: after a run the classic jaffle shop's custome
 
   await page.goto(inWorkspace('sql'));
   const tables = page.getByRole('region', { name: 'Tables' });
+  // The first look at a workspace loads its seeds and copies its models database.
   await expect(tables.getByTestId('sql-models-source')).toHaveText(
     "From target/simulated.duckdb, written by the demo's run simulator.",
+    { timeout: 20_000 },
   );
   const models = tables.getByRole('list', { name: 'Models' });
   await expect(models.getByRole('button', { name: 'customers', exact: true })).toBeVisible();
@@ -41,6 +46,7 @@ test('SQL where models cannot be read: the page says why, and a template needing
     "This workspace's target is DuckDB, but its database file (jaffle_shop.duckdb) is not in the project folder or " +
       'its target folder: run dbt build to create it. It has no seed CSVs either: put CSV files in its seeds folder ' +
       'to query them here.',
+    { timeout: 20_000 },
   );
   await expect(tables).not.toContainText('No tables');
 
@@ -61,7 +67,7 @@ test('release notes belong to their workspace: the classic shop has its own, the
   await page.goto('/w/jaffle-shop-classic');
   // Plugin UI runs in an isolated frame.
   const widget = page.locator('[data-testid="plugin-frame"][data-plugin="release-notes"]').contentFrame();
-  await expect(widget.locator('body')).toContainText('2026.11.2');
+  await expect(widget.locator('body')).toContainText('2026.11.2', { timeout: 20_000 });
   await expect(widget.locator('body')).toContainText('Jaffle Shop (classic), released 2026-11-18');
 
   await page.goto('/w/jaffle-shop');
