@@ -110,6 +110,15 @@ describe('frontend telemetry', () => {
 
     expect((await post([{ plugin: 'mine', kind: 'load', ms: 10 }])).statusCode).toBe(204);
     expect(await stats('mine')).toMatchObject({ loads: 1 });
+    // An instance admin belongs to no workspace explicitly, yet reaches (and sees plugins in) every one.
+    const instanceAdmin = await app.userWithRoles('second-admin', {}, true);
+    const fromAdmin = await app.server.inject({
+      method: 'POST',
+      url: '/api/plugins/telemetry',
+      headers: { cookie: instanceAdmin },
+      payload: { events: [{ plugin: 'elsewhere', kind: 'load', ms: 10 }] },
+    });
+    expect(fromAdmin.statusCode, fromAdmin.body).toBe(204);
   });
 });
 

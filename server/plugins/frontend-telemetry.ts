@@ -127,7 +127,11 @@ export function registerTelemetryRoutes(
   telemetries.set(registry, telemetry);
   app.post('/api/plugins/telemetry', { preHandler: guards.requireUser }, async (request, reply) => {
     const { events } = parseBody(FrontendEventBatch, request.body);
-    const memberOf = Object.keys(await users.roles(currentUser(request).id));
+    const user = currentUser(request);
+    // An instance admin is admin of every workspace, member or not: their shell shows every enabled plugin.
+    const memberOf = user.isInstanceAdmin
+      ? registry.active().flatMap((p) => p.enabledWorkspaces)
+      : Object.keys(await users.roles(user.id));
     const shown = pluginsShownTo(registry.active(), memberOf);
     const others = [...new Set(events.map((e) => e.plugin).filter((name) => !shown.has(name)))];
     if (others.length > 0) {
