@@ -34,16 +34,18 @@ const PluginRow = memo(function PluginRow({ plugin, selected, onSelect, onReview
             onChange={(e) => onSelect(plugin.name, e.target.checked)}
           />
         </td>
-        <td className="wb-plugin-table-name">
-          <PluginIcon iconUrl={plugin.iconUrl} displayName={plugin.displayName} name={plugin.name} size="small" />
-          <div>
-            <strong>{title}</strong> <code>{plugin.name}</code>
-            {plugin.description && (
-              <div className="wb-muted wb-plugin-table-description" title={plugin.description}>
-                {plugin.description}
-              </div>
-            )}
-            {actions.error && <div className="wb-form-error">{actions.error.message}</div>}
+        <td>
+          <div className="wb-plugin-table-name">
+            <PluginIcon iconUrl={plugin.iconUrl} displayName={plugin.displayName} name={plugin.name} size="small" />
+            <div>
+              <strong>{title}</strong> <code>{plugin.name}</code>
+              {plugin.description && (
+                <div className="wb-muted wb-plugin-table-description" title={plugin.description}>
+                  {plugin.description}
+                </div>
+              )}
+              {actions.error && <div className="wb-form-error">{actions.error.message}</div>}
+            </div>
           </div>
         </td>
         <td className="wb-market-nowrap">{plugin.version ?? <span className="wb-muted">unknown</span>}</td>
