@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { testManifest } from '../../shared/testing/manifests.ts';
 import { createCatalogFeature } from '../catalog/feature.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 
@@ -71,6 +72,48 @@ describe('workspaces managed in the app', () => {
     } finally {
       await again.close();
     }
+  });
+
+  test('plugins follow: one enabled by default is enabled in a new workspace and leaves with it', async () => {
+    app = await startTestApp({
+      prepare(dir) {
+        mkdirSync(path.join(dir, 'plugins', 'everywhere'), { recursive: true });
+        writeFileSync(
+          path.join(dir, 'plugins', 'everywhere', 'manifest.json'),
+          JSON.stringify(testManifest('everywhere')),
+        );
+      },
+    });
+    const t = app;
+    const enabledIn = async () =>
+      (await call(t, 'GET', '/api/plugins/everywhere')).json().enabledWorkspaces as string[];
+    expect(await enabledIn()).toEqual(['default']);
+    await call(t, 'POST', '/api/workspaces', { name: 'shop', projectDir: jaffleShopCopy(t, 'shop') });
+    expect(await enabledIn()).toEqual(['default', 'shop']);
+    await call(t, 'DELETE', '/api/workspaces/shop');
+    expect(await enabledIn()).toEqual(['default']);
+  });
+
+  test("a new workspace's artifacts join the folders no plugin may be granted", async () => {
+    const fixture = path.resolve(import.meta.dirname, '../../e2e/fixtures/backend-plugins/grants-workspace');
+    app = await startTestApp({
+      prepare(dir) {
+        const folder = path.join(dir, 'plugins', 'grabs-target');
+        cpSync(fixture, folder, { recursive: true });
+        const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8'));
+        writeFileSync(
+          path.join(folder, 'manifest.json'),
+          JSON.stringify({ ...manifest, name: 'grabs-target', permissions: { fs: ['../../projects/shop/target'] } }),
+        );
+      },
+    });
+    const t = app;
+    const plugin = async () => (await call(t, 'GET', '/api/plugins/grabs-target')).json();
+    expect((await plugin()).state).not.toBe('invalid');
+    await call(t, 'POST', '/api/workspaces', { name: 'shop', projectDir: jaffleShopCopy(t, 'shop') });
+    const after = await plugin();
+    expect(after.state).toBe('invalid');
+    expect(after.reason).toMatch(/permissions.fs .* is refused: it is .*, the artifacts of workspace "shop"/);
   });
 
   test('a folder that is not a dbt project is refused with a message naming the problem, and nothing changes', async () => {
