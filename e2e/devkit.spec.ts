@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, inWorkspace, test } from './fixtures.ts';
+import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 import { livePluginsDir } from './playwright.config.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -49,7 +49,7 @@ test('a new plugin team: create, build, validate, sign, pack, install, see it, t
   expect(plugin.state).toBe('active');
 
   await page.goto(inWorkspace());
-  const greeting = page.getByTestId('team-radar-greeting');
+  const greeting = pluginContent(page, 'team-radar').getByTestId('team-radar-greeting');
   await expect(greeting).toContainText('in Jaffle Shop (classic)');
   const scriptedSeconds = (performance.now() - started) / 1000;
 
