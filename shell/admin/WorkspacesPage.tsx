@@ -120,7 +120,8 @@ function WorkspaceRow({ workspace, only }: { workspace: WorkspaceListing; only: 
     <>
       <tr data-testid={`workspace-${workspace.name}`}>
         <td>
-          <strong>{workspace.title}</strong> <span className="wb-muted">{workspace.name}</span>
+          <strong>{workspace.title}</strong>
+          <div className="wb-muted wb-workspace-name">{workspace.name}</div>
         </td>
         <td>
           <code className="wb-path">{workspace.projectDir}</code>
