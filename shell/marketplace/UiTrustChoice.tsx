@@ -36,7 +36,8 @@ export function UiTrustChoice({ plugin }: { plugin: PluginSummary }) {
     onSuccess: () => setConfirming(false),
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.plugins }),
   });
-  const shown = confirming ? 'in-page' : plugin.uiTrust;
+  // While a change is on its way (until the list is fetched again), the choice made shows, not the old level.
+  const shown = confirming ? 'in-page' : change.isPending && change.variables ? change.variables : plugin.uiTrust;
   const choose = (level: UiTrust) => {
     if (level === plugin.uiTrust) return setConfirming(false);
     if (level === 'in-page') return setConfirming(true);
