@@ -9,7 +9,7 @@ const PAGE = 100;
 function actionTone(action: string): 'good' | 'warn' | 'bad' | 'neutral' {
   if (/remove|discard|delete|disable/.test(action)) return 'bad';
   if (/approve|enable|install/.test(action)) return 'good';
-  if (/update|config|workspace/.test(action)) return 'warn';
+  if (/update|config|workspace|default/.test(action)) return 'warn';
   return 'neutral';
 }
 
