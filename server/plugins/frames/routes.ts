@@ -27,8 +27,9 @@ export function registerPluginFrameRoutes(app: FastifyInstance, deps: FrameRoute
 
   app.get<{ Params: { name: string; revision: string } }>(
     '/plugin-frames/:name/:revision/',
-    // The frame's own CSP replaces the app's; frame-ancestors 'self' replaces X-Frame-Options: DENY.
-    { helmet: { contentSecurityPolicy: false, frameguard: false } },
+    // The frame's own CSP replaces the app's; frame-ancestors 'self' replaces X-Frame-Options: DENY. An opaque
+    // origin cannot be origin-keyed, so Origin-Agent-Cluster would only earn a console warning per frame.
+    { helmet: { contentSecurityPolicy: false, frameguard: false, originAgentCluster: false } },
     async (request, reply) => {
       const { name, revision } = request.params;
       const plugin = registry.get(name);
