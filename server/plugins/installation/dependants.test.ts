@@ -86,6 +86,20 @@ describe('removing or disabling a plugin with dependants', () => {
     expect((await stateOf(a, 'reports')).state).toBe('active');
   });
 
+  test('a bulk disable and the default switch need the same confirmation as a disable', async () => {
+    const a = await withDependant();
+    const bulk = { action: 'disable', plugins: [{ name: 'core' }, { name: 'reports' }] };
+    const refused = (await call(a, 'POST', '/api/plugins/bulk', bulk)).json().results;
+    expect(refused[0]).toMatchObject({ name: 'core', ok: false, error: { code: 'conflict' } });
+    expect(refused[1]).toEqual({ name: 'reports', ok: true });
+    expect((await stateOf(a, 'core')).state).toBe('active');
+    expect((await call(a, 'PUT', '/api/plugins/core/default', { enabled: false })).statusCode).toBe(409);
+
+    const confirmed = (await call(a, 'POST', '/api/plugins/bulk', { ...bulk, confirm: true })).json().results;
+    expect(confirmed.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]);
+    expect((await stateOf(a, 'core')).state).toBe('disabled');
+  });
+
   test('a plugin nothing depends on is removed and disabled without confirmation', async () => {
     const a = await withDependant();
     expect((await call(a, 'POST', '/api/plugins/reports/disable')).statusCode).toBe(200);
