@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
+import { ApiError } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { AccessList } from './AccessList.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
@@ -72,6 +73,11 @@ function EnablementControls({ plugin }: { plugin: PluginSummary }) {
         ))}
       </div>
       {actions.error && <p className="wb-form-error">{actions.error.message}</p>}
+      {actions.error instanceof ApiError && actions.error.code === 'conflict' && globallyOn && (
+        <button type="button" className="wb-button" onClick={() => actions.setDefault(false, true)}>
+          Turn the default off anyway
+        </button>
+      )}
     </div>
   );
 }

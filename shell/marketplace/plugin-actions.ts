@@ -21,7 +21,8 @@ export function usePluginActions(name: string) {
     /** The plugin as a whole (`plugin.enable` in the audit log). */
     enable: () => mutation.mutate({ path: 'enable', method: 'POST' }),
     /** The default of workspaces without a rule of their own (`plugin.default-on`/`-off` in the audit log). */
-    setDefault: (enabled: boolean) => mutation.mutate({ path: 'default', method: 'PUT', body: { enabled } }),
+    setDefault: (enabled: boolean, confirm = false) =>
+      mutation.mutate({ path: `default${confirm ? '?confirm=true' : ''}`, method: 'PUT', body: { enabled } }),
     setWorkspace: (workspace: string, enabled: boolean | null) =>
       mutation.mutate({ path: `workspaces/${encodeURIComponent(workspace)}`, method: 'PUT', body: { enabled } }),
   };
