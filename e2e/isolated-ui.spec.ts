@@ -241,7 +241,8 @@ test('in-page, the same widget acts as the user: the admin is told what that mea
   } finally {
     await setUiTrust(page.request, 'hostile-reads', 'isolated');
   }
-  // Live in the open page: the widget goes back into its frame without a reload.
+  // Live in the open page: the widget goes back into its frame without a reload (made once its slot is on screen).
+  await page.locator('[data-testid="slot-dashboard.widget"][data-plugin="hostile-reads"]').scrollIntoViewIfNeeded();
   await expect(frameOf(page, 'hostile-reads').getByTestId('observations')).toContainText(
     'window.top.document: threw SecurityError',
     { timeout: 15_000 },
@@ -261,17 +262,17 @@ test('a frame that stops answering is closed, with Try again and, for admins, Di
   await page.waitForTimeout(500);
   const clicked = Date.now();
   await page.locator('.wb-sidebar').getByRole('link', { name: 'Models', exact: true }).click();
-  await expect(page).toHaveURL(/\/models$/, { timeout: 1_000 });
-  expect(Date.now() - clicked).toBeLessThan(1_000);
+  await expect(page).toHaveURL(/\/models$/);
+  // Soft: the rest of this test (the other plugins, Try again, Disable) is still checked when this fails.
+  expect.soft(Date.now() - clicked, 'ms from the click to the new page').toBeLessThan(1_000);
   await page.goBack();
   await expect(page).toHaveURL(dashboardUrl);
 
   // The other isolated plugins keep working beside it, for longer than the heartbeat's patience.
   const victim = frameOf(page, 'victim-widget').getByTestId('victim-ok');
-  await expect(victim).toContainText('victim-widget is fine', { timeout: 10_000 });
+  await expect.soft(victim).toContainText('victim-widget is fine', { timeout: 10_000 });
   await page.waitForTimeout(6_000);
-  await expect(cardOf(page, 'victim-widget')).toHaveCount(0);
-  await expect(victim).toBeVisible();
+  await expect.soft(cardOf(page, 'victim-widget')).toHaveCount(0);
 
   const card = cardOf(page, 'hostile-import-spins');
   await expect(card).toContainText('stopped responding', { timeout: 15_000 });
@@ -290,8 +291,10 @@ test('a frame that stops answering is closed, with Try again and, for admins, Di
   const plugin = (await (await page.request.get('/api/plugins/hostile-import-spins')).json()) as { state: string };
   expect(plugin.state).toBe('disabled');
   expect(await auditOf(page.request, 'hostile-import-spins')).toContain('plugin.disable');
-  // The rest of the dashboard is still there.
-  await expect(frameOf(page, 'victim-widget').getByTestId('victim-ok')).toBeVisible();
+  // Without it, the rest of the dashboard works again (after Try again where it was closed too).
+  const closed = cardOf(page, 'victim-widget').getByRole('button', { name: 'Try again' });
+  if (await closed.isVisible()) await closed.click();
+  await expect(frameOf(page, 'victim-widget').getByTestId('victim-ok')).toBeVisible({ timeout: 15_000 });
 });
 
 test('a flood of bridge calls is refused past the budget and counted; the page and the other plugins keep working', async ({
