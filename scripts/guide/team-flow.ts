@@ -64,8 +64,13 @@ export async function startTeamServer(port: number, env: Record<string, string> 
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  const fail = (why: string) => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    return new Error(`the server on port ${port} ${why}`);
+  };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server on port ${port} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw fail(`exited with ${child.exitCode}`);
     if (
       await fetch(`${url}/api/info`).then(
         (r) => r.ok,
@@ -73,7 +78,7 @@ export async function startTeamServer(port: number, env: Record<string, string> 
       )
     )
       break;
-    if (Date.now() > deadline) throw new Error(`the server on port ${port} did not start`);
+    if (Date.now() > deadline) throw fail('did not start within 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
   const login = await fetch(`${url}/api/auth/login`, {
