@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { writeWidgetPlugin } from '../testing/widget-plugin.ts';
+import { assetAccess } from './assets.ts';
 
 // A hostile plugin, written from our own docs: its static/ holds an HTML page and an SVG that run script when opened
 // from the app's origin, hoping an admin (or anyone) opens the link its description gives.
@@ -115,5 +116,24 @@ describe('files of a plugin that is not active', () => {
     expect(removed.statusCode).toBe(200);
     for (const file of ['static/icon.svg', 'frontend/mf-manifest.json'])
       expect((await get(`/plugins/hostile/${before}/${file}`, app.adminCookie)).statusCode).toBe(404);
+  });
+});
+
+describe('a plugin whose remote is hosted at its own URL', () => {
+  test('never has a frontend/ folder served: no approval or signature covers it; its static/ still is', () => {
+    const plugin = app.plugins.get('switched-off')!;
+    const hosted = {
+      ...plugin,
+      state: 'active' as const,
+      manifest: {
+        ...plugin.manifest!,
+        frontend: { remote: 'https://cdn.example.test/hosted/mf-manifest.json', contributions: [] },
+      },
+    };
+    expect(assetAccess(hosted, hosted.revision, 'frontend/remoteEntry.js')).toEqual({
+      refused:
+        'Plugin "switched-off" loads its frontend from https://cdn.example.test/hosted/mf-manifest.json, not from its folder',
+    });
+    expect(assetAccess(hosted, hosted.revision, 'static/icon.svg')).toBe('public');
   });
 });

@@ -24,6 +24,12 @@ export function assetAccess(plugin: RegisteredPlugin | undefined, revision: stri
     };
   const folder = ['frontend/', 'static/'].find((f) => file.startsWith(f));
   if (!folder) return { refused: `Only frontend/ and static/ files of a plugin are served, not "${file}"` };
+  // A hosted remote is loaded from its own URL, pinned at approval; a frontend/ folder beside it is covered by no
+  // approval and, in a signed package, by no signature (pack leaves it out), so it is never served.
+  if (folder === 'frontend/' && /^[a-z][a-z0-9+.-]*:/i.test(plugin.manifest.frontend?.remote ?? ''))
+    return {
+      refused: `Plugin "${plugin.name}" loads its frontend from ${plugin.manifest.frontend!.remote}, not from its folder`,
+    };
   if (plugin.state === 'active') return 'public';
   if (folder === 'static/') return 'instance-admins';
   return { refused: `Plugin "${plugin.name}" is ${plugin.state}; its frontend is not served` };
