@@ -5,23 +5,34 @@ import { testRecord } from './test-records.ts';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
-import { keepLastGood } from './last-good.ts';
+import { reloadFailure, stillLastGood } from './last-good.ts';
 
 const record = testRecord;
 
-describe('keepLastGood', () => {
-  const good = new Map([['p', record('p')]]);
+describe('reloadFailure', () => {
+  const good = record('p');
 
-  test('an invalid or broken new build keeps the last good record, saying why', () => {
-    const [kept] = keepLastGood([record('p', { state: 'invalid', reason: 'manifest.json is not valid JSON' })], good);
-    expect(kept).toMatchObject({ state: 'active', revision: '1.0.0-aaaaaaaaaa' });
-    expect(kept?.reloadError).toMatchObject({ state: 'invalid', reason: 'manifest.json is not valid JSON' });
+  test('an invalid or broken new build falls back to the last good one, saying why', () => {
+    const failure = reloadFailure(record('p', { state: 'invalid', reason: 'manifest.json is not valid JSON' }), good);
+    expect(failure).toMatchObject({ state: 'invalid', reason: 'manifest.json is not valid JSON' });
   });
 
-  test('an admin decision or a healthy new build is taken as it is', () => {
-    expect(keepLastGood([record('p', { state: 'disabled' })], good)[0]?.state).toBe('disabled');
-    expect(keepLastGood([record('p', { revision: '1.0.1-bbbbbbbbbb' })], good)[0]?.revision).toBe('1.0.1-bbbbbbbbbb');
-    expect(keepLastGood([record('p', { state: 'invalid', directory: '/elsewhere' })], good)[0]?.state).toBe('invalid');
+  test('an admin decision, a healthy new build or another folder is taken as it is', () => {
+    expect(reloadFailure(record('p', { state: 'disabled' }), good)).toBeUndefined();
+    expect(reloadFailure(record('p', { revision: '1.0.1-bbbbbbbbbb' }), good)).toBeUndefined();
+    expect(reloadFailure(record('p', { state: 'invalid', directory: '/elsewhere' }), good)).toBeUndefined();
+  });
+});
+
+describe('stillLastGood', () => {
+  const good = record('p');
+
+  test('the same build switched off stays the one to come back to; a new one or a removed folder does not', () => {
+    expect(stillLastGood(record('p', { state: 'disabled', enabledWorkspaces: [] }), good)).toBe(true);
+    expect(stillLastGood(record('p', { state: 'disabled', revision: '1.0.1-bbbbbbbbbb' }), good)).toBe(false);
+    expect(stillLastGood(record('p', { state: 'incompatible' }), good)).toBe(false);
+    expect(stillLastGood(undefined, good)).toBe(false);
+    expect(stillLastGood(record('p', { state: 'invalid', directory: '/copy' }), good)).toBe(true);
   });
 });
 

@@ -4,10 +4,10 @@ import type { ApprovalLookup, CapabilityPolicy, PluginRecord } from './evaluate.
 import { evaluatePlugins } from './evaluate.ts';
 import { keyHolders, type Precedence } from './conflicts.ts';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
-import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
+import { readCandidate, type PluginCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import { findPluginDirectories } from './discovery.ts';
 import type { DiscoveryLimits } from '@dbt-workbench/plugin-sdk/node/package-bounds';
-import { keepLastGood } from './last-good.ts';
+import { reloadFailure, stillLastGood } from './last-good.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { RemotePinLookup } from './remote-pins/store.ts';
@@ -130,10 +130,14 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
   const disabledReasonSources = new Set<() => Promise<ReadonlyMap<string, string>>>();
   let running: Promise<readonly RegisteredPlugin[]> = Promise.resolve(plugins);
   let queued: Promise<readonly RegisteredPlugin[]> | undefined;
-  const lastGood = new Map<string, RegisteredPlugin>();
+  /** Each plugin's last build that was active, as read from disk and as served: what a failed reload falls back to. */
+  const lastGood = new Map<string, { candidate: PluginCandidate; record: RegisteredPlugin }>();
 
-  /** Serves each active revision from its snapshot; keeps the last good record of every active plugin. */
-  async function settle(records: RegisteredPlugin[]): Promise<RegisteredPlugin[]> {
+  /** Serves each active revision from its snapshot; keeps the last good build of every plugin (last-good.ts). */
+  async function settle(
+    records: RegisteredPlugin[],
+    candidateOf: (record: PluginRecord) => PluginCandidate | undefined,
+  ): Promise<RegisteredPlugin[]> {
     const settled = await Promise.all(
       records.map(async (r) => {
         if (r.state !== 'active' || !options.snapshots || r.reloadError) return r;
@@ -152,12 +156,16 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
         }
       }),
     );
+    const byName = new Map(settled.map((r) => [r.name, r]));
     for (const r of settled) {
-      if (r.state === 'active' && !r.reloadError) lastGood.set(r.name, r);
-      // Only the record of the folder it came from: a copy under the same name does not erase the owner's.
-      if (r.state !== 'active' && lastGood.get(r.name)?.directory === r.directory) lastGood.delete(r.name);
+      const candidate = candidateOf(r);
+      if (r.state === 'active' && !r.reloadError && candidate) lastGood.set(r.name, { candidate, record: r });
     }
-    for (const name of [...lastGood.keys()]) if (!settled.some((r) => r.name === name)) lastGood.delete(name);
+    for (const [name, good] of lastGood) {
+      const now = byName.get(name);
+      if (now === good.record || now?.reloadError) continue;
+      if (!stillLastGood(now, good.record)) lastGood.delete(name);
+    }
     if (options.snapshots) {
       for (const r of settled.filter((p) => p.state === 'active'))
         await options.snapshots.prune(r.name, [r.revision]).catch(() => {});
@@ -178,6 +186,27 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     }
   }
 
+  /**
+   * Evaluates the builds on disk; where a plugin's new build failed to reload, evaluates its last good build in its
+   * place, with the same rules: the admin's switches (enable, disable, per workspace), approvals and configuration
+   * decide whether the build in force runs, whichever build that is. Records keep the candidates' order.
+   */
+  function withLastGood(
+    candidates: readonly PluginCandidate[],
+    evaluate: (candidates: readonly PluginCandidate[]) => PluginRecord[],
+  ): { records: PluginRecord[]; inForce: Map<string, PluginCandidate> } {
+    const first = evaluate(candidates);
+    const failures = first.map((r) => reloadFailure(r, lastGood.get(r.name)?.record));
+    const inForceList = candidates.map((c, i) => (failures[i] ? lastGood.get(first[i]!.name)!.candidate : c));
+    const inForce = new Map(inForceList.map((c) => [c.directory, c]));
+    if (!failures.some(Boolean)) return { records: first, inForce };
+    const records = evaluate(inForceList).map((r, i) => {
+      const failure = failures[i];
+      return failure ? { ...r, reloadError: failure } : r;
+    });
+    return { records, inForce };
+  }
+
   async function discover(): Promise<readonly RegisteredPlugin[]> {
     if (!options.enabled) {
       logger.info('plugin system disabled (PLUGIN_SYSTEM_ENABLED=false): no plugins discovered');
@@ -190,35 +219,39 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
     const at = now().toISOString();
     const rules = await options.loadRules();
     const disabledReasons = await Promise.all([...disabledReasonSources].map((source) => source()));
-    const records = evaluatePlugins({
-      candidates,
-      host: options.host,
-      approvedCapabilities: rules.approvedCapabilities,
-      enablement: (name) => rules.enablement.get(name),
-      storedConfig: (name) => rules.configs.get(name),
-      policy: options.policy,
-      workspaces: options.workspaces,
-      defaultEnabled: options.defaultEnabled,
-      autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
-      ...(rules.remotePins ? { remotePins: rules.remotePins } : {}),
-      protectedPaths: options.protectedPaths,
-      precedence: precedenceFrom(plugins, rules.installedAt),
-    });
+    const evaluate = (candidates: readonly PluginCandidate[]) =>
+      evaluatePlugins({
+        candidates,
+        host: options.host,
+        approvedCapabilities: rules.approvedCapabilities,
+        enablement: (name) => rules.enablement.get(name),
+        storedConfig: (name) => rules.configs.get(name),
+        policy: options.policy,
+        workspaces: options.workspaces,
+        defaultEnabled: options.defaultEnabled,
+        autoDisabled: (name) => disabledReasons.find((reasons) => reasons.has(name))?.get(name),
+        ...(rules.remotePins ? { remotePins: rules.remotePins } : {}),
+        protectedPaths: options.protectedPaths,
+        precedence: precedenceFrom(plugins, rules.installedAt),
+      });
+    const { records, inForce } = withLastGood(candidates, evaluate);
     const previous = new Map(plugins.map((p) => [p.name, p]));
     const uiTrustOf = (name: string) => rules.uiTrust?.get(name) ?? DEFAULT_UI_TRUST;
     const stamped = records.map((r): RegisteredPlugin => {
       const before = previous.get(r.name);
       // An unchanged plugin keeps the time its state was decided.
       const same = before && changedPlugins([before], [{ ...r, uiTrust: before.uiTrust }]).length === 0;
+      // A build kept in force serves the files (and signed code) of its snapshot, whatever the folder holds now.
+      const kept = r.reloadError ? lastGood.get(r.name)?.record : undefined;
       return {
         ...r,
         discoveredAt: same ? before.discoveredAt : at,
-        assetsDirectory: r.directory,
+        assetsDirectory: kept?.assetsDirectory ?? r.directory,
+        ...(kept?.codeDirectory ? { codeDirectory: kept.codeDirectory } : {}),
         uiTrust: uiTrustOf(r.name),
       };
     });
-    // Set after keeping a last good record too: the admin's choice holds whichever build serves.
-    const next = (await settle(keepLastGood(stamped, lastGood))).map((r) => ({ ...r, uiTrust: uiTrustOf(r.name) }));
+    const next = await settle(stamped, (r) => inForce.get(r.directory));
     const changed = new Set(changedPlugins(plugins, next));
     replace(next);
     for (const p of plugins.filter((plugin) => changed.has(plugin.name))) {
