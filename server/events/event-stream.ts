@@ -21,14 +21,19 @@ export function registerEventStream(app: FastifyInstance, guards: Guards): Event
     const connection = openSse(request, reply, () => clients.delete(connection));
     clients.add(connection);
   });
+  // An open stream is a request that never finishes: Fastify waits for it before closing, so a shell left open
+  // would keep the server from exiting on SIGTERM. The streams end before the close begins.
+  app.addHook('preClose', async () => close());
+
+  function close(): void {
+    for (const client of [...clients]) client.end();
+  }
 
   return {
     publish(event) {
       for (const client of clients) client.send(event.type, event);
     },
     clients: () => clients.size,
-    close() {
-      for (const client of [...clients]) client.end();
-    },
+    close,
   };
 }
