@@ -41,10 +41,8 @@ import { createPluginTokens } from './plugins/plugin-tokens/service.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
-import { pluginsInFlight } from './plugins/installation/in-flight.ts';
 import { registerInstallationRoutes } from './plugins/installation/routes.ts';
 import { installTimes } from './plugins/installation/installations.ts';
-import { pluginBackendsOf } from './sandbox/feature.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
 import { protectedPathsOf } from './sandbox/grant-rules.ts';
 import { logRegistryDecisions } from './plugins/logs/lifecycle.ts';
@@ -231,9 +229,6 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     if (handle) handles.push(handle);
     logger.debug({ feature: feature.name }, 'feature started');
   }
-  // Calls in flight in plugin backends hold off a remove (409) like installs and runs do.
-  const backends = pluginBackendsOf(plugins);
-  if (backends) pluginsInFlight(plugins).addSource((name) => backends.inFlight(name));
   server.addHook('onClose', async () => {
     stopWatching();
     stopRemoteChecks();

@@ -101,6 +101,7 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
           maxBodyBytes: own.maxResponseBytes,
           ratePerSecond: own.ratePerSecond,
           rateBurst: own.rateBurst,
+          drainMs: own.drainMs,
         },
         support,
         workspaces: context.workspaces,

@@ -119,6 +119,8 @@ function remoteInstance(spec: HttpSpec, plugin: string, generation: number, acce
       }
     },
     stop: async () => 'stopped by the server',
+    // Calls over HTTP end at their own deadline: the deployed backend keeps running.
+    abandon: async () => 'stopped by the server',
     kill: () => {},
   };
 }

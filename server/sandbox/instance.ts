@@ -50,6 +50,8 @@ export interface BackendInstance {
   call(handler: number, payload: unknown, deadlineMs: number, label: string, route?: boolean): Promise<unknown>;
   /** Asks the child to exit, and kills it after `graceMs`. */
   stop(graceMs?: number): Promise<string>;
+  /** Fails the calls still in flight as unavailable (503), saying `reason`, then stops the child. */
+  abandon(reason: string): Promise<string>;
   kill(reason: string): void;
 }
 
@@ -227,6 +229,14 @@ export function startInstance(options: InstanceOptions): BackendInstance {
         pending.set(id, { resolve, reject, timer });
         channel.send(route ? { type: 'call', id, handler, payload, route } : { type: 'call', id, handler, payload });
       });
+    },
+    abandon(reason) {
+      for (const [, waiting] of pending) {
+        clearTimeout(waiting.timer);
+        waiting.reject(new CallFailure('unavailable', reason));
+      }
+      pending.clear();
+      return this.stop(1000);
     },
     async stop(graceMs = 2000) {
       if (alive) {

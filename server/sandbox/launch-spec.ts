@@ -23,6 +23,8 @@ export interface SandboxSettings {
   /** Requests per second per plugin, and the burst above that. */
   ratePerSecond: number;
   rateBurst: number;
+  /** How long calls in a process being stopped or replaced may take to finish (PLUGIN_DRAIN_MS); 10 s when absent. */
+  drainMs?: number;
 }
 
 /** Changes whenever a file under the plugin's `backend/` folder changes (path, size or time). */

@@ -175,6 +175,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       log: (level, message, data, source?: InstanceLogSource) =>
         options.log(name, level, source ?? 'logger', message, data),
       changed: changed(name),
+      drainMs: settings.drainMs ?? 10_000,
     });
     supervisors.set(name, supervisor);
     return supervisor;
@@ -192,7 +193,8 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       for (const [name, supervisor] of supervisors) {
         if (names.has(name)) continue;
         supervisors.delete(name);
-        void supervisor.stop();
+        // Calls already inside finish (PLUGIN_DRAIN_MS); new ones are refused before they reach it.
+        void supervisor.stop(true);
         logger.info({ plugin: name }, 'plugin backend stopped: the plugin is no longer active');
       }
       for (const [name, supervisor] of remotes) {
@@ -216,7 +218,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
         });
         if (!result.ok) {
           unavailable.set(record.name, result.reason);
-          void supervisors.get(record.name)?.stop();
+          void supervisors.get(record.name)?.stop(true);
           supervisors.delete(record.name);
           continue;
         }

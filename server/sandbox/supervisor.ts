@@ -67,6 +67,8 @@ export interface SupervisorOptions {
   log: InstanceOptions['log'];
   /** The active backend changed (activation, swap, crash, stop) or its registrations did. */
   changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
+  /** How long calls in a process being replaced or stopped may take to finish, then 503 (PLUGIN_DRAIN_MS). */
+  drainMs: number;
 }
 
 export interface Supervisor {
@@ -76,7 +78,11 @@ export interface Supervisor {
   ready(ms: number): Promise<ActiveBackend | null>;
   /** Starts this build, or swaps to it: the new process starts beside the old, which drains once it is active. */
   deploy(spec: LaunchSpec): void;
-  stop(): Promise<void>;
+  /**
+   * Stops the plugin's backend: no new call reaches it. With `drain` (a disable, a removal), calls in flight get
+   * `drainMs` to finish, then fail with 503; without (the server shutting down), they fail at once.
+   */
+  stop(drain?: boolean): Promise<void>;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -91,7 +97,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let status: { state: BackendState; reason?: string } = { state: 'starting' };
-  const retired = new Set<BackendInstance>();
+  /** Processes no longer serving new calls, each with the end of its drain. */
+  const retired = new Map<BackendInstance, Promise<void>>();
   const waiters = new Set<() => void>();
 
   const setStatus = (state: BackendState, reason?: string) => {
@@ -99,14 +106,27 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const wake of [...waiters]) wake();
   };
 
-  function retire(backend: ActiveBackend<LaunchSpec>, drain: boolean): void {
-    retired.add(backend.instance);
-    const deadline = Date.now() + backend.spec.timeoutMs + 1000;
-    const poll = () => {
-      if (!drain || backend.instance.inFlight() === 0 || Date.now() > deadline) void backend.instance.stop();
-      else setTimeout(poll, 10).unref();
-    };
-    poll();
+  /**
+   * Stops a process that serves no new calls once its calls in flight finished; those still running after the
+   * drain (none is waited for without `drain`) fail as unavailable, saying why. Hooks and events are calls too.
+   */
+  function retire(backend: ActiveBackend<LaunchSpec>, drain: boolean): Promise<void> {
+    const { instance } = backend;
+    const deadline = Date.now() + (drain ? options.drainMs : 0);
+    const why = drain
+      ? `the plugin's backend was stopped or replaced (disabled, updated, rolled back or removed) and this call did ` +
+        `not finish within ${options.drainMs} ms (PLUGIN_DRAIN_MS)`
+      : 'the server stopped the plugin backend during the call';
+    const done = new Promise<void>((resolve) => {
+      const poll = () => {
+        if (instance.inFlight() === 0) return void instance.stop().then(() => resolve());
+        if (Date.now() >= deadline) return void instance.abandon(why).then(() => resolve());
+        setTimeout(poll, 10).unref();
+      };
+      poll();
+    });
+    retired.set(instance, done);
+    return done;
   }
 
   function spawn(spec: LaunchSpec, restart: boolean): void {
@@ -228,7 +248,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // The same build is running, starting, backing off, refused, or behind an open circuit: nothing to redo.
       if (same) return;
       if (starting) {
-        retired.add(starting.instance);
+        retired.set(starting.instance, Promise.resolve());
         starting.instance.kill('superseded by a newer build before it was ready');
         starting = null;
       }
@@ -237,18 +257,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (status.state === 'error') setStatus('starting');
       spawn(spec, false);
     },
-    async stop() {
+    async stop(drain = false) {
       stopped = true;
       clearTimeout(timer);
-      const all = [current, starting].filter((b): b is ActiveBackend<LaunchSpec> => b !== null);
       const previous = current;
+      const unready = starting;
       current = null;
       starting = null;
       setStatus('stopped');
       if (previous) options.changed(null, previous);
-      stats.event('stop', 'stopped by the server');
-      await Promise.all(all.map((b) => b.instance.stop(1000)));
-      for (const instance of retired) await instance.stop(1000);
+      const calls = previous?.instance.inFlight() ?? 0;
+      stats.event(
+        'stop',
+        drain && calls > 0
+          ? `stopped by the server; ${calls} calls in flight may take ${options.drainMs} ms to finish`
+          : 'stopped by the server',
+      );
+      if (unready) void unready.instance.stop(1000);
+      if (previous) void retire(previous, drain);
+      if (!drain) for (const instance of retired.keys()) void instance.abandon('the server stopped the plugin backend');
+      await Promise.all([...retired.values(), unready?.instance.stop(1000)]);
     },
   };
 }
