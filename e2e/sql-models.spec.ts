@@ -74,8 +74,9 @@ test('release notes belong to their workspace: the classic shop has its own, the
   await expect(widget.getByTestId('no-releases')).toHaveText(
     'No release notes for Jaffle Shop yet. An admin adds them in Admin → Plugins → Release notes → Configure, ' +
       'under the workspace\'s name "jaffle-shop".',
+    { timeout: 20_000 },
   );
   await page.goto('/w/jaffle-shop/ext/whats-new');
-  await expect(widget.getByTestId('no-releases')).toBeVisible();
+  await expect(widget.getByTestId('no-releases')).toBeVisible({ timeout: 20_000 });
   await expect(widget.getByTestId('release')).toHaveCount(0);
 });
