@@ -1,4 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { createCatalogFeature } from '../catalog/feature.ts';
+import { createCatalogService } from '../catalog/service.ts';
+import { copyArtifacts } from '../catalog/test-data.ts';
+import { catalogIndexSource } from '../lineage/catalog-source.ts';
+import { createLineageFeature } from '../lineage/feature.ts';
+import { createLineageService } from '../lineage/service.ts';
+import { testManifest } from '../../shared/testing/manifests.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSandboxFeature, pluginBackendsOf } from './feature.ts';
 import { approve, callExt, diagnosticsOf, eventually, withFixtures } from './testing.ts';
@@ -72,5 +81,53 @@ describe('in-flight work finishes', () => {
     expect(answer.json().error).toMatchObject({ code: 'plugin_unavailable' });
     expect(answer.json().error.message).toMatch(/did not finish within 300 ms \(PLUGIN_DRAIN_MS\)/);
     expect(pluginBackendsOf(app.plugins)!.pid('versioned')).toBeUndefined();
+  }, 30_000);
+
+  test('a lineage hook in progress completes across a disable, and its overlay comes with the graph', async () => {
+    const catalog = createCatalogService({ watch: false });
+    const lineage = createLineageService({ source: catalogIndexSource(catalog) });
+    app = await startTestApp({
+      workspaces: [{ name: 'shop' }],
+      env: { PLUGINS_WATCH: 'false' },
+      features: [
+        createCatalogFeature(catalog),
+        createLineageFeature(lineage),
+        createSandboxFeature({ catalog, lineage }),
+      ],
+      prepare(dir) {
+        withFixtures()(dir);
+        const plugin = path.join(dir, 'plugins', 'slow-overlay');
+        mkdirSync(path.join(plugin, 'backend'), { recursive: true });
+        const manifest = testManifest('slow-overlay', {
+          capabilities: ['modify-lineage'],
+          backend: { entry: 'index.ts', limits: { timeoutMs: 4000 } },
+        });
+        writeFileSync(path.join(plugin, 'manifest.json'), JSON.stringify(manifest));
+        writeFileSync(
+          path.join(plugin, 'backend', 'index.ts'),
+          `export async function activate(host) {
+            await host.lineage.onBuild(async () => {
+              await new Promise((resolve) => setTimeout(resolve, 1500));
+              return { annotations: [{ text: 'slow but done' }] };
+            });
+          }\n`,
+        );
+        copyArtifacts('classic', path.join(dir, 'workspaces', 'shop', 'target'));
+      },
+    });
+    const a = app;
+    await approve(a, 'slow-overlay');
+    await eventually('the backend to run', () => (pluginBackendsOf(a.plugins)!.pid('slow-overlay') ? true : undefined));
+    const graph = a.server.inject({ url: '/api/workspaces/shop/lineage', headers: { cookie: a.adminCookie } });
+    await eventually('the hook to be in the backend', () =>
+      pluginBackendsOf(a.plugins)!.inFlight('slow-overlay') === 1 ? true : undefined,
+    );
+    await asAdmin(a, 'POST', '/api/plugins/slow-overlay/disable');
+    const answer = (await graph).json() as {
+      overlays: Record<string, { annotations?: { text: string }[] }>;
+      overlayProblems?: unknown[];
+    };
+    expect(answer.overlayProblems ?? []).toEqual([]);
+    expect(answer.overlays['slow-overlay']?.annotations).toEqual([{ text: 'slow but done' }]);
   }, 30_000);
 });
