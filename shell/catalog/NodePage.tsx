@@ -270,6 +270,7 @@ export function NodePage() {
   const back = backLink(data.resourceType);
   // Metrics, exposures and the like have no table: their empty column and test sections are left out.
   const relational = ['model', 'seed', 'snapshot', 'source'].includes(data.resourceType);
+  const hostPage = widgetPage(data.resourceType);
   return (
     <div className="wb-page wb-cat-node" data-testid="node-page">
       <Link to={workspacePath(workspace.name, back.to)} className="wb-cat-back">
@@ -336,11 +337,11 @@ export function NodePage() {
           <Facts node={data} workspace={workspace.name} />
           <Neighbours title="Upstream" nodes={data.upstream} workspace={workspace.name} />
           <Neighbours title="Downstream" nodes={data.downstream} workspace={workspace.name} />
-          {widgetPage(data.resourceType) && (
+          {hostPage && (
             <ExtensionSlot
               slot="page.widget"
-              filter={(e) => e.page === widgetPage(data.resourceType)}
-              slotProps={{ page: widgetPage(data.resourceType), node: data }}
+              filter={(e) => e.page === hostPage}
+              slotProps={{ page: hostPage, node: data }}
             />
           )}
         </aside>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Extension } from '../../shared/api.schema.ts';
 import type { SlotName } from '@dbt-workbench/plugin-sdk/contracts/slots';
+import type { CodeSlotName, SlotPropsMap } from '@dbt-workbench/plugin-sdk';
 import { useExtensions } from '../api/queries.ts';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
 import { ContributionView } from './ContributionView.tsx';
@@ -24,29 +25,33 @@ export function useSlot<S extends SlotName>(slot: S, filter?: (extension: Extens
   return { extensions: sortContributions(filter ? all.filter(filter) : all), error: query.error };
 }
 
-interface SlotProps<S extends SlotName> {
+/** What the page hosting a slot passes to each contribution: the SDK's props for the slot, but `sdk`. */
+export type HostSlotProps<S extends CodeSlotName> = Omit<SlotPropsMap[S], 'sdk'>;
+
+type SlotProps<S extends CodeSlotName> = {
   slot: S;
-  /** Props for every contribution of the slot, besides `sdk`. */
-  slotProps?: Record<string, unknown>;
   filter?: (extension: ExtensionOf<S>) => boolean;
   /** How each contribution is framed: a titled panel (default), or bare. */
   frame?: 'panel' | 'bare';
   /** Shown when no plugin contributes. */
   empty?: ReactNode;
-}
+} & (object extends HostSlotProps<S>
+  ? { slotProps?: HostSlotProps<S> }
+  : { /** Props for every contribution of the slot, besides `sdk`. */ slotProps: HostSlotProps<S> });
 
 /**
  * Renders every contribution to a slot, each in its own error boundary. Titles come from the manifest,
  * so they show while the code loads.
  */
-export function ExtensionSlot<S extends SlotName>({
+export function ExtensionSlot<S extends CodeSlotName>({
   slot,
   slotProps,
   filter,
   frame = 'panel',
   empty = null,
 }: SlotProps<S>) {
-  const { extensions } = useSlot(slot, filter);
+  // Widened to the union: TypeScript cannot see the common fields through `Extract` on a generic slot.
+  const extensions: readonly Extension[] = useSlot(slot, filter).extensions;
   if (extensions.length === 0) return <>{empty}</>;
   return (
     <>
