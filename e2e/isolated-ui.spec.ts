@@ -198,7 +198,7 @@ test("each hostile plugin's diagnostics name its own error, its refused calls an
   const victim = await statsOf(page.request, 'victim-widget');
   expect([victim.refusedCalls, victim.bridgeFloods, victim.loadErrors, victim.renderErrors]).toEqual([0, 0, 0, 0]);
 
-  // What the admin reads on each plugin's page: its own thrown error, not where the loader failed.
+  // What the admin reads on each plugin's page: its own thrown error, whatever the loader says around it.
   const expected: Record<string, RegExp> = {
     'hostile-import-throws': /refuses to start: thrown at import/,
     'hostile-render-throws': /cannot render: thrown in render/,
