@@ -55,6 +55,7 @@ describe('loadSettings', () => {
         rateBurst: 200,
         maxResponseBytes: 5 * 1024 * 1024,
         maxConcurrentCalls: 32,
+        drainMs: 10_000,
         secret: undefined,
       },
       pluginPackages: {
@@ -86,6 +87,12 @@ describe('loadSettings', () => {
     );
     expect(loadSettings({ PLUGIN_MAX_PACKAGE_MB: '0.5' }, cwd).pluginPackages.maxBytes).toBe(512 * 1024);
     expect(() => loadSettings({ PLUGIN_MAX_PACKAGE_MB: '0' }, cwd)).toThrow('PLUGIN_MAX_PACKAGE_MB');
+  });
+
+  test('PLUGIN_DRAIN_MS is whole milliseconds, 0 (no drain) included; a negative one is named in the error', () => {
+    expect(loadSettings({ PLUGIN_DRAIN_MS: '0' }, cwd).pluginBackends.drainMs).toBe(0);
+    expect(loadSettings({ PLUGIN_DRAIN_MS: '30000' }, cwd).pluginBackends.drainMs).toBe(30_000);
+    expect(() => loadSettings({ PLUGIN_DRAIN_MS: '-1' }, cwd)).toThrow('PLUGIN_DRAIN_MS');
   });
 
   test('capability policies are comma-separated capability names; an unknown one is named in the error', () => {
