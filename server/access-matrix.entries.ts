@@ -415,6 +415,27 @@ const plugins: MatrixEntry[] = [
     ok: 200,
   },
   {
+    route: 'GET /api/plugins/:name/config/workspaces/:workspace',
+    access: member('admin'),
+    call: (t) => ({ url: `${spare('spare-config')}/config/workspaces/${t.workspace}` }),
+    ok: 200,
+  },
+  {
+    route: 'PUT /api/plugins/:name/config/workspaces/:workspace',
+    access: member('admin'),
+    call: (t) => ({
+      url: `${spare('spare-config')}/config/workspaces/${t.workspace}`,
+      body: { config: { greeting: 'hi' } },
+    }),
+    ok: 200,
+  },
+  {
+    route: 'DELETE /api/plugins/:name/config/workspaces/:workspace',
+    access: member('admin'),
+    call: (t) => ({ url: `${spare('spare-config')}/config/workspaces/${t.workspace}` }),
+    ok: 200,
+  },
+  {
     route: 'GET /api/plugins/:name/diagnostics',
     access: instanceAdmin,
     call: at('/api/plugins/model-notes/diagnostics'),

@@ -22,6 +22,7 @@ import { createApprovalStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerPluginFrameRoutes } from './plugins/frames/routes.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
+import { registerWorkspaceConfigRoutes } from './plugins/workspace-config-routes.ts';
 import { createConfigStore } from './plugins/config-store.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
@@ -209,6 +210,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   }
   registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
+  registerWorkspaceConfigRoutes(server, { registry: plugins, guards, db, announce: (event) => events.publish(event) });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
   registerUiTrustRoutes(server, { registry: plugins, guards, db });
   registerSigningKeyRoutes(server, { registry: plugins, guards, db, trustedKeys });
@@ -218,7 +220,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     : () => {};
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
-  registerWorkspaceRoutes(server, plugins, guards);
+  registerWorkspaceRoutes(server, plugins, guards, db);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
   if (settings.pluginSystemEnabled)
     registerPluginFrameRoutes(server, { registry: plugins, isolationDirectory: settings.isolationDistDirectory });

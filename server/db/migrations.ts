@@ -295,6 +295,19 @@ export const migrations: readonly Migration[] = [
         created_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 14,
+    name: "each workspace's override of a plugin's configuration",
+    sql: `
+      CREATE TABLE plugin_workspace_config (
+        plugin TEXT NOT NULL,
+        workspace TEXT NOT NULL,
+        config TEXT NOT NULL,
+        updated_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (plugin, workspace)
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -35,6 +35,12 @@ export function ServerEvents() {
       const event = ServerEvent.safeParse(JSON.parse((message as MessageEvent<string>).data));
       if (event.success) refetchPlugins();
     });
+    // A workspace's configuration of a plugin: its widgets render again with the new values.
+    source.addEventListener('plugin-config-changed', (message) => {
+      const event = ServerEvent.safeParse(JSON.parse((message as MessageEvent<string>).data));
+      if (event.success && event.data.type === 'plugin-config-changed')
+        void client.invalidateQueries({ queryKey: queryKeys.extensions(event.data.workspace) });
+    });
     source.addEventListener('notices-changed', refetchNotices);
     return () => source.close();
   }, [client, signedIn]);

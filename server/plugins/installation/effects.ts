@@ -102,6 +102,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
         }
         // Installed again under its name, a plugin starts isolated: trust was given to the removed one.
         await tx.run('DELETE FROM plugin_ui_trust WHERE plugin = ?', [effect.name]);
+        await tx.run('DELETE FROM plugin_workspace_config WHERE plugin = ?', [effect.name]);
         break;
       case 'audit':
         await tx.run(

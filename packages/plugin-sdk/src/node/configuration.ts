@@ -63,7 +63,9 @@ function validatorFor(schema: Json): ValidateFunction {
 
 function problemsOf(errors: ErrorObject[] | null | undefined, prefix: string): ValidationProblem[] {
   return (errors ?? []).map((e) => {
-    const field = `${prefix}${e.instancePath.replaceAll('/', '.')}` || '(config)';
+    // An unknown field is named itself, not its parent object.
+    const extra = e.keyword === 'additionalProperties' ? `.${String(e.params.additionalProperty)}` : '';
+    const field = `${prefix}${e.instancePath.replaceAll('/', '.')}${extra}` || '(config)';
     return { field, rule: e.keyword, message: `${field}: ${e.message ?? 'is invalid'}` };
   });
 }
