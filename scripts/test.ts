@@ -110,6 +110,18 @@ function main(): number {
     'tsconfig.json',
   ]);
   add('type-check', typed, { passed: 0, failed: typed ? 0 : 1, skipped: 0 });
+  // The SDK's public API (its built declarations) against the reviewed reports in packages/plugin-sdk/etc/.
+  const apiExtractor = 'node_modules/@microsoft/api-extractor/bin/api-extractor';
+  const apiReported =
+    built &&
+    ['api-extractor.json', 'api-extractor.testing.json'].every((config) =>
+      runNode('SDK API report (api-extractor; review, then npm run api-report -w packages/plugin-sdk)', apiExtractor, [
+        'run',
+        '-c',
+        path.join(root, 'packages/plugin-sdk', config),
+      ]),
+    );
+  add('SDK API report', apiReported, { passed: 0, failed: apiReported ? 0 : 1, skipped: 0 });
 
   const formatted = runNode(
     'formatting (prettier --check; fix with npm run format)',
