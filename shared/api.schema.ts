@@ -160,3 +160,14 @@ export const PluginConfigView = z.object({
   problems: z.array(ValidationProblem),
 });
 export type PluginConfigView = z.infer<typeof PluginConfigView>;
+
+/** `GET|PUT|DELETE /api/plugins/:name/config/workspaces/:workspace`: a workspace's override over the global one. */
+export const PluginWorkspaceConfigView = z.object({
+  workspace: z.string(),
+  global: z.record(z.string(), z.unknown()),
+  override: z.record(z.string(), z.unknown()),
+  /** The top-level fields the workspace overrides; each replaces the global field whole. */
+  overridden: z.array(z.string()),
+  value: z.record(z.string(), z.unknown()),
+});
+export type PluginWorkspaceConfigView = z.infer<typeof PluginWorkspaceConfigView>;

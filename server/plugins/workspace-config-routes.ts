@@ -6,6 +6,7 @@ import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import type { PluginWorkspaceConfigView } from '../../shared/api.schema.ts';
 import type { ServerEvent } from '../../shared/events.schema.ts';
 import type { PluginRegistry } from './registry.ts';
 import { requirePlugin } from './routes.ts';
@@ -42,7 +43,7 @@ export function registerWorkspaceConfigRoutes(app: FastifyInstance, deps: Worksp
     return { plugin, manifest: plugin.manifest };
   }
 
-  function view(global: Json, override: Json | undefined, value: Json, workspace: string) {
+  function view(global: Json, override: Json | undefined, value: Json, workspace: string): PluginWorkspaceConfigView {
     return { workspace, global, override: override ?? {}, overridden: Object.keys(override ?? {}), value };
   }
 
