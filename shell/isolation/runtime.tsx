@@ -6,8 +6,6 @@ import './frame.css';
 // Shared modules are provided only when this host imports them itself (notes/isolated-ui.md), so each is here.
 import '@tanstack/react-query';
 import 'react-dom';
-import 'react-router';
-import 'zustand';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { connect, WindowMessenger, type RemoteProxy } from 'penpal';
 import { Component, type ComponentType, type ReactNode } from 'react';
@@ -126,5 +124,8 @@ function startFrame(): void {
     if (host) void host.failed({ phase: 'uncaught', ...messageOf(event.reason) });
   });
 }
+
+// Provided to remotes but loaded only when one asks: most plugins use neither, and each frame would pay for them.
+export const providedOnDemand = [() => import('react-router'), () => import('zustand')];
 
 startFrame();
