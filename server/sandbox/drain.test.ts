@@ -81,6 +81,8 @@ describe('in-flight work finishes', () => {
     expect(answer.json().error).toMatchObject({ code: 'plugin_unavailable' });
     expect(answer.json().error.message).toMatch(/did not finish within 300 ms \(PLUGIN_DRAIN_MS\)/);
     expect(pluginBackendsOf(app.plugins)!.pid('versioned')).toBeUndefined();
+    const events = (await diagnosticsOf(app, 'versioned')).events.map((e) => e.message);
+    expect(events).toContain('1 call did not finish within 300 ms and answered 503');
   }, 30_000);
 
   test('a lineage hook in progress completes across a disable, and its overlay comes with the graph', async () => {

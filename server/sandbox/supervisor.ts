@@ -85,6 +85,8 @@ export interface Supervisor {
   stop(drain?: boolean): Promise<void>;
 }
 
+const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
+
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { stats, logger, policy, plugin } = options;
   let current: ActiveBackend<LaunchSpec> | null = null;
@@ -120,7 +122,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const done = new Promise<void>((resolve) => {
       const poll = () => {
         if (instance.inFlight() === 0) return void instance.stop().then(() => resolve());
-        if (Date.now() >= deadline) return void instance.abandon(why).then(() => resolve());
+        if (Date.now() >= deadline) {
+          if (drain)
+            stats.event(
+              'stop',
+              `${calls(instance.inFlight())} did not finish within ${options.drainMs} ms and answered 503`,
+            );
+          return void instance.abandon(why).then(() => resolve());
+        }
         setTimeout(poll, 10).unref();
       };
       poll();
@@ -266,11 +275,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       starting = null;
       setStatus('stopped');
       if (previous) options.changed(null, previous);
-      const calls = previous?.instance.inFlight() ?? 0;
+      const running = previous?.instance.inFlight() ?? 0;
       stats.event(
         'stop',
-        drain && calls > 0
-          ? `stopped by the server; ${calls} calls in flight may take ${options.drainMs} ms to finish`
+        drain && running > 0
+          ? `stopped by the server; ${calls(running)} in flight may take ${options.drainMs} ms to finish`
           : 'stopped by the server',
       );
       if (unready) void unready.instance.stop(1000);
