@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     '',
     '| id | what | result | target | met | measured |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...[...rows.values()].sort((a, b) => a[0].localeCompare(b[0])).map((cells) => `| ${cells.join(' | ')} |`),
+    ...[...rows.values()]
+      .sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }))
+      .map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
   console.log(`\n${table}\n`);
   if (text.includes(START) && text.includes(END)) {
