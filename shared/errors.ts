@@ -14,7 +14,11 @@ export const errorCodes = {
   conflict: { status: 409, meaning: 'The resource is busy or in a state that does not allow this.' },
   internal_error: { status: 500, meaning: 'Something failed inside the server; the log has the details.' },
   invalid_credentials: { status: 401, meaning: 'The username or password is wrong.' },
-  sql_error: { status: 400, meaning: 'The SQL workspace database rejected the query; the message is its own.' },
+  sql_error: {
+    status: 400,
+    meaning:
+      "The SQL workspace database rejected the query; the message is DuckDB's, except for a missing table, which is named with why the workspace lacks it.",
+  },
   sql_timeout: { status: 400, meaning: 'The query ran longer than SQL_TIMEOUT_MS allows and was stopped.' },
   capability_denied: { status: 403, meaning: 'The plugin lacks an approved capability this call needs.' },
   plugin_rate_limited: {
