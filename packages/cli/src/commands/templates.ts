@@ -1,4 +1,5 @@
 // The files `workbench-plugin create` writes. Each is a function of the plugin's facts, so a test can check them.
+import { PLUGIN_API_VERSION } from '@dbt-workbench/plugin-sdk/contracts/versions';
 
 export interface Scaffold {
   name: string;
@@ -19,7 +20,7 @@ export function manifestJson(s: Scaffold): string {
     displayName: s.displayName,
     description: `${s.displayName}: a dbt-Workbench plugin.`,
     author: { name: 'Your team' },
-    compatibility: { workbench: s.workbenchRange, pluginApi: 1 },
+    compatibility: { workbench: s.workbenchRange, pluginApi: PLUGIN_API_VERSION },
     capabilities: s.backend ? ['extend-api'] : [],
     frontend: {
       remote: 'mf-manifest.json',
