@@ -12,7 +12,12 @@ import { useBulkAction } from './plugin-bulk.ts';
 import './plugins-page.css';
 
 /** Cards shown before "Show more": a page of full cards stays readable and quick to draw. */
-const CARD_PAGE = 20;
+const CARD_PAGE = 50;
+
+/** By title, numbers in order ("Costs 9" before "Costs 10"): a plugin keeps its place when its state or folder changes. */
+const byTitle = (a: PluginSummary, b: PluginSummary) =>
+  (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name, undefined, { numeric: true, sensitivity: 'base' }) ||
+  a.name.localeCompare(b.name);
 
 /** What the selected plugins allow together, and the buttons for it; each acts on exactly those it applies to. */
 function BulkBar({
@@ -99,7 +104,7 @@ export function PluginsPage() {
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [review, setReview] = useState<BulkIntent | undefined>();
   const [, setParams] = useSearchParams();
-  const list = useMemo(() => plugins.data?.plugins ?? [], [plugins.data]);
+  const list = useMemo(() => [...(plugins.data?.plugins ?? [])].sort(byTitle), [plugins.data]);
   const shown = useMemo(() => filterPlugins(list, filter), [list, filter]);
   // Only what is on screen is acted on: a filter hides a selected plugin from the bulk actions too.
   const selected = shown.filter((p) => selection.has(p.name));
