@@ -251,7 +251,7 @@ test('in-page, the same widget acts as the user: the admin is told what that mea
 test('a frame that stops answering is closed, with Try again and, for admins, Disable plugin for everyone', async ({
   page,
 }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   await toggle(page.request, 'hostile-import-spins', 'enable');
   await page.goto(inWorkspace());
   const dashboardUrl = page.url();
