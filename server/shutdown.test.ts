@@ -49,7 +49,11 @@ function descendants(root: number): number[] {
   }
   const found: number[] = [];
   const visit = (pid: number) => {
-    for (const [child, parent] of parentOf) if (parent === pid) (found.push(child), visit(child));
+    for (const [child, parent] of parentOf) {
+      if (parent !== pid) continue;
+      found.push(child);
+      visit(child);
+    }
   };
   visit(root);
   return found;
@@ -64,87 +68,92 @@ function alive(pid: number): boolean {
   }
 }
 
-test('SIGTERM: the server exits within 2 s, its plugin backends with it, an event stream open', async () => {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-      WORKBENCH_DATA_DIR: path.join(dir, 'data'),
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_ADMIN_PASSWORD: PASSWORD,
-      SHELL_DIST_DIR: path.join(dir, 'no-shell'),
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  try {
-    for (const deadline = Date.now() + 15_000; ;) {
-      if (child.exitCode !== null) throw new Error(`the server exited: ${stderr}`);
-      if (
-        await fetch(`${url}/api/info`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const login = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+test(
+  'SIGTERM: the server exits within 2 s, its plugin backends with it, an event stream open',
+  { timeout: 120_000 },
+  async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ['server/main.ts'], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
+        WORKBENCH_DATA_DIR: path.join(dir, 'data'),
+        WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
+        WORKBENCH_ADMIN_PASSWORD: PASSWORD,
+        SHELL_DIST_DIR: path.join(dir, 'no-shell'),
+        LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const approve = await fetch(`${url}/api/plugins/model-notes/approve`, {
-      method: 'POST',
-      headers: { cookie, origin: url, 'content-type': 'application/json' },
-      body: JSON.stringify({ version: '1.0.0' }),
-    });
-    expect(approve.status, await approve.text()).toBe(200);
-
-    const call = () =>
-      fetch(`${url}/api/ext/model-notes/notes?model=model.x`, {
-        headers: { cookie, 'x-workbench-workspace': 'alpha' },
-      });
-    let answer = await call();
-    for (const deadline = Date.now() + 15_000; answer.status !== 200 && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      answer = await call();
-    }
-    expect(await answer.json()).toEqual({ model: 'model.x', notes: [] });
-    const backends = descendants(child.pid!);
-    expect(backends.length, 'the backend runs in a process of its own').toBeGreaterThan(0);
-
-    // A shell's live-update stream: a request that never finishes on its own.
-    const events = await fetch(`${url}/api/events`, { headers: { cookie } });
-    expect(events.headers.get('content-type')).toContain('text/event-stream');
-    const streamEnded = events.body!.pipeTo(new WritableStream()).then(
-      () => 'ended',
-      () => 'ended',
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
     );
+    try {
+      // Start-up is slow on a loaded machine (the suite runs files in parallel); only the stop is timed.
+      for (const deadline = Date.now() + 60_000; ;) {
+        if (child.exitCode !== null) throw new Error(`the server exited: ${stderr}`);
+        if (
+          await fetch(`${url}/api/info`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        if (Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const approve = await fetch(`${url}/api/plugins/model-notes/approve`, {
+        method: 'POST',
+        headers: { cookie, origin: url, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: '1.0.0' }),
+      });
+      expect(approve.status, await approve.text()).toBe(200);
 
-    const started = performance.now();
-    child.kill('SIGTERM');
-    const code = await Promise.race([
-      exited,
-      new Promise((resolve) => setTimeout(() => resolve('still running'), 2000)),
-    ]);
-    expect(code, `exit after SIGTERM; stderr: ${stderr}`).toBe(0);
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(await streamEnded).toBe('ended');
-    expect(backends.filter(alive), 'backend processes left running').toEqual([]);
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
+      const call = () =>
+        fetch(`${url}/api/ext/model-notes/notes?model=model.x`, {
+          headers: { cookie, 'x-workbench-workspace': 'alpha' },
+        });
+      let answer = await call();
+      for (const deadline = Date.now() + 30_000; answer.status !== 200 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await call();
+      }
+      expect(await answer.json()).toEqual({ model: 'model.x', notes: [] });
+      const backends = descendants(child.pid!);
+      expect(backends.length, 'the backend runs in a process of its own').toBeGreaterThan(0);
+
+      // A shell's live-update stream: a request that never finishes on its own.
+      const events = await fetch(`${url}/api/events`, { headers: { cookie } });
+      expect(events.headers.get('content-type')).toContain('text/event-stream');
+      const streamEnded = events.body!.pipeTo(new WritableStream()).then(
+        () => 'ended',
+        () => 'ended',
+      );
+
+      const started = performance.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([
+        exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 2000)),
+      ]);
+      expect(code, `exit after SIGTERM; stderr: ${stderr}`).toBe(0);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(await streamEnded).toBe('ended');
+      expect(backends.filter(alive), 'backend processes left running').toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  },
+);
