@@ -5,13 +5,15 @@ import { fromWireResponse, toWireRequest } from './wire.ts';
 
 type Host = RemoteProxy<HostMethods>;
 
+const warn = (call: string) => (error: unknown) => console.warn(`${call}:`, error);
+
 /**
  * `sdk.storage` in a frame: the frame may not touch localStorage (its origin is opaque), so it keeps the copy
  * the host sent at mount, answers reads from it at once, and sends every write to the host.
  */
 function frameStorage(host: Host, initial: Record<string, unknown>): PluginStorage {
   const values = new Map(Object.entries(initial));
-  const forward = (call: Promise<void>) => void call.catch((error: unknown) => console.warn('sdk.storage:', error));
+  const forward = (call: Promise<void>) => void call.catch(warn('sdk.storage'));
   return {
     get: (key) => structuredClone(values.get(key)),
     set(key, value) {
@@ -58,9 +60,10 @@ export function createFrameSdk(host: Host, mount: FrameMount): (config: Record<s
     fetch: async (path: string, init?: RequestInit) => fromWireResponse(await host.fetch(path, toWireRequest(init))),
     data: frameData(host),
     storage: frameStorage(host, mount.sdk.storage),
+    // Nothing to answer: a refusal (over the budget) is logged here rather than thrown at the plugin later.
     notify: (message: string, options?: { tone?: 'info' | 'success' | 'warning' | 'error' }) =>
-      void host.notify(String(message), options?.tone),
-    navigate: (to: string) => void host.navigate(String(to)),
+      void host.notify(String(message), options?.tone).catch(warn('sdk.notify')),
+    navigate: (to: string) => void host.navigate(String(to)).catch(warn('sdk.navigate')),
   };
   return (config) => ({ ...base, config });
 }

@@ -31,9 +31,16 @@ class RenderBoundary extends Component<{ onError(error: Error): void; children: 
 
 function messageOf(error: unknown): { message: string; detail?: string } {
   if (!(error instanceof Error)) return { message: String(error) };
-  // The loader wraps what the plugin threw; the plugin's own error is what its team needs to see.
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  return { message: error.message, detail: cause ? `${cause.name}: ${cause.message}` : undefined };
+  return { message: error.message };
+}
+
+/**
+ * A failed load, with the plugin's own error first ("threw while loading: x is not defined", "no answer within
+ * 15 s") and where it was loaded from as the detail.
+ */
+function loadFailureOf(error: unknown): { message: string; detail?: string } {
+  if (!(error instanceof Error) || !(error.cause instanceof Error)) return messageOf(error);
+  return { message: `Its code failed while loading: ${error.cause.message}`, detail: error.message };
 }
 
 function applyTheme(theme: Record<string, string>): void {
@@ -78,7 +85,7 @@ function startFrame(): void {
       try {
         Component = (await loader.loadComponent(mount.remote, mount.module)) as ComponentType<Record<string, unknown>>;
       } catch (error) {
-        void bridge.failed({ phase: 'load', ...messageOf(error) });
+        void bridge.failed({ phase: 'load', ...loadFailureOf(error) });
         return;
       }
       const sdkFor = createFrameSdk(bridge, mount);

@@ -100,6 +100,8 @@ export function createHostMethods(deps: HostMethodsDeps): HostMethods {
       deps.frame.rendered();
     },
     failed(failure) {
+      // Errors outside React can come in floods (a loop of rejected calls); they are only reported, within budget.
+      if (failure?.phase === 'uncaught' && !deps.budget.take()) return;
       const phases = ['load', 'render', 'uncaught'] as const;
       deps.frame.failed({
         phase: phases.find((p) => p === failure?.phase) ?? 'render',
