@@ -23,6 +23,7 @@ import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerPluginFrameRoutes } from './plugins/frames/routes.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
 import { registerWorkspaceConfigRoutes } from './plugins/workspace-config-routes.ts';
+import { createWorkspaceConfigStore } from './plugins/workspace-config-store.ts';
 import { createConfigStore } from './plugins/config-store.ts';
 import { createEnablementStore } from './plugins/enablement.ts';
 import { createSnapshots } from './plugins/snapshots.ts';
@@ -211,6 +212,9 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerTelemetryRoutes(server, plugins, guards, users, createFrontendTelemetry());
   registerConfigRoutes(server, { registry: plugins, guards, configs, db });
   registerWorkspaceConfigRoutes(server, { registry: plugins, guards, db, announce: (event) => events.publish(event) });
+  workspaceDirectory.onChange(async (change) => {
+    if (change.kind === 'removed') await createWorkspaceConfigStore(db).forgetWorkspace(change.workspace.name);
+  });
   registerLifecycleRoutes(server, { registry: plugins, guards, db, workspaces });
   registerUiTrustRoutes(server, { registry: plugins, guards, db });
   registerSigningKeyRoutes(server, { registry: plugins, guards, db, trustedKeys });

@@ -175,6 +175,14 @@ describe("a workspace's configuration of a plugin", () => {
     expect(rows).toEqual([]);
   });
 
+  test("a removed workspace's overrides go with it", async () => {
+    const { adminCookie } = await start();
+    await call('PUT', url('beta'), adminCookie, { threshold: 20 });
+    const removed = await call('DELETE', '/api/workspaces/beta', adminCookie);
+    expect(removed.statusCode).toBe(200);
+    expect(await app!.context.db.all('SELECT * FROM plugin_workspace_config')).toEqual([]);
+  });
+
   test('a plugin without a configuration, or not installed, is refused', async () => {
     const { adminCookie } = await start();
     expect((await call('GET', url('alpha', 'nowhere'), adminCookie)).statusCode).toBe(404);

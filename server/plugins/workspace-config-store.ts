@@ -35,6 +35,10 @@ export function createWorkspaceConfigStore(db: Database) {
         [plugin, workspace, JSON.stringify(config), userId, new Date().toISOString()],
       );
     },
+    /** A removed workspace's overrides go with it: one added again under its name starts from the global values. */
+    async forgetWorkspace(workspace: string): Promise<void> {
+      await db.run('DELETE FROM plugin_workspace_config WHERE workspace = ?', [workspace]);
+    },
     async remove(plugin: string, workspace: string): Promise<boolean> {
       const result = await db.run('DELETE FROM plugin_workspace_config WHERE plugin = ? AND workspace = ?', [
         plugin,
