@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { expect, inWorkspace, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 import { livePluginsDir } from './playwright.config.ts';
+import { setUiTrust, type UiTrust } from './plugin-packages.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, '.test-results', 'cross-origin');
@@ -46,29 +48,39 @@ function publish(version: string, words: string): void {
   writeFileSync(path.join(installed, 'manifest.json'), JSON.stringify(manifest, null, 2));
 }
 
+/** Runs `steps` with a new cdn-widget project served on its own origin; the app's copy is removed after. */
+async function withCdnWidget(steps: () => Promise<void>): Promise<void> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(path.join(work, 'cdn'), { recursive: true });
+  cli('create', 'cdn-widget', '--dir', work);
+  const server = await serveRemotes(path.join(work, 'cdn'));
+  try {
+    await steps();
+  } finally {
+    server.close();
+    rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });
+  }
+}
+
 type PluginFacts = { state: string; reason?: string; manifest?: { version: string } };
 
 test('a remote on its own origin runs only as approved: a changed chunk is refused by the browser, then withheld by the server until approved again', async ({
   page,
 }) => {
   test.setTimeout(60_000);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(path.join(work, 'cdn'), { recursive: true });
-  cli('create', 'cdn-widget', '--dir', work);
-  const server = await serveRemotes(path.join(work, 'cdn'));
   const plugin = async () => (await (await page.request.get('/api/plugins/cdn-widget')).json()) as PluginFacts;
   const approve = async () => {
     const response = await page.request.post('/api/plugins/cdn-widget/approve', { data: { version: '1.0.0' } });
     expect(response.status(), await response.text()).toBe(200);
   };
-  try {
+  await withCdnWidget(async () => {
     publish('1.0.0', 'Hello');
     // Nothing of a remote on another origin runs before an admin approves it (which pins what it serves).
     await expect.poll(async () => (await plugin()).state, { timeout: 10_000 }).toBe('pending-approval');
     await approve();
     expect((await plugin()).state).toBe('active');
     await page.goto(inWorkspace());
-    const greeting = page.getByTestId('cdn-widget-greeting');
+    const greeting = pluginContent(page, 'cdn-widget').getByTestId('cdn-widget-greeting');
     await expect(greeting).toContainText('Hello from', { timeout: 10_000 });
 
     // Someone between the team's origin and this browser serves other bytes for a pinned chunk: refused.
@@ -108,30 +120,48 @@ test('a remote on its own origin runs only as approved: a changed chunk is refus
     await approve();
     await page.goto(inWorkspace());
     await expect(greeting).toContainText('Changed from', { timeout: 10_000 });
-  } finally {
-    server.close();
-    rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });
-  }
+  });
 });
 
-test('a remote on an origin approved while a page is open asks that page for a reload, then loads', async ({
+/**
+ * Opens the dashboard, then publishes the plugin greeting with `words` and approves it at UI trust `level` while the
+ * page stays open. Each test's own words make its build new, so it waits for approval whatever ran before.
+ */
+async function approveWhileOpen(page: Page, level: UiTrust, words: string): Promise<void> {
+  await page.goto(inWorkspace());
+  await expect(page.getByTestId('core-summary')).toBeVisible();
+  await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+  publish('1.0.0', words);
+  await expect
+    .poll(async () => (await (await page.request.get('/api/plugins/cdn-widget')).json()).state, { timeout: 10_000 })
+    .toBe('pending-approval');
+  await setUiTrust(page.request, 'cdn-widget', level);
+  const approved = await page.request.post('/api/plugins/cdn-widget/approve', { data: { version: '1.0.0' } });
+  expect(approved.status(), await approved.text()).toBe(200);
+}
+
+const sameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument);
+
+test('a remote on an origin approved while a page is open runs there at once in its frame', async ({ page }) => {
+  test.setTimeout(60_000);
+  await withCdnWidget(async () => {
+    // Isolated: the page's Content-Security-Policy is fixed when it opens, but a frame's is made when the frame
+    // opens, and it allows the origin approved by then.
+    await approveWhileOpen(page, 'isolated', 'Hello, isolated,');
+    const greeting = pluginContent(page, 'cdn-widget').getByTestId('cdn-widget-greeting');
+    await expect(greeting).toContainText('Hello, isolated, from', { timeout: 10_000 });
+    expect(await sameDocument(page)).toBe(true);
+  });
+});
+
+test('in page, a remote on an origin approved while a page is open asks that page for a reload, then loads', async ({
   page,
 }) => {
   test.setTimeout(60_000);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(path.join(work, 'cdn'), { recursive: true });
-  cli('create', 'cdn-widget', '--dir', work);
-  const server = await serveRemotes(path.join(work, 'cdn'));
-  try {
-    // The page's Content-Security-Policy is fixed now: it allows no remote origin yet.
-    await page.goto(inWorkspace());
-    await expect(page.getByTestId('core-summary')).toBeVisible();
-    publish('1.0.0', 'Hello');
-    await expect
-      .poll(async () => (await (await page.request.get('/api/plugins/cdn-widget')).json()).state, { timeout: 10_000 })
-      .toBe('pending-approval');
-    const approved = await page.request.post('/api/plugins/cdn-widget/approve', { data: { version: '1.0.0' } });
-    expect(approved.status(), await approved.text()).toBe(200);
+  await withCdnWidget(async () => {
+    // In page, the page's policy is the one that counts, and it allows no remote origin yet.
+    await approveWhileOpen(page, 'in-page', 'Hello, in page,');
 
     // The open page learns of the widget, but its policy refuses the new origin: it says so, and what to do.
     await expect(
@@ -139,10 +169,8 @@ test('a remote on an origin approved while a page is open asks that page for a r
         `Its code is on http://127.0.0.1:${REMOTE_PORT}, which was approved after this page opened: reload the page to load it.`,
       ),
     ).toBeVisible({ timeout: 10_000 });
+    expect(await sameDocument(page)).toBe(true);
     await page.reload();
-    await expect(page.getByTestId('cdn-widget-greeting')).toContainText('Hello from', { timeout: 10_000 });
-  } finally {
-    server.close();
-    rmSync(path.join(root, livePluginsDir, 'cdn-widget'), { recursive: true, force: true });
-  }
+    await expect(page.getByTestId('cdn-widget-greeting')).toContainText('Hello, in page, from', { timeout: 10_000 });
+  });
 });
