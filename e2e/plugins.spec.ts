@@ -1,5 +1,5 @@
-import type { Request } from '@playwright/test';
-import { expect, inWorkspace, test } from './fixtures.ts';
+import type { Request, Response } from '@playwright/test';
+import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 import { countReactRenderers, reactRenderers } from './react-copies.ts';
 
 const isFrontendOf = (plugin: string) => (request: Request) =>
@@ -17,14 +17,15 @@ test('a plugin tab shows from the manifest alone; its remote loads only when the
 
   await tab.click();
   await expect(page).toHaveURL(/\/w\/jaffle-shop-classic\/ext\/whats-new$/);
-  await expect(page.getByRole('heading', { name: "What's new", level: 1 })).toBeVisible();
-  await expect(page.getByTestId('release')).toHaveCount(3);
+  const notes = pluginContent(page, 'release-notes');
+  await expect(notes.getByRole('heading', { name: "What's new", level: 1 })).toBeVisible();
+  await expect(notes.getByTestId('release')).toHaveCount(3);
   expect(requests.filter(isFrontendOf('release-notes')).length).toBeGreaterThan(0);
 });
 
 test('a plugin page opened directly by URL renders, and an unknown one says it is not available', async ({ page }) => {
   await page.goto(inWorkspace('ext/whats-new'));
-  await expect(page.getByText('2026.11.2')).toBeVisible();
+  await expect(pluginContent(page, 'release-notes').getByText('2026.11.2')).toBeVisible();
   await page.goto(inWorkspace('ext/no-such-page'));
   await expect(page.getByTestId('plugin-unavailable')).toContainText('This plugin page is not available');
 });
@@ -33,10 +34,13 @@ test('dashboard: working widgets render, failing ones show an error card naming 
   await page.goto(inWorkspace());
   await expect(page.getByTestId('core-summary')).toBeVisible();
 
-  const tips = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]');
+  const tips = pluginContent(page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]'), 'sql-tips');
   await expect(tips.getByTestId('sql-tip')).toBeVisible();
-  const release = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]');
-  await expect(release).toContainText('2026.11.2');
+  const release = pluginContent(
+    page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]'),
+    'release-notes',
+  );
+  await expect(release.locator('body')).toContainText('2026.11.2');
 
   const thrown = page.locator('[data-testid="plugin-error"][data-plugin="broken-widget"]');
   await expect(thrown).toContainText('Broken widget stopped working here');
@@ -57,20 +61,27 @@ test('dashboard: working widgets render, failing ones show an error card naming 
   await expect(page).toHaveURL(/\/w\/jaffle-shop-classic\/ext\/whats-new$/);
 });
 
-test("the page holds exactly one React: remotes use the shell's singletons", async ({ page }) => {
+test("the page and each plugin frame hold exactly one React: remotes use their host's singletons", async ({ page }) => {
   await countReactRenderers(page);
-  const remoteScripts: string[] = [];
-  page.on('response', async (response) => {
-    if (response.url().includes('/frontend/') && response.url().endsWith('.js'))
-      remoteScripts.push(await response.text());
+  const remoteScripts: Response[] = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/frontend/') && response.url().endsWith('.js')) remoteScripts.push(response);
   });
   await page.goto(inWorkspace());
-  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
-  await expect(page.locator('[data-plugin="release-notes"]').getByText('2026.11.2')).toBeVisible();
+  await expect(pluginContent(page, 'sql-tips').getByTestId('sql-tip')).toBeVisible();
+  await expect(pluginContent(page, 'release-notes').getByText('2026.11.2')).toBeVisible();
+  // The shell's React; isolated plugins render in frames, documents of their own.
   expect(await reactRenderers(page)).toBe(1);
+  // In each frame, the isolation runtime's React, which the plugin's remote shares.
+  const frames = page.frames().filter((frame) => frame.url().includes('/plugin-frames/'));
+  expect(frames.map((frame) => new URL(frame.url()).pathname.split('/')[2])).toEqual(
+    expect.arrayContaining(['sql-tips', 'release-notes']),
+  );
+  for (const frame of frames) expect(await reactRenderers(frame), frame.url()).toBe(1);
   expect(remoteScripts.length).toBeGreaterThan(0);
   // React's own source carries this string; no remote ships a copy.
-  for (const script of remoteScripts) expect(script).not.toContain('react.transitional.element');
+  for (const script of remoteScripts)
+    expect(await script.text(), script.url()).not.toContain('react.transitional.element');
 });
 
 test('the Plugins page lists every plugin with its details and state', async ({ page }) => {
@@ -103,18 +114,21 @@ test('a widget whose remote failed to load renders after "Try again"', async ({ 
   await expect(card).toContainText('SQL tips stopped working here');
   await expect(card).toContainText('Its code could not be loaded');
   // The other plugin on the page is unaffected.
-  await expect(page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]')).toContainText(
-    '2026.11.2',
-  );
+  await expect(
+    pluginContent(
+      page.locator('[data-testid="slot-dashboard.widget"][data-plugin="release-notes"]'),
+      'release-notes',
+    ).locator('body'),
+  ).toContainText('2026.11.2');
 
   blocked = false;
   await card.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+  await expect(pluginContent(page, 'sql-tips').getByTestId('sql-tip')).toBeVisible();
 });
 
 test('plugins talk to the user through sdk.notify, labelled with their name', async ({ page }) => {
   await page.goto(inWorkspace());
-  const tips = page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]');
+  const tips = pluginContent(page.locator('[data-testid="slot-dashboard.widget"][data-plugin="sql-tips"]'), 'sql-tips');
   await tips.getByRole('button', { name: 'Copy' }).click();
   const notification = page.getByTestId('notification');
   await expect(notification).toContainText(/Tip copied to the clipboard|did not allow copying/);
@@ -131,16 +145,16 @@ test('a remote that never answers shows an error card after the load timeout, an
   await expect(card).toContainText('Its code could not be loaded', { timeout: 10_000 });
   await card.getByText('Technical details').click();
   await expect(card).toContainText('no answer within 3 s');
-  await expect(page.locator('[data-plugin="release-notes"]').getByText('2026.11.2')).toBeVisible();
+  await expect(pluginContent(page, 'release-notes').getByText('2026.11.2')).toBeVisible();
 
   hang = false;
   await card.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+  await expect(pluginContent(page, 'sql-tips').getByTestId('sql-tip')).toBeVisible();
 });
 
 test("admins see each plugin's cost in browsers: module load times and failures", async ({ page }) => {
   await page.goto(inWorkspace());
-  await expect(page.locator('[data-plugin="sql-tips"]').getByTestId('sql-tip')).toBeVisible();
+  await expect(pluginContent(page, 'sql-tips').getByTestId('sql-tip')).toBeVisible();
   await expect(page.locator('[data-testid="plugin-error"][data-plugin="broken-widget"]')).toBeVisible();
   // Leaving the page sends what it saw.
   await page.goto('/admin/plugins');

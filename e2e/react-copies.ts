@@ -1,8 +1,8 @@
-import type { Page } from '@playwright/test';
+import type { Frame, Page } from '@playwright/test';
 
 /**
- * Counts React DOM renderers in a page by standing in for the React DevTools hook, which every copy of
- * react-dom calls on load. Call before the first navigation; read with `reactRenderers(page)`.
+ * Counts React DOM renderers in a page and in each of its frames by standing in for the React DevTools hook, which
+ * every copy of react-dom calls on load. Call before the first navigation; read with `reactRenderers(page or frame)`.
  */
 export async function countReactRenderers(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -25,6 +25,6 @@ export async function countReactRenderers(page: Page): Promise<void> {
   });
 }
 
-export function reactRenderers(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __wbRenderers: unknown[] }).__wbRenderers.length);
+export function reactRenderers(target: Page | Frame): Promise<number> {
+  return target.evaluate(() => (window as unknown as { __wbRenderers: unknown[] }).__wbRenderers.length);
 }
