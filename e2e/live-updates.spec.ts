@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, inWorkspace, test } from './fixtures.ts';
+import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 import { livePluginsDir } from './playwright.config.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -21,12 +21,14 @@ function rebuildWith(message: string): void {
 test.describe.configure({ mode: 'serial' });
 
 test('a rebuilt plugin runs its new code in an open page, without a reload', async ({ page }) => {
+  // Two builds of the plugin, each taking seconds on a busy machine.
+  test.setTimeout(60_000);
   const warnings: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'warning') warnings.push(message.text());
   });
   await page.goto(inWorkspace());
-  const widget = page.getByTestId('live-message');
+  const widget = pluginContent(page, 'live-widget').getByTestId('live-message');
   await expect(widget).toHaveText('Build one is running');
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
@@ -46,7 +48,7 @@ test('approving a plugin in the admin page adds its widget to another open shell
 }) => {
   await page.goto(inWorkspace());
   await expect(page.getByTestId('core-summary')).toBeVisible();
-  await expect(page.getByTestId('approved-widget')).toHaveCount(0);
+  await expect(pluginContent(page, 'approval-widget').getByTestId('approved-widget')).toHaveCount(0);
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
   const admin = await context.newPage();
@@ -57,26 +59,28 @@ test('approving a plugin in the admin page adds its widget to another open shell
   await card.getByRole('button', { name: 'Approve Approval widget 2.0.0' }).click();
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
 
-  await expect(page.getByTestId('approved-widget')).toHaveText('Approved and running in Jaffle Shop (classic)');
+  await expect(pluginContent(page, 'approval-widget').getByTestId('approved-widget')).toHaveText(
+    'Approved and running in Jaffle Shop (classic)',
+  );
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 });
 
 test('turning a plugin off in one workspace removes it from open shells there only', async ({ page, context }) => {
   await page.goto(inWorkspace());
-  await expect(page.getByTestId('approved-widget')).toBeVisible();
+  await expect(pluginContent(page, 'approval-widget').getByTestId('approved-widget')).toBeVisible();
   const other = await context.newPage();
   await other.goto('/w/jaffle-shop');
-  await expect(other.getByTestId('approved-widget')).toBeVisible();
+  await expect(pluginContent(other, 'approval-widget').getByTestId('approved-widget')).toBeVisible();
 
   const admin = await context.newPage();
   await admin.goto('/admin/plugins');
   const card = admin.locator('[data-testid="plugin-card"][data-plugin="approval-widget"]');
   await card.getByLabel('Enablement in Jaffle Shop (classic)').selectOption('off');
 
-  await expect(page.getByTestId('approved-widget')).toHaveCount(0);
-  await expect(other.getByTestId('approved-widget')).toBeVisible();
+  await expect(pluginContent(page, 'approval-widget').getByTestId('approved-widget')).toHaveCount(0);
+  await expect(pluginContent(other, 'approval-widget').getByTestId('approved-widget')).toBeVisible();
   await card.getByLabel('Enablement in Jaffle Shop (classic)').selectOption('inherit');
-  await expect(page.getByTestId('approved-widget')).toBeVisible();
+  await expect(pluginContent(page, 'approval-widget').getByTestId('approved-widget')).toBeVisible();
 });
 
 test('the SQL editor keeps its text while plugins come and go', async ({ page }) => {
@@ -96,7 +100,7 @@ test('the SQL editor keeps its text while plugins come and go', async ({ page })
 
 test('a plugin removed from disk leaves open shells: its tab goes and its open page says so', async ({ page }) => {
   await page.goto(inWorkspace('ext/live'));
-  await expect(page.getByTestId('live-page-message')).toBeVisible();
+  await expect(pluginContent(page, 'live-widget').getByTestId('live-page-message')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Live page' })).toBeVisible();
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 

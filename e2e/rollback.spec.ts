@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, inWorkspace, test } from './fixtures.ts';
+import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 
 // Installs from e2e/fixtures/rollback (absolute server paths) into this server's private plugins directory, under
 // names no other spec uses, and removes them again whatever happens.
@@ -33,7 +33,7 @@ test('rolling back a bad update restores the old page in an open browser, withou
 }) => {
   await install(page.request, 'greeting-v1');
   await page.goto(inWorkspace('ext/greeting'));
-  await expect(page.getByTestId('greeting')).toHaveText('Greeting v1');
+  await expect(pluginContent(page, GREETING).getByTestId('greeting')).toHaveText('Greeting v1');
   await page.evaluate(() => Object.assign(window, { __marker: 1 }));
 
   // The bad update: v2's page throws while rendering; the open page shows the error card instead.
@@ -43,7 +43,7 @@ test('rolling back a bad update restores the old page in an open browser, withou
   expect(updated.status(), await updated.text()).toBe(200);
   const error = page.locator(`[data-testid="plugin-error"][data-plugin="${GREETING}"]`);
   await expect(error).toBeVisible({ timeout: 10_000 });
-  await expect(page.getByTestId('greeting')).toHaveCount(0);
+  await expect(pluginContent(page, GREETING).getByTestId('greeting')).toHaveCount(0);
 
   // Roll back in the admin page of a second tab.
   const admin = await context.newPage();
@@ -57,7 +57,7 @@ test('rolling back a bad update restores the old page in an open browser, withou
   await expect(card.getByTestId('plugin-state')).toHaveText('active');
 
   // The first tab runs v1 again, in the same document.
-  await expect(page.getByTestId('greeting')).toHaveText('Greeting v1', { timeout: 10_000 });
+  await expect(pluginContent(page, GREETING).getByTestId('greeting')).toHaveText('Greeting v1', { timeout: 10_000 });
   await expect(error).toHaveCount(0);
   expect(await marker(page)).toBe(1);
 });
