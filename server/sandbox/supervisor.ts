@@ -121,7 +121,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       : 'the server stopped the plugin backend during the call';
     const done = new Promise<void>((resolve) => {
       const poll = () => {
-        if (instance.inFlight() === 0) return void instance.stop().then(() => resolve());
+        if (instance.inFlight() === 0) return void instance.stop(drain ? 2000 : 1000).then(() => resolve());
         if (Date.now() >= deadline) {
           if (drain)
             stats.event(
