@@ -90,8 +90,8 @@ describe('security headers', () => {
       expect(policy[directive]).not.toContain('*');
     }
     expect(policy['frame-ancestors']).toEqual(["'none'"]);
-    // The shell may frame its own isolated plugin frames, and nothing of another origin.
-    expect(policy['frame-src']).toEqual(["'self'"]);
+    // The shell may frame its own isolated plugin frames (on its origin or on a plugin's loopback site), nothing else.
+    expect(policy['frame-src']).toEqual(["'self'", 'http://*.localhost:*', 'https://*.localhost:*']);
     expect(policy['object-src']).toEqual(["'none'"]);
     expect(policy['upgrade-insecure-requests']).toBeUndefined();
     expect(page.headers['x-frame-options']).toBe('DENY');

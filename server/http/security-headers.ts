@@ -37,8 +37,9 @@ export function cspDirectives(remotes: () => string) {
     'connect-src': ["'self'", remotes],
     'img-src': ["'self'", 'data:', remotes],
     'font-src': ["'self'", 'data:', remotes],
-    // Isolated plugin frames: documents of this origin only (/plugin-frames/), sandboxed to an opaque origin.
-    'frame-src': ["'self'"],
+    // Isolated plugin frames (/plugin-frames/, sandboxed to an opaque origin): from this origin, or, when the app is
+    // reached on a loopback address, from each plugin's own <plugin>.localhost site (its own renderer process).
+    'frame-src': ["'self'", 'http://*.localhost:*', 'https://*.localhost:*'],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],

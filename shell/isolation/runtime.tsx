@@ -114,9 +114,11 @@ function startFrame(): void {
     },
   };
 
-  // Messages count only from the page that created this frame: the app's origin, which the frame's URL names.
+  // Messages count only from the page that created this frame: the app's origin, which the frame's URL carries in
+  // its fragment (the frame may be served from the plugin's own site); only the app may frame it (frame-ancestors).
+  const parentOrigin = new URLSearchParams(location.hash.slice(1)).get('parent') ?? location.origin;
   const connection = connect<HostMethods>({
-    messenger: new WindowMessenger({ remoteWindow: window.parent, allowedOrigins: [location.origin] }),
+    messenger: new WindowMessenger({ remoteWindow: window.parent, allowedOrigins: [parentOrigin] }),
     methods,
   });
   void connection.promise.then((remote) => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { testRecord } from '../test-records.ts';
 import type { RegisteredPlugin } from '../registry.ts';
-import { frameCsp, remoteBase } from './csp.ts';
+import { frameAncestors, frameCsp, remoteBase } from './csp.ts';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 
@@ -43,6 +43,7 @@ describe('frameCsp', () => {
     plugin: 'notes',
     revision: '1.2.0-abcdef0123',
     remoteBase: 'https://wb.example/plugins/notes/1.2.0-abcdef0123/frontend/',
+    ancestors: ["'self'"],
   });
   const directive = (name: string) =>
     csp
@@ -85,5 +86,19 @@ describe('frameCsp', () => {
     }
     expect(directive('script-src')).not.toContain("'unsafe-inline'");
     expect(directive('script-src')).not.toContain("'unsafe-eval'");
+  });
+});
+
+describe('frameAncestors', () => {
+  test("a frame on the app's origin is framed by that origin only", () => {
+    expect(frameAncestors('https', 'wb.example')).toEqual(["'self'"]);
+  });
+
+  test("a frame on a plugin's own loopback site is framed by the app on the same port of a loopback address", () => {
+    expect(frameAncestors('http', 'notes.localhost:4810')).toEqual([
+      'http://localhost:4810',
+      'http://127.0.0.1:4810',
+      'http://[::1]:4810',
+    ]);
   });
 });

@@ -8,6 +8,20 @@ export interface FrameCspInput {
   revision: string;
   /** The directory of the plugin's remote for this revision, ending in `/` (`remoteBase`). */
   remoteBase: string;
+  /** Who may frame the document: the app's own page (`frameAncestors`). */
+  ancestors: string[];
+}
+
+/**
+ * Who may frame a plugin's frame document: the app itself. A frame served from a plugin's own loopback site
+ * (`<plugin>.localhost`, see shell/extensions/isolated/frame-origin.ts) is framed by the app on the same port of
+ * a loopback address; a frame on the app's origin by that origin (`'self'`). Pure.
+ */
+export function frameAncestors(protocol: string, host: string): string[] {
+  const url = new URL(`${protocol}://${host}`);
+  if (!url.hostname.endsWith('.localhost')) return ["'self'"];
+  const port = url.port ? `:${url.port}` : '';
+  return ['localhost', '127.0.0.1', '[::1]'].map((name) => `${url.protocol}//${name}${port}`);
 }
 
 /**
@@ -26,9 +40,9 @@ export function remoteBase(plugin: RegisteredPlugin, origin: string): string | u
  * and the plugin's own remote at this revision; fetches only to its remote (its mf-manifest.json): everything else,
  * the app's API included, goes through the bridge. Pictures also from its own `static/`, fonts and styles from the
  * runtime and the remote (inline styles too: React and CSS-in-JS libraries set them). No forms, no `<base>`, and
- * only the app itself may frame it.
+ * only the app itself may frame it (`ancestors`).
  */
-export function frameCsp({ origin, plugin, revision, remoteBase }: FrameCspInput): string {
+export function frameCsp({ origin, plugin, revision, remoteBase, ancestors }: FrameCspInput): string {
   const runtime = `${origin}/isolation/`;
   const directives: [string, ...string[]][] = [
     ['default-src', "'none'"],
@@ -39,7 +53,7 @@ export function frameCsp({ origin, plugin, revision, remoteBase }: FrameCspInput
     ['font-src', runtime, remoteBase, 'data:'],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],
-    ['frame-ancestors', "'self'"],
+    ['frame-ancestors', ...ancestors],
   ];
   return directives.map((d) => d.join(' ')).join('; ');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
-import { frameCsp, remoteBase } from './csp.ts';
+import { frameAncestors, frameCsp, remoteBase } from './csp.ts';
 
 export interface FrameRouteDeps {
   registry: PluginRegistry;
@@ -53,7 +53,16 @@ export function registerPluginFrameRoutes(app: FastifyInstance, deps: FrameRoute
         );
       }
       return reply
-        .header('content-security-policy', frameCsp({ origin, plugin: name, revision, remoteBase: base }))
+        .header(
+          'content-security-policy',
+          frameCsp({
+            origin,
+            plugin: name,
+            revision,
+            remoteBase: base,
+            ancestors: frameAncestors(request.protocol, request.host),
+          }),
+        )
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(html);

@@ -10,6 +10,7 @@ import { markContributionRendered } from '../rendered-mark.ts';
 import { RemoteLoadError, type RemoteLoader } from '../remote-loader.ts';
 import { createCallBudget } from './bridge-gate.ts';
 import { canvasExtent, layoutOfSlot, themeTokens } from './frame-layout.ts';
+import { frameUrl } from './frame-origin.ts';
 import { createHostMethods } from './host-methods.ts';
 
 type CodeExtension = Extract<Extension, { module: string }>;
@@ -145,7 +146,7 @@ export function IsolatedContribution({ extension, slotProps, sdk, loader }: Prop
         }, HEARTBEAT_MS);
         const { data, callbacks } = splitProps(latest.current.slotProps);
         const current = latest.current.sdk;
-        await connected.mount({
+        const mounting = connected.mount({
           plugin: {
             name: extension.plugin,
             version: extension.pluginVersion,
@@ -166,6 +167,10 @@ export function IsolatedContribution({ extension, slotProps, sdk, loader }: Prop
           },
           theme: themeTokens(),
           loadTimeoutMs: await loader.timeoutMs(),
+        });
+        // A frame closed meanwhile (unresponsive, or the view went away) ends its mount call: nothing to report.
+        await mounting.catch((error: unknown) => {
+          if (!ended) fail(new RemoteLoadError('Its frame stopped while loading.', { cause: error as Error }));
         });
       },
       (error: unknown) =>
@@ -196,7 +201,7 @@ export function IsolatedContribution({ extension, slotProps, sdk, loader }: Prop
         width: layout === 'inline' ? (size?.width ?? 480) : '100%',
         height: rendered ? (size?.height ?? 0) : 0,
       };
-  const src = `/plugin-frames/${encodeURIComponent(extension.plugin)}/${encodeURIComponent(remote.revision)}/`;
+  const src = frameUrl(extension.plugin, remote.revision);
   return (
     <div
       ref={holder}
