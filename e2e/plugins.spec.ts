@@ -1,4 +1,4 @@
-import type { Request, Response } from '@playwright/test';
+import type { Request } from '@playwright/test';
 import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
 import { countReactRenderers, reactRenderers } from './react-copies.ts';
 
@@ -63,9 +63,9 @@ test('dashboard: working widgets render, failing ones show an error card naming 
 
 test("the page and each plugin frame hold exactly one React: remotes use their host's singletons", async ({ page }) => {
   await countReactRenderers(page);
-  const remoteScripts: Response[] = [];
+  const remoteScripts: string[] = [];
   page.on('response', (response) => {
-    if (response.url().includes('/frontend/') && response.url().endsWith('.js')) remoteScripts.push(response);
+    if (response.url().includes('/frontend/') && response.url().endsWith('.js')) remoteScripts.push(response.url());
   });
   await page.goto(inWorkspace());
   await expect(pluginContent(page, 'sql-tips').getByTestId('sql-tip')).toBeVisible();
@@ -80,8 +80,9 @@ test("the page and each plugin frame hold exactly one React: remotes use their h
   for (const frame of frames) expect(await reactRenderers(frame), frame.url()).toBe(1);
   expect(remoteScripts.length).toBeGreaterThan(0);
   // React's own source carries this string; no remote ships a copy.
-  for (const script of remoteScripts)
-    expect(await script.text(), script.url()).not.toContain('react.transitional.element');
+  // Fetched again: a frame's response bodies are not kept for the test to read.
+  for (const url of remoteScripts)
+    expect(await (await page.request.get(url)).text(), url).not.toContain('react.transitional.element');
 });
 
 test('the Plugins page lists every plugin with its details and state', async ({ page }) => {
