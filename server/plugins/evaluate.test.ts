@@ -7,7 +7,6 @@ import type { Precedence } from './conflicts.ts';
 import { evaluatePlugins, type ApprovalLookup, type PluginRecord } from './evaluate.ts';
 import { TEST_LIMITS } from './test-records.ts';
 
-
 const manifest = testManifest;
 
 function candidate(folderName: string, json: unknown, extra: Partial<PluginCandidate> = {}): PluginCandidate {
