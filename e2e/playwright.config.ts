@@ -52,7 +52,7 @@ function server(port: number, env: Record<string, string>, plugins?: { from: str
 
 export default defineConfig({
   testDir: '.',
-  timeout: 30_000,
+  timeout: 60_000,
   // Isolated plugin frames boot a document and a runtime each; on a busy 2-core machine that can take seconds.
   expect: { timeout: 15_000 },
   fullyParallel: false,
