@@ -8,7 +8,7 @@ import '@tanstack/react-query';
 import 'react-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { connect, WindowMessenger, type RemoteProxy } from 'penpal';
-import { Component, type ComponentType, type ReactNode } from 'react';
+import { Component, useEffect, type ComponentType, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { createRemoteLoader } from '../extensions/remote-loader.ts';
 import type { FrameMethods, FrameMount, FrameUpdate, HostMethods } from './bridge-contract.ts';
@@ -27,6 +27,12 @@ class RenderBoundary extends Component<{ onError(error: Error): void; children: 
   override render() {
     return this.state.failed ? null : this.props.children;
   }
+}
+
+/** Commits with the plugin's component (a sibling: a suspended or failed component holds it back too). */
+function Committed({ onCommit }: { onCommit(): void }) {
+  useEffect(onCommit);
+  return null;
 }
 
 function messageOf(error: unknown): { message: string; detail?: string } {
@@ -91,7 +97,14 @@ function startFrame(): void {
       const sdkFor = createFrameSdk(bridge, mount);
       root ??= createRoot(document.getElementById('root')!);
       const onError = (error: Error) => void bridge.failed({ phase: 'render', ...messageOf(error) });
-      let rendered = false;
+      // Told once, after React first commits the plugin's component (an effect, not an animation frame: a browser
+      // may hold animation frames back in a frame that is still zero pixels high, as this one is until then).
+      let told = false;
+      const onCommit = () => {
+        if (told) return;
+        told = true;
+        void bridge.rendered();
+      };
       render = ({ props, callbacks, config }) => {
         const functions = Object.fromEntries(
           callbacks.map((name) => [name, (...args: unknown[]) => bridge.callback(name, args)]),
@@ -100,14 +113,10 @@ function startFrame(): void {
           <RenderBoundary onError={onError}>
             <QueryClientProvider client={queryClient}>
               <Component {...props} {...functions} sdk={sdkFor(config)} />
+              <Committed onCommit={onCommit} />
             </QueryClientProvider>
           </RenderBoundary>,
         );
-        if (!rendered) {
-          rendered = true;
-          // After React commits, so the host shows the frame with its content, not blank.
-          requestAnimationFrame(() => void bridge.rendered());
-        }
       };
       reportSize(bridge, mount.layout);
       render({ props: mount.props, callbacks: mount.callbacks, config: mount.sdk.config });
