@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { PluginDetail, PluginSummary } from '../../shared/api.schema.ts';
+import type { PluginDetail, PluginList, PluginSummary } from '../../shared/api.schema.ts';
 import type { UiTrust } from '../../shared/ui-trust.schema.ts';
 import { fetchJson } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
@@ -27,21 +27,38 @@ export function UiTrustChoice({ plugin }: { plugin: PluginSummary }) {
   const client = useQueryClient();
   const name = useId();
   const [confirming, setConfirming] = useState(false);
+  // The level being sent, set in the click's own handler: the radio must not spring back for even one render while
+  // the request is on its way.
+  const [sending, setSending] = useState<UiTrust | null>(null);
   const change = useMutation({
     mutationFn: (level: UiTrust) =>
       fetchJson<PluginDetail>(`/api/plugins/${encodeURIComponent(plugin.name)}/ui-trust`, {
         method: 'PUT',
         body: JSON.stringify({ level }),
       }),
-    onSuccess: () => setConfirming(false),
-    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.plugins }),
+    onSuccess: (saved) => {
+      // The list shows the saved level at once; a refetch racing with the server's own announcement cannot undo it.
+      client.setQueryData<PluginList>(
+        queryKeys.plugins,
+        (list) =>
+          list && { plugins: list.plugins.map((p) => (p.name === saved.name ? { ...p, uiTrust: saved.uiTrust } : p)) },
+      );
+      setConfirming(false);
+    },
+    onSettled: () => {
+      setSending(null);
+      return client.invalidateQueries({ queryKey: queryKeys.plugins });
+    },
   });
-  // While a change is on its way (until the list is fetched again), the choice made shows, not the old level.
-  const shown = confirming ? 'in-page' : change.isPending && change.variables ? change.variables : plugin.uiTrust;
+  const send = (level: UiTrust) => {
+    setSending(level);
+    change.mutate(level);
+  };
+  const shown = confirming ? 'in-page' : (sending ?? plugin.uiTrust);
   const choose = (level: UiTrust) => {
     if (level === plugin.uiTrust) return setConfirming(false);
     if (level === 'in-page') return setConfirming(true);
-    change.mutate(level);
+    send(level);
   };
 
   return (
@@ -78,7 +95,7 @@ export function UiTrustChoice({ plugin }: { plugin: PluginSummary }) {
             type="button"
             className="wb-button wb-button-danger"
             disabled={change.isPending}
-            onClick={() => change.mutate('in-page')}
+            onClick={() => send('in-page')}
           >
             Run in page
           </button>
