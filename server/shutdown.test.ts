@@ -1,11 +1,10 @@
 // A clean stop: the real server in a child process, with a plugin backend that has answered a call and a shell's
 // event stream open, exits soon after SIGTERM and leaves no backend process behind.
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startServerProcess } from './testing/server-process.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const PASSWORD = 'shutdown-test-password';
@@ -21,17 +20,6 @@ beforeAll(() => {
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The ids of every process below `root` (from /proc: parent ids in each process's stat line). */
 function descendants(root: number): number[] {
@@ -72,48 +60,20 @@ test(
   'SIGTERM: the server exits within 2 s, its plugin backends with it, an event stream open',
   { timeout: 120_000 },
   async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ['server/main.ts'], {
-      cwd: repo,
+    const server = await startServerProcess({
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
         PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
         WORKBENCH_DATA_DIR: path.join(dir, 'data'),
         WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
         WORKBENCH_ADMIN_PASSWORD: PASSWORD,
         SHELL_DIST_DIR: path.join(dir, 'no-shell'),
-        LOG_LEVEL: 'error',
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (code, signal) => resolve(signal ?? code)),
-    );
-    try {
       // Start-up is slow on a loaded machine (the suite runs files in parallel); only the stop is timed.
-      for (const deadline = Date.now() + 60_000; ;) {
-        if (child.exitCode !== null) throw new Error(`the server exited: ${stderr}`);
-        if (
-          await fetch(`${url}/api/info`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          break;
-        if (Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const login = await fetch(`${url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-      });
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      readyTimeoutMs: 60_000,
+    });
+    const { url, child, exited } = server;
+    try {
+      const cookie = await server.signIn('admin', PASSWORD);
       const approve = await fetch(`${url}/api/plugins/model-notes/approve`, {
         method: 'POST',
         headers: { cookie, origin: url, 'content-type': 'application/json' },
@@ -148,7 +108,7 @@ test(
         exited,
         new Promise((resolve) => setTimeout(() => resolve('still running'), 2000)),
       ]);
-      expect(code, `exit after SIGTERM; stderr: ${stderr}`).toBe(0);
+      expect(code, `exit after SIGTERM; stderr: ${server.stderr()}`).toBe(0);
       expect(performance.now() - started).toBeLessThan(2000);
       expect(await streamEnded).toBe('ended');
       expect(backends.filter(alive), 'backend processes left running').toEqual([]);

@@ -1,17 +1,16 @@
 // Kill-and-restart: the real server in a child process, killed with SIGKILL at named steps of install, update,
 // approve and remove (WORKBENCH_TEST_CRASH_AT, see crash.ts), then started again. After every restart the state
 // must be the one before or after the action, never in between, with no orphan files.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { packageLayout } from './layout.ts';
 import { pluginZip } from './testing.ts';
+import { startServerProcess } from '../../testing/server-process.ts';
 
-const repo = path.resolve(import.meta.dirname, '../../..');
 const PASSWORD = 'crash-test-password';
 let dir: string;
 let running: ChildProcess | undefined;
@@ -30,17 +29,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 interface Server {
   url: string;
   cookie: string;
@@ -48,57 +36,26 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `node server/main.ts` on a free loopback port with this test's dirs, and signs in as the admin. */
+/** Starts the server with this test's dirs (dying at `crashAt` when given), and signs in as the admin. */
 async function startServer(crashAt?: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: repo,
+  const server = await startServerProcess({
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
       WORKBENCH_DATA_DIR: path.join(dir, 'data'),
       WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
       WORKBENCH_ADMIN_PASSWORD: PASSWORD,
       SHELL_DIST_DIR: path.join(dir, 'no-shell'),
-      LOG_LEVEL: 'error',
       PLUGINS_WATCH: 'false',
       WORKBENCH_TEST_CRASH_AT: crashAt ?? '',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  running = child;
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited: ${stderr}`);
-    const ok = await fetch(`${url}/api/info`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  running = server.child;
   return {
-    url,
-    cookie,
-    exited,
+    url: server.url,
+    cookie: await server.signIn('admin', PASSWORD),
+    exited: server.exited,
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       running = undefined;
     },
   };
