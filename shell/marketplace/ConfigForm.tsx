@@ -4,96 +4,9 @@ import type { PluginConfigView, PluginWorkspaceConfigView } from '../../shared/a
 import { fetchJson } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 import { useMe } from '../auth/session.ts';
-
-interface PropertySchema {
-  type?: string;
-  title?: string;
-  description?: string;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-}
+import { SchemaField, schemaProperties } from '../forms/SchemaField.tsx';
 
 type Values = Record<string, unknown>;
-
-/** One input for one property of the plugin's JSON Schema; anything but a simple type is edited as JSON. */
-function Field({
-  name,
-  schema,
-  value,
-  onChange,
-}: {
-  name: string;
-  schema: PropertySchema;
-  value: unknown;
-  onChange(v: unknown): void;
-}) {
-  const label = schema.title ?? name;
-  if (schema.type === 'boolean') {
-    return (
-      <label className="wb-switch" title={schema.description}>
-        <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
-        {label}
-      </label>
-    );
-  }
-  if (schema.enum) {
-    return (
-      <label title={schema.description}>
-        {label}
-        <select
-          value={String(value ?? '')}
-          onChange={(e) => onChange(schema.enum!.find((o) => String(o) === e.target.value))}
-        >
-          {schema.enum.map((option) => (
-            <option key={String(option)} value={String(option)}>
-              {String(option)}
-            </option>
-          ))}
-        </select>
-      </label>
-    );
-  }
-  if (schema.type === 'number' || schema.type === 'integer') {
-    return (
-      <label title={schema.description}>
-        {label}
-        <input
-          type="number"
-          value={typeof value === 'number' ? value : ''}
-          min={schema.minimum}
-          max={schema.maximum}
-          step={schema.type === 'integer' ? 1 : 'any'}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
-      </label>
-    );
-  }
-  if (schema.type === 'string') {
-    return (
-      <label title={schema.description}>
-        {label}
-        <input value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />
-      </label>
-    );
-  }
-  return (
-    <label title={schema.description}>
-      {label} (JSON)
-      <textarea
-        rows={3}
-        defaultValue={JSON.stringify(value ?? null, null, 2)}
-        onChange={(e) => {
-          try {
-            onChange(JSON.parse(e.target.value));
-          } catch {
-            // Left as is until it parses; the server names what is wrong on save.
-          }
-        }}
-      />
-    </label>
-  );
-}
 
 const configKey = (name: string) => ['plugins', name, 'config'] as const;
 const configUrl = (name: string) => `/api/plugins/${encodeURIComponent(name)}/config`;
@@ -111,10 +24,9 @@ function ConfigFields({
   onChange(values: Values): void;
   overrides?: { fields: readonly string[]; global: Values; reset(field: string): void; busy: boolean };
 }) {
-  const properties = (schema?.properties ?? {}) as Record<string, PropertySchema>;
   return (
     <div className="wb-form-row">
-      {Object.entries(properties).map(([property, propertySchema]) => {
+      {schemaProperties(schema).map(([property, propertySchema]) => {
         const overridden = overrides?.fields.includes(property) ?? false;
         return (
           <div
@@ -122,7 +34,7 @@ function ConfigFields({
             className={overridden ? 'wb-config-field wb-config-overridden' : 'wb-config-field'}
             data-overridden={overridden || undefined}
           >
-            <Field
+            <SchemaField
               name={property}
               schema={propertySchema}
               value={values[property]}
