@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { WorkspaceExtensions } from '../../shared/api.schema.ts';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
-import { extensionsOf } from './extensions.ts';
+import { createExtensionsCache, matchesEtag } from './extensions-cache.ts';
 
-/** What the shell asks for: the contributions to render in a workspace. Any member may ask. */
+/**
+ * What the shell asks for: the contributions to render in a workspace. Any member may ask. Built once per change
+ * and sent with a strong ETag; `no-cache` makes the browser revalidate each time, so a 304 saves the body.
+ */
 export function registerWorkspaceRoutes(
   app: FastifyInstance,
   registry: PluginRegistry,
@@ -14,13 +16,17 @@ export function registerWorkspaceRoutes(
   db: Database,
 ): void {
   const overrides = createWorkspaceConfigStore(db);
+  const cache = createExtensionsCache();
   app.get<{ Params: { workspace: string } }>(
     '/api/workspaces/:workspace/extensions',
     { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
-    async (request): Promise<WorkspaceExtensions> => {
+    async (request, reply) => {
       const { workspace } = currentWorkspace(request);
       const configs = await overrides.ofWorkspace(workspace.name);
-      return { workspace: workspace.name, extensions: extensionsOf(registry.active(), workspace.name, configs) };
+      const { body, etag } = cache.answer(registry.list(), workspace.name, configs);
+      reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 }
