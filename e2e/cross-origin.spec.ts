@@ -3,13 +3,14 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, inWorkspace, pluginContent, test } from './fixtures.ts';
+import { expect, inWorkspace, pluginContent, test, WORKSPACE } from './fixtures.ts';
 import { livePluginsDir } from './playwright.config.ts';
 import { setUiTrust, type UiTrust } from './plugin-packages.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, '.test-results', 'cross-origin');
 const REMOTE_PORT = 4820;
+const ATTACKER_PORT = 4821;
 const cli = (...args: string[]) =>
   execFileSync(process.execPath, [path.join(root, 'packages/cli/dist/bin.js'), ...args], { cwd: root, stdio: 'pipe' });
 
@@ -173,4 +174,35 @@ test('in page, a remote on an origin approved while a page is open asks that pag
     await page.reload();
     await expect(page.getByTestId('cdn-widget-greeting')).toContainText('Hello, in page, from', { timeout: 10_000 });
   });
+});
+
+test("another site cannot frame a plugin's frame document: the browser refuses it (frame-ancestors)", async ({
+  page,
+  baseURL,
+}) => {
+  const { extensions } = (await (await page.request.get(`/api/workspaces/${WORKSPACE}/extensions`)).json()) as {
+    extensions: { plugin: string; uiTrust: string; remote?: { revision: string } }[];
+  };
+  const target = extensions.find((e) => e.uiTrust === 'isolated' && e.remote);
+  expect(target, 'an isolated plugin with a frontend on the live server').toBeDefined();
+  const app = new URL(baseURL!);
+  const attacker = `http://127.0.0.1:${ATTACKER_PORT}`;
+  // The frame document exactly as the app frames it, but claiming the attacker's page as its parent.
+  const frameSrc =
+    `http://${target!.plugin}.localhost:${app.port}/plugin-frames/${target!.plugin}/${target!.remote!.revision}/` +
+    `#parent=${encodeURIComponent(attacker)}`;
+  const site = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${frameSrc}"></iframe>`),
+  );
+  await new Promise<void>((resolve) => site.listen(ATTACKER_PORT, '127.0.0.1', resolve));
+  try {
+    const refused = page.waitForEvent('console', (m) => m.text().includes('frame-ancestors'));
+    await page.goto(attacker);
+    expect((await refused).text()).toContain('has been blocked');
+    // Chromium shows its error page in the frame instead: the plugin's document and the runtime never ran there.
+    await expect.poll(() => page.frames().map((f) => f.url())).toContain('chrome-error://chromewebdata/');
+    expect(page.frames().some((f) => f.url().includes('/plugin-frames/'))).toBe(false);
+  } finally {
+    site.close();
+  }
 });
