@@ -367,6 +367,13 @@ const plugins: MatrixEntry[] = [
     note: 'approves what is already approved: nothing changes',
   },
   {
+    route: 'POST /api/plugins/:name/reject',
+    access: instanceAdmin,
+    call: () => ({ url: '/api/plugins/model-notes/reject', body: { version: '1.0.1' } }),
+    ok: 409,
+    note: 'no newer build of model-notes waits: past the guards, the reviewed version is refused and nothing changes',
+  },
+  {
     route: 'POST /api/plugins/:name/enable',
     access: instanceAdmin,
     call: at(`${spare('spare-toggle')}/enable`),

@@ -84,7 +84,10 @@ export const UpdateDiff = z.object({
 });
 export type UpdateDiff = z.infer<typeof UpdateDiff>;
 
-/** An update staged in the data directory, waiting for an admin to approve its new capabilities. */
+/**
+ * A new version waiting for an admin to approve what it adds, while the installed one keeps running: an update
+ * staged in the data directory, or (source `folder`) a newer build that appeared in the plugin's own folder.
+ */
 export const PendingUpdate = z.object({
   version: z.string(),
   source: z.string(),
@@ -92,6 +95,8 @@ export const PendingUpdate = z.object({
   capabilities: z.array(Capability),
   stagedAt: z.string(),
   diff: UpdateDiff,
+  /** An admin rejected this version (only a newer build found in the plugin's folder, source `folder`, can be). */
+  rejected: z.object({ by: z.string(), at: z.string() }).optional(),
 });
 export type PendingUpdate = z.infer<typeof PendingUpdate>;
 

@@ -308,6 +308,19 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (plugin, workspace)
       );`,
   },
+  {
+    version: 16,
+    name: "an admin's rejection of the version of a plugin waiting for approval",
+    // One row per plugin: it holds for that version only, so a newer version waits for a decision again.
+    sql: `
+      CREATE TABLE plugin_rejections (
+        name TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        rejected_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        rejected_by_name TEXT NOT NULL,
+        rejected_at TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -23,15 +23,47 @@ export function createApprovalStore(db: Database) {
       return (name, version) => approved.get(`${name}@${version}`) ?? [];
     },
 
-    /** Records `keys` as the whole approval of `name@version`, replacing any earlier one. */
+    /** Records `keys` as the whole approval of `name@version`, replacing any earlier one (and any rejection). */
     async approve(name: string, version: string, keys: readonly string[], userId: string): Promise<void> {
       await db.transaction(async (tx) => {
+        await tx.run('DELETE FROM plugin_rejections WHERE name = ?', [name]);
         await tx.run('DELETE FROM plugin_approvals WHERE name = ? AND version = ?', [name, version]);
         await tx.run(
           'INSERT INTO plugin_approvals (name, version, grants, approved_by, approved_at) VALUES (?, ?, ?, ?, ?)',
           [name, version, JSON.stringify([...keys].sort()), userId, new Date().toISOString()],
         );
       });
+    },
+  };
+}
+
+/** An admin's "no" to the version of a plugin that waits for approval; it holds for that version only. */
+export interface Rejection {
+  version: string;
+  by: string;
+  at: string;
+}
+
+/** Rejections of waiting versions: the version in force keeps running and the card stops asking for this one. */
+export function createRejectionStore(db: Database) {
+  return {
+    /** Remembers that `user` rejected `name@version`, replacing a rejection of an older version. */
+    async reject(name: string, version: string, user: { id: string; username: string }): Promise<void> {
+      await db.run(
+        `INSERT INTO plugin_rejections (name, version, rejected_by, rejected_by_name, rejected_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version, rejected_by = excluded.rejected_by,
+           rejected_by_name = excluded.rejected_by_name, rejected_at = excluded.rejected_at`,
+        [name, version, user.id, user.username, new Date().toISOString()],
+      );
+    },
+
+    /** The rejection of `name@version`, if that very version was rejected. */
+    async of(name: string, version: string): Promise<Rejection | undefined> {
+      const row = await db.get<{ version: string; rejected_by_name: string; rejected_at: string }>(
+        'SELECT version, rejected_by_name, rejected_at FROM plugin_rejections WHERE name = ? AND version = ?',
+        [name, version],
+      );
+      return row && { version: row.version, by: row.rejected_by_name, at: row.rejected_at };
     },
   };
 }

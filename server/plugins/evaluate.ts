@@ -55,7 +55,14 @@ export interface PluginRecord {
   /** What checking its signature found, unless PLUGIN_SIGNATURES is `off`. */
   signature?: SignatureCheck;
   /** Set when a newer build in its folder failed to load and this, the last good version, kept running. */
-  reloadError?: { state: PluginState; reason: string; problems: ValidationProblem[]; version?: string };
+  reloadError?: {
+    state: PluginState;
+    reason: string;
+    problems: ValidationProblem[];
+    version?: string;
+    /** A valid newer version waiting for an admin to approve what it asks for (approvals-waiting.ts). */
+    waiting?: { manifest: PluginManifest; access: AccessEntry[] };
+  };
   /** For an absolute `frontend.remote`: what was pinned at approval, which the shell enforces when it loads. */
   remotePin?: RemotePin;
 }

@@ -29,6 +29,7 @@ export function reloadFailure(record: PluginRecord, good: PluginRecord | undefin
     reason: record.reason ?? record.state,
     problems: record.problems,
     ...(record.manifest ? { version: record.manifest.version } : {}),
+    ...(newVersionWaiting && record.manifest ? { waiting: { manifest: record.manifest, access: record.access } } : {}),
   };
 }
 

@@ -9,10 +9,9 @@ import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import type { Database } from '../db/database.ts';
-import { createApprovalStore, type ApprovalStore } from './approvals.ts';
 import { createEnablementStore, type EnablementStore } from './enablement.ts';
 import type { PluginRegistry } from './registry.ts';
-import { pinRemoteAtApproval } from './remote-pins/pinning.ts';
+import { approveReviewed, rejectWaiting } from './approvals-waiting.ts';
 import { requirePlugin, toDetail } from './routes.ts';
 import { confirmed, requireDependantsConfirmed } from './installation/dependants.ts';
 import { createBudgetStore } from './budgets/store.ts';
@@ -64,19 +63,14 @@ export function setPluginEnabled(
   });
 }
 
-/** Approve, enable and disable (globally or per workspace). Each is audited and reaches open shells at once. */
+/** Approve, reject, enable and disable (globally or per workspace). Each is audited and reaches open shells at once. */
 export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRouteDeps): void {
   const { registry, guards, db } = deps;
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
   const enablement = createEnablementStore(db);
 
-  function audited(
-    entry: AuditRecord,
-    change: (stores: { approvals: ApprovalStore; enablement: EnablementStore }) => Promise<void>,
-  ) {
-    return auditedChange(db, entry, (tx) =>
-      change({ approvals: createApprovalStore(tx), enablement: createEnablementStore(tx) }),
-    );
+  function audited(entry: AuditRecord, change: (stores: { enablement: EnablementStore }) => Promise<void>) {
+    return auditedChange(db, entry, (tx) => change({ enablement: createEnablementStore(tx) }));
   }
 
   async function respond(name: string): Promise<PluginDetail> {
@@ -84,34 +78,12 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return toDetail(requirePlugin(registry, name), (await enablement.load()).get(name));
   }
 
-  /** The plugin with its readable manifest, or 409. */
-  function readablePlugin(name: string) {
-    const plugin = requirePlugin(registry, name);
-    if (!plugin.manifest)
-      throw new HttpError('conflict', `Plugin "${plugin.name}" has no valid manifest: ${plugin.reason ?? ''}`);
-    return { plugin, manifest: plugin.manifest };
-  }
-
-  /** Approves the reviewed version's whole access request: what `GET /api/plugins/:name` listed under `access`. */
+  /**
+   * Approves the reviewed version's whole access request: the version in force waiting for its first approval, or
+   * the newer build waiting in its folder (approvals-waiting.ts); 409 when another version waits now.
+   */
   async function approve(name: string, version: string, user: User): Promise<string> {
-    const { plugin, manifest } = readablePlugin(name);
-    if (version !== manifest.version) {
-      throw new HttpError(
-        'conflict',
-        `You reviewed version ${version}, but ${manifest.version} is installed now; review it again`,
-      );
-    }
-    const keys = plugin.access.map((entry) => entry.key);
-    await pinRemoteAtApproval(db, manifest, user.id);
-    await audited(
-      {
-        actor: user,
-        action: 'plugin.approve',
-        target: manifest.name,
-        details: { version, capabilities: manifest.capabilities, access: keys },
-      },
-      ({ approvals }) => approvals.approve(manifest.name, manifest.version, keys, user.id),
-    );
+    const manifest = await approveReviewed(db, requirePlugin(registry, name), version, user);
     return manifest.name;
   }
 
@@ -136,6 +108,14 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
   });
 
   for (const [verb, enabled] of [
+  /** Rejects the newer build waiting in the folder: the version in force keeps running; remembered for that version. */
+  app.post<NameParams>('/api/plugins/:name/reject', admin, async (request) => {
+    const { version } = parseBody(ApproveBody, request.body);
+    const plugin = requirePlugin(registry, request.params.name);
+    await rejectWaiting(db, plugin, version, currentUser(request));
+    return respond(plugin.name);
+  });
+
     ['enable', true],
     ['disable', false],
   ] as const) {

@@ -7,6 +7,11 @@ import type { EnablementRules } from './enablement.ts';
 import { pluginMetricsOf } from './metrics/view.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
+/** A failed reload as the API reports it: the waiting version's review is in its installation's `pending`. */
+function reloadErrorOf({ waiting: _, ...error }: NonNullable<RegisteredPlugin['reloadError']>) {
+  return error;
+}
+
 export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginSummary {
   const m = p.manifest;
   return {
@@ -37,7 +42,7 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
     ...(p.signature?.status === 'verified' ? { signedBy: p.signature.signedBy } : {}),
     problems: p.problems,
     warnings: p.warnings,
-    ...(p.reloadError ? { reloadError: p.reloadError } : {}),
+    ...(p.reloadError ? { reloadError: reloadErrorOf(p.reloadError) } : {}),
     discoveredAt: p.discoveredAt,
   };
 }

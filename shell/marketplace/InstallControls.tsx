@@ -22,35 +22,52 @@ function shortChecksum(checksum: string): string {
   return `${kind}:${(hex ?? '').slice(0, 12)}…`;
 }
 
-/** An update staged until the admin approves its new capabilities; the installed version keeps running. */
+/**
+ * A new version waiting until the admin approves what it adds (an update staged by the installer, or a newer build
+ * found in the plugin's folder); the installed version keeps running meanwhile.
+ */
 function PendingUpdateBox({ plugin, installation }: { plugin: PluginSummary; installation: Installation }) {
   const pending = installation.pending!;
-  const { approve, discard } = usePendingActions(plugin.name);
-  const error = approve.error ?? discard.error;
+  const { approve, discard, reject } = usePendingActions(plugin.name);
+  const inFolder = pending.source === 'folder';
+  const busy = approve.isPending || discard.isPending || reject.isPending;
+  const error = approve.error ?? discard.error ?? reject.error;
   return (
-    <div className="wb-review" data-testid="pending-update">
+    <div className="wb-review" data-testid="pending-update" data-version={pending.version}>
       <p>
-        <strong>Update to v{pending.version} is waiting for your approval.</strong> v{installation.version} stays active
-        until you approve it.
+        <strong>
+          {inFolder ? `Version ${pending.version} appeared in the plugin's folder` : `Update to v${pending.version}`}{' '}
+          {pending.rejected ? 'was rejected' : 'is waiting for your approval'}.
+        </strong>{' '}
+        v{installation.version} {pending.rejected ? 'keeps running' : 'stays active until you approve it'}.
       </p>
+      {pending.rejected && (
+        <p className="wb-muted" data-testid="rejected-note">
+          Rejected by {pending.rejected.by} on {new Date(pending.rejected.at).toLocaleString()}. It stays on disk; a
+          newer version will be shown here for review.
+        </p>
+      )}
       <UpdateDiffView diff={pending.diff} />
       <div className="wb-market-actions">
         <button
           type="button"
           className="wb-button wb-button-primary"
-          disabled={approve.isPending || discard.isPending || !pending.diff.compatible}
+          disabled={busy || !pending.diff.compatible}
           onClick={() => approve.mutate(pending.version)}
         >
-          Approve and activate v{pending.version}
+          {pending.rejected ? `Approve v${pending.version} after all` : `Approve and activate v${pending.version}`}
         </button>
-        <button
-          type="button"
-          className="wb-button"
-          disabled={approve.isPending || discard.isPending}
-          onClick={() => discard.mutate()}
-        >
-          Discard update
-        </button>
+        {inFolder ? (
+          !pending.rejected && (
+            <button type="button" className="wb-button" disabled={busy} onClick={() => reject.mutate(pending.version)}>
+              Reject v{pending.version}
+            </button>
+          )
+        ) : (
+          <button type="button" className="wb-button" disabled={busy} onClick={() => discard.mutate()}>
+            Discard update
+          </button>
+        )}
       </div>
       {error && <p className="wb-form-error">{error.message}</p>}
     </div>

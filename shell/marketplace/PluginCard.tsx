@@ -73,7 +73,7 @@ export function PluginCard({ plugin }: { plugin: PluginSummary }) {
         </div>
       )}
       {plugin.description && <p>{plugin.description}</p>}
-      {plugin.reloadError && (
+      {plugin.reloadError && plugin.reloadError.state !== 'pending-approval' && (
         <p className="wb-reason" data-testid="reload-error">
           A newer build{plugin.reloadError.version ? ` (version ${plugin.reloadError.version})` : ''} failed to load:{' '}
           {plugin.reloadError.reason}. Version {plugin.version} keeps running.

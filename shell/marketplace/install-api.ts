@@ -94,7 +94,7 @@ export function useUpdate() {
   });
 }
 
-/** Approve-and-activate or discard a pending update; remove a plugin. */
+/** Approve-and-activate, discard or reject a pending update; remove a plugin. */
 export function usePendingActions(name: string) {
   const refresh = useRefreshAfter();
   const base = `/api/plugins/${encodeURIComponent(name)}`;
@@ -107,11 +107,17 @@ export function usePendingActions(name: string) {
     mutationFn: () => fetchJson<unknown>(`${base}/update`, { method: 'DELETE' }),
     onSettled: refresh,
   });
+  /** A newer build in the plugin's folder cannot be discarded from there: rejecting it is remembered instead. */
+  const reject = useMutation({
+    mutationFn: (version: string) =>
+      fetchJson<unknown>(`${base}/reject`, { method: 'POST', body: JSON.stringify({ version }) }),
+    onSettled: refresh,
+  });
   const remove = useMutation({
     mutationFn: () => fetchJson<RemoveResult>(base, { method: 'DELETE' }),
     onSettled: refresh,
   });
-  return { approve, discard, remove };
+  return { approve, discard, reject, remove };
 }
 
 export interface AuditFilters {

@@ -97,6 +97,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
           'plugin_installations',
           'plugin_pending_updates',
           'plugin_pins',
+          'plugin_rejections',
         ]) {
           await tx.run(`DELETE FROM ${table} WHERE name = ?`, [effect.name]);
         }

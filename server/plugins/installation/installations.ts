@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
-import type { Installation, UpdateDiff } from '../../../shared/installation.schema.ts';
+import type { Installation, PendingUpdate, UpdateDiff } from '../../../shared/installation.schema.ts';
 import type { Database } from '../../db/database.ts';
 import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
 import type { InspectedPackage } from './inspect.ts';
@@ -49,12 +49,15 @@ export interface InstallationsContext {
   layout: PackageLayout;
   inspect(root: string): Promise<InspectedPackage>;
   diff(plugin: RegisteredPlugin | undefined, inspected: InspectedPackage): UpdateDiff;
+  /** A newer build waiting in the plugin's own folder, as a pending update (approvals-waiting.ts). */
+  waitingInFolder(plugin: RegisteredPlugin | undefined): Promise<PendingUpdate | undefined>;
   logger: Logger;
 }
 
 /**
  * How each plugin was installed: every discovered plugin (those placed by hand have the source `folder`) and every
- * recorded installation, with the pending update and its diff against the running version.
+ * recorded installation, with the pending update (staged, or a newer build in its folder) and its diff against the
+ * running version.
  */
 export async function listInstallations(context: InstallationsContext): Promise<Installation[]> {
   const { db, registry, layout } = context;
@@ -76,7 +79,10 @@ export async function listInstallations(context: InstallationsContext): Promise<
         previousVersion: row?.previous_version ?? null,
         previousKept: await exists(layout.previousFor(name)),
       };
-      if (!waiting || !plugin) return installation;
+      if (!waiting || !plugin) {
+        const inFolder = await context.waitingInFolder(plugin);
+        return inFolder ? { ...installation, pending: inFolder } : installation;
+      }
       const inspected = await context.inspect(layout.pendingFor(name)).catch((error: unknown) => {
         context.logger.warn({ err: error, plugin: name }, 'a pending plugin update is unreadable');
         return undefined;

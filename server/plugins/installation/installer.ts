@@ -21,6 +21,14 @@ import { isInside, packageLayout, type PackageLayout } from './layout.ts';
 import { exists } from './moves.ts';
 import { PackageError, type PackageLimits } from './package-files.ts';
 import { installationRowOf, listInstallations, pendingRowOf } from './installations.ts';
+import {
+  approveReviewed,
+  rejectWaiting,
+  reviewedWaiting,
+  waitingAsPending,
+  waitingBuild,
+  waitingDiff,
+} from '../approvals-waiting.ts';
 import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type Act } from './plans.ts';
 import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
 import { requireUnpinned } from './pinning.ts';
@@ -336,8 +344,17 @@ export function createInstaller(options: InstallerOptions) {
     async approvePending(name: string, version: string, actor: User): Promise<UpdateDiff> {
       requireEnabled();
       const row = await pendingRow(name);
-      if (!row) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+      const waiting = waitingBuild(registry.get(name));
+      if (!row && !waiting) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
       await requireUnpinned(db, name, 'approving its update');
+      if (!row) {
+        // A newer build in the plugin's own folder: the same approval as `POST /api/plugins/:name/approve`.
+        const plugin = registry.get(name)!;
+        const diff = waitingDiff(plugin, reviewedWaiting(plugin, version), options.policy);
+        await approveReviewed(db, plugin, version, actor, 'plugin.update.approve');
+        await registry.refresh();
+        return diff;
+      }
       if (row.version !== version) {
         throw new HttpError(
           'conflict',
@@ -368,10 +385,17 @@ export function createInstaller(options: InstallerOptions) {
       }
     },
 
-    /** Drops a pending update; the installed version is untouched. */
+    /** Drops a pending update (rejects a newer build in the plugin's folder); the installed version is untouched. */
     async discardPending(name: string, actor: User): Promise<void> {
       const row = await pendingRow(name);
-      if (!row) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+      if (!row) {
+        // A newer build in the plugin's own folder cannot be dropped from there: it is rejected (remembered).
+        const plugin = registry.get(name);
+        const waiting = waitingBuild(plugin);
+        if (!plugin || !waiting) throw new HttpError('not_found', `No update of "${name}" is waiting for approval`);
+        await rejectWaiting(db, plugin, waiting.manifest.version, actor);
+        return;
+      }
       const release = lock(name);
       try {
         await journal.run(discardPlan(layout, act(actor), name, row.version));
@@ -454,7 +478,16 @@ export function createInstaller(options: InstallerOptions) {
 
     /** How each plugin was installed, with its pending update and its diff. */
     installations(): Promise<Installation[]> {
-      return listInstallations({ db, registry, layout, inspect: inspectStaged, diff: diffFor, logger });
+      const waitingInFolder = (plugin: RegisteredPlugin | undefined) => waitingAsPending(db, plugin, options.policy);
+      return listInstallations({
+        db,
+        registry,
+        layout,
+        inspect: inspectStaged,
+        diff: diffFor,
+        waitingInFolder,
+        logger,
+      });
     },
   };
 }
