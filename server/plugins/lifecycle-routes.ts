@@ -107,7 +107,6 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return respond(await approve(request.params.name, version, currentUser(request)));
   });
 
-  for (const [verb, enabled] of [
   /** Rejects the newer build waiting in the folder: the version in force keeps running; remembered for that version. */
   app.post<NameParams>('/api/plugins/:name/reject', admin, async (request) => {
     const { version } = parseBody(ApproveBody, request.body);
@@ -116,6 +115,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return respond(plugin.name);
   });
 
+  for (const [verb, enabled] of [
     ['enable', true],
     ['disable', false],
   ] as const) {
