@@ -23,13 +23,19 @@ export async function ensureFirstAdmin(
 ): Promise<void> {
   if ((await users.count()) > 0) return;
   const password = options.password ?? randomBytes(12).toString('base64url');
-  await users.create({
-    username: options.username,
-    displayName: 'Administrator',
-    passwordHash: await hashPassword(password),
-    isInstanceAdmin: true,
-    roles: Object.fromEntries(workspaces.map((w) => [w.name, 'admin' as const])),
-  });
+  try {
+    await users.create({
+      username: options.username,
+      displayName: 'Administrator',
+      passwordHash: await hashPassword(password),
+      isInstanceAdmin: true,
+      roles: Object.fromEntries(workspaces.map((w) => [w.name, 'admin' as const])),
+    });
+  } catch (error) {
+    // Another server starting on the same database at the same moment created the first admin: that one stands.
+    if ((await users.count()) > 0) return;
+    throw error;
+  }
   logger.info({ username: options.username }, 'created the first instance admin');
   if (!options.password) {
     options.print(

@@ -328,14 +328,14 @@ export async function migrate(db: Database, list: readonly Migration[] = migrati
   await db.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const applied = new Set(
-    (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
-  );
+  const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
+  assertSchemaKnown(rows, list);
+  const applied = new Set(rows.map((r) => r.version));
   const done: number[] = [];
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     await db.transaction(async (tx) => {
-      for (const statement of splitStatements(migration.sql)) await tx.run(statement);
+      for (const statement of splitStatements(migration.sql)) await tx.run(inDialect(statement, db.dialect));
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,
@@ -345,6 +345,42 @@ export async function migrate(db: Database, list: readonly Migration[] = migrati
     done.push(migration.version);
   }
   return done;
+}
+
+/** Why a server refuses a database: its schema has changes this server's code does not know. */
+export class SchemaMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaMismatchError';
+  }
+}
+
+/**
+ * Refuses a database migrated by a newer server (a version this code does not have): writing to it with this
+ * code's idea of the schema could corrupt its data. A database that is behind is fine: `migrate` brings it up to
+ * date.
+ */
+function assertSchemaKnown(applied: readonly { version: number }[], list: readonly Migration[]): void {
+  const known = new Set(list.map((m) => m.version));
+  const newest = Math.max(0, ...list.map((m) => m.version));
+  const unknown = applied.filter((row) => !known.has(row.version)).map((row) => row.version);
+  if (unknown.length > 0) {
+    throw new SchemaMismatchError(
+      `The database's schema is newer than this server: it has migration${unknown.length > 1 ? 's' : ''} ` +
+        `${unknown.sort((a, b) => a - b).join(', ')}, which this server (schema ${newest}) does not know. ` +
+        'Run the newer dbt-Workbench version that migrated it, or restore a backup taken before.',
+    );
+  }
+}
+
+/**
+ * The migrations are written for SQLite, whose INTEGER is 64-bit and REAL 8-byte; PostgreSQL's names of those
+ * types are BIGINT and DOUBLE PRECISION (its INTEGER and REAL are 32-bit and 4-byte). SQLite's own files keep
+ * their statements unchanged.
+ */
+export function inDialect(statement: string, dialect: Database['dialect']): string {
+  if (dialect === 'sqlite') return statement;
+  return statement.replace(/\bINTEGER\b/g, 'BIGINT').replace(/\bREAL\b/g, 'DOUBLE PRECISION');
 }
 
 function splitStatements(sql: string): string[] {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase } from './open.ts';
+import { openSqliteDatabase } from './sqlite.ts';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 
@@ -30,7 +31,7 @@ describe('database files are readable by the app only', () => {
     const first = await openDatabase({ dataDirectory: data, databaseUrl: undefined });
     const file = path.join(data, 'workbench.sqlite');
     // Another connection keeps the -wal and -shm files in place while the app starts again.
-    const keeper = await openDatabase({ dataDirectory: data, databaseUrl: undefined });
+    const keeper = openSqliteDatabase(file);
     await first.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodSync(f, 0o644);
     chmodSync(data, 0o755);

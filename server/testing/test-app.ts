@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { buildApp, type App, type BuildOptions } from '../app.ts';
 import { loadSettings } from '../settings.ts';
+import { testDatabaseUrl } from './postgres.ts';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
@@ -58,8 +59,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   mkdirSync(path.join(dir, 'plugins'), { recursive: true });
   options.prepare?.(dir);
 
+  const databaseUrl = await testDatabaseUrl();
   const settings = loadSettings(
     {
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       PLUGINS_DIRECTORY: 'plugins',
       SHELL_DIST_DIR: 'no-shell',
       WORKBENCH_DATA_DIR: 'data',

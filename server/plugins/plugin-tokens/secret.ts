@@ -6,10 +6,11 @@ import type { Database } from '../../db/database.ts';
  * and checks with the same key. Two processes starting at once both try to insert; the first row wins for both.
  */
 export async function serverSecret(db: Database, name: string): Promise<string> {
-  await db.run(
-    'INSERT INTO server_secrets (name, value, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM server_secrets WHERE name = ?)',
-    [name, randomBytes(32).toString('base64url'), new Date().toISOString(), name],
-  );
+  await db.run('INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+    name,
+    randomBytes(32).toString('base64url'),
+    new Date().toISOString(),
+  ]);
   const row = await db.get<{ value: string }>('SELECT value FROM server_secrets WHERE name = ?', [name]);
   if (!row) throw new Error(`the server secret "${name}" could not be stored`);
   return row.value;

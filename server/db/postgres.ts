@@ -1,0 +1,162 @@
+import pg from 'pg';
+import type { Database, RunResult, SqlValue } from './database.ts';
+import { DatabaseUnavailableError, isConnectionError, maskedUrl } from './errors.ts';
+
+/**
+ * Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`, leaving question marks inside string literals, quoted
+ * identifiers and comments alone.
+ */
+export function toPostgresPlaceholders(sql: string): string {
+  let out = '';
+  let n = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    const skipTo = (end: string) => {
+      const stop = sql.indexOf(end, i + 1);
+      const j = stop === -1 ? sql.length : stop + end.length;
+      out += sql.slice(i, j);
+      i = j - 1;
+    };
+    if (c === "'" || c === '"') skipTo(c);
+    else if (c === '-' && sql[i + 1] === '-') skipTo('\n');
+    else if (c === '/' && sql[i + 1] === '*') skipTo('*/');
+    else if (c === '?') out += `$${++n}`;
+    else out += c;
+  }
+  return out;
+}
+
+const toNumber = (value: string) => Number(value);
+
+/**
+ * Values come back as SQLite gives them, so callers never see the backend: COUNT and other 64-bit integers and
+ * NUMERIC as numbers (not strings), booleans as 1/0, timestamps as ISO-8601 strings.
+ */
+const sqliteLikeTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    switch (oid) {
+      case pg.types.builtins.INT8:
+      case pg.types.builtins.NUMERIC:
+        return toNumber;
+      case pg.types.builtins.BOOL:
+        return (value: string) => (value === 't' ? 1 : 0);
+      case pg.types.builtins.TIMESTAMPTZ:
+      case pg.types.builtins.TIMESTAMP:
+        return (value: string) =>
+          new Date(value.includes('+') || value.endsWith('Z') ? value : `${value}Z`).toISOString();
+      default:
+        return pg.types.getTypeParser(oid, format);
+    }
+  },
+} as unknown as pg.CustomTypesConfig;
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** Runs one statement, turning a lost connection into the error the API answers 503 for. */
+async function query(on: Queryable, sql: string, params: readonly SqlValue[] = []): Promise<pg.QueryResult> {
+  try {
+    return await on.query({ text: toPostgresPlaceholders(sql), values: params.map(bindable) });
+  } catch (error) {
+    if (isConnectionError(error)) throw new DatabaseUnavailableError(error);
+    throw error;
+  }
+}
+
+const bindable = (value: SqlValue) => (typeof value === 'bigint' ? value.toString() : value);
+
+function handleOn(on: Queryable, transaction: Database['transaction']): Database {
+  return {
+    dialect: 'postgres',
+    all: async <T>(sql: string, params?: readonly SqlValue[]) => (await query(on, sql, params)).rows as T[],
+    get: async <T>(sql: string, params?: readonly SqlValue[]) =>
+      (await query(on, sql, params)).rows[0] as T | undefined,
+    run: async (sql, params): Promise<RunResult> => ({ changes: (await query(on, sql, params)).rowCount ?? 0 }),
+    transaction,
+    close: () => Promise.reject(new Error('cannot close the database inside a transaction')),
+  };
+}
+
+export interface PostgresDatabase extends Database {
+  /**
+   * Runs `work` while holding the cluster-wide advisory lock `key` on one pooled connection: other processes
+   * asking for the same key wait. Used for migrations and other once-per-cluster work at start.
+   */
+  exclusively<T>(key: number, work: (db: Database) => Promise<T>): Promise<T>;
+}
+
+/**
+ * PostgreSQL through node-postgres' pool. A transaction runs on one client checked out for it; everything else
+ * on whichever client is free. A connection lost at run time makes the statements on it fail with
+ * DatabaseUnavailableError (503); the pool opens new connections once the database is back.
+ */
+export async function openPostgresDatabase(url: string): Promise<PostgresDatabase> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: sqliteLikeTypes,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away emits here; without a listener that would crash the process.
+  pool.on('error', () => {});
+
+  async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new DatabaseUnavailableError(error);
+    }
+    let broken: unknown;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError) broken = error;
+      throw error;
+    } finally {
+      // A client whose connection failed is destroyed rather than handed to the next caller.
+      client.release(broken as Error | undefined);
+    }
+  }
+
+  const transaction: Database['transaction'] = (work) =>
+    withClient(async (client) => {
+      const nested: Database = handleOn(client, (inner) => inner(nested));
+      await query(client, 'BEGIN');
+      try {
+        const result = await work(nested);
+        await query(client, 'COMMIT');
+        return result;
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) await client.query('ROLLBACK');
+        throw error;
+      }
+    });
+
+  const db: PostgresDatabase = {
+    ...handleOn(pool, transaction),
+    close: () => pool.end(),
+    exclusively: (key, work) =>
+      withClient(async (client) => {
+        await query(client, 'SELECT pg_advisory_lock(?)', [key]);
+        try {
+          return await work(handleOn(client, transaction));
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+        }
+      }),
+  };
+
+  try {
+    await db.get('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    const reason = messageOf(error instanceof DatabaseUnavailableError ? error.cause : error);
+    throw new Error(`Cannot connect to the PostgreSQL database in DATABASE_URL (${maskedUrl(url)}): ${reason}`, {
+      cause: error,
+    });
+  }
+  return db;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
