@@ -21,7 +21,7 @@ export interface LineageService {
   /** Handlers get a frozen copy of each answer's nodes and edges and return overlays (badges, notes, edges). */
   readonly lineageBuild: LineageBuildHook;
   /** The subgraph a `GET .../lineage` asks for. Throws HttpError 404 for an unknown focus, 400 for a bad selector. */
-  graph(workspace: string, query: LineageQuery): Promise<LineageGraph>;
+  graph(workspace: string, query: LineageQuery, options?: { overlays?: boolean }): Promise<LineageGraph>;
   /** Drawn nodes whose name or id contains `text`, exact and prefix matches first. */
   search(workspace: string, text: string, limit?: number): Promise<LineageSearchHit[]>;
 }
@@ -53,16 +53,16 @@ export function parseTypes(text: string | undefined): string[] | undefined {
   return types;
 }
 
-export function createLineageService(options: LineageServiceOptions): LineageService {
+export function createLineageService(serviceOptions: LineageServiceOptions): LineageService {
   const lineageBuild = createLineageBuildHook();
   // One graph per index object: a reloaded index is a new object, so a stale graph is never served.
   const graphs = new WeakMap<object, ProjectGraph>();
 
   async function projectGraph(workspace: string): Promise<ProjectGraph> {
-    const index = await options.source.index(workspace);
+    const index = await serviceOptions.source.index(workspace);
     if (!index) {
       const reason =
-        options.source.missingReason?.(workspace) ??
+        serviceOptions.source.missingReason?.(workspace) ??
         'Its target/ folder has no manifest.json yet: run dbt (or dbt docs generate) in the project first.';
       throw new HttpError('not_found', `No lineage for workspace "${workspace}". ${reason}`);
     }
@@ -76,7 +76,7 @@ export function createLineageService(options: LineageServiceOptions): LineageSer
   return {
     lineageBuild,
 
-    async graph(workspace, query) {
+    async graph(workspace, query, options = {}) {
       const graph = await projectGraph(workspace);
       if (query.focus && !graph.nodes.has(query.focus)) {
         throw new HttpError(
@@ -99,16 +99,15 @@ export function createLineageService(options: LineageServiceOptions): LineageSer
         limit: query.limit,
       });
       const focus = query.focus ?? null;
-      const { overlays, problems } = await collectOverlays(
-        lineageBuild,
-        {
-          workspace,
-          focus,
-          nodes: selection.nodes,
-          edges: selection.edges,
-        },
-        options.overlayTimeoutMs,
-      );
+      // A backend reading the lineage (`host.data.lineage`) gets the project's graph, not other plugins' overlays.
+      const { overlays, problems } =
+        options.overlays === false
+          ? { overlays: {}, problems: [] }
+          : await collectOverlays(
+              lineageBuild,
+              { workspace, focus, nodes: selection.nodes, edges: selection.edges },
+              serviceOptions.overlayTimeoutMs,
+            );
       return {
         workspace,
         focus,

@@ -31,6 +31,15 @@ export type CallCheck = { ok: true } | { ok: false; capability?: Capability; mes
 
 /** Whether a host call is within a plugin's approved capabilities, and a sentence for the plugin when not. Pure. */
 export function checkHostCall(call: HostCall, approved: ReadonlySet<Capability>, plugin: string): CallCheck {
+  if (call.fn.startsWith('data.') || call.fn.startsWith('sql.')) {
+    const needed: Capability = call.fn.startsWith('sql.') ? 'access-sql-workspace' : 'read-metadata';
+    if (approved.has(needed)) return { ok: true };
+    return {
+      ok: false,
+      capability: needed,
+      message: `${plugin} may not call ${call.fn}: it needs the ${needed} capability, which is not approved`,
+    };
+  }
   if (call.fn === 'metadata.refresh') {
     if (approved.has('write-metadata')) return { ok: true };
     return {

@@ -7,6 +7,8 @@ import { removeCgroupParent } from './cgroup.ts';
 import { registerDiagnosticsRoutes } from './diagnostics-routes.ts';
 import { createEventBus, type EventBus } from './events.ts';
 import { probeSandbox } from './layers.ts';
+import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
+import { createHostData, type HostDataServices } from './host-data.ts';
 import { pluginConfigReader } from './plugin-config.ts';
 import { registerProxyRoutes } from './proxy-routes.ts';
 import { createBackendRuntime, type BackendRuntime } from './runtime.ts';
@@ -58,12 +60,16 @@ export interface SandboxFeatureOptions {
 }
 
 /**
- * `seams`: the hook points to plug backends into; the app's own services (`context.services`) when not given.
+ * `seams`: the hook points to plug backends into and the services their data calls read; the app's own services
+ * (`context.services`) when not given.
  * Runs every active plugin's backend in its own sandboxed, supervised process (SPEC 4.5, 4.6, 5.6): serves
  * `/api/ext/<plugin>/*`, delivers lifecycle events, plugs backends into the host's seams, swaps builds without
  * dropping calls, and serves `GET /api/plugins/:name/diagnostics`.
  */
-export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureOptions = {}): SandboxFeature {
+export function createSandboxFeature(
+  seams?: HostSeams & HostDataServices,
+  options: SandboxFeatureOptions = {},
+): SandboxFeature {
   let runtime: BackendRuntime | undefined;
   let bus: EventBus | undefined;
   let lookup: ((name: string) => PluginRecord | undefined) | undefined;
@@ -107,7 +113,13 @@ export function createSandboxFeature(seams?: HostSeams, options: SandboxFeatureO
         workspaces: context.workspaces,
         logger,
         log: context.pluginLogs.write,
-        config: pluginConfigReader(plugins),
+        config: pluginConfigReader(plugins, createWorkspaceConfigStore(context.db)),
+        data: createHostData({
+          services: seams ?? context.services,
+          workspaces: context.workspaces,
+          plugin: (name) => plugins.get(name),
+          defaultTimeoutMs: own.timeoutMs,
+        }),
         refreshMetadata: () => refreshMetadata(),
         ...(plugins.protectedPaths ? { protectedPaths: plugins.protectedPaths } : {}),
         ...(options.policy ? { policy: options.policy } : {}),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
-import type { HostCall } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import type { DataCall, HostCall } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import { checkHostCall } from './capabilities.ts';
 import { CallFailure } from './failures.ts';
 import type { Registrations } from './registrations.ts';
@@ -12,8 +12,10 @@ export interface HostApiDeps {
   registrations: Registrations;
   stats: PluginStats;
   logger: Logger;
-  /** The plugin's configuration: the admin's values over the manifest's defaults. */
-  config(): Promise<unknown>;
+  /** The plugin's configuration: the admin's values over the manifest's defaults; a workspace's overrides over them. */
+  config(workspace?: string): Promise<unknown>;
+  /** Answers a typed data call (server/sandbox/host-data.ts); throws a `rejected` CallFailure for a workspace it may not read. */
+  data(call: DataCall): Promise<unknown>;
   /** A registration came or went after activation: the seams must follow. */
   changed(): void;
   /** Runs the catalog's enrichers again (debounced by the seams). */
@@ -36,7 +38,30 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
   return async (call) => {
     switch (call.fn) {
       case 'config.get':
-        return deps.config();
+        try {
+          return await deps.config(call.workspace);
+        } catch (error) {
+          if (error instanceof CallFailure && error.kind === 'rejected')
+            refuse(`config.get ${call.workspace}`, error.message);
+          throw error;
+        }
+      case 'data.models':
+      case 'data.node':
+      case 'data.lineage':
+      case 'data.runs':
+      case 'data.run':
+      case 'sql.query':
+      case 'sql.tables': {
+        const action = `${call.fn} ${call.workspace}`;
+        const check = checkHostCall(call, deps.approved, plugin);
+        if (!check.ok) refuse(action, check.message, check.capability);
+        try {
+          return await deps.data(call);
+        } catch (error) {
+          if (error instanceof CallFailure && error.kind === 'rejected') refuse(action, error.message);
+          throw error;
+        }
+      }
       case 'metadata.refresh': {
         const check = checkHostCall(call, deps.approved, plugin);
         if (!check.ok) refuse('metadata.refresh', check.message, check.capability);

@@ -5,6 +5,7 @@ import type {
   BackendEvent,
   BackendState,
   CallStats,
+  DataCall,
   PluginDiagnostics,
 } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { PluginRecord } from '../plugins/evaluate.ts';
@@ -38,8 +39,10 @@ export interface RuntimeOptions {
   logger: Logger;
   /** The plugin logs: what backends write (`host.log`, stdout, stderr) and their supervisors' events. */
   log: PluginLogWrite;
-  /** The plugin's configuration as `host.config.get()` returns it. */
-  config(plugin: string): Promise<unknown>;
+  /** The plugin's configuration as `host.config.get()` returns it, or a workspace's with `{ workspace }`. */
+  config(plugin: string, workspace?: string): Promise<unknown>;
+  /** Answers the plugin's typed data calls (`host.data.*`, `host.sql.*`; server/sandbox/host-data.ts). */
+  data(plugin: string, call: DataCall): Promise<unknown>;
   /** A plugin asked for its enrichments to be computed again (`host.metadata.refresh()`). */
   refreshMetadata?(plugin: string): void;
   execPath?: string;
@@ -170,7 +173,8 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       cgroupParent: support.memoryCgroup.parent,
       maxFrameBytes,
       policy: options.policy ?? defaultRestartPolicy,
-      config: () => options.config(name),
+      config: (workspace) => options.config(name, workspace),
+      data: (call) => options.data(name, call),
       refreshMetadata: () => options.refreshMetadata?.(name),
       log: (level, message, data, source?: InstanceLogSource) =>
         options.log(name, level, source ?? 'logger', message, data),

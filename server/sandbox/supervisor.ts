@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { BackendState, SandboxLayer, ServerMessage } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 import type { CgroupParent } from './cgroup.ts';
-import { createHostApi } from './host-api.ts';
+import { createHostApi, type HostApiDeps } from './host-api.ts';
 import { startInstance, type BackendInstance, type InstanceOptions } from './instance.ts';
 import { createRegistrations, type Registrations } from './registrations.ts';
 import type { LaunchPlan } from './spawn.ts';
@@ -61,7 +61,8 @@ export interface SupervisorOptions {
   cgroupParent: CgroupParent | undefined;
   maxFrameBytes: number;
   policy: RestartPolicy;
-  config(): Promise<unknown>;
+  config: HostApiDeps['config'];
+  data: HostApiDeps['data'];
   refreshMetadata(): void;
   /** What the plugin writes (its logger, stdout, stderr), passed on to its instances. */
   log: InstanceOptions['log'];
@@ -166,6 +167,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         stats,
         logger,
         config: options.config,
+        data: options.data,
         refreshMetadata: options.refreshMetadata,
         changed: () => {
           if (self && current === self) options.changed(self, self);

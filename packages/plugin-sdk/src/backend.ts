@@ -8,7 +8,11 @@
 // export async function activate(host: BackendHost): Promise<void> {
 //   await host.routes.register('GET', '/hello', (request) => ({ body: { hello: request.user.username } }));
 // }
+import type { ModelList, ModelListQuery, NodeDetail } from './contracts/catalog.schema.ts';
 import type { LifecycleEvent } from './contracts/lifecycle-events.ts';
+import type { LineageGraph, LineageQuery } from './contracts/lineage.schema.ts';
+import type { Run, RunList, RunListQuery } from './contracts/runs.schema.ts';
+import type { SqlQueryResult, SqlTables } from './contracts/sql.schema.ts';
 import type { WorkspaceRole } from './contracts/roles.ts';
 
 /** Undoes a registration. */
@@ -136,6 +140,32 @@ export interface LifecycleEventPayloads {
 type Handler<P, R = void> = (payload: P) => R | Promise<R>;
 
 /**
+ * Typed reads of a workspace's metadata (`read-metadata`), from the server's own index: the same bodies as the
+ * HTTP API's, never the artifact files. Each names a workspace the plugin is enabled in; any other is refused.
+ */
+export interface BackendData {
+  /** Models, or with `resourceType` (`source`, `seed`, `snapshot`, `all`, ...) other nodes, with their last status. */
+  models(workspace: string, query?: ModelListQuery): Promise<ModelList>;
+  /** One node with its columns, tests, SQL, upstream and downstream. */
+  node(workspace: string, uniqueId: string): Promise<NodeDetail>;
+  /** A lineage subgraph: around `focus`, or the nodes a dbt-style `select` picks. Other plugins' overlays are not included. */
+  lineage(workspace: string, query?: Partial<LineageQuery>): Promise<LineageGraph>;
+  /** Runs, newest first. */
+  runs(workspace: string, query?: Partial<RunListQuery>): Promise<RunList>;
+  run(workspace: string, id: string): Promise<Run>;
+}
+
+/**
+ * Read-only SQL in a workspace's DuckDB (`access-sql-workspace`): its seeds and its project's models. A query
+ * runs at most the plugin's `backend.limits.timeoutMs` and answers at most `limit` rows (1,000 by default, 10,000
+ * at most); writes and reading files outside it fail.
+ */
+export interface BackendSql {
+  query(workspace: string, sql: string, options?: { limit?: number }): Promise<SqlQueryResult>;
+  tables(workspace: string): Promise<SqlTables>;
+}
+
+/**
  * The host a backend's `activate` receives: functions only. Each registration is checked by the server against
  * the approved capabilities; one outside them rejects with an Error naming the capability, and is recorded in the
  * plugin's diagnostics. Every call into the plugin has a deadline (`backend.limits.timeoutMs`).
@@ -186,9 +216,17 @@ export interface BackendHost {
     /** When a run a schedule started ended (`register-schedule-hooks`). */
     onRunComplete(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
   };
+  /** Reads of the workspaces' metadata (`read-metadata`). */
+  data: BackendData;
+  /** Read-only SQL in a workspace's database (`access-sql-workspace`). */
+  sql: BackendSql;
   config: {
-    /** The plugin's configuration: the admin's values over the manifest's `configuration.default`. */
-    get<T = unknown>(): Promise<T>;
+    /**
+     * The plugin's configuration: the admin's values over the manifest's `configuration.default`; with
+     * `{ workspace }`, that workspace's configuration (its overrides over the global values). It changes live:
+     * subscribe to nothing, read it when you need it.
+     */
+    get<T = unknown>(options?: { workspace?: string }): Promise<T>;
   };
   /**
    * Lines in the plugin's log (Admin → Plugins → the plugin's diagnostics → Logs) and the server's log; at most

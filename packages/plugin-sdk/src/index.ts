@@ -16,10 +16,10 @@ export type {
   SqlControlProps,
   SqlPanelProps,
 } from './slot-props.ts';
-export type { NodeDetail, CatalogColumn, CatalogTest } from './contracts/catalog.schema.ts';
-export type { LineageNode, LineageEdge } from './contracts/lineage.schema.ts';
-export type { SqlQueryResult, SqlColumn } from './contracts/sql.schema.ts';
-export type { Run } from './contracts/runs.schema.ts';
+export type { NodeDetail, CatalogColumn, CatalogTest, ModelList, ModelListQuery } from './contracts/catalog.schema.ts';
+export type { LineageNode, LineageEdge, LineageGraph, LineageQuery } from './contracts/lineage.schema.ts';
+export type { SqlQueryResult, SqlColumn, SqlTables } from './contracts/sql.schema.ts';
+export type { Run, RunList, RunListQuery } from './contracts/runs.schema.ts';
 export { defineSlotComponent, slots } from './slot-props.ts';
 export type { Contribution, ContributionOf, SlotName, WidgetHostPage } from './contracts/slots.ts';
 export type { PluginManifest } from './contracts/plugin-manifest.schema.ts';
@@ -27,6 +27,7 @@ export type { Capability } from './contracts/capabilities.ts';
 export type {
   ArtifactFiles,
   ArtifactLoadContext,
+  BackendData,
   BackendDisposer,
   BackendHost,
   BackendModule,
@@ -35,6 +36,7 @@ export type {
   BackendRouteHandler,
   BackendRouteMethod,
   BackendRun,
+  BackendSql,
   LifecycleEventPayloads,
   LineageBuildContext,
   BackendLineageOverlay,

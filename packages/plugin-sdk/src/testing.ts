@@ -2,7 +2,9 @@
 // recorded, to render a contribution in a unit test, and a fake backend host whose registrations can be called,
 // to test a backend handler without a server. Framework-free: use them with vitest, jest or node:test.
 import type {
+  BackendData,
   BackendHost,
+  BackendSql,
   BackendRequest,
   BackendResponse,
   BackendRouteHandler,
@@ -129,6 +131,19 @@ export interface FakeHostOptions {
   workspaces?: { name: string; title: string; targetDir?: string }[];
   env?: Record<string, string>;
   config?: unknown;
+  /** Answers of `host.data` and `host.sql` methods; one not given rejects with an error naming it. */
+  data?: Partial<BackendData>;
+  sql?: Partial<BackendSql>;
+}
+
+/** `host.data` or `host.sql` of a fake host: the given methods, the others rejecting with an error naming them. */
+function fakeMethods<T extends object>(area: string, names: readonly (keyof T & string)[], given: Partial<T> = {}): T {
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      given[name] ?? (() => Promise.reject(new Error(`fake host: ${area}.${name} was not given a result`))),
+    ]),
+  ) as T;
 }
 
 /** Matches a registered path like `/notes/:id` against `/notes/42`; returns the params or undefined. */
@@ -187,6 +202,8 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
     search: { onIndexBuild: hook('indexBuild') },
     runs: { onStart: hook('runStart'), onComplete: hook('runComplete') },
     schedules: { onRunStart: hook('scheduleRunStart'), onRunComplete: hook('scheduleRunComplete') },
+    data: fakeMethods<BackendData>('data', ['models', 'node', 'lineage', 'runs', 'run'], options.data),
+    sql: fakeMethods<BackendSql>('sql', ['query', 'tables'], options.sql),
     config: { get: async <T>() => (options.config ?? {}) as T },
     log: {
       info: (message, data) => void logs.push({ level: 'info', message, ...(data ? { data } : {}) }),

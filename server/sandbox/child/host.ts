@@ -44,6 +44,8 @@ export function createHost(wiring: HostWiring): BackendHost {
     };
   }
 
+  const ask = async <T>(call: HostCall): Promise<T> => (await wiring.request(call)) as T;
+
   const line = (level: 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
     wiring.log(level, String(message), data);
 
@@ -74,7 +76,22 @@ export function createHost(wiring: HostWiring): BackendHost {
       onRunStart: (handler) => register('schedule-run-start', handler),
       onRunComplete: (handler) => register('schedule-run-complete', handler),
     },
-    config: { get: async <T>() => (await wiring.request({ fn: 'config.get' })) as T },
+    data: {
+      models: (workspace, query) => ask({ fn: 'data.models', workspace, ...(query ? { query } : {}) }),
+      node: (workspace, uniqueId) => ask({ fn: 'data.node', workspace, uniqueId }),
+      lineage: (workspace, query) => ask({ fn: 'data.lineage', workspace, ...(query ? { query } : {}) }),
+      runs: (workspace, query) => ask({ fn: 'data.runs', workspace, ...(query ? { query } : {}) }),
+      run: (workspace, id) => ask({ fn: 'data.run', workspace, id }),
+    },
+    sql: {
+      query: (workspace, sql, options) =>
+        ask({ fn: 'sql.query', workspace, sql, ...(options?.limit === undefined ? {} : { limit: options.limit }) }),
+      tables: (workspace) => ask({ fn: 'sql.tables', workspace }),
+    },
+    config: {
+      get: <T>(options?: { workspace?: string }) =>
+        ask<T>({ fn: 'config.get', ...(options?.workspace === undefined ? {} : { workspace: options.workspace }) }),
+    },
     log: { info: line('info'), warn: line('warn'), error: line('error') },
   } satisfies BackendHost);
 }

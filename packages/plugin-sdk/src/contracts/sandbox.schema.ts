@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { Capability } from './capabilities.ts';
+import { ModelListQuery } from './catalog.schema.ts';
 import { LifecycleEvent } from './lifecycle-events.ts';
+import { LineageQuery } from './lineage.schema.ts';
 import { MetricsPoint, PluginHealth } from './plugin-metrics.schema.ts';
+import { RunListQuery } from './runs.schema.ts';
+import { SqlQueryBody } from './sql.schema.ts';
 
 // The wire between the server and a plugin backend's child process, and the diagnostics the server keeps.
 // Frames are `[u32 length][u32 call id][JSON]` over the child's fd 3 (see server/sandbox/child/framing.ts).
@@ -43,6 +47,24 @@ export const ErrorInfo = z.object({
 });
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
+const WorkspaceName = z.string().min(1).max(200);
+
+/**
+ * Typed reads of a workspace the plugin is enabled in: its catalog, lineage and runs (`read-metadata`), and
+ * read-only SQL in its DuckDB (`access-sql-workspace`). The server answers with the same bodies as the HTTP API.
+ */
+const dataCalls = [
+  z.object({ fn: z.literal('data.models'), workspace: WorkspaceName, query: ModelListQuery.optional() }),
+  z.object({ fn: z.literal('data.node'), workspace: WorkspaceName, uniqueId: z.string().min(1).max(1000) }),
+  z.object({ fn: z.literal('data.lineage'), workspace: WorkspaceName, query: LineageQuery.partial().optional() }),
+  z.object({ fn: z.literal('data.runs'), workspace: WorkspaceName, query: RunListQuery.partial().optional() }),
+  z.object({ fn: z.literal('data.run'), workspace: WorkspaceName, id: z.string().min(1).max(200) }),
+  z.object({ fn: z.literal('sql.query'), workspace: WorkspaceName, ...SqlQueryBody.shape }),
+  z.object({ fn: z.literal('sql.tables'), workspace: WorkspaceName }),
+] as const;
+export const DataCall = z.discriminatedUnion('fn', dataCalls);
+export type DataCall = z.infer<typeof DataCall>;
+
 /** A host API call from the child; the server checks the plugin's approved capabilities before doing it. */
 export const HostCall = z.discriminatedUnion('fn', [
   z.object({
@@ -56,9 +78,11 @@ export const HostCall = z.discriminatedUnion('fn', [
     priority: z.number().int().min(-1000).max(1000).optional(),
   }),
   z.object({ fn: z.literal('unregister'), handler: z.number().int().positive() }),
-  z.object({ fn: z.literal('config.get') }),
+  /** The global configuration, or with `workspace` that workspace's (its overrides over the global values). */
+  z.object({ fn: z.literal('config.get'), workspace: WorkspaceName.optional() }),
   /** Asks the host to run the artifact-load enrichers and search-index handlers again (`write-metadata`). */
   z.object({ fn: z.literal('metadata.refresh') }),
+  ...dataCalls,
 ]);
 export type HostCall = z.infer<typeof HostCall>;
 
