@@ -12,6 +12,7 @@ import { createSqlService, type SqlService } from './sql/service.ts';
 import { createSandboxFeature } from './sandbox/feature.ts';
 import { createPluginMetricsFeature } from './plugins/metrics/feature.ts';
 import { createBudgetsFeature } from './plugins/budgets/feature.ts';
+import { createToolsFeature } from './tools/feature.ts';
 
 /**
  * The core services of one app: what its features serve, and the seams (hook points) plugins extend.
@@ -51,6 +52,7 @@ export function createFeatures(services: HostServices): Feature[] {
     services.scheduler,
     createSqlFeature(services.sql),
     createSandboxFeature(services),
+    createToolsFeature(services),
     createPluginMetricsFeature(),
     createBudgetsFeature(),
   ];

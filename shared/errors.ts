@@ -85,6 +85,27 @@ export const errorCodes = {
     meaning:
       'The plugin token is malformed, expired, or for another session, plugin or workspace; the message says which.',
   },
+  tool_not_found: {
+    status: 404,
+    meaning: 'No tool with that name in this workspace (core tools, or `<plugin>.<tool>`).',
+  },
+  tool_unavailable: {
+    status: 409,
+    meaning: "The tool's plugin is not active, or disabled in this workspace, or its backend does not serve the tool.",
+  },
+  tool_arguments_invalid: {
+    status: 400,
+    meaning: "The arguments do not match the tool's parameters schema; details list each field with its problem.",
+  },
+  tool_capability_missing: {
+    status: 403,
+    meaning: 'The tool uses a capability that is not approved for its plugin; nothing ran.',
+  },
+  tool_refused: { status: 403, meaning: 'A policy plugin refused the tool call; the message gives its reason.' },
+  tool_result_invalid: {
+    status: 502,
+    meaning: "The tool's answer does not match its result schema, so it was not passed on; details list each field.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

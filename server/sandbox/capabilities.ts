@@ -3,7 +3,7 @@ import type { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecyc
 import type { HostCall, RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** The capability each registration point needs. Events are in `eventCapabilities`. */
-export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event'>, Capability> = {
+export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event' | 'tool'>, Capability> = {
   route: 'extend-api',
   'artifact-load': 'write-metadata',
   'lineage-build': 'modify-lineage',
@@ -12,6 +12,9 @@ export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event'>, Capa
   'run-complete': 'register-schedule-hooks',
   'schedule-run-start': 'register-schedule-hooks',
   'schedule-run-complete': 'register-schedule-hooks',
+  'tool-before': 'intercept-tool-calls',
+  'tool-after': 'intercept-tool-calls',
+  'tool-error': 'intercept-tool-calls',
 };
 
 /** Events about a workspace's metadata or runs need one of these; plugin lifecycle events need none. */
@@ -59,6 +62,9 @@ export function checkHostCall(call: HostCall, approved: ReadonlySet<Capability>,
       message: `${plugin} may not subscribe to ${call.event}: it needs the ${needs.join(' or ')} capability, which is not approved`,
     };
   }
+  // A tool handler needs no capability of its own: the manifest declares the tool and the admin approved it;
+  // `server/tools` serves only declared tools, and checks the capabilities each one says it uses.
+  if (call.point === 'tool') return call.tool ? { ok: true } : { ok: false, message: 'tools.register needs a name' };
   if (call.point === 'route' && (!call.method || !call.path))
     return { ok: false, message: 'routes.register needs a method and a path like "/notes"' };
   const needed = pointCapabilities[call.point];

@@ -37,6 +37,8 @@ export interface PluginBackendsView {
   takeWindow(name: string): StatsWindow;
   /** The process id of its running backend process; undefined without one. */
   pid(name: string): number | undefined;
+  /** The runtime itself, for features that call backends' handlers (tools: `server/tools`). */
+  runtime(): BackendRuntime;
 }
 
 const views = new WeakMap<PluginRegistry, PluginBackendsView>();
@@ -136,6 +138,7 @@ export function createSandboxFeature(
         },
         takeWindow: (name) => rt.stats(name).takeWindow(),
         pid: (name) => rt.active(name)?.instance.pid,
+        runtime: () => rt,
       });
       const events = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
       bus = events;

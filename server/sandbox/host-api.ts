@@ -77,7 +77,9 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
             ? `routes.register ${call.method ?? '?'} ${call.path ?? '?'}`
             : call.point === 'event'
               ? `events.on ${call.event ?? '?'}`
-              : `register ${call.point}`;
+              : call.point === 'tool'
+                ? `tools.register ${call.tool ?? '?'}`
+                : `register ${call.point}`;
         const check = checkHostCall(call, deps.approved, plugin);
         if (!check.ok) refuse(action, check.message, check.capability);
         if (
@@ -86,6 +88,9 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
         ) {
           refuse(action, `${call.method} ${call.path} is registered already`);
         }
+        if (call.point === 'tool' && registrations.tool(call.tool!)) {
+          refuse(action, `the tool ${call.tool} is registered already`);
+        }
         registrations.add({
           handler: call.handler,
           point: call.point,
@@ -93,6 +98,7 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
           ...(call.method ? { method: call.method } : {}),
           ...(call.path ? { path: call.path } : {}),
           ...(call.event ? { event: call.event } : {}),
+          ...(call.tool ? { tool: call.tool } : {}),
         });
         deps.changed();
         return null;

@@ -8,6 +8,8 @@ export interface Registration {
   method?: RouteMethod;
   path?: string;
   event?: LifecycleEvent;
+  /** A tool handler's tool name (within its plugin). */
+  tool?: string;
   priority: number;
 }
 
@@ -26,6 +28,8 @@ export interface Registrations {
   hasPath(path: string): boolean;
   of(point: RegistrationPoint): Registration[];
   forEvent(event: LifecycleEvent): Registration[];
+  /** The handler of a tool, by its name within the plugin. */
+  tool(name: string): Registration | undefined;
   /** `GET /notes`, `event on-run-complete`, `artifact-load`: one line each, for diagnostics. */
   describe(): string[];
   size(): number;
@@ -79,9 +83,16 @@ export function createRegistrations(): Registrations {
     hasPath: (path) => routesMatching(path).length > 0,
     of: (point) => all().filter((r) => r.point === point),
     forEvent: (event) => all().filter((r) => r.point === 'event' && r.event === event),
+    tool: (name) => all().find((r) => r.point === 'tool' && r.tool === name),
     describe: () =>
       all().map((r) =>
-        r.point === 'route' ? `${r.method} ${r.path}` : r.point === 'event' ? `event ${r.event}` : r.point,
+        r.point === 'route'
+          ? `${r.method} ${r.path}`
+          : r.point === 'event'
+            ? `event ${r.event}`
+            : r.point === 'tool'
+              ? `tool ${r.tool}`
+              : r.point,
       ),
     size: () => byHandler.size,
   };

@@ -16,6 +16,8 @@ export const scopeRoutes: Record<TokenScope, readonly ScopedRoute[]> = {
     { route: 'POST /api/plugins/:name/update', zipOnly: true },
     { route: 'GET /api/plugins/:name' },
   ],
+  // Streamable HTTP: POST carries requests, GET the stream of notifications, DELETE ends a session.
+  mcp: [{ route: 'POST /mcp/:workspace' }, { route: 'GET /mcp/:workspace' }, { route: 'DELETE /mcp/:workspace' }],
 };
 
 /** What the scope rule reads of a request. */

@@ -17,6 +17,7 @@ const tokensKey = ['admin', 'api-tokens'] as const;
 const scopeMeaning: Record<TokenScope, string> = {
   'plugins:deploy':
     'upload plugin packages (install a new plugin, update one) and read their state; new access still waits for your approval',
+  mcp: "connect an agent to a workspace's MCP endpoint (/mcp/<workspace>) and use its tools with your rights; each call is audited",
 };
 
 const day = (iso: string) => new Date(iso).toLocaleDateString();

@@ -139,6 +139,35 @@ export interface LifecycleEventPayloads {
 
 type Handler<P, R = void> = (payload: P) => R | Promise<R>;
 
+/** Who calls a tool, and where: a member of `workspace`, from the command palette (`palette`) or an agent (`mcp`). */
+export interface ToolCallContext {
+  /** The tool as callers name it: `<plugin>.<name>`, or the bare name of a core tool. */
+  tool: string;
+  user: { id: string; username: string; displayName: string; isInstanceAdmin: boolean };
+  workspace: { name: string; role: WorkspaceRole };
+  via: 'palette' | 'mcp';
+}
+
+/**
+ * A tool's handler. `args` already passed the manifest's `parameters` schema; what it returns must pass the
+ * `result` schema (a JSON object), or the caller gets an error instead. Throw to fail the call.
+ */
+export type ToolHandler<Args = Record<string, unknown>, Result = Record<string, unknown>> = (
+  args: Args,
+  context: ToolCallContext,
+) => Result | Promise<Result>;
+
+/** What hooks around tool calls get (`intercept-tool-calls`): the call, and after it the result or the error. */
+export interface ToolCallEvent extends ToolCallContext {
+  arguments: Record<string, unknown>;
+  effect: 'read' | 'change';
+  /** The plugin offering the tool; null for core tools. */
+  plugin: string | null;
+}
+
+/** A before-call hook's answer: `{refuse: "reason"}` stops the call, and the caller sees the reason. */
+export type ToolCallDecision = { refuse: string } | void;
+
 /**
  * Typed reads of a workspace's metadata (`read-metadata`), from the server's own index: the same bodies as the
  * HTTP API's, never the artifact files. Each names a workspace the plugin is enabled in; any other is refused.
@@ -215,6 +244,25 @@ export interface BackendHost {
     onRunStart(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
     /** When a run a schedule started ended (`register-schedule-hooks`). */
     onRunComplete(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
+  };
+  tools: {
+    /**
+     * Implements the tool `name` declared in the manifest's `tools`; the server calls it for the palette and MCP
+     * with validated arguments, under the plugin's deadline, rate and concurrency limits.
+     *
+     * @example
+     * await host.tools.register<{ model: string }>('owner_of', async ({ model }) => ({ owner: await find(model) }));
+     */
+    register<Args = Record<string, unknown>, Result = Record<string, unknown>>(
+      name: string,
+      handler: ToolHandler<Args, Result>,
+    ): Promise<BackendDisposer>;
+    /** Before every tool call in the plugin's workspaces; `{refuse}` stops it (`intercept-tool-calls`). */
+    beforeCall(handler: Handler<ToolCallEvent, ToolCallDecision>): Promise<BackendDisposer>;
+    /** After every tool call that succeeded, with its result (`intercept-tool-calls`). */
+    afterCall(handler: Handler<ToolCallEvent & { result: unknown; durationMs: number }>): Promise<BackendDisposer>;
+    /** After every tool call that failed or was refused, with the error's code and message (`intercept-tool-calls`). */
+    onError(handler: Handler<ToolCallEvent & { error: { code: string; message: string } }>): Promise<BackendDisposer>;
   };
   /** Reads of the workspaces' metadata (`read-metadata`). */
   data: BackendData;

@@ -44,6 +44,10 @@ export type {
   RunHookContext,
   ScheduleHookContext,
   SearchDocument,
+  ToolCallContext,
+  ToolCallDecision,
+  ToolCallEvent,
+  ToolHandler,
 } from './backend.ts';
 export { createFakeHost, createFakeSdk } from './testing.ts';
 export type { FakeHost, FakeHostOptions, FakeSdk, FakeSdkOverrides, RecordedCall } from './testing.ts';

@@ -10,6 +10,8 @@ import type {
   BackendRouteHandler,
   BackendRouteMethod,
   LifecycleEventPayloads,
+  ToolCallContext,
+  ToolHandler,
 } from './backend.ts';
 import type { Capability } from './contracts/capabilities.ts';
 import { hostDataRefusal, toBridgeBody } from './contracts/ui-isolation.ts';
@@ -119,6 +121,8 @@ export interface FakeHost extends BackendHost {
   emit<E extends keyof LifecycleEventPayloads>(event: E, payload: LifecycleEventPayloads[E]): Promise<unknown[]>;
   /** The handlers registered per hook: `artifactLoad`, `lineageBuild`, `indexBuild`, `runStart`, ... */
   readonly hooks: Record<string, ((payload: never) => unknown)[]>;
+  /** Calls the tool registered as `name`, as the server would after validating `args`. */
+  callTool(name: string, args: Record<string, unknown>, context?: Partial<ToolCallContext>): Promise<unknown>;
   /** What the backend logged, and how often it asked for a metadata refresh. */
   readonly logs: { level: 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> }[];
   readonly refreshes: number;
@@ -167,6 +171,7 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
   const routes: { method: BackendRouteMethod; path: string; handler: BackendRouteHandler }[] = [];
   const events: { event: string; priority: number; handler: (payload: never) => unknown }[] = [];
   const hooks: Record<string, ((payload: never) => unknown)[]> = {};
+  const tools = new Map<string, ToolHandler<never, unknown>>();
   const logs: FakeHost['logs'] = [];
   let refreshes = 0;
   const hook = (name: string) => async (handler: (payload: never) => unknown) => {
@@ -202,6 +207,15 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
     search: { onIndexBuild: hook('indexBuild') },
     runs: { onStart: hook('runStart'), onComplete: hook('runComplete') },
     schedules: { onRunStart: hook('scheduleRunStart'), onRunComplete: hook('scheduleRunComplete') },
+    tools: {
+      async register(name, handler) {
+        tools.set(name, handler as ToolHandler<never, unknown>);
+        return async () => void tools.delete(name);
+      },
+      beforeCall: hook('toolBefore'),
+      afterCall: hook('toolAfter'),
+      onError: hook('toolError'),
+    },
     data: fakeMethods<BackendData>('data', ['models', 'node', 'lineage', 'runs', 'run'], options.data),
     sql: fakeMethods<BackendSql>('sql', ['query', 'tables'], options.sql),
     config: { get: async <T>() => (options.config ?? {}) as T },
@@ -227,6 +241,20 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
         });
       }
       throw new Error(`fake host: no route registered for ${method} ${path}`);
+    },
+    async callTool(name, args, context = {}) {
+      const handler = tools.get(name);
+      if (!handler) throw new Error(`fake host: no tool registered as ${name}`);
+      return handler(
+        args as never,
+        {
+          tool: `${host.plugin.name}.${name}`,
+          user: { id: 'u-tester', username: 'tester', displayName: 'Tester', isInstanceAdmin: false },
+          workspace: { name: 'test-workspace', role: 'developer' },
+          via: 'palette',
+          ...context,
+        } as never,
+      );
     },
     async emit(event, payload) {
       const handlers = events.filter((e) => e.event === event).sort((a, b) => a.priority - b.priority);

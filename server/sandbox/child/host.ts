@@ -2,7 +2,7 @@
 // a message to the server, which checks the plugin's approved capabilities; this side checks nothing, because
 // a plugin could bypass it. Handlers stay here and are called back by id.
 import type { HostCall, RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
-import type { BackendDisposer, BackendHost } from '@dbt-workbench/plugin-sdk';
+import type { BackendDisposer, BackendHost, ToolCallContext } from '@dbt-workbench/plugin-sdk';
 
 export type AnyHandler = (payload: unknown) => unknown;
 
@@ -75,6 +75,21 @@ export function createHost(wiring: HostWiring): BackendHost {
     schedules: {
       onRunStart: (handler) => register('schedule-run-start', handler),
       onRunComplete: (handler) => register('schedule-run-complete', handler),
+    },
+    tools: {
+      register: (name, handler) => {
+        if (typeof handler !== 'function')
+          throw new TypeError(`tools.register ${name}: the handler must be a function`);
+        // The server sends `{arguments, context}`; the author's handler takes them as two parameters.
+        const call = (payload: unknown) => {
+          const { arguments: args, context } = payload as { arguments: never; context: ToolCallContext };
+          return handler(args, context);
+        };
+        return register('tool', call, { tool: name });
+      },
+      beforeCall: (handler) => register('tool-before', handler),
+      afterCall: (handler) => register('tool-after', handler),
+      onError: (handler) => register('tool-error', handler),
     },
     data: {
       models: (workspace, query) => ask({ fn: 'data.models', workspace, ...(query ? { query } : {}) }),

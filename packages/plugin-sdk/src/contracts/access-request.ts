@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Capability, capabilityDescriptions } from './capabilities.ts';
 import type { PluginManifest } from './plugin-manifest.schema.ts';
+import { ToolEffect, toolFingerprint } from './tools.schema.ts';
 
 /**
  * Everything one plugin version asks an admin for, as one list (SPEC 4.3): its capabilities, OS grants (folders
@@ -22,6 +23,14 @@ export const AccessItem = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('remote'), url: z.string() }),
   z.object({ kind: z.literal('backend-url'), url: z.string() }),
+  /** A tool offered to people and agents; `fingerprint` covers its schemas, effect and capabilities. */
+  z.object({
+    kind: z.literal('tool'),
+    name: z.string(),
+    title: z.string(),
+    effect: ToolEffect,
+    fingerprint: z.string(),
+  }),
 ]);
 export type AccessItem = z.infer<typeof AccessItem>;
 
@@ -69,6 +78,8 @@ export function accessKey(item: AccessItem): string {
       return `remote:${item.url}`;
     case 'backend-url':
       return `backend-url:${item.url}`;
+    case 'tool':
+      return `tool:${item.name}@${item.fingerprint}`;
   }
 }
 
@@ -94,6 +105,10 @@ export function accessRequestOf(manifest: PluginManifest, defaults: AccessDefaul
   const remote = manifest.frontend?.remote;
   if (remote && /^https?:\/\//.test(remote)) items.push({ kind: 'remote', url: remote });
   if (manifest.backend?.url) items.push({ kind: 'backend-url', url: manifest.backend.url });
+  for (const tool of manifest.tools ?? []) {
+    const { name, title, effect } = tool;
+    items.push({ kind: 'tool', name, title, effect, fingerprint: toolFingerprint(tool) });
+  }
   return items;
 }
 
@@ -157,6 +172,10 @@ export function describeAccess(item: AccessItem): string {
       return `Run interface code served from ${item.url}, pinned to what it serves at approval`;
     case 'backend-url':
       return `Receive its users' requests at its own server ${item.url}`;
+    case 'tool':
+      return item.effect === 'change'
+        ? `Offer the tool "${item.title}" (${item.name}), which changes things, to people and agents in its workspaces`
+        : `Offer the tool "${item.title}" (${item.name}), which only reads, to people and agents in its workspaces`;
   }
 }
 
@@ -191,9 +210,10 @@ const GROUPS: readonly { title: string; kinds: readonly AccessItem['kind'][] }[]
   { title: 'Network', kinds: ['network'] },
   { title: 'Limits', kinds: ['limit'] },
   { title: 'Code from elsewhere', kinds: ['remote', 'backend-url'] },
+  { title: 'Tools', kinds: ['tool'] },
 ];
 
-/** Entries in their groups (capabilities, files, environment, network, limits, code from elsewhere); no empty group. */
+/** Entries in their groups (capabilities, files, environment, network, limits, code from elsewhere, tools); no empty group. */
 export function groupAccess<T extends { item: AccessItem }>(entries: readonly T[]): { title: string; entries: T[] }[] {
   return GROUPS.map((group) => ({
     title: group.title,

@@ -9,6 +9,7 @@ export const Capability = z.enum([
   'access-sql-workspace',
   'register-schedule-hooks',
   'access-environment-config',
+  'intercept-tool-calls',
 ]);
 export type Capability = z.infer<typeof Capability>;
 
@@ -21,4 +22,6 @@ export const capabilityDescriptions: Record<Capability, string> = {
   'access-sql-workspace': 'Run SQL against the workspace database',
   'register-schedule-hooks': 'Register scheduler triggers and run hooks',
   'access-environment-config': 'Read the environment variables granted to it',
+  'intercept-tool-calls':
+    'See every tool call in the workspaces where it is enabled (tool, arguments, caller, outcome) and refuse calls by its own policy',
 };

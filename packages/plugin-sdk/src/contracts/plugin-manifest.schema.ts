@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Capability } from './capabilities.ts';
 import { BackendRetries } from './retry-policy.schema.ts';
 import { Contribution } from './slots.ts';
+import { ToolDeclarations } from './tools.schema.ts';
 
 /** Plugin names: lowercase letters, digits and single dashes; also the folder name under PLUGINS_DIRECTORY. */
 export const PluginName = z
@@ -186,6 +187,8 @@ export const PluginManifest = z.object({
   frontend: PluginFrontend.optional(),
   configuration: PluginConfiguration.optional(),
   permissions: PluginPermissions.optional(),
+  /** Typed tools for the command palette and the MCP endpoint; the backend implements them (`host.tools`). */
+  tools: ToolDeclarations.optional(),
   signature: PluginSignature.optional(),
 });
 export type PluginManifest = z.infer<typeof PluginManifest>;

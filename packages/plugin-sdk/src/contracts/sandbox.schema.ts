@@ -4,6 +4,7 @@ import { ModelListQuery } from './catalog.schema.ts';
 import { LifecycleEvent } from './lifecycle-events.ts';
 import { LineageQuery } from './lineage.schema.ts';
 import { MetricsPoint, PluginHealth } from './plugin-metrics.schema.ts';
+import { ToolName } from './tools.schema.ts';
 import { RunListQuery } from './runs.schema.ts';
 import { SqlQueryBody } from './sql.schema.ts';
 
@@ -22,6 +23,12 @@ export const RegistrationPoint = z.enum([
   'run-complete',
   'schedule-run-start',
   'schedule-run-complete',
+  /** A tool's handler (`host.tools.register`); `tool` names it, and it must be declared in the manifest. */
+  'tool',
+  /** Hooks around every tool call in the plugin's workspaces (`host.tools.beforeCall`, `afterCall`, `onError`). */
+  'tool-before',
+  'tool-after',
+  'tool-error',
 ]);
 export type RegistrationPoint = z.infer<typeof RegistrationPoint>;
 
@@ -75,6 +82,7 @@ export const HostCall = z.discriminatedUnion('fn', [
     method: RouteMethod.optional(),
     path: RoutePath.optional(),
     event: LifecycleEvent.optional(),
+    tool: ToolName.optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
   }),
   z.object({ fn: z.literal('unregister'), handler: z.number().int().positive() }),

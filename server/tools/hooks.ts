@@ -1,0 +1,93 @@
+import type { ToolCallEvent } from '@dbt-workbench/plugin-sdk';
+import type { Logger } from 'pino';
+import type { RegisteredPlugin } from '../plugins/registry.ts';
+import type { Registration } from '../sandbox/registrations.ts';
+import type { BackendRuntime } from '../sandbox/runtime.ts';
+import type { ActiveBackend } from '../sandbox/supervisor.ts';
+
+type HookPoint = 'tool-before' | 'tool-after' | 'tool-error';
+
+/** A plugin's hook around tool calls, ready to be called. */
+interface ToolHook {
+  plugin: string;
+  backend: ActiveBackend;
+  registration: Registration;
+}
+
+/**
+ * The hooks of `point` that apply in `workspace`: of plugins active and enabled there, with `intercept-tool-calls`
+ * approved and a running backend; lower priority first, then plugin order.
+ */
+function hooksOf(
+  plugins: readonly RegisteredPlugin[],
+  runtime: BackendRuntime,
+  workspace: string,
+  point: HookPoint,
+): ToolHook[] {
+  const hooks: ToolHook[] = [];
+  for (const plugin of plugins) {
+    if (plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace)) continue;
+    if (!plugin.approvedCapabilities.includes('intercept-tool-calls')) continue;
+    const backend = runtime.active(plugin.name);
+    if (!backend) continue;
+    for (const registration of backend.registrations.of(point))
+      hooks.push({ plugin: plugin.name, backend, registration });
+  }
+  return hooks.sort((a, b) => a.registration.priority - b.registration.priority);
+}
+
+/** Why a before-call hook refused, from its answer `{refuse: "reason"}`; undefined when it let the call through. */
+function refusalOf(answer: unknown): string | undefined {
+  if (!answer || typeof answer !== 'object') return undefined;
+  const reason = (answer as { refuse?: unknown }).refuse;
+  if (reason === undefined || reason === null || reason === false) return undefined;
+  return String(reason).slice(0, 500) || 'no reason given';
+}
+
+export interface ToolHooks {
+  /** Runs the before-call hooks in order; the first refusal wins: `{plugin, reason}`. */
+  before(event: ToolCallEvent): Promise<{ plugin: string; reason: string } | undefined>;
+  /** Tells the after-call hooks (not awaited by the caller: an audit plugin cannot slow calls down). */
+  after(event: ToolCallEvent & { result: unknown; durationMs: number }): void;
+  /** Tells the on-error hooks, not awaited either. */
+  error(event: ToolCallEvent & { error: { code: string; message: string } }): void;
+}
+
+/**
+ * Hooks around tool calls for plugins with `intercept-tool-calls`. A hook that fails or times out is logged and
+ * counted in its plugin's diagnostics, and does not stop the call: a broken policy plugin lets calls through
+ * (fail open), so that one plugin cannot take every tool down.
+ */
+export function createToolHooks(deps: {
+  plugins: () => readonly RegisteredPlugin[];
+  runtime: () => BackendRuntime | undefined;
+  logger: Logger;
+}): ToolHooks {
+  async function call(hook: ToolHook, payload: unknown, point: HookPoint): Promise<unknown> {
+    const rt = deps.runtime()!;
+    try {
+      return await rt.invoke(hook.plugin, hook.backend, hook.registration, payload, 'hook', point);
+    } catch (error) {
+      deps.logger.warn({ plugin: hook.plugin, point, err: error }, 'tool hook failed; the call goes on');
+      return undefined;
+    }
+  }
+  const notify = (point: HookPoint, workspace: string, payload: unknown) => {
+    const rt = deps.runtime();
+    if (!rt) return;
+    for (const hook of hooksOf(deps.plugins(), rt, workspace, point)) void call(hook, payload, point);
+  };
+  return {
+    async before(event) {
+      const rt = deps.runtime();
+      if (!rt) return undefined;
+      for (const hook of hooksOf(deps.plugins(), rt, event.workspace.name, 'tool-before')) {
+        const reason = refusalOf(await call(hook, event, 'tool-before'));
+        if (reason !== undefined) return { plugin: hook.plugin, reason };
+      }
+      return undefined;
+    },
+    after: (event) => notify('tool-after', event.workspace.name, event),
+    error: (event) => notify('tool-error', event.workspace.name, event),
+  };
+}
