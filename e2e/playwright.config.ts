@@ -67,12 +67,13 @@ export default defineConfig({
   projects: [
     {
       name: 'live-updates',
-      testMatch: /(live-updates|devkit|cross-origin)\.spec\.ts$/,
+      testMatch: /(live-updates|devkit|cross-origin|approval-path)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.live}` },
     },
     {
       name: 'plugins',
-      testMatch: /(?<!system-disabled|live-updates|devkit|cross-origin|budgets|isolated-ui|ui-levels)\.spec\.ts$/,
+      testMatch:
+        /(?<!system-disabled|live-updates|devkit|cross-origin|approval-path|budgets|isolated-ui|ui-levels)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {

@@ -36,7 +36,7 @@ function PendingUpdateBox({ plugin, installation }: { plugin: PluginSummary; ins
     <div className="wb-review" data-testid="pending-update" data-version={pending.version}>
       <p>
         <strong>
-          {inFolder ? `Version ${pending.version} appeared in the plugin's folder` : `Update to v${pending.version}`}{' '}
+          {inFolder ? `Version ${pending.version}, found in the plugin's folder,` : `Update to v${pending.version}`}{' '}
           {pending.rejected ? 'was rejected' : 'is waiting for your approval'}.
         </strong>{' '}
         v{installation.version} {pending.rejected ? 'keeps running' : 'stays active until you approve it'}.
