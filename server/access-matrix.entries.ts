@@ -55,7 +55,9 @@ export type Access =
    * `workspaceIn: 'header'` is `x-workbench-workspace` (plugin routes); `plugin` must be enabled there too (404
    * otherwise, as if nothing were there); its role check may be the plugin's own.
    */
-  | { who: 'member'; role: WorkspaceRole; workspaceIn: 'path' | 'header'; plugin?: string };
+  | { who: 'member'; role: WorkspaceRole; workspaceIn: 'path' | 'header'; plugin?: string }
+  /** API tokens of `scope` only: a session is not enough (401), another token's scope gets 403 `token_scope`. */
+  | { who: 'token'; scope: TokenScope };
 
 /** What a caller must get: a refusal with its status and error code, or the entry's `ok` status. */
 export type Verdict = { status: 401 | 403 | 404; code: string } | 'allowed';
@@ -67,6 +69,7 @@ export function verdict(access: Access, caller: Caller, workspace: string): Verd
     return access.who === 'instance-admin' && access.tokenScope === 'plugins:deploy'
       ? 'allowed'
       : { status: 403, code: 'token_scope' };
+  if (access.who === 'token') return { status: 401, code: 'unauthorized' };
   if (access.who === 'public') return 'allowed';
   if (caller === 'anonymous') return { status: 401, code: 'unauthorized' };
   if (access.who === 'signed-in') return 'allowed';
@@ -542,6 +545,26 @@ const workspace: MatrixEntry[] = [
       ok: 200,
     }),
   ),
+  {
+    route: 'GET /api/workspaces/:workspace/tools',
+    access: member('viewer'),
+    call: (t) => ({ url: `${ws(t)}/tools` }),
+    ok: 200,
+  },
+  {
+    route: 'POST /api/workspaces/:workspace/tools/:tool/call',
+    access: member('viewer'),
+    call: (t) => ({ url: `${ws(t)}/tools/list_runs/call`, body: { arguments: { limit: 1 } } }),
+    ok: 200,
+    note: 'Each tool checks its own role on top (start_run and run_sql need a developer: server/tools/tools.test.ts)',
+  },
+  ...(['POST', 'GET', 'DELETE'] as const).map((method): MatrixEntry => ({
+    route: `${method} /mcp/:workspace`,
+    access: { who: 'token', scope: 'mcp' },
+    call: (t) => ({ url: `/mcp/${t.workspace}`, ...(method === 'POST' ? { body: {} } : {}) }),
+    ok: 200,
+    note: 'Allowed only with an mcp token, which the matrix has no caller for: server/mcp/mcp.test.ts makes those calls',
+  })),
   {
     route: 'GET /api/workspaces/:workspace/lineage',
     access: member('viewer'),
