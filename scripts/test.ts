@@ -1,9 +1,12 @@
-// The one test command (`npm test`): installs Debian's chromium if missing, builds, type-checks, runs the
-// unit tests (vitest) and the browser tests (Playwright), and ends with one line summing every runner:
-// "N passed, N failed". Exits non-zero when anything failed.
+// The one test command (`npm test`): installs Debian's chromium and postgresql if missing, builds, type-checks, runs
+// the unit tests (vitest; the database suites once more on a throwaway PostgreSQL) and the browser tests
+// (Playwright), and ends with one line summing every runner: "N passed, N failed". Exits non-zero when anything
+// failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { TEST_POSTGRES_ENV } from '../server/testing/postgres.ts';
+import { postgresBinaries, startPostgresCluster } from '../server/testing/postgres-cluster.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(root, '.test-results');
@@ -43,6 +46,54 @@ function ensureChromium(): void {
   }
 }
 
+/** Installs Debian's PostgreSQL 15 when its initdb and pg_ctl are missing: the PostgreSQL tests need a real one. */
+function ensurePostgres(): void {
+  if (postgresBinaries()) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'PostgreSQL 15 is missing. Install it (sudo apt-get install -y postgresql) for the PostgreSQL tests.',
+    );
+  }
+  console.log("PostgreSQL is missing: installing Debian's postgresql");
+  if (
+    !run('apt-get update', 'apt-get', ['update', '-qq']) ||
+    !run('install postgresql', 'apt-get', ['install', '-y', '-qq', 'postgresql'])
+  ) {
+    throw new Error('Could not install postgresql with apt-get');
+  }
+}
+
+/**
+ * The suites that keep their data in the database, run again against a throwaway PostgreSQL (every test app
+ * gets its own database on it). server/db runs both backends in the main pass.
+ */
+const postgresSuites = [
+  'server/auth',
+  'server/users',
+  'server/tokens',
+  'server/schedules',
+  'server/runs/runs.test.ts',
+  'server/plugins/lifecycle-routes.test.ts',
+  'server/plugins/config-routes.test.ts',
+  'server/plugins/logs/routes.test.ts',
+  'server/plugins/logs/store.test.ts',
+  'server/plugins/budgets/store.test.ts',
+];
+
+async function postgresPass(report: string): Promise<boolean> {
+  const cluster = await startPostgresCluster();
+  try {
+    return runNode(
+      'unit tests on PostgreSQL (vitest, DATABASE_URL on a throwaway cluster)',
+      'node_modules/vitest/vitest.mjs',
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...postgresSuites],
+      { [TEST_POSTGRES_ENV]: cluster.url() },
+    );
+  } finally {
+    cluster.destroy();
+  }
+}
+
 function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -78,7 +129,7 @@ function browserTally(file: string): Tally | undefined {
   );
 }
 
-function main(): number {
+async function main(): Promise<number> {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   const total: Tally = { passed: 0, failed: 0, skipped: 0 };
@@ -93,6 +144,7 @@ function main(): number {
   };
 
   ensureChromium();
+  ensurePostgres();
   const built =
     runNode('build shell and example plugins', 'scripts/build.ts', []) &&
     runNode('build test fixture plugins', 'scripts/build.ts', [
@@ -147,6 +199,12 @@ function main(): number {
     `--outputFile.json=${unitReport}`,
   ]);
   add('unit tests', unitOk, unitTally(unitReport));
+  const postgresReport = path.join(resultsDir, 'unit-postgres.json');
+  const postgresOk = await postgresPass(postgresReport).catch((error: unknown) => {
+    console.error(`PostgreSQL pass: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  });
+  add('unit tests on PostgreSQL', postgresOk, unitTally(postgresReport));
 
   if (built) {
     const browserReport = path.join(resultsDir, 'browser.json');
@@ -166,7 +224,7 @@ function main(): number {
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   console.log('\n0 passed, 1 failed');

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open.ts';
 import { createBudgetStore } from './store.ts';
+import { testDatabaseUrl } from '../../testing/postgres.ts';
 
 let dir: string;
 let db: Database;
@@ -12,7 +13,7 @@ let userId: string;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wb-budgets-'));
-  db = await openDatabase({ dataDirectory: dir, databaseUrl: undefined });
+  db = await openDatabase({ dataDirectory: dir, databaseUrl: await testDatabaseUrl() });
   userId = 'u1';
   await db.run(
     "INSERT INTO users (id, username, display_name, password_hash, is_instance_admin, created_at) VALUES (?, 'ada', 'Ada', 'x', 1, '2026-01-01')",

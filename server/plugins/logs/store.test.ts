@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.ts';
 import { openDatabase } from '../../db/open.ts';
 import { eventually } from '../../sandbox/testing.ts';
 import { openPluginLogs, type LogRetention, type PluginLogs } from './store.ts';
+import { testDatabaseUrl } from '../../testing/postgres.ts';
 
 const START = Date.parse('2025-03-01T10:00:00.000Z');
 let dir: string;
@@ -16,7 +17,7 @@ let logs: PluginLogs | undefined;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wb-plugin-logs-'));
-  db = await openDatabase({ dataDirectory: dir, databaseUrl: undefined });
+  db = await openDatabase({ dataDirectory: dir, databaseUrl: await testDatabaseUrl() });
   clock = START;
 });
 
