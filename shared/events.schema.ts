@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PluginState } from './plugin-states.ts';
 
 /** Events the server pushes to open shells over `GET /api/events` (server-sent events). */
 export const ServerEvent = z.discriminatedUnion('type', [
@@ -6,6 +7,11 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plugins-changed'), plugins: z.array(z.string()), at: z.string() }),
   /** A workspace's configuration of a plugin changed: shells refetch that workspace's extensions. */
   z.object({ type: z.literal('plugin-config-changed'), plugin: z.string(), workspace: z.string(), at: z.string() }),
+  /**
+   * A plugin's reported state changed without a change on disk or by an admin: its backend started, went down or
+   * came back (`loading`, `error`, `active`). Shells refetch the plugin list; the reason is in `GET /api/plugins`.
+   */
+  z.object({ type: z.literal('plugin-state-changed'), plugin: z.string(), state: PluginState, at: z.string() }),
   /** A notice to admins was raised or dismissed: admins' shells refetch `GET /api/notices`. */
   z.object({ type: z.literal('notices-changed'), at: z.string() }),
 ]);

@@ -15,6 +15,7 @@ import { approveReviewed, rejectWaiting } from './approvals-waiting.ts';
 import { requirePlugin, toDetail } from './routes.ts';
 import { confirmed, requireDependantsConfirmed } from './installation/dependants.ts';
 import { createBudgetStore } from './budgets/store.ts';
+import { pluginBackendsOf } from '../sandbox/feature.ts';
 
 export interface LifecycleRouteDeps {
   registry: PluginRegistry;
@@ -75,7 +76,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
 
   async function respond(name: string): Promise<PluginDetail> {
     await registry.refresh();
-    return toDetail(requirePlugin(registry, name), (await enablement.load()).get(name));
+    return toDetail(requirePlugin(registry, name), (await enablement.load()).get(name), registry);
   }
 
   /**
@@ -156,10 +157,26 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return { results };
   });
 
+  /**
+   * Reads the plugin's folder again and starts its backend afresh from the code on disk, answering once the new
+   * process serves. When the new code does not start, the process serving keeps serving and the answer is 409 with
+   * why.
+   */
   app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     await createAuditLog(db).record({ actor: currentUser(request), action: 'plugin.reload', target: plugin.name });
     // Discovery re-reads every folder; only plugins whose files changed get a new revision.
+    await registry.refresh();
+    const now = requirePlugin(registry, plugin.name);
+    const backends = pluginBackendsOf(registry);
+    if (backends && now.state === 'active' && now.manifest?.backend?.entry) {
+      const reloaded = await backends.reload(now.name);
+      if (!reloaded.ok)
+        throw new HttpError(
+          'conflict',
+          `The backend of "${now.name}" did not start again from its code on disk: ${reloaded.reason}`,
+        );
+    }
     return respond(plugin.name);
   });
 

@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors.ts';
 import { assetUrl } from './assets.ts';
 import type { EnablementRules } from './enablement.ts';
 import { pluginMetricsOf } from './metrics/view.ts';
+import { pluginBackendsOf } from '../sandbox/feature.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
 
 /** A failed reload as the API reports it: the waiting version's review is in its installation's `pending`. */
@@ -12,13 +13,22 @@ function reloadErrorOf({ waiting: _, ...error }: NonNullable<RegisteredPlugin['r
   return error;
 }
 
-export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginSummary {
+/**
+ * A plugin as the API lists it. Its state is the one admins see (`reportedState`): an active plugin is `loading`
+ * while its backend starts and `error` while that backend is down.
+ */
+export function toSummary(
+  p: RegisteredPlugin,
+  rules: EnablementRules | undefined,
+  registry: PluginRegistry,
+): PluginSummary {
   const m = p.manifest;
+  const { state, reason } = pluginBackendsOf(registry)?.reported(p) ?? p;
   return {
     name: p.name,
     directory: p.directory,
-    state: p.state,
-    ...(p.reason ? { reason: p.reason } : {}),
+    state,
+    ...(reason ? { reason } : {}),
     ...(m
       ? {
           version: m.version,
@@ -47,8 +57,15 @@ export function toSummary(p: RegisteredPlugin, rules: EnablementRules | undefine
   };
 }
 
-export function toDetail(p: RegisteredPlugin, rules: EnablementRules | undefined): PluginDetail {
-  return { ...toSummary(p, rules), ...(p.manifest ? { manifest: p.manifest, assetsBaseUrl: assetUrl(p, '') } : {}) };
+export function toDetail(
+  p: RegisteredPlugin,
+  rules: EnablementRules | undefined,
+  registry: PluginRegistry,
+): PluginDetail {
+  return {
+    ...toSummary(p, rules, registry),
+    ...(p.manifest ? { manifest: p.manifest, assetsBaseUrl: assetUrl(p, '') } : {}),
+  };
 }
 
 /** A registered plugin by name, or the API's 404. */
@@ -72,13 +89,13 @@ export function registerPluginRoutes(
     return {
       plugins: registry.list().map((p) => {
         const health = metrics?.health(p.name);
-        return { ...toSummary(p, rules.get(p.name)), ...(health ? { health } : {}) };
+        return { ...toSummary(p, rules.get(p.name), registry), ...(health ? { health } : {}) };
       }),
     };
   });
 
   app.get<{ Params: { name: string } }>('/api/plugins/:name', admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
-    return toDetail(plugin, (await loadEnablement()).get(plugin.name));
+    return toDetail(plugin, (await loadEnablement()).get(plugin.name), registry);
   });
 }

@@ -3,6 +3,8 @@ import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PluginRegistry } from './registry.ts';
+import { folderIdentity } from '../sandbox/backend-watcher.ts';
+import { isInside } from './installation/layout.ts';
 
 /** Folders watched at most per plugin, and entries looked at to find them: a hostile folder costs no more. */
 export const MAX_WATCHED_FOLDERS_PER_PLUGIN = 256;
@@ -41,7 +43,8 @@ async function foldersOf(root: string, maxDepth: number, maxFolders: number, max
  * Each folder is watched on its own (Node's recursive watch on Linux reads and stats every file synchronously and
  * watches each one): PLUGINS_DIRECTORY down to the depth discovery searches, and the folders of each plugin, at
  * most MAX_WATCHED_FOLDERS_PER_PLUGIN of them (`node_modules` and dot folders left out). The set follows each
- * refresh, so new folders are watched as they appear.
+ * refresh, so new folders are watched as they appear, and a folder moved in under a watched path (an update or a
+ * rollback through the API) is watched in place of the one moved away.
  */
 export function watchPluginsDirectory(
   directory: string,
@@ -54,6 +57,8 @@ export function watchPluginsDirectory(
   let settle: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const watchers = new Map<string, FSWatcher>();
+  /** Each plugin folder's identity when its watches were opened: a watch follows the folder, not the path. */
+  const roots = new Map<string, string | undefined>();
 
   function changed(): void {
     clearTimeout(timer);
@@ -91,6 +96,14 @@ export function watchPluginsDirectory(
       for (const folder of folders) wanted.add(folder);
     }
     if (closed) return;
+    // A plugin folder an update or a rollback replaced under the same path is watched anew, with its subfolders.
+    for (const plugin of registry.list()) {
+      const identity = await folderIdentity(plugin.directory);
+      if (closed) return;
+      if (roots.has(plugin.directory) && roots.get(plugin.directory) !== identity)
+        for (const folder of [...watchers.keys()]) if (isInside(plugin.directory, folder)) unwatch(folder);
+      roots.set(plugin.directory, identity);
+    }
     for (const folder of [...watchers.keys()]) if (!wanted.has(folder)) unwatch(folder);
     for (const folder of wanted) if (!watchers.has(folder)) watchFolder(folder);
   }

@@ -7,14 +7,21 @@ import type { Workspace } from '../workspaces/config.ts';
 import { createDispatcher, dependencyLevels, type DeliveryOutcome, type EventSubscriber } from './dispatcher.ts';
 import { retryPolicyFor } from './retries.ts';
 import type { BackendRuntime } from './runtime.ts';
+import type { ActiveBackend, OwnLifecycle } from './supervisor.ts';
 
 /** Delivers lifecycle events (SPEC 4.6) to the plugin backends subscribed to them. */
 export interface EventBus {
   /**
    * Delivers `event` to every active backend subscribed to it (and enabled in `workspace`, when given).
-   * Never throws: failures and timeouts are in the outcomes, the plugin's diagnostics and the log.
+   * Never throws: failures and timeouts are in the outcomes, the plugin's diagnostics and the log. `except`: a
+   * plugin left out (its own lifecycle events reach it through `deliverOwn`).
    */
-  emit(event: LifecycleEvent, payload: unknown, workspace?: string): Promise<DeliveryOutcome[]>;
+  emit(event: LifecycleEvent, payload: unknown, workspace?: string, except?: string): Promise<DeliveryOutcome[]>;
+  /**
+   * Delivers a lifecycle event about a plugin to one of its own processes, in order with its other events, each
+   * handler within `timeoutMs`. Never throws; a failure is recorded and logged.
+   */
+  deliverOwn(plugin: string, backend: ActiveBackend, own: OwnLifecycle, timeoutMs: number): Promise<void>;
 }
 
 export interface EventBusDeps {
@@ -26,10 +33,10 @@ export interface EventBusDeps {
 export function createEventBus(deps: EventBusDeps): EventBus {
   const dispatcher = createDispatcher();
   return {
-    async emit(event, payload, workspace) {
+    async emit(event, payload, workspace, except) {
       const wanted = (p: PluginRecord) =>
         p.state === 'active' && (workspace === undefined || p.enabledWorkspaces.includes(workspace));
-      const records = deps.plugins().filter(wanted);
+      const records = deps.plugins().filter((p) => wanted(p) && p.name !== except);
       const levels = dependencyLevels(
         new Map(records.map((p) => [p.name, Object.keys(p.manifest?.dependencies ?? {})])),
       );
@@ -60,6 +67,29 @@ export function createEventBus(deps: EventBusDeps): EventBus {
       for (const o of outcomes.filter((x) => !x.ok))
         deps.logger.warn({ plugin: o.plugin, event, error: o.error }, `plugin event handler failed: ${event}`);
       return outcomes;
+    },
+    async deliverOwn(plugin, backend, { event, payload }, timeoutMs) {
+      const registered = backend.registrations.forEvent(event);
+      if (registered.length === 0) return;
+      const retries = deps.plugins().find((p) => p.name === plugin)?.manifest?.backend?.retries;
+      const [outcome] = await dispatcher.dispatch([
+        {
+          plugin,
+          level: 0,
+          priority: 0,
+          async deliver() {
+            for (const registration of registered)
+              await deps.runtime.invoke(plugin, backend, registration, payload, 'event', event, {
+                policy: retryPolicyFor(retries, registration),
+                // Only while this process still runs: a retry never reaches another build.
+                stillWanted: () => backend.instance.isAlive(),
+                timeoutMs,
+              });
+          },
+        },
+      ]);
+      if (outcome && !outcome.ok)
+        deps.logger.warn({ plugin, event, error: outcome.error }, `plugin event handler failed: ${event}`);
     },
   };
 }

@@ -7,6 +7,7 @@ import { removeCgroupParent } from './cgroup.ts';
 import { registerDiagnosticsRoutes } from './diagnostics-routes.ts';
 import { createEventBus, type EventBus } from './events.ts';
 import { probeSandbox } from './layers.ts';
+import { reportedState, type ReportedState } from './reported-state.ts';
 import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
 import { createHostData, type HostDataServices } from './host-data.ts';
 import { pluginConfigReader } from './plugin-config.ts';
@@ -37,6 +38,10 @@ export interface PluginBackendsView {
   takeWindow(name: string): StatsWindow;
   /** The process id of its running backend process; undefined without one. */
   pid(name: string): number | undefined;
+  /** The plugin's state as admins see it: `loading` while its backend starts, `error` while it is down. */
+  reported(record: PluginRecord): ReportedState;
+  /** Starts its backend afresh from the code on disk; resolves once the new process answers, or with why not. */
+  reload(name: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** The runtime itself, for features that call backends' handlers (tools: `server/tools`). */
   runtime(): BackendRuntime;
 }
@@ -97,6 +102,17 @@ export function createSandboxFeature(
       );
       // Bound below: the runtime asks the seams to refresh, and the seams follow the runtime.
       let refreshMetadata = () => {};
+      let events: EventBus | undefined;
+      // Open shells learn of each change of a plugin's reported state (its backend starting, down, back).
+      const published = new Map<string, string>();
+      const stateChanged = (name: string) => {
+        const record = plugins.get(name);
+        if (!record || !runtime) return;
+        const { state } = reportedState(record, runtime.backendState(name));
+        if (published.get(name) === state) return;
+        published.set(name, state);
+        context.events.publish({ type: 'plugin-state-changed', plugin: name, state, at: new Date().toISOString() });
+      };
       const secret = backendSecret(own.secret, settings.dataDirectory);
       const rt = createBackendRuntime({
         secret,
@@ -123,6 +139,9 @@ export function createSandboxFeature(
           defaultTimeoutMs: own.timeoutMs,
         }),
         refreshMetadata: () => refreshMetadata(),
+        stateChanged,
+        lifecycle: (name, backend, own, timeoutMs) =>
+          events?.deliverOwn(name, backend, own, timeoutMs) ?? Promise.resolve(),
         ...(plugins.protectedPaths ? { protectedPaths: plugins.protectedPaths } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.remoteRefreshMs ? { remoteRefreshMs: options.remoteRefreshMs } : {}),
@@ -138,14 +157,19 @@ export function createSandboxFeature(
         },
         takeWindow: (name) => rt.stats(name).takeWindow(),
         pid: (name) => rt.active(name)?.instance.pid,
+        reported: (record) => reportedState(record, rt.backendState(record.name)),
+        reload: async (name) => {
+          const record = plugins.get(name);
+          return record ? rt.reload(record) : { ok: false, reason: `no plugin named "${name}"` };
+        },
         runtime: () => rt,
       });
-      const events = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
-      bus = events;
+      const eventBus = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
+      events = bus = eventBus;
       const wired = wireSeams({
         seams: seams ?? context.services,
         runtime: rt,
-        events,
+        events: eventBus,
         plugins: () => plugins.list(),
         workspaces: context.workspaces,
         logger,
@@ -175,15 +199,20 @@ export function createSandboxFeature(
         follow();
         wired.pluginsChanged(change.plugins);
         const now = new Map(plugins.active().map((p) => [p.name, p.manifest?.version ?? '']));
+        // Other plugins hear of it now; a plugin's own process hears of itself from its supervisor, once it answers
+        // (load, update) or before it stops (unload).
+        const own = (name: string) => (plugins.get(name)?.manifest?.backend?.entry ? name : undefined);
         for (const [name, version] of now) {
           const before = known.get(name);
-          if (before === undefined) void events.emit('on-plugin-load', { plugin: name, version });
+          if (before === undefined)
+            void eventBus.emit('on-plugin-load', { plugin: name, version }, undefined, own(name));
           else if (before !== version)
-            void events.emit('on-plugin-update', { plugin: name, from: before, to: version });
+            void eventBus.emit('on-plugin-update', { plugin: name, from: before, to: version }, undefined, own(name));
         }
         for (const [name, version] of known)
-          if (!now.has(name)) void events.emit('on-plugin-unload', { plugin: name, version });
+          if (!now.has(name)) void eventBus.emit('on-plugin-unload', { plugin: name, version }, undefined, own(name));
         known = now;
+        for (const name of change.plugins) stateChanged(name);
       });
       return {
         async close() {

@@ -9,7 +9,7 @@ import { checkRemoteRegistrations } from './http-registrations.ts';
 import type { BackendInstance } from './instance.ts';
 import { createRegistrations, type Registration } from './registrations.ts';
 import type { PluginStats } from './stats.ts';
-import type { ActiveBackend, BackendSpec, RestartPolicy } from './supervisor.ts';
+import type { ActiveBackend, BackendSpec, BackendStatus, RestartPolicy } from './supervisor.ts';
 
 /** An independently deployed backend (`backend.url`), as the runtime calls it. */
 export interface HttpSpec extends BackendSpec {
@@ -29,11 +29,13 @@ export interface HttpSupervisorOptions {
   refreshMs: number;
   /** The active backend changed: its first registrations, different ones, or stopped. */
   changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
+  /** What `status()` answers changed. */
+  statusChanged?(): void;
 }
 
 /** Follows one remote backend: reads what it wants delivered and delivers it, as the process supervisor does. */
 export interface HttpSupervisor {
-  status(): { state: BackendState; reason?: string };
+  status(): BackendStatus;
   active(): ActiveBackend<HttpSpec> | null;
   ready(ms: number): Promise<ActiveBackend<HttpSpec> | null>;
   deploy(spec: HttpSpec): void;
@@ -129,7 +131,7 @@ export function createHttpSupervisor(options: HttpSupervisorOptions): HttpSuperv
   const { plugin, stats, logger, policy } = options;
   let current: ActiveBackend<HttpSpec> | null = null;
   let latest: HttpSpec | null = null;
-  let status: { state: BackendState; reason?: string } = { state: 'starting' };
+  let status: BackendStatus = { state: 'starting' };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let generation = 0;
@@ -138,9 +140,10 @@ export function createHttpSupervisor(options: HttpSupervisorOptions): HttpSuperv
   let applied = '';
   const waiters = new Set<() => void>();
 
-  const setStatus = (state: BackendState, reason?: string) => {
-    status = reason === undefined ? { state } : { state, reason };
+  const setStatus = (state: BackendState, reason?: string, failing = false) => {
+    status = { state, ...(reason === undefined ? {} : { reason }), ...(failing ? { failing } : {}) };
     for (const wake of [...waiters]) wake();
+    options.statusChanged?.();
   };
   const later = (spec: HttpSpec, ms: number) => {
     clearTimeout(timer);
@@ -164,7 +167,7 @@ export function createHttpSupervisor(options: HttpSupervisorOptions): HttpSuperv
         stats.event('activate-failed', `${message}; the last ones stay, tried again in ${delay} ms`);
       } else {
         stats.event('activate-failed', `${message}; tried again in ${delay} ms`);
-        setStatus('starting', `${message}; trying again in ${delay} ms`);
+        setStatus('starting', `its backend ${message}; trying again in ${delay} ms`, true);
       }
       return later(spec, delay);
     }

@@ -26,7 +26,9 @@ import {
   createSupervisor,
   defaultRestartPolicy,
   type ActiveBackend,
+  type BackendStatus,
   type LaunchSpec,
+  type OwnLifecycle,
   type RestartPolicy,
   type Supervisor,
 } from './supervisor.ts';
@@ -56,6 +58,10 @@ export interface RuntimeOptions {
   remoteRefreshMs?: number;
   /** Folders no `permissions.fs` grant may reach, judged again at each launch. */
   protectedPaths?: ProtectedPaths;
+  /** A plugin's backend state (`backendState`) changed. */
+  stateChanged?(plugin: string): void;
+  /** Delivers a lifecycle event about a plugin to its own process (the event bus's `deliverOwn`). */
+  lifecycle?(plugin: string, backend: ActiveBackend, own: OwnLifecycle, timeoutMs: number): Promise<void>;
 }
 
 /** How a hook or event call is retried: the plugin's policy for it, and whether the call is still wanted. */
@@ -63,6 +69,8 @@ export interface InvokeRetry {
   policy: HookRetryPolicy | undefined;
   /** False once the plugin was disabled (in the workspace) or unloaded: no further attempt is made. */
   stillWanted?(): boolean;
+  /** The deadline of this call instead of the plugin's own (`on-plugin-unload` gets the drain period). */
+  timeoutMs?: number;
 }
 
 /** Listens for a plugin's active process changing: started, swapped, crashed, stopped, registrations changed. */
@@ -78,7 +86,12 @@ export interface BackendRuntime {
   /** Starts, swaps and stops backends to match the registry's plugins. */
   sync(plugins: readonly PluginRecord[]): void;
   /** The runtime state of a plugin's backend, for the registry and the API (`none` without a backend entry). */
-  backendState(name: string): { state: BackendState; reason?: string };
+  backendState(name: string): BackendStatus;
+  /**
+   * Starts a fresh process of the plugin's backend from the code on disk now; resolves once it answers (the old one
+   * drains), or with why it did not start (the old one keeps serving). Not for `backend.url` backends.
+   */
+  reload(record: PluginRecord): Promise<{ ok: true } | { ok: false; reason: string }>;
   active(name: string): ActiveBackend | null;
   /** Waits up to the plugin's timeout for its backend while it starts. */
   ready(name: string): Promise<ActiveBackend | null>;
@@ -144,6 +157,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       policy: options.policy ?? { initialBackoffMs: 1000, maxBackoffMs: 30_000 },
       refreshMs: options.remoteRefreshMs ?? 60_000,
       changed: changed(name),
+      statusChanged: () => options.stateChanged?.(name),
     });
     remotes.set(name, remote);
     return remote;
@@ -180,9 +194,39 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
         options.log(name, level, source ?? 'logger', message, data),
       changed: changed(name),
       drainMs: settings.drainMs ?? 10_000,
+      statusChanged: () => options.stateChanged?.(name),
+      ...(options.lifecycle
+        ? { lifecycle: (backend, own, timeoutMs) => options.lifecycle!(name, backend, own, timeoutMs) }
+        : {}),
     });
     supervisors.set(name, supervisor);
     return supervisor;
+  }
+
+  /** The plugin's launch spec now, or undefined when it cannot start (why is in `backendState`; it is stopped). */
+  function launchable(record: PluginRecord): LaunchSpec | undefined {
+    const uid = assignUid(record.name, settings.uidBase, uids);
+    const result = launchSpecFor(record, {
+      settings,
+      support,
+      workspaces: options.workspaces,
+      execPath: options.execPath ?? process.execPath,
+      uid,
+      env: options.env ?? process.env,
+      ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
+    });
+    const before = unavailable.get(record.name);
+    if (!result.ok) {
+      unavailable.set(record.name, result.reason);
+      void supervisors.get(record.name)?.stop(true);
+      supervisors.delete(record.name);
+      if (before !== result.reason) options.stateChanged?.(record.name);
+      return undefined;
+    }
+    unavailable.delete(record.name);
+    if (before !== undefined) options.stateChanged?.(record.name);
+    specs.set(record.name, result.spec);
+    return result.spec;
   }
 
   return {
@@ -210,26 +254,17 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       for (const name of specs.keys()) if (!names.has(name)) specs.delete(name);
       for (const record of remote) remoteFor(record.name).deploy(remoteSpecOf(record, record.manifest!.backend!.url!));
       for (const record of wanted) {
-        const uid = assignUid(record.name, settings.uidBase, uids);
-        const result = launchSpecFor(record, {
-          settings,
-          support,
-          workspaces: options.workspaces,
-          execPath: options.execPath ?? process.execPath,
-          uid,
-          env: options.env ?? process.env,
-          ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
-        });
-        if (!result.ok) {
-          unavailable.set(record.name, result.reason);
-          void supervisors.get(record.name)?.stop(true);
-          supervisors.delete(record.name);
-          continue;
-        }
-        unavailable.delete(record.name);
-        specs.set(record.name, result.spec);
-        supervisorFor(record.name).deploy(result.spec);
+        const spec = launchable(record);
+        if (spec) supervisorFor(record.name).deploy(spec);
       }
+    },
+    async reload(record) {
+      if (!record.manifest?.backend?.entry || record.state !== 'active')
+        return { ok: false, reason: 'the plugin has no running backend process to reload' };
+      const spec = launchable(record);
+      if (!spec) return { ok: false, reason: unavailable.get(record.name) ?? 'its backend cannot start' };
+      const outcome = await supervisorFor(record.name).reload(spec);
+      return outcome.ok ? { ok: true } : outcome;
     },
     backendState(name) {
       const reason = unavailable.get(name);
@@ -246,7 +281,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       const once = async (target: ActiveBackend, handler: Registration) => {
         const started = performance.now();
         try {
-          const { timeoutMs } = target.spec;
+          const timeoutMs = retry?.timeoutMs ?? target.spec.timeoutMs;
           const value = await target.instance.call(handler.handler, payload, timeoutMs, label, kind === 'route');
           s.call(kind, label, performance.now() - started, 'ok');
           return value;

@@ -34,6 +34,22 @@ export interface ActiveBackend<S extends BackendSpec = BackendSpec> {
   spec: S;
 }
 
+/** A backend's state; `failing` while it is down after a crash or keeps crashing (its plugin is then in `error`). */
+export interface BackendStatus {
+  state: BackendState;
+  reason?: string;
+  failing?: boolean;
+}
+
+/** The lifecycle events a plugin's own backend gets about itself (SPEC 4.6). */
+export type OwnLifecycle =
+  | { event: 'on-plugin-load'; payload: { plugin: string; version: string } }
+  | { event: 'on-plugin-update'; payload: { plugin: string; from: string; to: string } }
+  | { event: 'on-plugin-unload'; payload: { plugin: string; version: string } };
+
+/** How long a backend stopped by the server's own shutdown may spend in its `on-plugin-unload` handlers. */
+export const SHUTDOWN_UNLOAD_MS = 1000;
+
 /** Restart with exponential backoff; after `crashes` in `windowMs`, fail fast for `cooldownMs`, then try once. */
 export interface RestartPolicy {
   initialBackoffMs: number;
@@ -70,15 +86,28 @@ export interface SupervisorOptions {
   changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
   /** How long calls in a process being replaced or stopped may take to finish, then 503 (PLUGIN_DRAIN_MS). */
   drainMs: number;
+  /** What `status()` answers changed. */
+  statusChanged?(): void;
+  /**
+   * Delivers a lifecycle event about the plugin to one of its own processes within `timeoutMs`; never rejects.
+   * `on-plugin-load` goes to the first process that answers after the plugin became active (or the server
+   * started), `on-plugin-update` to the first of a new version, `on-plugin-unload` to the last before it stops.
+   */
+  lifecycle?(backend: ActiveBackend, own: OwnLifecycle, timeoutMs: number): Promise<void>;
 }
 
 export interface Supervisor {
-  status(): { state: BackendState; reason?: string };
+  status(): BackendStatus;
   active(): ActiveBackend | null;
   /** The active backend, waiting up to `ms` while one starts; null when none comes (circuit open, stopped). */
   ready(ms: number): Promise<ActiveBackend | null>;
   /** Starts this build, or swaps to it: the new process starts beside the old, which drains once it is active. */
   deploy(spec: LaunchSpec): void;
+  /**
+   * Starts a fresh process of `spec` (the code on disk now), even of the build already running, beside the one
+   * serving, which drains once the new one is active. Resolves with the new process once it answers, or with why it did not start.
+   */
+  reload(spec: LaunchSpec): Promise<{ ok: true; backend: ActiveBackend } | { ok: false; reason: string }>;
   /**
    * Stops the plugin's backend: no new call reaches it. With `drain` (a disable, a removal), calls in flight get
    * `drainMs` to finish, then fail with 503; without (the server shutting down), they fail at once.
@@ -99,22 +128,36 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let halfOpen = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let status: { state: BackendState; reason?: string } = { state: 'starting' };
+  let status: BackendStatus = { state: 'starting' };
+  /** The version whose load (or update) event was delivered: the next build of another version is an update. */
+  let loadedVersion: string | undefined;
+  let lastCrash = '';
   /** Processes no longer serving new calls, each with the end of its drain. */
   const retired = new Map<BackendInstance, Promise<void>>();
   const waiters = new Set<() => void>();
 
-  const setStatus = (state: BackendState, reason?: string) => {
-    status = reason === undefined ? { state } : { state, reason };
+  const notify = () => {
     for (const wake of [...waiters]) wake();
+    options.statusChanged?.();
   };
+  const setStatus = (state: BackendState, reason?: string, failing = false) => {
+    status = { state, ...(reason === undefined ? {} : { reason }), ...(failing ? { failing } : {}) };
+    notify();
+  };
+  /** Active, but it crashed again since its last restart without staying up `stableMs`: it is crash-looping. */
+  const looping = () => status.state === 'active' && consecutive >= 2;
+
+  const deliver = (backend: ActiveBackend, own: OwnLifecycle, timeoutMs: number) =>
+    options.lifecycle?.(backend, own, timeoutMs) ?? Promise.resolve();
 
   /**
    * Stops a process that serves no new calls once its calls in flight finished; those still running after the
    * drain (none is waited for without `drain`) fail as unavailable, saying why. Hooks and events are calls too.
    */
-  function retire(backend: ActiveBackend<LaunchSpec>, drain: boolean): Promise<void> {
+  function retire(backend: ActiveBackend<LaunchSpec>, drain: boolean, unloading?: Promise<void>): Promise<void> {
     const { instance } = backend;
+    let unloaded = !unloading;
+    void unloading?.finally(() => (unloaded = true));
     const deadline = Date.now() + (drain ? options.drainMs : 0);
     const why = drain
       ? `the plugin's backend was stopped or replaced (disabled, updated, rolled back or removed) and this call did ` +
@@ -122,7 +165,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       : 'the server stopped the plugin backend during the call';
     const done = new Promise<void>((resolve) => {
       const poll = () => {
-        if (instance.inFlight() === 0) return void instance.stop(drain ? 2000 : 1000).then(() => resolve());
+        if (instance.inFlight() === 0 && unloaded) return void instance.stop(drain ? 2000 : 1000).then(() => resolve());
         if (Date.now() >= deadline) {
           if (drain)
             stats.event(
@@ -139,7 +182,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return done;
   }
 
-  function spawn(spec: LaunchSpec, restart: boolean): void {
+  function spawn(spec: LaunchSpec, restart: boolean): ActiveBackend<LaunchSpec> {
     timer = undefined;
     generation += 1;
     const registrations = createRegistrations();
@@ -177,7 +220,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     self = { instance, registrations, spec };
     const backend = self;
     starting = backend;
-    if (status.state !== 'active') setStatus('starting', status.reason);
+    if (status.state !== 'active') setStatus('starting', status.reason, status.failing);
     instance.activated.then(
       (ms) => {
         if (stopped || starting !== backend) return void instance.stop();
@@ -186,11 +229,31 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         current = backend;
         stats.activated(ms);
         stats.event('activated', `process ${instance.generation} (pid ${instance.pid}) active in ${Math.round(ms)} ms`);
-        setStatus('active');
+        setStatus(
+          'active',
+          consecutive >= 2
+            ? `its backend is crash-looping: ${consecutive} crashes in a row, each before it stayed up ` +
+                `${Math.round(policy.stableMs / 1000)} s; running again, last: ${lastCrash}`
+            : undefined,
+          consecutive >= 2,
+        );
         setTimeout(() => {
-          if (current === backend && instance.isAlive()) [consecutive, halfOpen] = [0, false];
+          if (current !== backend || !instance.isAlive()) return;
+          const wasLooping = looping();
+          [consecutive, halfOpen] = [0, false];
+          if (wasLooping) setStatus('active');
         }, policy.stableMs).unref();
         options.changed(backend, previous);
+        const version = spec.init.version;
+        if (loadedVersion === undefined)
+          void deliver(backend, { event: 'on-plugin-load', payload: { plugin, version } }, spec.timeoutMs);
+        else if (loadedVersion !== version)
+          void deliver(
+            backend,
+            { event: 'on-plugin-update', payload: { plugin, from: loadedVersion, to: version } },
+            spec.timeoutMs,
+          );
+        loadedVersion = version;
         if (previous) {
           stats.event('swap', `revision ${previous.spec.revision} → ${spec.revision}; the old process drains`);
           retire(previous, true);
@@ -199,6 +262,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       () => {},
     );
     void instance.exited.then((reason) => exited(backend, reason));
+    return backend;
   }
 
   function exited(backend: ActiveBackend<LaunchSpec>, reason: string): void {
@@ -207,6 +271,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (!wasCurrent && starting !== backend) return;
     stats.crashed(reason);
     stats.event('crash', reason);
+    lastCrash = reason;
     logger.warn({ plugin, reason }, 'plugin backend process ended');
     if (starting === backend) starting = null;
     if (!wasCurrent && current) {
@@ -226,7 +291,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     consecutive += 1;
     if (halfOpen || crashTimes.length >= policy.crashes) return openCircuit(backend.spec, reason);
     const delay = Math.min(policy.initialBackoffMs * 2 ** (consecutive - 1), policy.maxBackoffMs);
-    setStatus('starting', `restarting in ${delay} ms after: ${reason}`);
+    setStatus('starting', `its backend stopped (${reason}); restarting in ${delay} ms`, true);
     timer = setTimeout(() => spawn(backend.spec, true), delay);
   }
 
@@ -234,7 +299,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const message =
       `stopped after ${crashTimes.length} crashes in ${Math.round(policy.windowMs / 1000)} s; last: ${reason}. ` +
       `Calls fail at once; it is tried again in ${Math.round(policy.cooldownMs / 1000)} s or when the plugin changes.`;
-    setStatus('error', message);
+    setStatus('error', message, true);
     stats.event('circuit-open', message);
     logger.error({ plugin, reason }, 'plugin backend circuit opened');
     timer = setTimeout(() => {
@@ -243,6 +308,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       spawn(spec, true);
     }, policy.cooldownMs);
     timer.unref();
+  }
+
+  /** Starts a new process of `spec` in place of one still starting; the one serving drains once it is active. */
+  function startAfresh(spec: LaunchSpec): ActiveBackend<LaunchSpec> {
+    if (starting) {
+      retired.set(starting.instance, Promise.resolve());
+      starting.instance.kill('superseded by a newer build before it was ready');
+      starting = null;
+    }
+    clearTimeout(timer);
+    [crashTimes, consecutive, halfOpen] = [[], 0, false];
+    if (status.state !== 'active') setStatus('starting');
+    return spawn(spec, false);
   }
 
   return {
@@ -258,15 +336,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       latest = spec;
       // The same build is running, starting, backing off, refused, or behind an open circuit: nothing to redo.
       if (same) return;
-      if (starting) {
-        retired.set(starting.instance, Promise.resolve());
-        starting.instance.kill('superseded by a newer build before it was ready');
-        starting = null;
-      }
-      clearTimeout(timer);
-      [crashTimes, consecutive, halfOpen] = [[], 0, false];
-      if (status.state === 'error') setStatus('starting');
-      spawn(spec, false);
+      startAfresh(spec);
+    },
+    reload(spec) {
+      if (stopped) return Promise.resolve({ ok: false, reason: 'its backend was stopped' });
+      latest = spec;
+      const { instance } = startAfresh(spec);
+      return instance.activated.then(
+        () => {
+          const backend = current;
+          return backend?.instance === instance
+            ? { ok: true as const, backend }
+            : { ok: false as const, reason: 'a newer build replaced it before it answered' };
+        },
+        (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
+      );
     },
     async stop(drain = false) {
       stopped = true;
@@ -285,7 +369,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           : 'stopped by the server',
       );
       if (unready) void unready.instance.stop(1000);
-      if (previous) void retire(previous, drain);
+      if (previous) {
+        const unload: OwnLifecycle = {
+          event: 'on-plugin-unload',
+          payload: { plugin, version: previous.spec.init.version },
+        };
+        // Time to clean up: the drain period, or a short bound when the whole server stops.
+        if (drain) void retire(previous, true, deliver(previous, unload, options.drainMs));
+        else {
+          await deliver(previous, unload, Math.min(SHUTDOWN_UNLOAD_MS, options.drainMs));
+          void retire(previous, false);
+        }
+      }
       if (!drain) for (const instance of retired.keys()) void instance.abandon('the server stopped the plugin backend');
       await Promise.all([...retired.values(), unready?.instance.stop(1000)]);
     },

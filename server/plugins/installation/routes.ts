@@ -110,7 +110,7 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
   }
 
   async function detailOf(name: string) {
-    return toDetail(requirePlugin(registry, name), (await deps.enablement.load()).get(name));
+    return toDetail(requirePlugin(registry, name), (await deps.enablement.load()).get(name), registry);
   }
 
   app.register(async (scope) => {

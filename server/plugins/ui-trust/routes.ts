@@ -34,7 +34,7 @@ export function registerUiTrustRoutes(
       );
       await registry.refresh();
       const now = requirePlugin(registry, plugin.name);
-      return toDetail(now, (await createEnablementStore(db).load()).get(now.name));
+      return toDetail(now, (await createEnablementStore(db).load()).get(now.name), registry);
     },
   );
 }
