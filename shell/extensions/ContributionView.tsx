@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { PluginSdk } from '@dbt-workbench/plugin-sdk';
-import { Suspense, useEffect, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
 import { fetchJson } from '../api/client.ts';
@@ -10,6 +10,7 @@ import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx
 import { IsolatedContribution } from './isolated/IsolatedContribution.tsx';
 import { PluginErrorBoundary } from './PluginErrorBoundary.tsx';
 import { createPluginSdk } from './plugin-sdk.ts';
+import { useOnScreen } from './on-screen.ts';
 import { markContributionRendered } from './rendered-mark.ts';
 import { useExtensionRuntime, useRemoteLoader } from './runtime-context.tsx';
 
@@ -73,22 +74,28 @@ function InPageContribution({ extension, slotProps, sdk }: Required<Props> & { s
   );
 }
 
+/** In-page too, a contribution fetches its plugin's remote only once its place is on screen, as frames wait. */
+function InPageWhenOnScreen({ extension, slotProps, sdk }: Required<Props> & { sdk: PluginSdk }) {
+  const placeholder = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(placeholder);
+  const loading = (
+    <div ref={placeholder} className="wb-loading" aria-busy="true">
+      Loading {extension.pluginDisplayName}…
+    </div>
+  );
+  if (!onScreen) return loading;
+  return (
+    <Suspense fallback={loading}>
+      <InPageContribution extension={extension} slotProps={slotProps} sdk={sdk} />
+    </Suspense>
+  );
+}
+
 function LoadedContribution({ extension, slotProps, attempt }: Required<Props> & { attempt: number }) {
   const sdk = usePluginSdk(extension);
   const loader = useRemoteLoader();
-  if (extension.uiTrust === 'in-page') {
-    return (
-      <Suspense
-        fallback={
-          <div className="wb-loading" aria-busy="true">
-            Loading {extension.pluginDisplayName}…
-          </div>
-        }
-      >
-        <InPageContribution extension={extension} slotProps={slotProps} sdk={sdk} />
-      </Suspense>
-    );
-  }
+  if (extension.uiTrust === 'in-page')
+    return <InPageWhenOnScreen extension={extension} slotProps={slotProps} sdk={sdk} />;
   if (!('module' in extension) || !extension.remote)
     throw new Error(`contribution ${extension.id} has no module to render`);
   return (

@@ -1,10 +1,11 @@
 import type { PluginSdk } from '@dbt-workbench/plugin-sdk';
 import { CallOptions, connect, WindowMessenger, type RemoteProxy } from 'penpal';
-import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { Extension } from '../../../shared/api.schema.ts';
 import type { FrameMethods } from '../../isolation/bridge-contract.ts';
 import { splitProps } from '../../isolation/wire.ts';
 import { useLoadProblems } from '../load-problems.ts';
+import { useOnScreen } from '../on-screen.ts';
 import { createPluginStorage } from '../plugin-storage.ts';
 import { markContributionRendered } from '../rendered-mark.ts';
 import { RemoteLoadError, type RemoteLoader } from '../remote-loader.ts';
@@ -37,24 +38,6 @@ interface Props {
   /** This plugin's page-side SDK: the bridge forwards to it after its checks. */
   sdk: PluginSdk;
   loader: RemoteLoader;
-}
-
-/** Ready to render the frame once its slot is on screen (or about to be). */
-function useOnScreen(ref: RefObject<Element | null>): boolean {
-  const [seen, setSeen] = useState(false);
-  useEffect(() => {
-    const element = ref.current;
-    if (seen || !element) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) setSeen(true);
-      },
-      { rootMargin: '200px' },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [ref, seen]);
-  return seen;
 }
 
 /**
