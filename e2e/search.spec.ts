@@ -16,7 +16,9 @@ test('search: every result’s type label stays in its column, clear of the name
   expect(overlaps).toEqual([]);
 });
 
-test('search: / and Ctrl+K focus the search box from any page, but not while typing in a field', async ({ page }) => {
+test('search: / focuses the search box from any page, but not while typing in a field; Ctrl+K opens the palette', async ({
+  page,
+}) => {
   await page.goto(inWorkspace('models'));
   await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
 
@@ -36,11 +38,11 @@ test('search: / and Ctrl+K focus the search box from any page, but not while typ
   await expect(box).toHaveValue('');
   await expect(page.getByTestId('search-shortcut-hint')).toContainText('/');
 
-  // On the search page, Ctrl+K brings the focus back to the box and selects what is there.
+  // On the search page, "/" brings the focus back to the box and selects what is there.
   await box.fill('orders');
   await page.getByRole('heading', { name: 'Search' }).click();
   await expect(box).not.toBeFocused();
-  await page.keyboard.press('Control+k');
+  await page.keyboard.press('/');
   await expect(box).toBeFocused();
   await page.keyboard.type('customers');
   await expect(box).toHaveValue('customers');
@@ -48,7 +50,13 @@ test('search: / and Ctrl+K focus the search box from any page, but not while typ
   // From the lineage page too.
   await page.goto(inWorkspace('lineage'));
   await expect(page.getByRole('heading', { name: 'Lineage' })).toBeVisible();
-  await page.keyboard.press('Control+k');
+  await page.keyboard.press('/');
   await expect(page).toHaveURL(/\/search$/);
   await expect(page.getByLabel('Search the catalog')).toBeFocused();
+
+  // Ctrl+K is the command palette's (tools and catalog search in one box, e2e/palette.spec.ts), on any page.
+  await page.keyboard.press('Control+k');
+  await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Search tools and the catalog' })).toBeFocused();
+  await expect(page).toHaveURL(/\/search$/);
 });

@@ -4,11 +4,14 @@ import { ApiErrorBody } from '../../shared/errors.ts';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The error's `details` as the server sent them (their shape depends on the code). */
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -23,7 +26,10 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const parsed = ApiErrorBody.safeParse(body);
-    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+    if (parsed.success) {
+      const { code, message, details } = parsed.data.error;
+      throw new ApiError(response.status, code, message, details);
+    }
     throw new ApiError(response.status, 'http_error', `${url} answered ${response.status} ${response.statusText}`);
   }
   return body as T;

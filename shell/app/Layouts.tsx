@@ -5,6 +5,7 @@ import { ExtensionRuntimeProvider, useRemoteLoader } from '../extensions/runtime
 import { AdminNotices } from '../notices/AdminNotices.tsx';
 import { SearchShortcut } from '../search/search-shortcut.ts';
 import { WorkspaceContext, workspacePath } from '../workspaces/workspace-context.tsx';
+import { CommandPalette } from '../palette/CommandPalette.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
@@ -42,6 +43,7 @@ export function WorkspaceLayout() {
     <WorkspaceContext.Provider value={workspace}>
       <ExtensionRuntimeProvider key={workspace.name} loader={loader} workspace={workspace.name}>
         <SearchShortcut workspace={workspace.name} />
+        <CommandPalette workspace={workspace.name} />
         <Frame />
       </ExtensionRuntimeProvider>
     </WorkspaceContext.Provider>

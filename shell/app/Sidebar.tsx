@@ -3,6 +3,7 @@ import type { Extension } from '../../shared/api.schema.ts';
 import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { useExtensions, useHostInfo } from '../api/queries.ts';
 import { useMe, useSignOut } from '../auth/session.ts';
+import { PaletteButton } from '../palette/PaletteButton.tsx';
 import { useOptionalWorkspace, workspacePath, type CurrentWorkspace } from '../workspaces/workspace-context.tsx';
 import { workspaceNav } from './routes.tsx';
 
@@ -71,6 +72,7 @@ export function Sidebar() {
         dbt-Workbench
       </div>
       <WorkspaceSwitcher current={workspace} />
+      {workspace && <PaletteButton />}
       <nav aria-label="Main">
         {workspace &&
           workspaceNav

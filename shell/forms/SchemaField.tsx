@@ -8,6 +8,7 @@ export interface PropertySchema {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
+  default?: unknown;
 }
 
 /** The properties of an object schema, in the schema's order; anything else has none. */
@@ -20,7 +21,8 @@ export function schemaProperties(schema: unknown): [string, PropertySchema][] {
 
 /**
  * One input for one property of a JSON Schema; anything but a simple type is edited as JSON. With `error` the input
- * is marked invalid and the message is read with it; `required` marks the label.
+ * is marked invalid and the message is read with it; `required` marks the label; `describe` shows the property's
+ * description under the input (else it is the label's tooltip). A default shows as the placeholder.
  */
 export function SchemaField({
   name,
@@ -29,6 +31,8 @@ export function SchemaField({
   onChange,
   error,
   required,
+  describe,
+  label: fallbackLabel,
 }: {
   name: string;
   schema: PropertySchema;
@@ -36,33 +40,48 @@ export function SchemaField({
   onChange(v: unknown): void;
   error?: string;
   required?: boolean;
+  describe?: boolean;
+  /** The label when the schema has no `title` (else the property's name). */
+  label?: string;
 }) {
   const errorId = useId();
+  const hintId = useId();
+  const hint = describe && schema.description;
+  const placeholder = schema.default === undefined ? undefined : String(schema.default);
   const label = (
-    <>
-      {schema.title ?? name}
+    <span className="wb-field-label">
+      {schema.title ?? fallbackLabel ?? name}
       {required && (
         <span className="wb-required" aria-hidden="true">
           {' '}
           *
         </span>
       )}
-    </>
+    </span>
   );
   const invalid = {
     'aria-invalid': error ? true : undefined,
-    'aria-describedby': error ? errorId : undefined,
+    'aria-describedby': [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined,
     'aria-required': required || undefined,
     'data-field': name,
   } as const;
-  const message = error && (
-    <span id={errorId} className="wb-form-error wb-field-error" data-field-error={name}>
-      {error}
-    </span>
+  const message = (
+    <>
+      {hint && (
+        <span id={hintId} className="wb-muted wb-field-hint">
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span id={errorId} className="wb-form-error wb-field-error" data-field-error={name}>
+          {error}
+        </span>
+      )}
+    </>
   );
   if (schema.type === 'boolean') {
     return (
-      <label className="wb-switch" title={schema.description}>
+      <label className="wb-switch" title={hint ? undefined : schema.description}>
         <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} {...invalid} />
         {label}
         {message}
@@ -71,7 +90,7 @@ export function SchemaField({
   }
   if (schema.enum) {
     return (
-      <label title={schema.description}>
+      <label title={hint ? undefined : schema.description}>
         {label}
         <select
           value={String(value ?? '')}
@@ -91,7 +110,7 @@ export function SchemaField({
   }
   if (schema.type === 'number' || schema.type === 'integer') {
     return (
-      <label title={schema.description}>
+      <label title={hint ? undefined : schema.description}>
         {label}
         <input
           type="number"
@@ -99,6 +118,7 @@ export function SchemaField({
           min={schema.minimum}
           max={schema.maximum}
           step={schema.type === 'integer' ? 1 : 'any'}
+          placeholder={placeholder}
           onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
           {...invalid}
         />
@@ -108,15 +128,20 @@ export function SchemaField({
   }
   if (schema.type === 'string') {
     return (
-      <label title={schema.description}>
+      <label title={hint ? undefined : schema.description}>
         {label}
-        <input value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} {...invalid} />
+        <input
+          value={typeof value === 'string' ? value : ''}
+          placeholder={placeholder}
+          onChange={(e) => onChange(e.target.value)}
+          {...invalid}
+        />
         {message}
       </label>
     );
   }
   return (
-    <label title={schema.description}>
+    <label title={hint ? undefined : schema.description}>
       {label} (JSON)
       <textarea
         rows={3}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchTools, type MatchableTool } from './match-tools.ts';
 
 const tool = (title: string, more: Partial<MatchableTool> = {}): MatchableTool => ({
-  name: title.toLowerCase().replaceAll(' ', '_'),
+  id: title.toLowerCase().replaceAll(' ', '_'),
   title,
   description: '',
   pluginTitle: 'Built in',
@@ -16,11 +16,11 @@ describe('matching tools to what is typed', () => {
     tool('Start a run'),
     tool('Search models', { description: 'Find models by name, column or tag' }),
     tool('List runs'),
-    tool('Tag a model', { pluginTitle: 'Model tagger', name: 'tag_model' }),
+    tool('Tag a model', { pluginTitle: 'Model tagger', id: 'model-tagger.tag_model' }),
   ];
 
-  it('lists every tool by title when nothing is typed', () => {
-    expect(titles(matchTools(tools, '  '))).toEqual(['List runs', 'Search models', 'Start a run', 'Tag a model']);
+  it('lists every tool in the order given, the server’s, when nothing is typed', () => {
+    expect(titles(matchTools(tools, '  '))).toEqual(['Start a run', 'Search models', 'List runs', 'Tag a model']);
   });
 
   it('ranks a title that starts with the word above one that merely has a word starting with it', () => {

@@ -1,56 +1,36 @@
-/** How the palette shows a tool's result, chosen from the tool's result schema. */
+import type { ToolResultView } from '../../shared/tools.schema.ts';
+
+/** What the palette draws for a tool's result. */
 export type ResultView =
   | { kind: 'table'; columns: string[]; rows: Record<string, unknown>[]; caption?: string }
   | { kind: 'markdown'; text: string }
   | { kind: 'json'; value: unknown };
 
-interface SchemaLike {
-  type?: string | string[];
-  contentMediaType?: string;
-  format?: string;
-  items?: SchemaLike;
-  properties?: Record<string, SchemaLike>;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asSchema = (s: unknown): SchemaLike => (isRecord(s) ? (s as SchemaLike) : {});
-const typeIs = (s: SchemaLike, type: string) => s.type === type || (Array.isArray(s.type) && s.type.includes(type));
-const isMarkdown = (s: SchemaLike) =>
-  typeIs(s, 'string') && (s.contentMediaType === 'text/markdown' || s.format === 'markdown');
-const isRowList = (s: SchemaLike) => typeIs(s, 'array') && typeIs(asSchema(s.items), 'object');
 
-function table(itemSchema: SchemaLike, rows: Record<string, unknown>[], caption?: string): ResultView {
-  const columns = Object.keys(itemSchema.properties ?? {});
-  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-  return { kind: 'table', columns, rows, caption };
+/** The declared columns of the result's `rows`, in the schema's order. */
+function declaredColumns(resultSchema: unknown): string[] {
+  const rows = isRecord(resultSchema) && isRecord(resultSchema.properties) ? resultSchema.properties.rows : undefined;
+  const items = isRecord(rows) ? rows.items : undefined;
+  return isRecord(items) && isRecord(items.properties) ? Object.keys(items.properties) : [];
 }
 
 /**
- * The view a result gets: markdown for a string the schema marks `contentMediaType: text/markdown`; a table for an
- * array of objects, or for an object whose one list of objects is the point (its other fields become the caption);
- * JSON for anything else, or for a value that does not have the shape its schema promised. Pure.
+ * The server names a result's view from its schema (`table`: objects under `rows`; `markdown`: text under
+ * `markdown`); this reads the value that way: a table's columns in the schema's order then any others, its other
+ * plain fields as the caption. A value without the promised shape is shown as JSON. Pure.
  */
-export function resultView(resultSchema: unknown, value: unknown): ResultView {
-  const schema = asSchema(resultSchema);
-  if (isMarkdown(schema) && typeof value === 'string') return { kind: 'markdown', text: value };
-  if (isRowList(schema) && Array.isArray(value) && value.every(isRecord)) {
-    return table(asSchema(schema.items), value);
-  }
-  if (typeIs(schema, 'object') && isRecord(value)) {
-    const lists = Object.entries(schema.properties ?? {}).filter(([, s]) => isRowList(s));
-    if (lists.length === 1) {
-      const [field, listSchema] = lists[0]!;
-      const rows = value[field];
-      const rest = Object.entries(value).filter(([k, v]) => k !== field && (v === null || typeof v !== 'object'));
-      if (Array.isArray(rows) && rows.every(isRecord)) {
-        const caption = rest.map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || undefined;
-        return table(asSchema(listSchema.items), rows, caption);
-      }
-    }
-    const markdown = Object.entries(schema.properties ?? {}).filter(([, s]) => isMarkdown(s));
-    if (markdown.length === 1 && Object.keys(value).length === 1 && typeof value[markdown[0]![0]] === 'string') {
-      return { kind: 'markdown', text: value[markdown[0]![0]] as string };
-    }
+export function resultView(view: ToolResultView, resultSchema: unknown, value: Record<string, unknown>): ResultView {
+  if (view === 'markdown' && typeof value.markdown === 'string') return { kind: 'markdown', text: value.markdown };
+  const rows = value.rows;
+  if (view === 'table' && Array.isArray(rows) && rows.every(isRecord)) {
+    const columns = declaredColumns(resultSchema);
+    for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+    const caption = Object.entries(value)
+      .filter(([k, v]) => k !== 'rows' && (v === null || typeof v !== 'object'))
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(' · ');
+    return { kind: 'table', columns, rows, caption: caption || undefined };
   }
   return { kind: 'json', value };
 }

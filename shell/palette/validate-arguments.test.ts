@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argumentsOf, validateArguments } from './validate-arguments.ts';
+import { argumentsOf, serverFieldErrors, validateArguments } from './validate-arguments.ts';
 
 const schema = {
   type: 'object',
@@ -34,5 +34,28 @@ describe("checking a tool's arguments as the user types", () => {
 
   it('checks nothing when there is no schema', () => {
     expect(validateArguments(undefined, { anything: 1 })).toEqual({});
+  });
+});
+
+describe("the server's word on arguments", () => {
+  it('goes to the top-level field its pointer names, or to the whole form', () => {
+    expect(
+      serverFieldErrors([
+        { field: '/limit', message: 'must be <= 100' },
+        { field: '/filter/0', message: 'must be string' },
+        { field: '/a~1b', message: 'odd' },
+        { field: '', message: 'must have required property "query"' },
+      ]),
+    ).toEqual({
+      limit: 'must be <= 100',
+      filter: 'must be string',
+      'a/b': 'odd',
+      '': 'must have required property "query"',
+    });
+  });
+
+  it('reads nothing from details of another shape', () => {
+    expect(serverFieldErrors({ reason: 'x' })).toEqual({});
+    expect(serverFieldErrors(undefined)).toEqual({});
   });
 });

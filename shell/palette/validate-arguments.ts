@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolArgumentProblem } from '../../shared/tools.schema.ts';
 import '../app/no-eval.ts';
 
 /** What is wrong with a tool's arguments, by top-level field; `''` holds what belongs to no one field. */
@@ -48,6 +49,21 @@ export function validateArguments(schema: unknown, args: Record<string, unknown>
       continue;
     }
     errors[field] ??= message(issue);
+  }
+  return errors;
+}
+
+/**
+ * The server's `tool_arguments_invalid` details by top-level field (`/limit` and `/filter/0` go to `limit` and
+ * `filter`; `` to the form as a whole); anything else in `details` gives nothing. Pure.
+ */
+export function serverFieldErrors(details: unknown): FieldErrors {
+  const problems = z.array(ToolArgumentProblem).safeParse(details);
+  if (!problems.success) return {};
+  const errors: FieldErrors = {};
+  for (const { field, message } of problems.data) {
+    const top = (field.split('/')[1] ?? '').replaceAll('~1', '/').replaceAll('~0', '~');
+    errors[top] = errors[top] ? `${errors[top]} ${message}` : message;
   }
   return errors;
 }

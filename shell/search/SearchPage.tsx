@@ -16,7 +16,8 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 
 const LIMIT = 50;
 
-function useSearch(workspace: string, q: string) {
+/** The catalog's best hits for `q` (none while `q` is empty), shared by this page and the command palette. */
+export function useCatalogSearch(workspace: string, q: string) {
   return useQuery({
     queryKey: ['workspaces', workspace, 'catalog', 'search', q],
     queryFn: () =>
@@ -61,7 +62,7 @@ export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const q = useDebounced(text.trim(), 150);
-  const search = useSearch(workspace.name, q);
+  const search = useCatalogSearch(workspace.name, q);
   const [active, setActive] = useState(0);
   const listId = useId();
 
@@ -119,7 +120,7 @@ export function SearchPage() {
         />
         {!text && (
           <span className="wb-search-keys" data-testid="search-shortcut-hint">
-            <kbd>/</kbd> or <kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> <kbd>K</kbd>
+            <kbd>/</kbd> here, <kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> <kbd>K</kbd> for commands too
           </span>
         )}
       </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSearchShortcut, isTypingTarget } from './search-shortcut.ts';
+import { isPaletteShortcut, isSearchShortcut, isTypingTarget } from './search-shortcut.ts';
 
 const key = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey', boolean>> = {}) => ({
   key,
@@ -9,17 +9,20 @@ const key = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey',
   ...mods,
 });
 
-describe('the search shortcut', () => {
-  it('is / alone, Ctrl+K or ⌘K', () => {
+describe('the search and palette shortcuts', () => {
+  it('search is / alone', () => {
     expect(isSearchShortcut(key('/'))).toBe(true);
-    expect(isSearchShortcut(key('k', { ctrlKey: true }))).toBe(true);
-    expect(isSearchShortcut(key('K', { metaKey: true }))).toBe(true);
+    expect(isSearchShortcut(key('/', { ctrlKey: true }))).toBe(false);
+    expect(isSearchShortcut(key('/', { altKey: true }))).toBe(false);
+    expect(isSearchShortcut(key('k', { ctrlKey: true }))).toBe(false);
   });
 
-  it('is not a plain k, Ctrl+/ or an Alt combination', () => {
-    expect(isSearchShortcut(key('k'))).toBe(false);
-    expect(isSearchShortcut(key('/', { ctrlKey: true }))).toBe(false);
-    expect(isSearchShortcut(key('k', { ctrlKey: true, altKey: true }))).toBe(false);
+  it('the palette is Ctrl+K or ⌘K, not a plain k, Ctrl+/ or an Alt combination', () => {
+    expect(isPaletteShortcut(key('k', { ctrlKey: true }))).toBe(true);
+    expect(isPaletteShortcut(key('K', { metaKey: true }))).toBe(true);
+    expect(isPaletteShortcut(key('k'))).toBe(false);
+    expect(isPaletteShortcut(key('/', { ctrlKey: true }))).toBe(false);
+    expect(isPaletteShortcut(key('k', { ctrlKey: true, altKey: true }))).toBe(false);
   });
 
   it('leaves fields, selects and editors to the user', () => {

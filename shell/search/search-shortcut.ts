@@ -5,14 +5,25 @@ import { workspacePath } from '../workspaces/workspace-context.tsx';
 /** The id of the catalog search box, which the shortcut focuses. */
 export const searchBoxId = 'wb-catalog-search';
 
-/** What the shortcut keys are, for hints and `aria-keyshortcuts`. */
-export const searchShortcutKeys = '/ Control+K Meta+K';
+/** What the search shortcut is, for hints and `aria-keyshortcuts`. */
+export const searchShortcutKeys = '/';
 
-/** The keys that open search: `/` alone, or Ctrl+K (⌘K on a Mac). */
-export function isSearchShortcut(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): boolean {
-  if (event.altKey) return false;
-  if (event.key === '/') return !event.ctrlKey && !event.metaKey;
-  return event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey);
+/** What the command palette's shortcut is, for hints and `aria-keyshortcuts`. */
+export const paletteShortcutKeys = 'Control+K Meta+K';
+
+type ShortcutEvent = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>;
+
+/** The key that opens the catalog search page: `/` alone. */
+export function isSearchShortcut(event: ShortcutEvent): boolean {
+  return event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
+/**
+ * The keys that open the command palette (tools and catalog search in one box): Ctrl+K, or ⌘K on a Mac. Unlike `/`
+ * they type nothing, so they work from inside a field too.
+ */
+export function isPaletteShortcut(event: ShortcutEvent): boolean {
+  return !event.altKey && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
 }
 
 interface TargetLike {
@@ -31,8 +42,8 @@ export function isTypingTarget(target: TargetLike | null): boolean {
 }
 
 /**
- * `/` and Ctrl/⌘+K, pressed anywhere in a workspace outside a field or editor, focus the catalog search box,
- * opening the search page first when another page is shown.
+ * `/`, pressed anywhere in a workspace outside a field or editor, focuses the catalog search box, opening the search
+ * page first when another page is shown.
  */
 export function useSearchShortcut(workspace: string): void {
   const navigate = useNavigate();

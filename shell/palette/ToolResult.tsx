@@ -1,0 +1,50 @@
+import type { ToolCallResult, ToolDescriptor } from '../../shared/tools.schema.ts';
+import { renderToolMarkdown } from './markdown.ts';
+import { cellText, resultView } from './result-view.ts';
+
+/** A call's result as the tool's result schema says: a table, markdown or JSON. */
+export function ToolResult({ tool, call }: { tool: ToolDescriptor; call: ToolCallResult }) {
+  const view = resultView(call.view, tool.result, call.result);
+  return (
+    <section className="wb-palette-result" aria-label={`Result of ${tool.title}`} data-testid="tool-result">
+      <p className="wb-muted wb-palette-result-meta">
+        {view.kind === 'table'
+          ? `${view.rows.length} row${view.rows.length === 1 ? '' : 's'}${view.caption ? ` · ${view.caption}` : ''}`
+          : 'Result'}{' '}
+        · {Math.round(call.durationMs)} ms
+      </p>
+      {view.kind === 'table' &&
+        (view.rows.length === 0 ? (
+          <p className="wb-muted">No rows.</p>
+        ) : (
+          <div className="wb-palette-table-wrap">
+            <table className="wb-table wb-palette-table">
+              <thead>
+                <tr>
+                  {view.columns.map((c) => (
+                    <th key={c} scope="col">
+                      {c}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {view.rows.map((row, i) => (
+                  <tr key={i}>
+                    {view.columns.map((c) => (
+                      <td key={c}>{cellText(row[c])}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+      {view.kind === 'markdown' && (
+        // Rendered without HTML and with only safe links (markdown.ts): a plugin's words, not its markup.
+        <div className="wb-palette-markdown" dangerouslySetInnerHTML={{ __html: renderToolMarkdown(view.text) }} />
+      )}
+      {view.kind === 'json' && <pre className="wb-palette-json">{JSON.stringify(view.value, null, 2)}</pre>}
+    </section>
+  );
+}
