@@ -230,14 +230,14 @@ describe('POST /api/workspaces/:workspace/tools/:tool/call', () => {
       url: '/api/audit?action=tool.call&target=search_models',
       headers: { cookie: app.adminCookie },
     });
-    const entries = audit.json().entries as { actor: string; workspace: string; details: unknown }[];
-    const details = entries.map((e) => (typeof e.details === 'string' ? JSON.parse(e.details) : e.details));
+    const entries = audit.json().entries as { actorName: string; workspace: string; details: unknown }[];
+    const details = entries.map((e) => e.details);
     expect(details).toEqual(
       expect.arrayContaining([
         { via: 'palette', ok: true },
         expect.objectContaining({ via: 'palette', ok: false, code: 'tool_arguments_invalid' }),
       ]),
     );
-    expect(entries[0]).toMatchObject({ workspace: 'shop' });
+    expect(entries[0]).toMatchObject({ workspace: 'shop', actorName: 'vera' });
   });
 });
