@@ -1,26 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import type { PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import type { PluginDiagnosticsAnswer } from '../../shared/plugin-diagnostics.schema.ts';
 import type { Guards } from '../auth/guards.ts';
+import type { Database } from '../db/database.ts';
+import { hostFacts } from '../host-info.ts';
 import { HttpError } from '../http/errors.ts';
 import { residentMb } from '../plugins/metrics/memory.ts';
 import { pluginMetricsOf } from '../plugins/metrics/view.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { BackendRuntime } from './runtime.ts';
+import { versionFacts } from './version-facts.ts';
 
 /**
  * `GET /api/plugins/:name/diagnostics` (instance admins): the plugin backend's state, starts, restarts, crashes
  * with reasons, rejected actions, call counts and p50/p95 per route, hook and event, the sandbox layers in force,
- * its memory now, and (for every installed plugin, UI-only ones too) its cost history and health.
+ * its memory now, when it last became active and how long that took, and (for every installed plugin, UI-only ones
+ * too) its cost history and health, when its version in force was last updated and its compatibility ranges.
  */
 export function registerDiagnosticsRoutes(
   app: FastifyInstance,
-  deps: { runtime: BackendRuntime; plugins: PluginRegistry; guards: Guards },
+  deps: { runtime: BackendRuntime; plugins: PluginRegistry; guards: Guards; db: Database },
 ): void {
   const admin = { preHandler: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
   app.get<{ Params: { name: string } }>(
     '/api/plugins/:name/diagnostics',
     admin,
-    async (request): Promise<PluginDiagnostics> => {
+    async (request): Promise<PluginDiagnosticsAnswer> => {
       const record = deps.plugins.get(request.params.name);
       if (!record) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
       const diagnostics = deps.runtime.diagnostics(record);
@@ -32,6 +36,7 @@ export function registerDiagnosticsRoutes(
         history: [...(metrics?.points(record.name) ?? [])],
         ...(metrics ? { historyIntervalMs: metrics.intervalMs } : {}),
         ...(health ? { health } : {}),
+        versionFacts: await versionFacts(deps.db, record, hostFacts()),
       };
     },
   );

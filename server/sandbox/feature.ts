@@ -185,7 +185,7 @@ export function createSandboxFeature(
         maxConcurrentCalls: own.maxConcurrentCalls,
         pluginTokens: context.pluginTokens,
       });
-      registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards });
+      registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards, db: context.db });
 
       const watcher = watchBackends(logger, () => rt.sync(plugins.list()));
       let known = new Map(plugins.active().map((p) => [p.name, p.manifest?.version ?? '']));
