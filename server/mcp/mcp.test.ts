@@ -37,9 +37,10 @@ async function connect(workspace: string, secret = mcpToken): Promise<Client> {
 }
 
 /** A tool's error as the agent reads it: the text of an isError result. */
-function errorOf(result: { isError?: boolean; content?: unknown }) {
+function errorOf(answer: unknown) {
+  const result = answer as { isError?: boolean; content: { type: string; text: string }[] };
   expect(result.isError).toBe(true);
-  const [first] = result.content as { type: string; text: string }[];
+  const [first] = result.content;
   return (JSON.parse(first!.text) as { error: { code: string; message: string; details?: unknown } }).error;
 }
 
