@@ -113,7 +113,8 @@ describe('runs API', () => {
     ];
     const { call } = await start(stubborn, { service: { graceMs: 300 } });
     const { body: created } = await call('POST', 'runs', {});
-    await waitFor(async () => (await logText(app!, created.id)).includes('up'));
+    // The line the command printed, not the echoed command line (which holds "up" too): its handler is set.
+    await waitFor(async () => /^up$/m.test(await logText(app!, created.id)));
     await call('POST', `runs/${created.id}/cancel`, {});
     const run = await ended(app!, created.id);
     expect(run.status).toBe('cancelled');
