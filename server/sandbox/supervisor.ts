@@ -297,7 +297,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function openCircuit(spec: LaunchSpec, reason: string): void {
     const message =
-      `stopped after ${crashTimes.length} crashes in ${Math.round(policy.windowMs / 1000)} s; last: ${reason}. ` +
+      `stopped after ${crashTimes.length} crash${crashTimes.length === 1 ? '' : 'es'} in ${Math.round(policy.windowMs / 1000)} s; last: ${reason}. ` +
       `Calls fail at once; it is tried again in ${Math.round(policy.cooldownMs / 1000)} s or when the plugin changes.`;
     setStatus('error', message, true);
     stats.event('circuit-open', message);

@@ -41,6 +41,11 @@ export function ServerEvents() {
       if (event.success && event.data.type === 'plugin-config-changed')
         void client.invalidateQueries({ queryKey: queryKeys.extensions(event.data.workspace) });
     });
+    // A plugin's backend started, went down or came back: its state and reason on the admin pages.
+    source.addEventListener(
+      'plugin-state-changed',
+      () => void client.invalidateQueries({ queryKey: queryKeys.plugins }),
+    );
     source.addEventListener('notices-changed', refetchNotices);
     return () => source.close();
   }, [client, signedIn]);

@@ -8,6 +8,7 @@ import { HealthBadge } from './HealthBadge.tsx';
 import { InstallControls } from './InstallControls.tsx';
 import { PluginControls } from './PluginControls.tsx';
 import { PluginIcon } from './PluginIcon.tsx';
+import { switchedOn } from './plugin-filters.ts';
 import { StateBadge } from './StateBadge.tsx';
 
 function ProblemList({ title, items }: { title: string; items: { message: string }[] }) {
@@ -99,7 +100,7 @@ export function PluginCard({ plugin }: { plugin: PluginSummary }) {
         </div>
       )}
       {plugin.state !== 'pending-approval' && <GrantedBeyondCapabilities plugin={plugin} />}
-      {plugin.state === 'active' && (
+      {switchedOn(plugin) && (
         <p className="wb-muted wb-enabled-in">
           Enabled in: {plugin.enabledWorkspaces.length > 0 ? plugin.enabledWorkspaces.join(', ') : 'no workspace'}
         </p>

@@ -5,6 +5,7 @@ import { useMe } from '../auth/session.ts';
 import { AccessList } from './AccessList.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { usePluginActions } from './plugin-actions.ts';
+import { switchedOn } from './plugin-filters.ts';
 import { UiTrustChoice } from './UiTrustChoice.tsx';
 
 /** Approve a pending plugin after reviewing everything its version asks for; approving covers all of it. */
@@ -100,7 +101,7 @@ export function PluginControls({ plugin }: { plugin: PluginSummary }) {
       )}
     </>
   );
-  if (plugin.state === 'active' || plugin.state === 'disabled') {
+  if (plugin.state === 'active' || plugin.state === 'disabled' || switchedOn(plugin)) {
     return (
       <>
         <EnablementControls plugin={plugin} />

@@ -81,6 +81,13 @@ describe('filtering the Plugins page', () => {
       { approve: false, enable: false, disable: false },
     ]);
   });
+
+  test('a plugin switched on whose backend is starting or down can still be disabled; a stale configuration cannot', () => {
+    const running = { enabledWorkspaces: ['default'], hasBackend: true };
+    expect(applicableActions(plugin('starting', 'loading', running))).toMatchObject({ disable: true, enable: false });
+    expect(applicableActions(plugin('crashing', 'error', running))).toMatchObject({ disable: true, enable: false });
+    expect(applicableActions(plugin('stale-config', 'error'))).toMatchObject({ disable: false, enable: false });
+  });
 });
 
 test('the letter avatar uses the display name, else the name', () => {

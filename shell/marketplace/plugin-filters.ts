@@ -78,11 +78,19 @@ export function filterCounts(plugins: readonly PluginSummary[], filter: PluginFi
   };
 }
 
+/**
+ * Whether the admins' switches have the plugin running somewhere: `active`, or `loading`/`error` because its backend
+ * is starting or down (it stays switched on and is retried; the admin may switch it off). Pure.
+ */
+export function switchedOn(plugin: PluginSummary): boolean {
+  return plugin.enabledWorkspaces.length > 0;
+}
+
 /** The actions that apply to a plugin in its state: what its row and the bulk bar offer. Pure. */
 export function applicableActions(plugin: PluginSummary): { approve: boolean; enable: boolean; disable: boolean } {
   return {
     approve: plugin.state === 'pending-approval' && plugin.version !== undefined,
     enable: plugin.state === 'disabled',
-    disable: plugin.state === 'active',
+    disable: plugin.state === 'active' || switchedOn(plugin),
   };
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { PluginDiagnostics } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import type { PluginDiagnosticsAnswer } from '../../../shared/plugin-diagnostics.schema.ts';
 import type { FrontendStats } from '../../../shared/telemetry.schema.ts';
 import { fetchJson } from '../../api/client.ts';
 
@@ -59,7 +59,7 @@ export function BrowserStats({ name }: { name: string }) {
 export function useDiagnostics(name: string) {
   return useQuery({
     queryKey: ['plugins', name, 'diagnostics'],
-    queryFn: () => fetchJson<PluginDiagnostics>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
+    queryFn: () => fetchJson<PluginDiagnosticsAnswer>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
     refetchInterval: 3_000,
   });
 }
@@ -80,9 +80,12 @@ export function BackendDiagnostics({ name }: { name: string }) {
           {d.reason ? ` — ${d.reason}` : ''}
         </dd>
         <dt>Last start</dt>
-        <dd>
-          {when(d.lastStartAt)}
-          {d.activationMs !== undefined ? ` (ready in ${ms(d.activationMs)})` : ''}
+        <dd>{when(d.lastStartAt)}</dd>
+        <dt>Load time</dt>
+        <dd data-testid="load-time">
+          {d.activationMs === undefined
+            ? 'not active yet'
+            : `${ms(d.activationMs)} to activate; active since ${when(d.lastActivatedAt)}`}
         </dd>
         <dt>Restarts / crashes</dt>
         <dd>

@@ -6,6 +6,7 @@ import { BackendDiagnostics, BrowserStats, useDiagnostics } from './BackendDiagn
 import { CostCharts } from './CostCharts.tsx';
 import { PluginBudget } from './PluginBudget.tsx';
 import { PluginLogs } from './PluginLogs.tsx';
+import { VersionFacts } from './VersionFacts.tsx';
 
 /** Admin: one plugin's diagnostics page (`/admin/plugins/:name`): what it costs, what it did, how it runs. */
 export function PluginDiagnosticsPage() {
@@ -37,7 +38,17 @@ export function PluginDiagnosticsPage() {
         <StateBadge state={plugin.state} />
         {health && <HealthBadge health={health} />}
       </header>
-      {plugin.reason && <p className="wb-reason">{plugin.reason}</p>}
+      {plugin.reason && (
+        <p className="wb-reason" data-testid="plugin-reason">
+          {plugin.reason}
+        </p>
+      )}
+      {diagnostics.data && (
+        <section className="wb-card" aria-label="Version">
+          <h2 className="wb-card-title">Version</h2>
+          <VersionFacts facts={diagnostics.data.versionFacts} />
+        </section>
+      )}
       <section className="wb-card" aria-label="Cost over time">
         <h2 className="wb-card-title">Cost over time</h2>
         {diagnostics.isError ? (
