@@ -108,7 +108,17 @@ describe.each(Object.entries(backends) as [Database['dialect'], () => Promise<Da
   });
 });
 
-describe('PostgreSQL placeholders', () => {
+describe('PostgreSQL URL and placeholders', () => {
+  test('a DATABASE_URL that is not a PostgreSQL URL is named, its password masked, and nothing is opened', async () => {
+    const dataDirectory = mkdtempSync(path.join(tmp, 'bad-url-'));
+    await expect(openDatabase({ dataDirectory, databaseUrl: 'mysql://root:hunter2@db/workbench' })).rejects.toThrow(
+      'DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:port/database; it is mysql://root:***@db/workbench',
+    );
+    // The refusal released the data folder: a correct start on it works.
+    const db = await openDatabase({ dataDirectory, databaseUrl: undefined });
+    await db.close();
+  });
+
   test('each ? outside literals, quoted names and comments becomes $n in order', () => {
     expect(toPostgresPlaceholders(`SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = ? AND b IN (?, ?)`)).toBe(
       `SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = $1 AND b IN ($2, $3)`,

@@ -321,6 +321,12 @@ export const migrations: readonly Migration[] = [
         rejected_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 17,
+    name: 'the plugin trigger that started a run',
+    // JSON {plugin, name}; the trigger lives in the plugin's backend, so there is nothing to reference.
+    sql: 'ALTER TABLE runs ADD COLUMN plugin_trigger TEXT;',
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

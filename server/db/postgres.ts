@@ -90,6 +90,11 @@ export interface PostgresDatabase extends Database {
  * DatabaseUnavailableError (503); the pool opens new connections once the database is back.
  */
 export async function openPostgresDatabase(url: string): Promise<PostgresDatabase> {
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url)) {
+    throw new Error(
+      `DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:port/database; it is ${maskedUrl(url)}`,
+    );
+  }
   const pool = new pg.Pool({
     connectionString: url,
     types: sqliteLikeTypes,
