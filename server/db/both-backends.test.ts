@@ -83,6 +83,18 @@ describe.each(Object.entries(backends) as [Database['dialect'], () => Promise<Da
     expect(ids.map((r) => r.id)).toEqual(['t1', 't2']);
   });
 
+  test('transactions run one at a time: a read, a pause and a write in each lose no update', async () => {
+    await db.run('INSERT INTO things (id, n) VALUES (?, ?)', ['counter', 0]);
+    const increment = () =>
+      db.transaction(async (tx) => {
+        const row = await tx.get<{ n: number }>('SELECT n FROM things WHERE id = ?', ['counter']);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.run('UPDATE things SET n = ? WHERE id = ?', [row!.n + 1, 'counter']);
+      });
+    await Promise.all([increment(), increment(), increment()]);
+    expect(await db.get('SELECT n FROM things WHERE id = ?', ['counter'])).toEqual({ n: 3 });
+  });
+
   test('a statement that is wrong fails with the database message and changes nothing', async () => {
     await expect(db.run('INSERT INTO no_such_table (id) VALUES (?)', ['x'])).rejects.toThrow(/no_such_table/);
     await expect(db.run('INSERT INTO users (id) VALUES (?)', ['u'])).rejects.toThrow(/username/);

@@ -26,6 +26,9 @@ export function toPostgresPlaceholders(sql: string): string {
   return out;
 }
 
+/** The advisory lock key every transaction holds until it ends ("dbtx"). */
+const TRANSACTIONS_LOCK = 0x6462_7478;
+
 const toNumber = (value: string) => Number(value);
 
 /**
@@ -128,6 +131,9 @@ export async function openPostgresDatabase(url: string): Promise<PostgresDatabas
     withClient(async (client) => {
       const nested: Database = handleOn(client, (inner) => inner(nested));
       await query(client, 'BEGIN');
+      // One writing transaction at a time across the cluster, as SQLite's BEGIN IMMEDIATE gives: features read,
+      // decide and write inside a transaction (the last admin, log numbering) and rely on nobody writing between.
+      await query(client, 'SELECT pg_advisory_xact_lock(?)', [TRANSACTIONS_LOCK]);
       try {
         const result = await work(nested);
         await query(client, 'COMMIT');
