@@ -131,15 +131,19 @@ export async function openPostgresDatabase(url: string): Promise<PostgresDatabas
     withClient(async (client) => {
       const nested: Database = handleOn(client, (inner) => inner(nested));
       await query(client, 'BEGIN');
-      // One writing transaction at a time across the cluster, as SQLite's BEGIN IMMEDIATE gives: features read,
-      // decide and write inside a transaction (the last admin, log numbering) and rely on nobody writing between.
-      await query(client, 'SELECT pg_advisory_xact_lock(?)', [TRANSACTIONS_LOCK]);
       try {
+        // One writing transaction at a time across the cluster, as SQLite's BEGIN IMMEDIATE gives: features read,
+        // decide and write in a transaction (the last admin, log numbering) and rely on nobody writing between.
+        await query(client, 'SELECT pg_advisory_xact_lock(?)', [TRANSACTIONS_LOCK]);
         const result = await work(nested);
         await query(client, 'COMMIT');
         return result;
       } catch (error) {
-        if (!(error instanceof DatabaseUnavailableError)) await client.query('ROLLBACK');
+        if (error instanceof DatabaseUnavailableError) throw error;
+        // A client that cannot even roll back is not handed to the next caller.
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          throw new DatabaseUnavailableError(rollbackError);
+        });
         throw error;
       }
     });
