@@ -134,6 +134,10 @@ describe('PostgreSQL (DATABASE_URL)', () => {
         error: { code: 'service_unavailable', message: 'The database is not reachable right now; retry in a moment.' },
       });
       expect((await fetch(`${server.url}/api/info`)).status).toBe(200);
+      // Its background work (log writing, schedules) meets the missing database too and must not end it.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(server.child.exitCode).toBeNull();
+      expect((await me()).status).toBe(503);
     } finally {
       cluster.start();
     }
