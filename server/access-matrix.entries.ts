@@ -635,6 +635,24 @@ const workspace: MatrixEntry[] = [
     ok: 204,
   },
   {
+    route: 'GET /api/workspaces/:workspace/schedules/triggers',
+    access: member('viewer'),
+    call: (t) => ({ url: `${ws(t)}/schedules/triggers` }),
+    ok: 200,
+    note: "plugins' scheduler triggers; webhook tokens only for developers (server/schedules/plugin-triggers.test.ts)",
+  },
+  {
+    route: 'POST /api/triggers/:plugin/:workspace/:name/webhook',
+    access: { who: 'public' },
+    call: () => ({
+      url: '/api/triggers/every-method/alpha/deploy/webhook',
+      body: { ref: 'main' },
+      headers: { 'x-workbench-trigger-token': 'a-guessed-token' },
+    }),
+    ok: 404,
+    note: "a plugin trigger's webhook opens with its token only; an unknown trigger and a wrong token both answer 404",
+  },
+  {
     route: 'POST /api/workspaces/:workspace/sql/query',
     access: member('developer'),
     call: (t) => ({ url: `${ws(t)}/sql/query`, body: sql }),

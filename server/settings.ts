@@ -84,6 +84,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
   PLUGIN_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(100_000).default(32),
   PLUGIN_DRAIN_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  PLUGIN_TRIGGER_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   PLUGIN_MAX_MANIFEST_KB: z.coerce.number().int().min(4).max(65_536).default(256),
   PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUGIN_MAX_PACKAGE_MB: z.coerce.number().positive().max(4096).default(50),
@@ -169,6 +170,8 @@ export interface Settings {
     maxConcurrentCalls: number;
     /** How long calls in a backend being stopped or replaced may take to finish, then 503 (PLUGIN_DRAIN_MS). */
     drainMs: number;
+    /** One run per plugin scheduler trigger at most this often (PLUGIN_TRIGGER_MIN_INTERVAL_MS). */
+    triggerMinIntervalMs: number;
     secret: string | undefined;
   };
   /** Plugin packages (server/plugins/installation): size limits, the marketplace catalog, git clone deadline. */
@@ -277,6 +280,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       maxResponseBytes: Math.round(s.PLUGIN_RESPONSE_LIMIT_MB * 1024 * 1024),
       maxConcurrentCalls: s.PLUGIN_MAX_CONCURRENT_CALLS,
       drainMs: s.PLUGIN_DRAIN_MS,
+      triggerMinIntervalMs: s.PLUGIN_TRIGGER_MIN_INTERVAL_MS,
       secret: s.PLUGIN_BACKEND_SECRET,
     },
     pluginPackages: {

@@ -5,7 +5,8 @@ import type { Database } from '../db/database.ts';
 /** Who or what started a run. */
 export type RunTrigger =
   | { kind: 'manual'; user: { id: string; username: string } }
-  | { kind: 'schedule'; schedule: { id: string; name: string } };
+  | { kind: 'schedule'; schedule: { id: string; name: string } }
+  | { kind: 'plugin'; plugin: string; trigger: string };
 
 interface RunRow {
   id: string;
@@ -22,20 +23,24 @@ interface RunRow {
   finished_at: string | null;
   username: string | null;
   schedule_name: string | null;
+  plugin_trigger: string | null;
 }
 
 const SELECT_RUN = `SELECT r.*, u.username AS username, s.name AS schedule_name
   FROM runs r LEFT JOIN users u ON u.id = r.triggered_by LEFT JOIN schedules s ON s.id = r.schedule_id`;
 
 function toRun(row: RunRow): Run {
-  const manual = row.trigger === 'manual';
+  const trigger = row.trigger === 'manual' || row.trigger === 'plugin' ? row.trigger : 'schedule';
   return {
     id: row.id,
     workspace: row.workspace,
     status: row.status as RunStatus,
-    trigger: manual ? 'manual' : 'schedule',
+    trigger,
+    ...(row.plugin_trigger
+      ? { pluginTrigger: JSON.parse(row.plugin_trigger) as { plugin: string; name: string } }
+      : {}),
     triggeredBy: row.triggered_by && row.username ? { id: row.triggered_by, username: row.username } : null,
-    schedule: manual ? null : { id: row.schedule_id, name: row.schedule_name },
+    schedule: trigger === 'schedule' ? { id: row.schedule_id, name: row.schedule_name } : null,
     command: JSON.parse(row.command) as string[],
     exitCode: row.exit_code,
     error: row.error,
@@ -58,14 +63,15 @@ export function createRunsRepository(db: Database) {
     async insert(workspace: string, trigger: RunTrigger, command: readonly string[]): Promise<Run> {
       const id = randomUUID();
       await db.run(
-        `INSERT INTO runs (id, workspace, schedule_id, trigger, triggered_by, command, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
+        `INSERT INTO runs (id, workspace, schedule_id, trigger, triggered_by, plugin_trigger, command, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
         [
           id,
           workspace,
           trigger.kind === 'schedule' ? trigger.schedule.id : null,
           trigger.kind,
           trigger.kind === 'manual' ? trigger.user.id : null,
+          trigger.kind === 'plugin' ? JSON.stringify({ plugin: trigger.plugin, name: trigger.trigger }) : null,
           JSON.stringify(command),
           new Date().toISOString(),
         ],

@@ -12,6 +12,7 @@ export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event' | 'too
   'run-complete': 'register-schedule-hooks',
   'schedule-run-start': 'register-schedule-hooks',
   'schedule-run-complete': 'register-schedule-hooks',
+  'schedule-trigger': 'register-schedule-hooks',
   'tool-before': 'intercept-tool-calls',
   'tool-after': 'intercept-tool-calls',
   'tool-error': 'intercept-tool-calls',
@@ -65,6 +66,12 @@ export function checkHostCall(call: HostCall, approved: ReadonlySet<Capability>,
   // A tool handler needs no capability of its own: the manifest declares the tool and the admin approved it;
   // `server/tools` serves only declared tools, and checks the capabilities each one says it uses.
   if (call.point === 'tool') return call.tool ? { ok: true } : { ok: false, message: 'tools.register needs a name' };
+  if (call.point === 'schedule-trigger') {
+    if (!call.trigger) return { ok: false, message: 'schedules.addTrigger needs a trigger' };
+    const { when, workspace } = call.trigger;
+    if (when.kind === 'after-run' && when.upstream === workspace)
+      return { ok: false, message: `a trigger may not start runs of ${workspace} after runs of ${workspace} (a loop)` };
+  }
   if (call.point === 'route' && (!call.method || !call.path))
     return { ok: false, message: 'routes.register needs a method and a path like "/notes"' };
   const needed = pointCapabilities[call.point];

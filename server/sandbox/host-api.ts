@@ -83,6 +83,14 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
         const check = checkHostCall(call, deps.approved, plugin);
         if (!check.ok) refuse(action, check.message, check.capability);
         if (
+          call.point === 'schedule-trigger' &&
+          registrations
+            .of('schedule-trigger')
+            .some((r) => r.trigger?.name === call.trigger?.name && r.trigger?.workspace === call.trigger?.workspace)
+        ) {
+          refuse(action, `the trigger ${call.trigger?.name} of ${call.trigger?.workspace} is registered already`);
+        }
+        if (
           call.point === 'route' &&
           registrations.of('route').some((r) => r.method === call.method && r.path === call.path)
         ) {
@@ -98,6 +106,7 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
           ...(call.method ? { method: call.method } : {}),
           ...(call.path ? { path: call.path } : {}),
           ...(call.event ? { event: call.event } : {}),
+          ...(call.trigger ? { trigger: call.trigger } : {}),
           ...(call.tool ? { tool: call.tool } : {}),
         });
         deps.changed();

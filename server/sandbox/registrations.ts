@@ -1,5 +1,5 @@
 import type { LifecycleEvent } from '@dbt-workbench/plugin-sdk/contracts/lifecycle-events';
-import type { RegistrationPoint, RouteMethod } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
+import type { PluginTrigger, RegistrationPoint, RouteMethod } from '@dbt-workbench/plugin-sdk/contracts/sandbox.schema';
 
 /** A handler a plugin registered through its host, kept by id; the handler itself stays in the child. */
 export interface Registration {
@@ -8,6 +8,8 @@ export interface Registration {
   method?: RouteMethod;
   path?: string;
   event?: LifecycleEvent;
+  /** A scheduler trigger's definition (`schedule-trigger`). */
+  trigger?: PluginTrigger;
   /** A tool handler's tool name (within its plugin). */
   tool?: string;
   priority: number;

@@ -5,6 +5,7 @@ import type { Disposer, HookPoint } from '../hooks/hook-point.ts';
 import type { LineageBuildHook } from '../lineage/overlays.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { RunHooks } from '../runs/service.ts';
+import type { PluginTriggers, TriggerEntry } from '../schedules/plugin-triggers.ts';
 import type { ScheduleHooks } from '../schedules/scheduler.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { artifactFiles, type EventBus } from './events.ts';
@@ -18,7 +19,7 @@ export interface HostSeams {
   catalog?: { hooks: CatalogHooks; rebuildAll(): Promise<void> };
   lineage?: { lineageBuild: LineageBuildHook };
   runs?: { hooks: RunHooks };
-  scheduler?: { hooks: ScheduleHooks };
+  scheduler?: { hooks: ScheduleHooks; triggers?: Pick<PluginTriggers, 'set'> };
 }
 
 export interface SeamDeps {
@@ -148,8 +149,41 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
   };
   const touchesCatalog = (b: ActiveBackend | null) =>
     (b?.registrations.of('artifact-load').length ?? 0) + (b?.registrations.of('search-index').length ?? 0) > 0;
+  /** A backend's scheduler triggers; each asks the plugin's check in the process running when it fires. */
+  const triggersOf = (plugin: string, backend: ActiveBackend | null): TriggerEntry[] =>
+    (backend?.registrations.of('schedule-trigger') ?? []).flatMap((registration) => {
+      const definition = registration.trigger;
+      if (!definition) return [];
+      const { when, workspace } = definition;
+      return [
+        {
+          plugin,
+          definition,
+          enabled: () => enabled(plugin, workspace) && (when.kind !== 'after-run' || enabled(plugin, when.upstream)),
+          check: async (payload: Record<string, unknown>) => {
+            const current = runtime.active(plugin);
+            if (!current) throw new Error(`${plugin}'s backend is not running`);
+            return runtime.invoke(
+              plugin,
+              current,
+              registration,
+              payload,
+              'hook',
+              `schedule-trigger ${definition.name}`,
+            );
+          },
+        },
+      ];
+    });
+  const triggered = new Set<string>();
   const unsubscribe = runtime.subscribe((plugin, active, previous) => {
     rewire(plugin, active);
+    if (seams.scheduler?.triggers && (active || triggered.has(plugin))) {
+      const entries = triggersOf(plugin, active);
+      seams.scheduler.triggers.set(plugin, entries);
+      if (entries.length > 0) triggered.add(plugin);
+      else triggered.delete(plugin);
+    }
     if (touchesCatalog(active) || touchesCatalog(previous)) rebuildCatalog();
   });
 
@@ -228,6 +262,7 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
     },
     dispose() {
       unsubscribe();
+      for (const plugin of triggered) seams.scheduler?.triggers?.set(plugin, []);
       clearTimeout(rebuild);
       for (const dispose of [...core, ...[...byPlugin.values()].flat()]) dispose();
       byPlugin.clear();

@@ -1,12 +1,16 @@
 import type { Feature } from '../context.ts';
 import type { RunService } from '../runs/service.ts';
 import { createSchedulesRepository } from './repository.ts';
-import { registerScheduleRoutes } from './routes.ts';
+import { backendSecret } from '../sandbox/signature.ts';
+import { createPluginTriggers, type PluginTriggers } from './plugin-triggers.ts';
+import { registerScheduleRoutes, registerTriggerRoutes } from './routes.ts';
 import { createScheduleHooks, createScheduler, type ScheduleHooks } from './scheduler.ts';
 
 /** The scheduler feature, with its seams for plugins' schedule hooks. */
 export interface SchedulesFeature extends Feature {
   readonly hooks: ScheduleHooks;
+  /** Plugins' scheduler triggers; the plugin backends feature hands each backend's triggers over. */
+  readonly triggers: PluginTriggers;
 }
 
 /**
@@ -15,9 +19,11 @@ export interface SchedulesFeature extends Feature {
  */
 export function schedulesFeature(runs: RunService): SchedulesFeature {
   const hooks = createScheduleHooks();
+  const triggers = createPluginTriggers();
   return {
     name: 'schedules',
     hooks,
+    triggers,
     async start(app, context) {
       const repo = createSchedulesRepository(context.db);
       const scheduler = createScheduler({
@@ -27,8 +33,23 @@ export function schedulesFeature(runs: RunService): SchedulesFeature {
         logger: context.logger.child({ component: 'schedules' }),
       });
       for (const schedule of await repo.all()) scheduler.sync(schedule);
+      const { settings } = context;
+      triggers.open({
+        runs,
+        workspaces: context.workspaces,
+        audit: context.audit,
+        logger: context.logger.child({ component: 'plugin-triggers' }),
+        minIntervalMs: settings.pluginBackends.triggerMinIntervalMs,
+        secret: backendSecret(settings.pluginBackends.secret, settings.dataDirectory),
+      });
       registerScheduleRoutes(app, { repo, scheduler, guards: context.guards, audit: context.audit });
-      return { close: async () => scheduler.stop() };
+      registerTriggerRoutes(app, { triggers, guards: context.guards });
+      return {
+        close: async () => {
+          scheduler.stop();
+          triggers.close();
+        },
+      };
     },
   };
 }

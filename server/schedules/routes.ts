@@ -12,6 +12,9 @@ import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { SchedulesRepository } from './repository.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { PluginTriggers } from './plugin-triggers.ts';
+import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
+import type { PluginTriggerList, TriggerWebhookAnswer } from '../../shared/plugin-triggers.schema.ts';
 
 type WithId = { Params: { workspace: string; id: string } };
 
@@ -89,4 +92,35 @@ export function registerScheduleRoutes(
     });
     return reply.status(204).send();
   });
+}
+
+/**
+ * Plugins' scheduler triggers: `GET /api/workspaces/:workspace/schedules/triggers` for members (webhook URLs and
+ * tokens for developers), and `POST /api/triggers/:plugin/:workspace/:name/webhook`, which anyone holding the trigger's token may call
+ * (header `x-workbench-trigger-token`): 202 with the run started, 200 when none was and why, 404 otherwise.
+ */
+export function registerTriggerRoutes(app: FastifyInstance, deps: { triggers: PluginTriggers; guards: Guards }): void {
+  const { triggers, guards } = deps;
+  app.get(
+    '/api/workspaces/:workspace/schedules/triggers',
+    { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
+    async (request): Promise<PluginTriggerList> => {
+      const { workspace, role } = currentWorkspace(request);
+      return { triggers: triggers.list(workspace.name, roleAllows(role, 'developer')) };
+    },
+  );
+
+  app.post<{ Params: { plugin: string; workspace: string; name: string } }>(
+    '/api/triggers/:plugin/:workspace/:name/webhook',
+    async (request, reply): Promise<TriggerWebhookAnswer> => {
+      const token = request.headers['x-workbench-trigger-token'];
+      const { plugin, name } = request.params;
+      const answer =
+        typeof token === 'string' ? await triggers.webhook(request.params, token, request.body ?? null) : undefined;
+      // An unknown trigger and a wrong token look the same, so trigger names do not leak.
+      if (!answer) throw new HttpError('not_found', `No webhook trigger ${plugin}.${name} there with this token`);
+      reply.status(answer.started ? 202 : 200);
+      return answer;
+    },
+  );
 }

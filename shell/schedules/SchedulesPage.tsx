@@ -6,6 +6,7 @@ import { formatDateTime, relativeTime } from '../runs/format.ts';
 import { RunStatusBadge } from '../runs/RunStatusBadge.tsx';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
 import { useDeleteSchedule, useSchedules, useUpdateSchedule } from './queries.ts';
+import { PluginTriggers } from './PluginTriggers.tsx';
 import { ScheduleForm } from './ScheduleForm.tsx';
 import './schedules.css';
 
@@ -136,6 +137,7 @@ export function SchedulesPage() {
           </tbody>
         </table>
       )}
+      <PluginTriggers />
       {canEdit && <ScheduleForm workspace={workspace.name} />}
     </div>
   );

@@ -5,6 +5,7 @@ import type {
   ScheduleList,
   ScheduleUpdateBody,
 } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import type { PluginTriggerList } from '../../shared/plugin-triggers.schema.ts';
 import { fetchJson } from '../api/client.ts';
 
 const api = (workspace: string, path = '') => `/api/workspaces/${encodeURIComponent(workspace)}/schedules${path}`;
@@ -43,5 +44,14 @@ export function useDeleteSchedule(workspace: string) {
   return useMutation({
     mutationFn: (id: string) => fetchJson<void>(api(workspace, `/${encodeURIComponent(id)}`), { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: schedulesKey(workspace) }),
+  });
+}
+
+/** The scheduler triggers plugins added to a workspace, with their counts; refreshed every 10 s. */
+export function usePluginTriggers(workspace: string) {
+  return useQuery({
+    queryKey: [...schedulesKey(workspace), 'triggers'],
+    queryFn: () => fetchJson<PluginTriggerList>(api(workspace, '/triggers')),
+    refetchInterval: 10_000,
   });
 }

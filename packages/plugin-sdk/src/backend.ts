@@ -124,6 +124,34 @@ export interface ScheduleHookContext extends RunHookContext {
   schedule: { id: string; name: string; cron: string };
 }
 
+/** A scheduler trigger: its name within the plugin, the workspace it starts runs of, and when it is asked. */
+export interface BackendTrigger {
+  /** 1 to 63 lowercase letters, digits and dashes; unique within the plugin. */
+  name: string;
+  title?: string;
+  workspace: string;
+  when:
+    | { kind: 'after-run'; upstream: string }
+    | { kind: 'source-stale'; source: string; everySeconds: number }
+    | { kind: 'webhook' };
+}
+
+/** What a trigger's check gets: why it is asked, and for a webhook the JSON body it was called with. */
+export interface TriggerCheckContext {
+  workspace: string;
+  trigger: string;
+  kind: BackendTrigger['when']['kind'];
+  /** `after-run`: the upstream run that succeeded. */
+  upstreamRun?: BackendRun;
+  /** `source-stale`: the source to check. */
+  source?: string;
+  /** `webhook`: the request's JSON body. */
+  body?: unknown;
+}
+
+/** A check's answer: `true` or nothing starts a run; `false` or `{ run: false }` does not. `reason` is audited. */
+export type TriggerDecision = boolean | void | { run: boolean; reason?: string };
+
 /** What each lifecycle event carries. */
 export interface LifecycleEventPayloads {
   'on-plugin-load': { plugin: string; version: string };
@@ -244,6 +272,19 @@ export interface BackendHost {
     onRunStart(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
     /** When a run a schedule started ended (`register-schedule-hooks`). */
     onRunComplete(handler: Handler<ScheduleHookContext>): Promise<BackendDisposer>;
+    /**
+     * Adds a scheduler trigger (`register-schedule-hooks`): when `trigger.when` happens, the server asks `check`,
+     * and starts a run of `trigger.workspace` unless it answers false or `{ run: false }`. Runs are rate limited
+     * (one per trigger per PLUGIN_TRIGGER_MIN_INTERVAL_MS, none while its previous one runs), audited, and listed
+     * with your plugin's name on the Schedules page. They stop when your plugin is disabled there.
+     *
+     * @example
+     * await host.schedules.addTrigger(
+     *   { name: 'after-staging', workspace: 'marts', when: { kind: 'after-run', upstream: 'staging' } },
+     *   () => ({ run: true, reason: 'staging was rebuilt' }),
+     * );
+     */
+    addTrigger(trigger: BackendTrigger, check: Handler<TriggerCheckContext, TriggerDecision>): Promise<BackendDisposer>;
   };
   tools: {
     /**

@@ -5,6 +5,8 @@ import type {
   BackendData,
   BackendHost,
   BackendSql,
+  BackendTrigger,
+  TriggerCheckContext,
   BackendRequest,
   BackendResponse,
   BackendRouteHandler,
@@ -126,6 +128,8 @@ export interface FakeHost extends BackendHost {
   /** What the backend logged, and how often it asked for a metadata refresh. */
   readonly logs: { level: 'info' | 'warn' | 'error'; message: string; data?: Record<string, unknown> }[];
   readonly refreshes: number;
+  /** The scheduler triggers added, by name, with their checks. */
+  readonly triggers: Map<string, { trigger: BackendTrigger; check: (context: TriggerCheckContext) => unknown }>;
 }
 
 export interface FakeHostOptions {
@@ -173,6 +177,7 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
   const hooks: Record<string, ((payload: never) => unknown)[]> = {};
   const tools = new Map<string, ToolHandler<never, unknown>>();
   const logs: FakeHost['logs'] = [];
+  const triggers: FakeHost['triggers'] = new Map();
   let refreshes = 0;
   const hook = (name: string) => async (handler: (payload: never) => unknown) => {
     (hooks[name] ??= []).push(handler);
@@ -206,7 +211,14 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
     lineage: { onBuild: hook('lineageBuild') },
     search: { onIndexBuild: hook('indexBuild') },
     runs: { onStart: hook('runStart'), onComplete: hook('runComplete') },
-    schedules: { onRunStart: hook('scheduleRunStart'), onRunComplete: hook('scheduleRunComplete') },
+    schedules: {
+      onRunStart: hook('scheduleRunStart'),
+      onRunComplete: hook('scheduleRunComplete'),
+      addTrigger: async (trigger, check) => {
+        triggers.set(trigger.name, { trigger, check });
+        return async () => void triggers.delete(trigger.name);
+      },
+    },
     tools: {
       async register(name, handler) {
         tools.set(name, handler as ToolHandler<never, unknown>);
@@ -264,6 +276,7 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
     },
     hooks,
     logs,
+    triggers,
     get refreshes() {
       return refreshes;
     },

@@ -75,6 +75,7 @@ export function createHost(wiring: HostWiring): BackendHost {
     schedules: {
       onRunStart: (handler) => register('schedule-run-start', handler),
       onRunComplete: (handler) => register('schedule-run-complete', handler),
+      addTrigger: (trigger, check) => register('schedule-trigger', check, { trigger }),
     },
     tools: {
       register: (name, handler) => {

@@ -18,7 +18,9 @@ export const Run = z.object({
   id: z.string(),
   workspace: z.string(),
   status: RunStatus,
-  trigger: z.enum(['manual', 'schedule']),
+  trigger: z.enum(['manual', 'schedule', 'plugin']),
+  /** The plugin trigger that started it (`trigger: 'plugin'`). */
+  pluginTrigger: z.object({ plugin: z.string(), name: z.string() }).optional(),
   /** Who pressed "Run now"; null for scheduled runs and for deleted users. */
   triggeredBy: z.object({ id: z.string(), username: z.string() }).nullable(),
   /** The schedule that started it; null for manual runs, `name` null once the schedule is deleted. */

@@ -23,6 +23,8 @@ export const RegistrationPoint = z.enum([
   'run-complete',
   'schedule-run-start',
   'schedule-run-complete',
+  /** A scheduler trigger's check (`host.schedules.addTrigger`); `trigger` defines when it is asked. */
+  'schedule-trigger',
   /** A tool's handler (`host.tools.register`); `tool` names it, and it must be declared in the manifest. */
   'tool',
   /** Hooks around every tool call in the plugin's workspaces (`host.tools.beforeCall`, `afterCall`, `onError`). */
@@ -72,6 +74,30 @@ const dataCalls = [
 export const DataCall = z.discriminatedUnion('fn', dataCalls);
 export type DataCall = z.infer<typeof DataCall>;
 
+/** When the server asks a plugin's trigger whether to start a run (`host.schedules.addTrigger`). */
+export const TriggerWhen = z.discriminatedUnion('kind', [
+  /** After a run in the workspace `upstream` succeeded (another workspace than the trigger's). */
+  z.object({ kind: z.literal('after-run'), upstream: WorkspaceName }),
+  /** Every `everySeconds`: the plugin checks whether `source` is stale. */
+  z.object({
+    kind: z.literal('source-stale'),
+    source: z.string().min(1).max(1000),
+    everySeconds: z.number().int().min(10).max(86_400),
+  }),
+  /** When its webhook URL is called with its token (shown on the Schedules page to developers). */
+  z.object({ kind: z.literal('webhook') }),
+]);
+export type TriggerWhen = z.infer<typeof TriggerWhen>;
+
+/** A scheduler trigger a plugin adds: it starts runs of `workspace` through the runs service. */
+export const PluginTrigger = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lowercase letters, digits and dashes'),
+  title: z.string().min(1).max(200).optional(),
+  workspace: WorkspaceName,
+  when: TriggerWhen,
+});
+export type PluginTrigger = z.infer<typeof PluginTrigger>;
+
 /** A host API call from the child; the server checks the plugin's approved capabilities before doing it. */
 export const HostCall = z.discriminatedUnion('fn', [
   z.object({
@@ -82,6 +108,7 @@ export const HostCall = z.discriminatedUnion('fn', [
     method: RouteMethod.optional(),
     path: RoutePath.optional(),
     event: LifecycleEvent.optional(),
+    trigger: PluginTrigger.optional(),
     tool: ToolName.optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
   }),
