@@ -4,9 +4,9 @@ import type { WorkspaceExtensions } from '../../shared/api.schema.ts';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
 import { extensionsOf } from './extensions.ts';
 
-/** A workspace's extensions list as sent: the JSON body and its strong entity tag. */
+/** A workspace's extensions list as sent: the JSON body (encoded once, not per answer) and its strong entity tag. */
 export interface ExtensionsAnswer {
-  body: string;
+  body: Buffer;
   etag: string;
 }
 
@@ -37,7 +37,7 @@ export function createExtensionsCache() {
       const held = byWorkspace.get(workspace);
       if (held?.overrides === overridesKey) return held.answer;
       const list: WorkspaceExtensions = { workspace, extensions: extensionsOf(plugins, workspace, overrides) };
-      const body = JSON.stringify(list);
+      const body = Buffer.from(JSON.stringify(list));
       const answer = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
       byWorkspace.set(workspace, { overrides: overridesKey, answer });
       return answer;
