@@ -1,9 +1,12 @@
-// SPEC B5: artifact load of a 5,000+ node manifest with 3 enrichers (three sandboxed plugin backends whose
-// `onArtifactLoad` returns a few patches) against none. The manifest is generated at bench time by
-// fixtures/dbt-artifacts/tools/generate_large_manifest.mjs (--models 1500: about 6,000 nodes) and never committed.
-// Run alone: node scripts/bench/b5-enrichers.ts
+// SPEC B5: artifact load of a 5,000+ node manifest with 3 enrichers against none. Each enricher is a sandboxed
+// plugin backend doing real work on every load: it reads the manifest the load is for (with `read-metadata`),
+// looks at every node's metadata (description, columns, tags, dependencies) and returns a patch for every node
+// (`write-metadata`), which the server checks and merges into the served index. The manifest is generated at bench
+// time by fixtures/dbt-artifacts/tools/generate_large_manifest.mjs (--models 1500: about 6,000 nodes) and never
+// committed. Run alone: node scripts/bench/b5-enrichers.ts
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createCatalogFeature } from '../../server/catalog/feature.ts';
 import { createCatalogService } from '../../server/catalog/service.ts';
@@ -20,15 +23,44 @@ const ENRICHERS = ['bench-enricher-0', 'bench-enricher-1', 'bench-enricher-2'];
 const ROUNDS = 4;
 const RELOADS_PER_ROUND = 3;
 
-/** An enricher that reads nothing and patches a few known models: the plugin's cost, not its work. */
-const enricherCode = (models: string[], n: number) => `export async function activate(host) {
-  const models = ${JSON.stringify(models)};
-  await host.metadata.onArtifactLoad(() => models.map((uniqueId) => ({ uniqueId, fields: { score: ${n} } })));
+/**
+ * An enricher that reads every node's metadata from the load's manifest (tests included, to count each node's
+ * tests) and patches every node the catalog serves with what it found: whether it is documented, its column
+ * coverage, its tag, parent and test counts.
+ */
+const enricherCode = (n: number) => `import { readFile } from 'node:fs/promises';
+export async function activate(host) {
+  await host.metadata.onArtifactLoad(async ({ artifacts }) => {
+    const manifest = JSON.parse(await readFile(artifacts.manifest, 'utf8'));
+    const nodes = [...Object.values(manifest.nodes), ...Object.values(manifest.sources ?? {})];
+    const tests = new Map();
+    for (const node of nodes) {
+      if (node.resource_type !== 'test') continue;
+      for (const parent of node.depends_on?.nodes ?? []) tests.set(parent, (tests.get(parent) ?? 0) + 1);
+    }
+    return nodes
+      .filter((node) => node.resource_type !== 'test')
+      .map((node) => {
+        const columns = Object.values(node.columns ?? {});
+        const described = columns.filter((c) => (c.description ?? '').trim().length > 0).length;
+        return {
+          uniqueId: node.unique_id,
+          fields: {
+            enricher: ${n},
+            documented: (node.description ?? '').trim().length > 0,
+            columnCoverage: columns.length === 0 ? null : described / columns.length,
+            tags: (node.tags ?? []).length,
+            parents: (node.depends_on?.nodes ?? []).length,
+            tests: tests.get(node.unique_id) ?? 0,
+          },
+        };
+      });
+  });
 }
 `;
 
-/** Generates the manifest into `targetDir` and returns its node count and a few model ids. */
-function generate(targetDir: string): { nodes: number; models: string[] } {
+/** Generates the manifest into `targetDir`; returns its node count and a few ids of served (non-test) nodes. */
+function generate(targetDir: string): { nodes: number; sample: string[] } {
   mkdirSync(targetDir, { recursive: true });
   execFileSync(process.execPath, [GENERATOR, '--models', '1500', '--out', targetDir, '--seed', '42'], {
     stdio: 'ignore',
@@ -38,13 +70,19 @@ function generate(targetDir: string): { nodes: number; models: string[] } {
     sources: Record<string, unknown>;
   };
   const ids = Object.keys(manifest.nodes);
-  const models = ids.filter((id) => manifest.nodes[id]!.resource_type === 'model').slice(0, 5);
-  return { nodes: ids.length + Object.keys(manifest.sources).length, models };
+  const served = [
+    ...ids.filter((id) => manifest.nodes[id]!.resource_type !== 'test'),
+    ...Object.keys(manifest.sources),
+  ];
+  const sample = [0, 0.25, 0.5, 0.75, 1].map(
+    (at) => served[Math.min(served.length - 1, Math.floor(at * served.length))]!,
+  );
+  return { nodes: ids.length + Object.keys(manifest.sources).length, sample };
 }
 
 export async function benchEnrichers(): Promise<BenchRow> {
   const catalog = createCatalogService({ watch: false });
-  let generated = { nodes: 0, models: [] as string[] };
+  let generated = { nodes: 0, sample: [] as string[] };
   let app: TestApp | undefined;
   try {
     app = await startTestApp({
@@ -56,9 +94,12 @@ export async function benchEnrichers(): Promise<BenchRow> {
         ENRICHERS.forEach((name, n) => {
           const folder = path.join(dir, 'plugins', name);
           mkdirSync(path.join(folder, 'backend'), { recursive: true });
-          const manifest = testManifest(name, { capabilities: ['write-metadata'], backend: { entry: 'index.ts' } });
+          const manifest = testManifest(name, {
+            capabilities: ['read-metadata', 'write-metadata'],
+            backend: { entry: 'index.ts' },
+          });
           writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
-          writeFileSync(path.join(folder, 'backend', 'index.ts'), enricherCode(generated.models, n));
+          writeFileSync(path.join(folder, 'backend', 'index.ts'), enricherCode(n));
         });
       },
     });
@@ -66,11 +107,14 @@ export async function benchEnrichers(): Promise<BenchRow> {
     const store = catalog.store(WORKSPACE)!;
     for (const name of ENRICHERS) await approve(server, name);
 
-    /** Which enrichers' fields the served index carries on the first patched model. */
-    const owners = () => {
-      const node = store.index().nodes.get(generated.models[0]!) as { extensions?: Record<string, unknown> };
-      return Object.keys(node?.extensions ?? {}).filter((k) => ENRICHERS.includes(k)).length;
-    };
+    /** How many enrichers' fields the served index carries on every sampled node (the fewest of them). */
+    const owners = () =>
+      Math.min(
+        ...generated.sample.map((id) => {
+          const node = store.index().nodes.get(id) as { extensions?: Record<string, unknown> } | undefined;
+          return Object.keys(node?.extensions ?? {}).filter((k) => ENRICHERS.includes(k)).length;
+        }),
+      );
     const setEnrichers = async (on: boolean) => {
       for (const name of ENRICHERS)
         await server.server.inject({
@@ -106,8 +150,8 @@ export async function benchEnrichers(): Promise<BenchRow> {
     const ratio = a / b;
     return {
       id: 'B5',
-      what: `artifact load (reload to index served) of a ${generated.nodes.toLocaleString('en')}-node manifest, 3 sandboxed enrichers vs none`,
-      result: `${ratio.toFixed(2)}x (p50 ${ms(a)} vs ${ms(b)}, ${withEnrichers.length} loads each)`,
+      what: `artifact load (reload to index served) of a ${generated.nodes.toLocaleString('en')}-node manifest, 3 sandboxed enrichers that each read the manifest and patch every node, vs none`,
+      result: `${ratio.toFixed(2)}x (p50 ${ms(a)} vs ${ms(b)}, ${withEnrichers.length} loads each; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`,
       target: 'at most 2x',
       pass: ratio <= 2,
     };
