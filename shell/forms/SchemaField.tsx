@@ -19,6 +19,16 @@ export function schemaProperties(schema: unknown): [string, PropertySchema][] {
     : [];
 }
 
+/** A property's name in words, for a label or a column: `assignedBy` and `row_limit` become "Assigned by", "Row limit". */
+export function propertyLabel(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /**
  * One input for one property of a JSON Schema; anything but a simple type is edited as JSON. With `error` the input
  * is marked invalid and the message is read with it; `required` marks the label; `describe` shows the property's

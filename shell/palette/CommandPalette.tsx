@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { ToolDescriptor } from '../../shared/tools.schema.ts';
 import { PaletteSearch, type PaletteChoice } from './PaletteSearch.tsx';
@@ -16,10 +16,16 @@ function PaletteDialog({ workspace }: { workspace: string }) {
   const [text, setText] = useState('');
   const [tool, setTool] = useState<ToolDescriptor | null>(null);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = dialog.current;
+    const { returnFocus } = usePaletteStore.getState();
     element?.showModal();
-    return () => element?.close();
+    // A layout cleanup runs while the dialog is still in the page: closed first, the page is no longer inert and
+    // what had the focus can take it back.
+    return () => {
+      element?.close();
+      if (returnFocus?.isConnected) returnFocus.focus();
+    };
   }, []);
 
   const choose = (choice: PaletteChoice) => {

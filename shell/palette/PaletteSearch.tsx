@@ -74,7 +74,9 @@ export function PaletteSearch({
   const current = Math.min(active, choices.length - 1);
   const optionId = (i: number) => `${listId}-${i}`;
 
-  useEffect(() => setActive(0), [text]);
+  useEffect(() => {
+    setActive(0);
+  }, [text]);
   useEffect(() => {
     document.getElementById(optionId(current))?.scrollIntoView({ block: 'nearest' });
   }, [current]);

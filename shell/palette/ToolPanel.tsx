@@ -1,21 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ToolDescriptor } from '../../shared/tools.schema.ts';
 import { ApiError } from '../api/client.ts';
-import { SchemaField, schemaProperties } from '../forms/SchemaField.tsx';
+import { propertyLabel, SchemaField, schemaProperties } from '../forms/SchemaField.tsx';
 import { pluginTitle } from './PaletteSearch.tsx';
 import { ToolResult } from './ToolResult.tsx';
 import { useToolCall } from './tools-api.ts';
-import { argumentsOf, serverFieldErrors, validateArguments, type FieldErrors } from './validate-arguments.ts';
-
-/** A property's name as a label: `assignedBy` and `row_limit` become "Assigned by" and "Row limit". */
-export const humanize = (name: string) => {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
+import { argumentsOf, serverFieldErrors, validateArguments } from './validate-arguments.ts';
 
 const requiredOf = (schema: Record<string, unknown>) =>
   Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
@@ -127,7 +117,7 @@ export function ToolPanel({ workspace, tool, onBack }: { workspace: string; tool
             onChange={(value) => change(name, value)}
             error={shown(name)}
             required={required.includes(name)}
-            label={humanize(name)}
+            label={propertyLabel(name)}
             describe
           />
         ))}

@@ -1,12 +1,24 @@
+import { useEffect, useRef } from 'react';
 import type { ToolCallResult, ToolDescriptor } from '../../shared/tools.schema.ts';
+import { propertyLabel } from '../forms/SchemaField.tsx';
 import { renderToolMarkdown } from './markdown.ts';
 import { cellText, resultView } from './result-view.ts';
 
 /** A call's result as the tool's result schema says: a table, markdown or JSON. */
 export function ToolResult({ tool, call }: { tool: ToolDescriptor; call: ToolCallResult }) {
   const view = resultView(call.view, tool.result, call.result);
+  const section = useRef<HTMLElement>(null);
+  // A long form can leave the result below the fold: bring each new one into view.
+  useEffect(() => {
+    section.current?.scrollIntoView({ block: 'nearest' });
+  }, [call]);
   return (
-    <section className="wb-palette-result" aria-label={`Result of ${tool.title}`} data-testid="tool-result">
+    <section
+      ref={section}
+      className="wb-palette-result"
+      aria-label={`Result of ${tool.title}`}
+      data-testid="tool-result"
+    >
       <p className="wb-muted wb-palette-result-meta">
         {view.kind === 'table'
           ? `${view.rows.length} row${view.rows.length === 1 ? '' : 's'}${view.caption ? ` · ${view.caption}` : ''}`
@@ -22,8 +34,8 @@ export function ToolResult({ tool, call }: { tool: ToolDescriptor; call: ToolCal
               <thead>
                 <tr>
                   {view.columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
+                    <th key={c} scope="col" title={c}>
+                      {propertyLabel(c)}
                     </th>
                   ))}
                 </tr>
@@ -31,9 +43,14 @@ export function ToolResult({ tool, call }: { tool: ToolDescriptor; call: ToolCal
               <tbody>
                 {view.rows.map((row, i) => (
                   <tr key={i}>
-                    {view.columns.map((c) => (
-                      <td key={c}>{cellText(row[c])}</td>
-                    ))}
+                    {view.columns.map((c) => {
+                      const text = cellText(row[c]);
+                      return (
+                        <td key={c} title={text}>
+                          {text}
+                        </td>
+                      );
+                    })}
                   </tr>
                 ))}
               </tbody>

@@ -17,11 +17,9 @@ export function openPalette(): void {
   usePaletteStore.setState({ open: true, returnFocus: active instanceof HTMLElement ? active : null });
 }
 
-/** Closes the command palette and puts the focus back where it was when it opened. */
+/** Closes the command palette; the dialog gives the focus back as it goes (CommandPalette.tsx). */
 export function closePalette(): void {
-  const { returnFocus } = usePaletteStore.getState();
-  usePaletteStore.setState({ open: false, returnFocus: null });
-  if (returnFocus?.isConnected) returnFocus.focus();
+  usePaletteStore.setState({ open: false });
 }
 
 /** Ctrl+K (⌘K on a Mac) anywhere in the page opens the palette, or closes it when open. */
