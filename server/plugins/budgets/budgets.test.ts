@@ -97,8 +97,13 @@ describe('a plugin that fails until its budget trips', () => {
       headers: { cookie: app.adminCookie },
     });
     expect(enable.statusCode).toBe(200);
-    expect(enable.json()).toMatchObject({ state: 'active', enabledWorkspaces: ['default'] });
-    expect(enable.json().reason).toBeUndefined();
+    // Switched on again, no longer over budget: its backend is starting (the automatic disable's reason is gone).
+    expect(enable.json()).toMatchObject({
+      state: 'loading',
+      reason: 'its backend is starting',
+      enabledWorkspaces: ['default'],
+    });
+    expect(app.plugins.get('always-fails')).toMatchObject({ state: 'active' });
     const fresh = await get<PluginBudgetStatus>(app, '/api/plugins/always-fails/budget');
     expect(fresh).toMatchObject({ autoDisabled: null, breaches: [], overBudgetSince: null });
     await eventually('the backend again', async () =>
