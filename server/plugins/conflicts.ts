@@ -121,12 +121,51 @@ export function keyHolders(holders: readonly Claimant[]): Map<string, string> {
  */
 export function settleClashes(claimants: readonly Claimant[], precedence: Precedence): Map<string, string> {
   const reasons = new Map<string, string>();
+  const rivalsOf = rivalIndex(claimants);
   for (const claimant of claimants) {
-    const lost = keyClashes(claimant, claimants).filter((clash) => !wins(claimant.name, clash, precedence));
+    const rivals = rivalsOf(claimant);
+    if (rivals.length === 0) continue;
+    const lost = keyClashes(claimant, rivals).filter((clash) => !wins(claimant.name, clash, precedence));
     const tie = (clash: KeyClash) => !wins(clash.owner, reversed(claimant, clash), precedence);
     if (lost.length > 0) reasons.set(claimant.name, lost.map((clash) => describeClash(clash, tie(clash))).join('; '));
   }
   return reasons;
+}
+
+/** The page paths `value` lies under: `a/b/c` lies under `a/b` and `a`. */
+function pathsAbove(value: string): string[] {
+  const parts = value.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/**
+ * For each claimant, the others that claim one of its keys or a page path containing or under one of its own, in
+ * the order given: found through an index of keys, so settling n plugins costs n lookups rather than n² pairs
+ * (500 plugins at start-up). Pure.
+ */
+function rivalIndex(claimants: readonly Claimant[]): (claimant: Claimant) => Claimant[] {
+  const byKey = new Map<string, Set<Claimant>>();
+  const add = (id: string, claimant: Claimant) => byKey.set(id, (byKey.get(id) ?? new Set()).add(claimant));
+  for (const claimant of claimants) {
+    for (const key of ownedKeys(claimant.manifest)) {
+      add(keyId(key), claimant);
+      if (key.kind === 'page-path') for (const above of pathsAbove(key.value)) add(`below:${above}`, claimant);
+    }
+  }
+  return (claimant) => {
+    const found = new Set<Claimant>();
+    for (const key of ownedKeys(claimant.manifest)) {
+      const ids = [keyId(key)];
+      if (key.kind === 'page-path') {
+        ids.push(
+          `below:${key.value}`,
+          ...pathsAbove(key.value).map((above) => keyId({ kind: key.kind, value: above })),
+        );
+      }
+      for (const id of ids) for (const rival of byKey.get(id) ?? []) if (rival.name !== claimant.name) found.add(rival);
+    }
+    return claimants.filter((c) => found.has(c));
+  };
 }
 
 /** The same clash seen from the owner's side. */
