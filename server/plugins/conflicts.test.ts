@@ -119,6 +119,19 @@ describe('settleClashes', () => {
       ],
     ]);
   });
+
+  test('among 400 plugins, only those whose paths meet lose, found wherever they stand in the list', () => {
+    const many = Array.from({ length: 400 }, (_, i) => withPages(`plugin-${i}`, ['page', `area-${i}/home`]));
+    many[10] = withPages('nested', ['page', 'area-390/home/deep']);
+    many[399] = withPages('parent', ['nav.tab', 'area-5']);
+    const held: Precedence = { ...nobodyFirst, heldBy: (key) => ({ 'page-path:area-390/home': 'plugin-390' })[key] };
+    const reasons = settleClashes(many, held);
+    expect([...reasons.keys()].sort()).toEqual(['nested', 'parent', 'plugin-5']);
+    expect(reasons.get('nested')).toBe(
+      'the page path "area-390/home/deep" lies under "area-390/home", which belongs to plugin-390 1.0.0',
+    );
+    expect(reasons.get('parent')).toContain('the page path "area-5" contains "area-5/home"');
+  });
 });
 
 describe('keyHolders', () => {
