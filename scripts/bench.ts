@@ -13,6 +13,7 @@ import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
 import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
+import { benchTools } from './bench/b15-tools.ts';
 import { root, type BenchRow } from './bench/support.ts';
 
 const benches: [id: string, run: () => Promise<BenchRow>][] = [
@@ -26,6 +27,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['B8', benchCoreUnderFault],
   ['B9', () => benchIsolatedUi(4935)],
   ['L1', () => benchLineageFocus(4936)],
+  ['B15', benchTools],
   ['B16', () => benchTeamDeploy(4937)],
 ];
 

@@ -102,6 +102,8 @@ export function registerMcpEndpoint(app: FastifyInstance, deps: McpDeps): { clos
       listed: listingOf(deps.runner.list(caller)),
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        // Answers as plain JSON rather than a one-message event stream; notifications go on the GET stream.
+        enableJsonResponse: true,
         onsessioninitialized: (id) => {
           session.id = id;
           sessions.set(id, session);

@@ -86,11 +86,15 @@ describe('/mcp/<workspace> with the SDK’s own client', () => {
     expect(read.structuredContent).toMatchObject({ steward: 'finance' });
     const search = await client.callTool({ name: 'search_models', arguments: { query: 'orders' } });
     expect((search.structuredContent as { rows: { name: string }[] }).rows.map((r) => r.name)).toContain('orders');
-    const audit = await app.server.inject({
-      url: '/api/audit?action=tool.call&target=model-stewards.assign_steward',
-      headers: { cookie: app.adminCookie },
+    const entries = await eventually('the audit line', async () => {
+      const audit = await app.server.inject({
+        url: '/api/audit?action=tool.call&target=model-stewards.assign_steward',
+        headers: { cookie: app.adminCookie },
+      });
+      const all = audit.json().entries as unknown[];
+      return all.length > 0 ? all : undefined;
     });
-    expect(audit.json().entries).toEqual([
+    expect(entries).toEqual([
       expect.objectContaining({ actorName: 'token:agent mcp', workspace: 'shop', details: { via: 'mcp', ok: true } }),
     ]);
   });

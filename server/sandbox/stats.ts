@@ -144,7 +144,7 @@ export function createPluginStats(
       if (outcome !== 'ok') window.errors += 1;
       if (outcome === 'timeout') window.timeouts += 1;
       window.samples.push(ms);
-      if (kind !== 'route') window.hookSamples.push(ms);
+      if (kind === 'hook' || kind === 'event') window.hookSamples.push(ms);
     },
     retried(kind, name) {
       seriesOf(kind, name).retries += 1;

@@ -104,8 +104,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           active,
           registration,
           { arguments: args, context },
-          'route',
-          `tool ${tool.declaration.name}`,
+          'tool',
+          tool.declaration.name,
         );
       } catch (error) {
         throw failureToHttp(plugin, error);
@@ -204,12 +204,18 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
             : { ok: false, code: 'internal_error', message: String((error as Error).message ?? error) };
         throw error;
       } finally {
-        await deps.audit.record({
+        // Written once the answer is on its way: the database's synchronous write (fsync) costs milliseconds a call.
+        const entry = {
           actor: caller.user,
           action: 'tool.call',
           target: id,
           workspace: caller.workspace.name,
           details: { via: caller.via, ...outcome },
+        };
+        setImmediate(() => {
+          deps.audit
+            .record(entry)
+            .catch((error: unknown) => deps.logger.error({ err: error, tool: id }, 'tool call not audited'));
         });
       }
     },

@@ -226,11 +226,16 @@ describe('POST /api/workspaces/:workspace/tools/:tool/call', () => {
   test('every call is audited with its outcome, refused ones too', async () => {
     await callTool(app, 'shop', 'search_models', { query: 'customers' }, viewer);
     await callTool(app, 'shop', 'search_models', { nope: 1 }, viewer);
-    const audit = await app.server.inject({
-      url: '/api/audit?action=tool.call&target=search_models',
-      headers: { cookie: app.adminCookie },
+    type Entry = { actorName: string; workspace: string; details: { ok?: boolean } };
+    // The audit line is written once the answer is on its way.
+    const entries = await eventually('both audit lines', async () => {
+      const audit = await app.server.inject({
+        url: '/api/audit?action=tool.call&target=search_models',
+        headers: { cookie: app.adminCookie },
+      });
+      const all = audit.json().entries as Entry[];
+      return all.some((e) => e.details.ok === false) && all.some((e) => e.details.ok) ? all : undefined;
     });
-    const entries = audit.json().entries as { actorName: string; workspace: string; details: unknown }[];
     const details = entries.map((e) => e.details);
     expect(details).toEqual(
       expect.arrayContaining([

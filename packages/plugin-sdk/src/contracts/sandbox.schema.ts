@@ -210,7 +210,7 @@ export type BackendState = z.infer<typeof BackendState>;
 
 /** Counts and timings of one route, hook or event of a plugin. */
 export const CallStats = z.object({
-  kind: z.enum(['route', 'hook', 'event']),
+  kind: z.enum(['route', 'hook', 'event', 'tool']),
   name: z.string(),
   count: z.number().int(),
   errors: z.number().int(),
