@@ -79,7 +79,20 @@ function handleOn(on: Queryable, transaction: Database['transaction']): Database
   };
 }
 
+export interface NotificationHandlers {
+  message(payload: string): void;
+  /** Called after the connection was lost and made again: notifications sent meanwhile are gone, so catch up. */
+  reconnected?(): void;
+}
+
 export interface PostgresDatabase extends Database {
+  /** Sends `payload` to every connection listening on `channel` (NOTIFY), once the current transaction commits. */
+  notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Follows `channel` (LISTEN) on a connection of its own, made again whenever it is lost. Resolves once
+   * listening; returns what stops it. The seam for changes that must reach every server on one database.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   /**
    * Runs `work` while holding the cluster-wide advisory lock `key` on one pooled connection: other processes
    * asking for the same key wait. Used for migrations and other once-per-cluster work at start.
@@ -148,9 +161,25 @@ export async function openPostgresDatabase(url: string): Promise<PostgresDatabas
       }
     });
 
+  const listeners = new Set<() => Promise<void>>();
   const db: PostgresDatabase = {
     ...handleOn(pool, transaction),
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
+    notify: async (channel, payload) => {
+      await db.run('SELECT pg_notify(?, ?)', [channelName(channel), payload]);
+    },
+    listen: async (channel, handlers) => {
+      const stop = await listenOn(url, channelName(channel), handlers);
+      const remove = async () => {
+        listeners.delete(remove);
+        await stop();
+      };
+      listeners.add(remove);
+      return remove;
+    },
     exclusively: (key, work) =>
       withClient(async (client) => {
         await query(client, 'SELECT pg_advisory_lock(?)', [key]);
@@ -175,3 +204,50 @@ export async function openPostgresDatabase(url: string): Promise<PostgresDatabas
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Channels are identifiers in LISTEN; only plain names are accepted, so no quoting is ever needed. */
+function channelName(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`"${channel}" is not a notification channel name`);
+  return channel;
+}
+
+/** A dedicated client LISTENing on `channel`; on loss, tries again every second until it is back. */
+async function listenOn(url: string, channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    next.on('notification', (n) => {
+      if (n.channel === channel) handlers.message(n.payload ?? '');
+    });
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    await next.connect();
+    await next.query(`LISTEN ${channel}`);
+    client = next;
+  }
+
+  function lost(which: pg.Client): void {
+    if (stopped || which !== client || retry) return;
+    client = undefined;
+    which.end().catch(() => undefined);
+    const again = () => {
+      retry = undefined;
+      if (stopped) return;
+      connect().then(
+        () => handlers.reconnected?.(),
+        () => (retry = setTimeout(again, 1000)),
+      );
+    };
+    retry = setTimeout(again, 1000);
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase } from '../testing/postgres.ts';
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.ts';
+import { openPostgresDatabase } from './postgres.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../testing/server-process.ts';
 
 const PASSWORD = 'processes-test-password';
@@ -152,4 +153,40 @@ describe('PostgreSQL (DATABASE_URL)', () => {
     expect(server.stderr()).not.toContain('Unhandled');
     await server.stop();
   }, 120_000);
+});
+
+describe('notifications between connections (the seam for several servers on one database)', () => {
+  test('a NOTIFY reaches a listener on another pool; after the database was away, the listener is back and told so', async () => {
+    const databaseUrl = await createTestDatabase(cluster.url());
+    const sender = await openPostgresDatabase(databaseUrl);
+    const receiver = await openPostgresDatabase(databaseUrl);
+    const heard: string[] = [];
+    let reconnects = 0;
+    await receiver.listen('plugin_changes', {
+      message: (payload) => heard.push(payload),
+      reconnected: () => reconnects++,
+    });
+    const until = async (check: () => boolean, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      return check();
+    };
+
+    await sender.notify('plugin_changes', 'disabled:model-notes');
+    expect(await until(() => heard.length === 1, 1000)).toBe(true);
+    expect(heard).toEqual(['disabled:model-notes']);
+    await expect(sender.notify('Robert"); DROP TABLE users; --', 'x')).rejects.toThrow('not a notification channel');
+
+    cluster.stop();
+    cluster.start();
+    expect(await until(() => reconnects === 1, 15_000)).toBe(true);
+    await expect
+      .poll(async () => {
+        await sender.notify('plugin_changes', 'enabled:model-notes').catch(() => undefined);
+        return heard.includes('enabled:model-notes');
+      })
+      .toBe(true);
+    await sender.close();
+    await receiver.close();
+  }, 60_000);
 });
