@@ -1,7 +1,8 @@
 import type { LineageGraph, LineageQuery, LineageSearchHit } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { HttpError } from '../http/errors.ts';
 import { buildProjectGraph, drawnResourceTypes, type IndexNode, type ProjectGraph } from './graph.ts';
-import { collectOverlays, createLineageBuildHook, type LineageBuildHook } from './overlays.ts';
+import { collectOverlays, createLineageBuildHook, overlayTimeoutMs, type LineageBuildHook } from './overlays.ts';
+import { collectAdditions, createLineageNodesHook, extendGraph, type LineageNodesHook } from './plugin-nodes.ts';
 import { selectSubgraph } from './select.ts';
 import { parseSelector } from './selector.ts';
 
@@ -20,6 +21,8 @@ export interface LineageIndexSource {
 export interface LineageService {
   /** Handlers get a frozen copy of each answer's nodes and edges and return overlays (badges, notes, edges). */
   readonly lineageBuild: LineageBuildHook;
+  /** Handlers add nodes and edges (plugins' exposures...) to a copy of each workspace's graph, before selection. */
+  readonly lineageNodes: LineageNodesHook;
   /** The subgraph a `GET .../lineage` asks for. Throws HttpError 404 for an unknown focus, 400 for a bad selector. */
   graph(workspace: string, query: LineageQuery, options?: { overlays?: boolean }): Promise<LineageGraph>;
   /** Drawn nodes whose name or id contains `text`, exact and prefix matches first. */
@@ -55,6 +58,9 @@ export function parseTypes(text: string | undefined): string[] | undefined {
 
 export function createLineageService(serviceOptions: LineageServiceOptions): LineageService {
   const lineageBuild = createLineageBuildHook();
+  const lineageNodes = createLineageNodesHook();
+  // The last extension of each project graph, reused while the plugins answer the same additions.
+  const extended = new WeakMap<ProjectGraph, { key: string } & ReturnType<typeof extendGraph>>();
   // One graph per index object: a reloaded index is a new object, so a stale graph is never served.
   const graphs = new WeakMap<object, ProjectGraph>();
 
@@ -73,11 +79,27 @@ export function createLineageService(serviceOptions: LineageServiceOptions): Lin
     return graph;
   }
 
+  /** The project's graph with the plugins' nodes and edges, and the problems of those that were left out. */
+  async function workspaceGraph(workspace: string) {
+    const base = await projectGraph(workspace);
+    const timeoutMs = serviceOptions.overlayTimeoutMs ?? overlayTimeoutMs;
+    const { additions, problems } = await collectAdditions(lineageNodes, workspace, timeoutMs);
+    const key = JSON.stringify(additions);
+    let cached = extended.get(base);
+    if (cached?.key !== key) extended.set(base, (cached = { key, ...extendGraph(base, additions) }));
+    return { graph: cached.graph, problems: [...problems, ...cached.problems] };
+  }
+
   return {
     lineageBuild,
+    lineageNodes,
 
     async graph(workspace, query, options = {}) {
-      const graph = await projectGraph(workspace);
+      // A backend reading the lineage (`host.data.lineage`) gets the project's graph: no plugin's additions.
+      const { graph, problems: added } =
+        options.overlays === false
+          ? { graph: await projectGraph(workspace), problems: [] }
+          : await workspaceGraph(workspace);
       if (query.focus && !graph.nodes.has(query.focus)) {
         throw new HttpError(
           'not_found',
@@ -99,7 +121,6 @@ export function createLineageService(serviceOptions: LineageServiceOptions): Lin
         limit: query.limit,
       });
       const focus = query.focus ?? null;
-      // A backend reading the lineage (`host.data.lineage`) gets the project's graph, not other plugins' overlays.
       const { overlays, problems } =
         options.overlays === false
           ? { overlays: {}, problems: [] }
@@ -114,7 +135,7 @@ export function createLineageService(serviceOptions: LineageServiceOptions): Lin
         nodes: selection.nodes,
         edges: selection.edges,
         overlays,
-        overlayProblems: problems,
+        overlayProblems: [...added, ...problems],
         truncated: selection.truncated,
         total: selection.total,
         tooLarge: selection.tooLarge,
@@ -124,7 +145,7 @@ export function createLineageService(serviceOptions: LineageServiceOptions): Lin
     },
 
     async search(workspace, text, limit = 20) {
-      const graph = await projectGraph(workspace);
+      const { graph } = await workspaceGraph(workspace);
       const needle = text.trim().toLowerCase();
       if (!needle) return [];
       const score = (name: string) => (name === needle ? 0 : name.startsWith(needle) ? 1 : 2);

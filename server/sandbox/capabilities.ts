@@ -7,6 +7,7 @@ export const pointCapabilities: Record<Exclude<RegistrationPoint, 'event' | 'too
   route: 'extend-api',
   'artifact-load': 'write-metadata',
   'lineage-build': 'modify-lineage',
+  'lineage-nodes': 'modify-lineage',
   'search-index': 'write-metadata',
   'run-start': 'register-schedule-hooks',
   'run-complete': 'register-schedule-hooks',

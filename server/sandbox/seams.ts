@@ -3,6 +3,7 @@ import type { RegistrationPoint } from '@dbt-workbench/plugin-sdk/contracts/sand
 import type { CatalogHooks } from '../catalog/hooks.ts';
 import type { Disposer, HookPoint } from '../hooks/hook-point.ts';
 import type { LineageBuildHook } from '../lineage/overlays.ts';
+import type { LineageNodesHook } from '../lineage/plugin-nodes.ts';
 import type { PluginRecord } from '../plugins/evaluate.ts';
 import type { RunHooks } from '../runs/service.ts';
 import type { PluginTriggers, TriggerEntry } from '../schedules/plugin-triggers.ts';
@@ -17,7 +18,7 @@ import type { ActiveBackend } from './supervisor.ts';
 /** The host's hook points plugin backends plug into (the app's `HostServices` fit); each is optional. */
 export interface HostSeams {
   catalog?: { hooks: CatalogHooks; rebuildAll(): Promise<void> };
-  lineage?: { lineageBuild: LineageBuildHook };
+  lineage?: { lineageBuild: LineageBuildHook; lineageNodes?: LineageNodesHook };
   runs?: { hooks: RunHooks };
   scheduler?: { hooks: ScheduleHooks; triggers?: Pick<PluginTriggers, 'set'> };
 }
@@ -68,6 +69,7 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
     ['artifact-load', seams.catalog?.hooks.artifactLoad, (plugin, p) => metadataPayload(plugin, p.workspace)],
     ['search-index', seams.catalog?.hooks.searchIndexBuild, (plugin, p) => metadataPayload(plugin, p.workspace)],
     ['lineage-build', seams.lineage?.lineageBuild, (_, p) => ({ ...p })],
+    ['lineage-nodes', seams.lineage?.lineageNodes, (_, p) => ({ workspace: p.workspace })],
     [
       'run-start',
       seams.runs?.hooks.runStart,

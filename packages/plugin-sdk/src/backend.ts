@@ -10,7 +10,7 @@
 // }
 import type { ModelList, ModelListQuery, NodeDetail } from './contracts/catalog.schema.ts';
 import type { LifecycleEvent } from './contracts/lifecycle-events.ts';
-import type { LineageGraph, LineageQuery } from './contracts/lineage.schema.ts';
+import type { LineageAdditions, LineageGraph, LineageQuery } from './contracts/lineage.schema.ts';
 import type { Run, RunList, RunListQuery } from './contracts/runs.schema.ts';
 import type { SqlQueryResult, SqlTables } from './contracts/sql.schema.ts';
 import type { WorkspaceRole } from './contracts/roles.ts';
@@ -256,6 +256,11 @@ export interface BackendHost {
   lineage: {
     /** Adds an overlay to each lineage answer (`modify-lineage`). */
     onBuild(handler: Handler<LineageBuildContext, BackendLineageOverlay | void>): Promise<BackendDisposer>;
+    /**
+     * Adds nodes and edges to a workspace's lineage (`modify-lineage`), e.g. a BI tool's dashboards as exposures:
+     * asked at each lineage answer and search, they are drawn, searched and picked by selectors like the project's.
+     */
+    addNodes(handler: Handler<{ workspace: string }, LineageAdditions | void>): Promise<BackendDisposer>;
   };
   search: {
     /** Adds documents to each rebuild of a workspace's search index (`write-metadata`). */

@@ -17,7 +17,13 @@ export type {
   SqlPanelProps,
 } from './slot-props.ts';
 export type { NodeDetail, CatalogColumn, CatalogTest, ModelList, ModelListQuery } from './contracts/catalog.schema.ts';
-export type { LineageNode, LineageEdge, LineageGraph, LineageQuery } from './contracts/lineage.schema.ts';
+export type {
+  LineageNode,
+  LineageEdge,
+  LineageGraph,
+  LineageQuery,
+  LineageAdditions,
+} from './contracts/lineage.schema.ts';
 export type { SqlQueryResult, SqlColumn, SqlTables } from './contracts/sql.schema.ts';
 export type { Run, RunList, RunListQuery } from './contracts/runs.schema.ts';
 export { defineSlotComponent, slots } from './slot-props.ts';

@@ -208,7 +208,7 @@ export function createFakeHost(options: FakeHostOptions): FakeHost {
         refreshes++;
       },
     },
-    lineage: { onBuild: hook('lineageBuild') },
+    lineage: { onBuild: hook('lineageBuild'), addNodes: hook('lineageNodes') },
     search: { onIndexBuild: hook('indexBuild') },
     runs: { onStart: hook('runStart'), onComplete: hook('runComplete') },
     schedules: {

@@ -66,7 +66,10 @@ export function createHost(wiring: HostWiring): BackendHost {
       onArtifactLoad: (handler) => register('artifact-load', handler),
       refresh: async () => void (await wiring.request({ fn: 'metadata.refresh' })),
     },
-    lineage: { onBuild: (handler) => register('lineage-build', handler) },
+    lineage: {
+      onBuild: (handler) => register('lineage-build', handler),
+      addNodes: (handler) => register('lineage-nodes', handler),
+    },
     search: { onIndexBuild: (handler) => register('search-index', handler) },
     runs: {
       onStart: (handler) => register('run-start', handler),

@@ -57,8 +57,35 @@ export const LineageNode = z.object({
   testFailures: z.number().int(),
   tags: z.array(z.string()),
   description: z.string().optional(),
+  /** The plugin that added this node (`host.lineage.addNodes`); absent for the project's own nodes. */
+  plugin: z.string().optional(),
 });
 export type LineageNode = z.infer<typeof LineageNode>;
+
+/**
+ * Nodes and edges a plugin adds to a workspace's lineage (`host.lineage.addNodes`, `modify-lineage`), drawn,
+ * searched and selected like the project's own. A node's id becomes `<resourceType>.<plugin>.<id>`; an edge names
+ * project nodes by unique id and the plugin's own nodes by their `id`.
+ */
+export const LineageAdditions = z.object({
+  nodes: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1 to 100 letters, digits, _ or -'),
+        name: z.string().min(1).max(200),
+        resourceType: z.enum(['exposure', 'metric', 'source', 'model', 'saved_query', 'analysis']).default('exposure'),
+        tags: z.array(z.string().min(1).max(100)).max(50).default([]),
+        description: z.string().max(2000).optional(),
+      }),
+    )
+    .max(2000)
+    .default([]),
+  edges: z
+    .array(z.object({ source: z.string().min(1).max(1000), target: z.string().min(1).max(1000) }))
+    .max(10_000)
+    .default([]),
+});
+export type LineageAdditions = z.infer<typeof LineageAdditions>;
 
 /** A dependency: `source` feeds `target` (upstream to downstream). */
 export const LineageEdge = z.object({ source: z.string(), target: z.string() });

@@ -18,6 +18,8 @@ export const RegistrationPoint = z.enum([
   'event',
   'artifact-load',
   'lineage-build',
+  /** Nodes and edges added to a workspace's lineage (`host.lineage.addNodes`). */
+  'lineage-nodes',
   'search-index',
   'run-start',
   'run-complete',
