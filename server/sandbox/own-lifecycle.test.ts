@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
@@ -124,6 +124,25 @@ describe('lifecycle events reach the plugin itself', () => {
     expect(calls!.errors + calls!.timeouts).toBe(1);
   }, 30_000);
 });
+
+test('at server shutdown on-plugin-unload gets at most 1 s to clean up', async () => {
+  const a = await started();
+  writeFileSync(path.join(dataDir(a), 'cleanup-ms'), '200');
+  app = undefined;
+  // The server's own stop, as on SIGTERM; its folder is read before it is removed.
+  await a.server.close();
+  expect(events(a).map((e) => e.event)).toEqual(['on-plugin-load', 'on-plugin-unload', 'cleaned-up']);
+  rmSync(a.dir, { recursive: true, force: true });
+
+  const b = await started();
+  writeFileSync(path.join(dataDir(b), 'cleanup-ms'), '60000');
+  const begun = Date.now();
+  app = undefined;
+  await b.server.close();
+  expect(Date.now() - begun).toBeLessThan(5000);
+  expect(events(b).at(-1)?.event).toBe('on-plugin-unload');
+  rmSync(b.dir, { recursive: true, force: true });
+}, 60_000);
 
 function alive(pid: number): boolean {
   try {

@@ -377,7 +377,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         // Time to clean up: the drain period, or a short bound when the whole server stops.
         if (drain) void retire(previous, true, deliver(previous, unload, options.drainMs));
         else {
-          await deliver(previous, unload, Math.min(SHUTDOWN_UNLOAD_MS, options.drainMs));
+          const bound = Math.min(SHUTDOWN_UNLOAD_MS, options.drainMs);
+          // Bounded here too: the event may wait behind another of the plugin's events still running.
+          await Promise.race([deliver(previous, unload, bound), new Promise((resolve) => setTimeout(resolve, bound))]);
           void retire(previous, false);
         }
       }
