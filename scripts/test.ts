@@ -86,7 +86,15 @@ async function postgresPass(report: string): Promise<boolean> {
     return runNode(
       'unit tests on PostgreSQL (vitest, DATABASE_URL on a throwaway cluster)',
       'node_modules/vitest/vitest.mjs',
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...postgresSuites],
+      // Each test app makes its database over loopback: starts take longer than on a SQLite file.
+      [
+        'run',
+        '--testTimeout=40000',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+        ...postgresSuites,
+      ],
       { [TEST_POSTGRES_ENV]: cluster.url() },
     );
   } finally {
