@@ -61,7 +61,10 @@ export async function startServer(port: number, env: Record<string, string>): Pr
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`the server on port ${port} did not start`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // else it outlives the bench and keeps its process (and any lock it holds) alive
+      throw new Error(`the server on port ${port} did not start`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
