@@ -1,4 +1,5 @@
 import type { Feature } from '../context.ts';
+import { createAuditBatch } from './audit-batch.ts';
 import type { HostServices } from '../features.ts';
 import { registerMcpEndpoint } from '../mcp/endpoint.ts';
 import { pluginBackendsOf } from '../sandbox/feature.ts';
@@ -15,12 +16,15 @@ export function createToolsFeature(services: HostServices): Feature {
     name: 'tools',
     async start(app, context) {
       const backends = context.settings.pluginBackends;
+      const logger = context.logger.child({ component: 'tools' });
+      const audit = createAuditBatch(context.db, logger);
       const runner = createToolRunner({
         plugins: context.plugins,
         runtime: () => pluginBackendsOf(context.plugins)?.runtime(),
         services,
-        audit: context.audit,
-        logger: context.logger.child({ component: 'tools' }),
+        audit,
+        auditLog: context.audit,
+        logger,
         sqlTimeoutMs: context.settings.sqlTimeoutMs,
         maxConcurrentCalls: backends.maxConcurrentCalls,
         ratePerSecond: backends.ratePerSecond,
@@ -34,7 +38,12 @@ export function createToolsFeature(services: HostServices): Feature {
         workspaces: context.workspaces,
         logger: context.logger.child({ component: 'mcp' }),
       });
-      return { close: () => mcp.close() };
+      return {
+        async close() {
+          await mcp.close();
+          await audit.flush();
+        },
+      };
     },
   };
 }

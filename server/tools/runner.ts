@@ -2,6 +2,7 @@ import type { ToolCallContext, ToolCallEvent } from '@dbt-workbench/plugin-sdk';
 import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { Logger } from 'pino';
 import type { ToolCallResult, ToolDescriptor } from '../../shared/tools.schema.ts';
+import type { AuditBatch } from './audit-batch.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { User } from '../auth/users-repository.ts';
 import type { HostServices } from '../features.ts';
@@ -29,7 +30,10 @@ export interface ToolRunnerDeps {
   /** The plugin backends' runtime; undefined with the plugin system off. */
   runtime(): BackendRuntime | undefined;
   services: HostServices;
-  audit: AuditLog;
+  /** Where every call's `tool.call` line goes (written in batches). */
+  audit: AuditBatch;
+  /** What core tools record their own actions in (`run.start`). */
+  auditLog: AuditLog;
   logger: Logger;
   sqlTimeoutMs: number;
   /** PLUGIN_MAX_CONCURRENT_CALLS: a plugin's tool calls in flight at once (its manifest's limit may go lower). */
@@ -161,7 +165,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           ? await tool.core.run(args.value, {
               ...caller,
               services: deps.services,
-              audit: deps.audit,
+              audit: deps.auditLog,
               sqlTimeoutMs: deps.sqlTimeoutMs,
             })
           : await runPlugin(tool, args.value, context);
@@ -204,18 +208,12 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
             : { ok: false, code: 'internal_error', message: String((error as Error).message ?? error) };
         throw error;
       } finally {
-        // Written once the answer is on its way: the database's synchronous write (fsync) costs milliseconds a call.
-        const entry = {
+        deps.audit.record({
           actor: caller.user,
           action: 'tool.call',
           target: id,
           workspace: caller.workspace.name,
           details: { via: caller.via, ...outcome },
-        };
-        setImmediate(() => {
-          deps.audit
-            .record(entry)
-            .catch((error: unknown) => deps.logger.error({ err: error, tool: id }, 'tool call not audited'));
         });
       }
     },
