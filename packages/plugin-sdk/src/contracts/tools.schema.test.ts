@@ -35,6 +35,14 @@ describe('tools in the manifest', () => {
     expect(fields).toEqual(expect.arrayContaining(['tools[0].name', 'tools[0].parameters', 'tools[0].effect']));
   });
 
+  it('a schema larger than 16 KB is refused before anything compiles it', () => {
+    const properties = Object.fromEntries(Array.from({ length: 800 }, (_, i) => [`field_${i}`, { type: 'string' }]));
+    const result = validate(PluginManifest, manifest([tool({ parameters: { type: 'object', properties } })]));
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      'tools[0].parameters: must take at most 16 KB as JSON',
+    ]);
+  });
+
   it('a name used twice is refused', () => {
     const result = validate(PluginManifest, manifest([tool(), tool()]));
     expect(result.ok ? [] : result.problems.map((p) => [p.field, p.message])).toEqual([

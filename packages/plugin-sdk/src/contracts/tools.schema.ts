@@ -18,11 +18,20 @@ export const ToolName = z
 export const ToolEffect = z.enum(['read', 'change']);
 export type ToolEffect = z.infer<typeof ToolEffect>;
 
+/** The largest tool schema, as JSON: the server compiles it (Ajv), which takes about 1 ms per property. */
+export const MAX_TOOL_SCHEMA_BYTES = 16 * 1024;
+
 /** A JSON Schema (draft 2020-12 or 07) describing an object: a tool's parameters or result. */
-export const ToolJsonSchema = z.record(z.string(), z.unknown()).refine((schema) => schema.type === 'object', {
-  message: 'must be a JSON Schema with "type": "object"',
-  params: { rule: 'object-schema' },
-});
+export const ToolJsonSchema = z
+  .record(z.string(), z.unknown())
+  .refine((schema) => schema.type === 'object', {
+    message: 'must be a JSON Schema with "type": "object"',
+    params: { rule: 'object-schema' },
+  })
+  .refine((schema) => JSON.stringify(schema).length <= MAX_TOOL_SCHEMA_BYTES, {
+    message: `must take at most ${MAX_TOOL_SCHEMA_BYTES / 1024} KB as JSON`,
+    params: { rule: 'max-size' },
+  });
 export type ToolJsonSchema = z.infer<typeof ToolJsonSchema>;
 
 /**
