@@ -50,7 +50,8 @@ export interface CatalogHooks {
 /** Creates the three catalog hook points; `createCatalogService` does this once. */
 export function createCatalogHooks(): CatalogHooks {
   return {
-    artifactLoad: createHookPoint('artifactLoad'),
+    // Enrichers patch only their own `extensions[<owner>]` and never see each other's patches: they run at once.
+    artifactLoad: createHookPoint('artifactLoad', { concurrent: true }),
     searchIndexBuild: createSearchIndexBuildHook(),
     catalogRefresh: createHookPoint('catalogRefresh'),
   };

@@ -21,13 +21,32 @@ export interface HookHandler<P, R> {
 export interface HookPoint<P, R = void> {
   readonly name: string;
   register(handler: HookHandler<P, R>): Disposer;
-  /** Calls every handler in order; one handler's failure is recorded and never stops the others. */
+  /** Calls every handler (in order unless concurrent); one handler's failure never stops the others. */
   run(payload: P): Promise<HookOutcome<R>[]>;
   size(): number;
 }
 
-export function createHookPoint<P, R = void>(name: string): HookPoint<P, R> {
+/**
+ * `concurrent`: the handlers run at once, for a seam where none sees another's result (each artifact-load patch
+ * lands under its own owner); each plugin's handler runs in its own process, so they share the machine's cores.
+ * Outcomes stay in handler order either way.
+ */
+export function createHookPoint<P, R = void>(name: string, options: { concurrent?: boolean } = {}): HookPoint<P, R> {
   let handlers: HookHandler<P, R>[] = [];
+  async function runOne(handler: HookHandler<P, R>, payload: P): Promise<HookOutcome<R>> {
+    const started = performance.now();
+    try {
+      const result = await handler.handle(payload);
+      return { owner: handler.owner, ok: true, result, ms: performance.now() - started };
+    } catch (error) {
+      return {
+        owner: handler.owner,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        ms: performance.now() - started,
+      };
+    }
+  }
   return {
     name,
     register(handler) {
@@ -37,21 +56,9 @@ export function createHookPoint<P, R = void>(name: string): HookPoint<P, R> {
       };
     },
     async run(payload) {
+      if (options.concurrent) return Promise.all(handlers.map((handler) => runOne(handler, payload)));
       const outcomes: HookOutcome<R>[] = [];
-      for (const handler of handlers) {
-        const started = performance.now();
-        try {
-          const result = await handler.handle(payload);
-          outcomes.push({ owner: handler.owner, ok: true, result, ms: performance.now() - started });
-        } catch (error) {
-          outcomes.push({
-            owner: handler.owner,
-            ok: false,
-            error: error instanceof Error ? error.message : String(error),
-            ms: performance.now() - started,
-          });
-        }
-      }
+      for (const handler of handlers) outcomes.push(await runOne(handler, payload));
       return outcomes;
     },
     size: () => handlers.length,
