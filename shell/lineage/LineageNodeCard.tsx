@@ -38,6 +38,7 @@ export function LineageNodeCard({ data, selected }: NodeProps<LineageFlowNode>) 
         <span className="wb-lineage-type" style={{ color: style.color }}>
           {style.label}
           {node.materialization && node.resourceType === 'model' ? ` · ${node.materialization}` : ''}
+          {node.plugin ? ` · ${node.plugin}` : ''}
         </span>
         <span className={`wb-lineage-status wb-lineage-status-${tone}`} aria-label={statusText(node.status)} />
       </div>

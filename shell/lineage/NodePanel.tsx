@@ -36,8 +36,17 @@ export function NodePanel({ workspace, node, badges, notes, isFocus, up, down, o
       <h2 className="wb-lineage-panel-title">{node.name}</h2>
       <p className="wb-muted wb-lineage-id">{node.id}</p>
       <dl className="wb-facts">
-        <dt>Package</dt>
-        <dd>{node.package || '—'}</dd>
+        {node.plugin ? (
+          <>
+            <dt>Added by</dt>
+            <dd>the plugin {node.plugin}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Package</dt>
+            <dd>{node.package || '—'}</dd>
+          </>
+        )}
         {node.materialization && (
           <>
             <dt>Materialized</dt>
@@ -94,9 +103,12 @@ export function NodePanel({ workspace, node, badges, notes, isFocus, up, down, o
       <div className="wb-lineage-plugin-actions" data-testid="node-actions">
         <ExtensionSlot slot="lineage.node-action" frame="bare" slotProps={{ node, close: onClose }} />
       </div>
-      <Link className="wb-lineage-detail-link" to={detail}>
-        Open {style.label.toLowerCase()} details →
-      </Link>
+      {/* A plugin's node has no catalog page: it lives in the plugin, not in the project's artifacts. */}
+      {!node.plugin && (
+        <Link className="wb-lineage-detail-link" to={detail}>
+          Open {style.label.toLowerCase()} details →
+        </Link>
+      )}
     </aside>
   );
 }
