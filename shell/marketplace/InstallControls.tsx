@@ -14,6 +14,7 @@ import {
   type PackageSource,
 } from './install-api.ts';
 import { SourcePicker } from './SourcePicker.tsx';
+import { switchedOn } from './plugin-filters.ts';
 import './marketplace.css';
 
 /** A short, readable form of a checksum: its kind and first hex digits. */
@@ -350,7 +351,7 @@ export function InstallControls({ plugin }: { plugin: PluginSummary }) {
           <button type="button" className="wb-button" onClick={() => setOpen('update')}>
             Update…
           </button>
-          {plugin.state === 'active' && (
+          {switchedOn(plugin) && (
             <button type="button" className="wb-button" onClick={() => setOpen('disable')}>
               Disable everywhere…
             </button>
