@@ -176,6 +176,9 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           'schemaError' in result
             ? `its result schema is not valid (${result.schemaError})`
             : describeProblems(result.problems);
+        // The plugin's admin sees it in its diagnostics (rejected actions), as for any answer the server refuses.
+        if (tool.kind === 'plugin')
+          deps.runtime()?.stats(tool.plugin.name).rejected(`tool ${tool.declaration.name}`, `result refused: ${why}`);
         throw new HttpError(
           'tool_result_invalid',
           `The tool ${id} answered what its result schema does not allow: ${why}`,

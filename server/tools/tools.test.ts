@@ -185,6 +185,21 @@ describe('POST /api/workspaces/:workspace/tools/:tool/call', () => {
     expect(wrong.statusCode).toBe(502);
     expect(wrong.json().error).toMatchObject({ code: 'tool_result_invalid', details: [{ field: '/count' }] });
     expect(JSON.stringify(wrong.json())).not.toContain('many');
+    const diagnostics = await app.server.inject({
+      url: '/api/plugins/tool-misfit/diagnostics',
+      headers: { cookie: app.adminCookie },
+    });
+    expect(diagnostics.json().rejectedActions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'tool wrong_shape',
+          message: expect.stringContaining('/count must be integer'),
+        }),
+      ]),
+    );
+    expect(diagnostics.json().calls).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'tool', name: 'wrong_shape', count: 1 })]),
+    );
     const never = await callTool(app, 'shop', 'tool-misfit.never_registered', {});
     expect(never.statusCode).toBe(409);
     expect(never.json().error.message).toContain('did not register it');
