@@ -238,6 +238,13 @@ describe('POST /api/workspaces/:workspace/tools/:tool/call', () => {
     );
   });
 
+  test('hooking tool calls without intercept-tool-calls is refused, and the would-be policy stops nothing', async () => {
+    const misfit = (await callExt(app, '/api/ext/tool-misfit/ran', { workspace: 'shop' })).json();
+    expect(misfit.hookRefused).toContain('intercept-tool-calls');
+    const search = await callTool(app, 'shop', 'search_models', { query: 'orders' }, viewer);
+    expect(search.statusCode).toBe(200);
+  });
+
   test('every call is audited with its outcome, refused ones too', async () => {
     await callTool(app, 'shop', 'search_models', { query: 'customers' }, viewer);
     await callTool(app, 'shop', 'search_models', { nope: 1 }, viewer);
