@@ -15,6 +15,7 @@ import { openDatabase } from './db/open.ts';
 import { createFeatures, createHostServices, type HostServices } from './features.ts';
 import { hostFacts, hostInfo, registerHostInfoRoute } from './host-info.ts';
 import { registerEventStream } from './events/event-stream.ts';
+import { shareChangesAcrossReplicas } from './events/replicas.ts';
 import { frameworkOptions, registerErrorHandling } from './http/errors.ts';
 import { registerSameOriginCheck } from './http/same-origin.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -185,6 +186,12 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
   );
+  const stopSharingChanges = await shareChangesAcrossReplicas({
+    db,
+    events,
+    registry: plugins,
+    logger: logger.child({ component: 'replicas' }),
+  });
   const stopWatching =
     settings.pluginSystemEnabled && settings.watchPlugins
       ? watchPluginsDirectory(settings.pluginsDirectory, plugins, logger.child({ component: 'plugins' }))
@@ -238,6 +245,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   server.addHook('onClose', async () => {
     stopWatching();
     stopRemoteChecks();
+    await stopSharingChanges();
     events.close();
     for (const handle of handles.reverse()) await handle.close();
     stopLoggingDecisions();

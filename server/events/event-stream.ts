@@ -4,7 +4,12 @@ import type { Guards } from '../auth/guards.ts';
 import { openSse, type SseConnection } from './sse.ts';
 
 export interface EventStream {
+  /** Sends `event` to this server's shells and to whoever follows what is published here (other replicas). */
   publish(event: ServerEvent): void;
+  /** Sends `event` to this server's shells only: an event another replica published. */
+  deliver(event: ServerEvent): void;
+  /** Calls `listener` with each event published on this server; returns what stops it. */
+  onPublish(listener: (event: ServerEvent) => void): () => void;
   /** How many shells are listening. */
   clients(): number;
   close(): void;
@@ -16,6 +21,7 @@ export interface EventStream {
  */
 export function registerEventStream(app: FastifyInstance, guards: Guards): EventStream {
   const clients = new Set<SseConnection>();
+  const publishListeners = new Set<(event: ServerEvent) => void>();
 
   app.get('/api/events', { preHandler: guards.requireUser }, (request, reply) => {
     const connection = openSse(request, reply, () => clients.delete(connection));
@@ -29,9 +35,19 @@ export function registerEventStream(app: FastifyInstance, guards: Guards): Event
     for (const client of [...clients]) client.end();
   }
 
+  function deliver(event: ServerEvent): void {
+    for (const client of clients) client.send(event.type, event);
+  }
+
   return {
     publish(event) {
-      for (const client of clients) client.send(event.type, event);
+      deliver(event);
+      for (const listener of publishListeners) listener(event);
+    },
+    deliver,
+    onPublish(listener) {
+      publishListeners.add(listener);
+      return () => publishListeners.delete(listener);
     },
     clients: () => clients.size,
     close,
