@@ -146,3 +146,25 @@ for (const level of ['in-page', 'isolated'] as const) {
     expect(fetched.size).toBeLessThan(WIDGETS / 2);
   });
 }
+
+test("the shell's fetch of the extensions list revalidates with the ETag: a reload moves headers, not the list", async ({
+  page,
+}) => {
+  const listed = () =>
+    page.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => /\/api\/workspaces\/[^/]+\/extensions$/.test(e.name))
+        .map((e) => ({ transferred: e.transferSize, body: e.encodedBodySize })),
+    );
+  await page.goto(inWorkspace());
+  await expect(page.locator('section[data-plugin]')).toHaveCount(WIDGETS);
+  const [first] = await listed();
+  expect(first!.body).toBeGreaterThan(10_000);
+  expect(first!.transferred).toBeGreaterThan(first!.body);
+
+  await page.reload();
+  await expect(page.locator('section[data-plugin]')).toHaveCount(WIDGETS);
+  const [again] = await listed();
+  expect(again!.body).toBe(first!.body);
+  expect(again!.transferred).toBeLessThan(2_000);
+});
