@@ -327,6 +327,20 @@ export const migrations: readonly Migration[] = [
     // JSON {plugin, name}; the trigger lives in the plugin's backend, so there is nothing to reference.
     sql: 'ALTER TABLE runs ADD COLUMN plugin_trigger TEXT;',
   },
+  {
+    version: 21,
+    name: 'schedule firings claimed by one server',
+    // One row per firing of a schedule: the server whose insert lands starts the run, the others on the same
+    // database skip it (several replicas on one PostgreSQL).
+    sql: `
+      CREATE TABLE schedule_firings (
+        schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+        fire_at TEXT NOT NULL,
+        server TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (schedule_id, fire_at)
+      );`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -148,3 +148,42 @@ describe('several servers on one PostgreSQL', () => {
     }
   }, 30_000);
 });
+
+describe('schedules on several servers', () => {
+  test('a schedule fires once per firing across servers, and a change made on one stops the others’ stale jobs', async () => {
+    const created = await fetch(`${a.url}/api/workspaces/alpha/schedules`, {
+      method: 'POST',
+      headers: { cookie: cookieA, origin: a.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'every second', cron: '* * * * * *' }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    // A third server started now loads the schedule: A and C both run its job.
+    const c = await startServerProcess({ env: replicaEnv('replica-c'), readyTimeoutMs: 60_000 });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const off = await fetch(`${a.url}/api/workspaces/alpha/schedules/${id}`, {
+        method: 'PUT',
+        headers: { cookie: cookieA, origin: a.url, 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled: false }),
+      });
+      expect(off.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const count = async () =>
+        (await admin.query('SELECT COUNT(*)::int AS n FROM runs WHERE schedule_id = $1', [id])).rows[0].n as number;
+      const runsWhenDisabled = await count();
+      const firings = await admin.query('SELECT fire_at, server FROM schedule_firings WHERE schedule_id = $1', [id]);
+      // One run per firing, never two: each firing was claimed by exactly one server.
+      expect(runsWhenDisabled).toBeGreaterThanOrEqual(2);
+      expect(runsWhenDisabled).toBe(firings.rowCount);
+      // C never heard of the change, but checks the schedule before each firing: no run after the disable.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await count()).toBe(runsWhenDisabled);
+    } finally {
+      await admin.end();
+      await c.stop();
+    }
+  }, 60_000);
+});

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { Feature } from '../context.ts';
+import { createFiringClaims } from './firing-claims.ts';
 import type { RunService } from '../runs/service.ts';
 import { createSchedulesRepository } from './repository.ts';
 import { backendSecret } from '../sandbox/signature.ts';
@@ -30,6 +33,8 @@ export function schedulesFeature(runs: RunService): SchedulesFeature {
         runs,
         hooks,
         workspaces: context.workspaces,
+        claims: createFiringClaims(context.db, `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
+        current: (schedule) => repo.get(schedule.workspace, schedule.id),
         logger: context.logger.child({ component: 'schedules' }),
       });
       for (const schedule of await repo.all()) scheduler.sync(schedule);

@@ -4,6 +4,7 @@ import type { Run, RunStatus, Schedule } from '@dbt-workbench/plugin-sdk/contrac
 import { createHookPoint, type Disposer, type HookOutcome, type HookPoint } from '../hooks/hook-point.ts';
 import type { RunService } from '../runs/service.ts';
 import type { Workspace } from '../workspaces/config.ts';
+import type { FiringClaims } from './firing-claims.ts';
 import type { StoredSchedule } from './repository.ts';
 
 /** Given to `scheduleRunStart` handlers when a schedule has started a run. */
@@ -47,9 +48,13 @@ export function createScheduler(deps: {
   runs: RunService;
   hooks: ScheduleHooks;
   workspaces: readonly Workspace[];
+  /** Which server on the database starts each firing. */
+  claims: FiringClaims;
+  /** The schedule as the database holds it now: another server may have changed or deleted it. */
+  current(schedule: StoredSchedule): Promise<StoredSchedule | undefined>;
   logger: Logger;
 }): Scheduler {
-  const { runs, hooks, workspaces, logger } = deps;
+  const { runs, hooks, workspaces, claims, logger } = deps;
   const jobs = new Map<string, { job: Cron; schedule: StoredSchedule }>();
   /** Runs started by a schedule and not ended yet: run id to its schedule. */
   const inFlight = new Map<string, { schedule: StoredSchedule; workspace: Workspace }>();
@@ -61,8 +66,19 @@ export function createScheduler(deps: {
     }
   }
 
-  async function fire(schedule: StoredSchedule): Promise<void> {
+  async function fire(schedule: StoredSchedule, job: Cron): Promise<void> {
     if (stopped) return;
+    // The firing's time on the pattern, which every server computes alike (a timer goes off a little late).
+    const fireAt = job.previousRuns(1, new Date(Date.now() + 1))[0];
+    const now = await deps.current(schedule);
+    const fields = (s: StoredSchedule) => [s.enabled, s.cron, s.timezone, s.name, s.workspace].join('|');
+    if (!now || fields(now) !== fields(schedule)) {
+      logger.info({ schedule: schedule.id }, `schedule "${schedule.name}" was changed on another server: resynced`);
+      if (now) sync(now);
+      else remove(schedule.id);
+      return;
+    }
+    if (!fireAt || !(await claims.claim(schedule.id, fireAt))) return;
     // Looked up at each firing: admins may have re-pointed or removed the workspace since the schedule was set.
     const workspace = workspaces.find((w) => w.name === schedule.workspace);
     if (!workspace) {
@@ -96,27 +112,28 @@ export function createScheduler(deps: {
     jobs.delete(id);
   }
 
-  return {
-    sync(schedule) {
-      remove(schedule.id);
-      if (stopped || !schedule.enabled) return;
-      const workspace = workspaces.find((w) => w.name === schedule.workspace);
-      if (!workspace) {
-        logger.warn({ schedule: schedule.id }, `schedule of unknown workspace ${schedule.workspace} is not started`);
-        return;
-      }
-      const job = new Cron(
-        schedule.cron,
-        {
-          timezone: schedule.timezone,
-          protect: true,
-          catch: (error) => logger.error({ err: error, schedule: schedule.id }, 'scheduled run could not start'),
-        },
-        () => fire(schedule),
-      );
-      jobs.set(schedule.id, { job, schedule });
-    },
+  function sync(schedule: StoredSchedule): void {
+    remove(schedule.id);
+    if (stopped || !schedule.enabled) return;
+    const workspace = workspaces.find((w) => w.name === schedule.workspace);
+    if (!workspace) {
+      logger.warn({ schedule: schedule.id }, `schedule of unknown workspace ${schedule.workspace} is not started`);
+      return;
+    }
+    const job = new Cron(
+      schedule.cron,
+      {
+        timezone: schedule.timezone,
+        protect: true,
+        catch: (error) => logger.error({ err: error, schedule: schedule.id }, 'scheduled run could not start'),
+      },
+      (self: Cron) => fire(schedule, self),
+    );
+    jobs.set(schedule.id, { job, schedule });
+  }
 
+  return {
+    sync,
     remove,
 
     describe(schedule) {
