@@ -328,6 +328,30 @@ const admin: MatrixEntry[] = [
     call: async (t) => ({ url: `/api/tokens/${await t.fx.newToken()}` }),
     ok: 200,
   },
+  {
+    route: 'PUT /api/plugins/:name/dev-session',
+    access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
+    call: () => ({
+      url: '/api/plugins/model-notes/dev-session',
+      body: { manifest: { name: 'model-notes' }, entry: 'http://127.0.0.1:9/remoteEntry.js' },
+    }),
+    ok: 409,
+    note: 'past the guards, an invalid dev manifest is refused and no dev session starts',
+  },
+  {
+    route: 'POST /api/plugins/:name/dev-session/builds',
+    access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
+    call: () => ({ url: '/api/plugins/model-notes/dev-session/builds' }),
+    ok: 404,
+    note: 'past the guards: the caller has no dev session of model-notes',
+  },
+  {
+    route: 'DELETE /api/plugins/:name/dev-session',
+    access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
+    call: () => ({ url: '/api/plugins/model-notes/dev-session' }),
+    ok: 404,
+    note: 'past the guards: the caller has no dev session of model-notes',
+  },
   { route: 'GET /api/signing-keys', access: instanceAdmin, call: at('/api/signing-keys'), ok: 200 },
   {
     route: 'POST /api/signing-keys',

@@ -59,6 +59,8 @@ import { registerUserRoutes } from './users/routes.ts';
 import { registerWorkspaceAdminRoutes } from './workspaces/admin-routes.ts';
 import { openWorkspaceDirectory } from './workspaces/directory.ts';
 import { registerWorkspaceRoutes } from './workspaces/routes.ts';
+import { createDevSessions } from './plugins/dev-sessions/dev-sessions.ts';
+import { registerDevSessionRoutes } from './plugins/dev-sessions/routes.ts';
 
 export interface App {
   server: FastifyInstance;
@@ -231,7 +233,9 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     : () => {};
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
-  registerWorkspaceRoutes(server, plugins, guards, db);
+  const devSessions = createDevSessions();
+  registerDevSessionRoutes(server, { registry: plugins, guards, sessions: devSessions, events });
+  registerWorkspaceRoutes(server, plugins, guards, db, devSessions);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
   if (settings.pluginSystemEnabled)
     registerPluginFrameRoutes(server, { registry: plugins, isolationDirectory: settings.isolationDistDirectory });

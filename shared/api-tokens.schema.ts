@@ -3,9 +3,10 @@ import { z } from 'zod';
 /**
  * What an API token may do. `plugins:deploy`: upload a plugin package (zip) to install or update a plugin, and read
  * that plugin's state; nothing else. `mcp`: connect an agent to the MCP endpoint of a workspace (`/mcp/<workspace>`)
- * and use the tools there, with the rights of the admin who made the token; nothing else.
+ * and use the tools there, with the rights of the admin who made the token; nothing else. `plugins:dev`: run a dev
+ * build of an approved plugin in the shells of the admin who made the token only (`workbench-plugin dev --server`).
  */
-export const TokenScope = z.enum(['plugins:deploy', 'mcp']);
+export const TokenScope = z.enum(['plugins:deploy', 'mcp', 'plugins:dev']);
 export type TokenScope = z.infer<typeof TokenScope>;
 
 /** Every token starts with this, so a leaked one is recognisable (secret scanners) and the server tells them apart. */

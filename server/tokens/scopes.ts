@@ -17,6 +17,11 @@ export const scopeRoutes: Record<TokenScope, readonly ScopedRoute[]> = {
     { route: 'GET /api/plugins/:name' },
   ],
   // Streamable HTTP: POST carries requests, GET the stream of notifications, DELETE ends a session.
+  'plugins:dev': [
+    { route: 'PUT /api/plugins/:name/dev-session' },
+    { route: 'POST /api/plugins/:name/dev-session/builds' },
+    { route: 'DELETE /api/plugins/:name/dev-session' },
+  ],
   mcp: [{ route: 'POST /mcp/:workspace' }, { route: 'GET /mcp/:workspace' }, { route: 'DELETE /mcp/:workspace' }],
 };
 

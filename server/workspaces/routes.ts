@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { currentWorkspace, type Guards } from '../auth/guards.ts';
+import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
+import { withDevBuilds, type DevSessions } from '../plugins/dev-sessions/dev-sessions.ts';
 import { createExtensionsCache, matchesEtag } from './extensions-cache.ts';
+import { extensionsOf } from './extensions.ts';
 
 /**
  * What the shell asks for: the contributions to render in a workspace. Any member may ask. Built once per change
@@ -14,6 +16,7 @@ export function registerWorkspaceRoutes(
   registry: PluginRegistry,
   guards: Guards,
   db: Database,
+  devSessions?: DevSessions,
 ): void {
   const overrides = createWorkspaceConfigStore(db);
   const cache = createExtensionsCache();
@@ -23,6 +26,13 @@ export function registerWorkspaceRoutes(
     async (request, reply) => {
       const { workspace } = currentWorkspace(request);
       const configs = await overrides.ofWorkspace(workspace.name);
+      // A developer with dev sessions gets their own list (never cached, never shared).
+      const mine = devSessions?.of(currentUser(request).id);
+      if (mine?.size) {
+        const extensions = extensionsOf(withDevBuilds(registry.list(), mine), workspace.name, configs);
+        reply.header('cache-control', 'private, no-store');
+        return { workspace: workspace.name, extensions };
+      }
       const { body, etag } = cache.answer(registry.list(), workspace.name, configs);
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();

@@ -17,6 +17,8 @@ const tokensKey = ['admin', 'api-tokens'] as const;
 const scopeMeaning: Record<TokenScope, string> = {
   'plugins:deploy':
     'upload plugin packages (install a new plugin, update one) and read their state; new access still waits for your approval',
+  'plugins:dev':
+    'run a dev build of an approved plugin in your own browser sessions only (workbench-plugin dev --server); it gets no capability beyond the approved ones',
   mcp: "connect an agent to a workspace's MCP endpoint (/mcp/<workspace>) and use its tools with your rights; each call is audited",
 };
 

@@ -1,0 +1,63 @@
+import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { FastifyInstance } from 'fastify';
+import { currentUser, type Guards } from '../../auth/guards.ts';
+import type { EventStream } from '../../events/event-stream.ts';
+import { HttpError } from '../../http/errors.ts';
+import type { PluginRegistry } from '../registry.ts';
+import { DevSessionBody, devSessionProblem, type DevSession, type DevSessions } from './dev-sessions.ts';
+
+type Params = { Params: { name: string } };
+
+function answer(name: string, session: DevSession) {
+  return { plugin: name, version: session.manifest.version, entry: session.entry, revision: session.revision };
+}
+
+/**
+ * A developer's dev build of an approved plugin, for their own sessions only (`workbench-plugin dev --server`):
+ * start or replace (PUT), announce a rebuild (POST .../builds), end (DELETE). Instance admins, at the console or
+ * with an API token of scope `plugins:dev` (which acts as the admin who made it). Every change is announced as
+ * `plugins-changed`: each shell refetches its extensions, and only the developer's list differs.
+ */
+export function registerDevSessionRoutes(
+  app: FastifyInstance,
+  deps: { registry: PluginRegistry; guards: Guards; sessions: DevSessions; events: EventStream },
+): void {
+  const announce = (name: string) =>
+    deps.events.publish({ type: 'plugins-changed', plugins: [name], at: new Date().toISOString() });
+  const preHandler = [deps.guards.requireUser, deps.guards.requireInstanceAdmin];
+
+  app.put<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request) => {
+    const { name } = request.params;
+    const body = DevSessionBody.safeParse(request.body);
+    if (!body.success) {
+      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      throw new HttpError('bad_request', `A dev session needs {manifest, entry}: ${issues}`);
+    }
+    const plugin = deps.registry.list().find((p) => p.name === name);
+    const problem = devSessionProblem(plugin, name, body.data.manifest);
+    if (problem) throw new HttpError(plugin ? 'conflict' : 'plugin_not_found', problem);
+    const session = deps.sessions.start(
+      currentUser(request).id,
+      PluginManifest.parse(body.data.manifest),
+      body.data.entry,
+    );
+    announce(name);
+    return answer(name, session);
+  });
+
+  app.post<Params>('/api/plugins/:name/dev-session/builds', { preHandler }, async (request) => {
+    const { name } = request.params;
+    const session = deps.sessions.rebuilt(currentUser(request).id, name);
+    if (!session) throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
+    announce(name);
+    return answer(name, session);
+  });
+
+  app.delete<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request, reply) => {
+    const { name } = request.params;
+    if (!deps.sessions.end(currentUser(request).id, name))
+      throw new HttpError('not_found', `You have no dev session of "${name}"`);
+    announce(name);
+    return reply.code(204).send();
+  });
+}
