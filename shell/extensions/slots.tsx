@@ -26,7 +26,9 @@ export function useSlot<S extends SlotName>(slot: S, filter?: (extension: Extens
 }
 
 /** What the page hosting a slot passes to each contribution: the SDK's props for the slot, but `sdk`. */
-export type HostSlotProps<S extends CodeSlotName> = Omit<SlotPropsMap[S], 'sdk'>;
+export type HostSlotProps<S extends CodeSlotName> = WithoutSdk<SlotPropsMap[S]>;
+// Distributes over a union (a node action's props or an edge action's), which a bare Omit would flatten.
+type WithoutSdk<P> = P extends unknown ? Omit<P, 'sdk'> : never;
 
 type SlotProps<S extends CodeSlotName> = {
   slot: S;

@@ -18,6 +18,7 @@ import { computeLayout, type Positions } from './layout.ts';
 import { LineageNodeCard, type LineageFlowNode } from './LineageNodeCard.tsx';
 import { CanvasToolbar, useMapPreference } from './CanvasToolbar.tsx';
 import type { OverlayView } from './overlay-view.ts';
+import { drawnEdges, type DrawnEdge } from './drawn-edges.ts';
 import { resourceTypeStyle } from './resource-types.ts';
 import { compactBelow, fitPadding, panIntoView, planFit, type CanvasSize, type FitPlan } from './viewport.ts';
 import { ExtensionSlot } from '../extensions/slots.tsx';
@@ -28,16 +29,20 @@ interface Layout {
   graph: LineageGraph;
   overlays: OverlayView;
   positions: Positions;
+  edges: DrawnEdge[];
 }
+
+/** What is selected on the canvas: a node or an edge, by id. */
+export type CanvasSelection = { kind: 'node' | 'edge'; id: string } | null;
 
 export interface LineageCanvasProps {
   graph: LineageGraph;
   overlays: OverlayView;
   /** Which view `graph` answers (its query): a new view is fitted to the canvas, a refresh of the same one is not. */
   viewKey: string;
-  selectedId: string | null;
-  onSelect(id: string | null): void;
-  /** The selected node's panel, drawn beside the canvas (never over it). */
+  selection: CanvasSelection;
+  onSelect(selection: CanvasSelection): void;
+  /** The selected node's or edge's panel, drawn beside the canvas (never over it). */
   panel: ReactNode;
   /** True while the next view loads (this one stays drawn meanwhile). */
   busy: boolean;
@@ -58,32 +63,38 @@ function flowNodes(layout: Layout, selectedId: string | null): LineageFlowNode[]
   }));
 }
 
-function flowEdges(layout: Layout, selectedId: string | null): Edge[] {
+function flowEdges(
+  layout: Layout,
+  selectedId: string | null,
+  selectedEdge: string | null,
+  name: (id: string) => string,
+  onSelectEdge: (id: string) => void,
+): Edge[] {
   const arrow = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
-  const edges: Edge[] = layout.graph.edges.map((edge) => {
-    const near = edge.source === selectedId || edge.target === selectedId;
+  return layout.edges.map((edge) => {
+    const selected = edge.id === selectedEdge;
+    const near = selected || edge.from === selectedId || edge.to === selectedId;
+    const classes = ['wb-lineage-edge', edge.extra && 'is-extra', near && 'is-near', selected && 'is-selected'];
     return {
-      id: `${edge.source}->${edge.target}`,
-      source: edge.source,
-      target: edge.target,
-      className: near ? 'wb-lineage-edge is-near' : 'wb-lineage-edge',
-      markerEnd: { ...arrow, color: near ? '#2563eb' : '#94a3b8' },
-      focusable: false,
+      id: edge.id,
+      source: edge.from,
+      target: edge.to,
+      label: edge.label,
+      className: classes.filter(Boolean).join(' '),
+      markerEnd: { ...arrow, color: near ? '#2563eb' : edge.extra ? '#c2410c' : '#94a3b8' },
+      selected,
+      // Reachable with Tab; Enter or Space selects it, as a click does.
+      focusable: true,
+      ariaLabel: `Dependency from ${name(edge.from)} to ${name(edge.to)}`,
+      domAttributes: {
+        onKeyDown: (event) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          event.preventDefault();
+          onSelectEdge(edge.id);
+        },
+      },
     };
   });
-  layout.overlays.extraEdges.forEach((edge, i) => {
-    edges.push({
-      id: `extra:${edge.owner}:${i}`,
-      source: edge.source,
-      target: edge.target,
-      label: edge.label,
-      className: 'wb-lineage-edge is-extra',
-      markerEnd: { ...arrow, color: '#c2410c' },
-      focusable: false,
-      data: { owner: edge.owner },
-    });
-  });
-  return edges;
 }
 
 /** Each node's box in canvas coordinates, for `lineage.overlay` contributions. */
@@ -109,14 +120,20 @@ function useInitialSize(ref: React.RefObject<HTMLElement | null>): CanvasSize | 
 interface FlowProps {
   layout: Layout;
   plan: FitPlan;
-  selectedId: string | null;
-  onSelect(id: string | null): void;
+  selection: CanvasSelection;
+  onSelect(selection: CanvasSelection): void;
 }
 
 /** The React Flow canvas; memoised, so the page re-rendering around it (the panel, a pending query) costs nothing. */
-const Flow = memo(function Flow({ layout, plan, selectedId, onSelect }: FlowProps) {
+const Flow = memo(function Flow({ layout, plan, selection, onSelect }: FlowProps) {
+  const selectedId = selection?.kind === 'node' ? selection.id : null;
+  const selectedEdge = selection?.kind === 'edge' ? selection.id : null;
   const nodes = useMemo(() => flowNodes(layout, selectedId), [layout, selectedId]);
-  const edges = useMemo(() => flowEdges(layout, selectedId), [layout, selectedId]);
+  const edges = useMemo(() => {
+    const names = new Map(layout.graph.nodes.map((n) => [n.id, n.name]));
+    const selectEdge = (id: string) => onSelect({ kind: 'edge', id });
+    return flowEdges(layout, selectedId, selectedEdge, (id) => names.get(id) ?? id, selectEdge);
+  }, [layout, selectedId, selectedEdge, onSelect]);
   const overlayProps = useMemo(
     () => ({ nodes: layout.graph.nodes, edges: layout.graph.edges, boxes: boxesOf(layout) }),
     [layout],
@@ -162,7 +179,8 @@ const Flow = memo(function Flow({ layout, plan, selectedId, onSelect }: FlowProp
       onlyRenderVisibleElements
       nodesDraggable={false}
       nodesConnectable={false}
-      onNodeClick={(_, node) => onSelect(node.id)}
+      onNodeClick={(_, node) => onSelect({ kind: 'node', id: node.id })}
+      onEdgeClick={(_, edge) => onSelect({ kind: 'edge', id: edge.id })}
       onPaneClick={() => onSelect(null)}
       onMove={(event) => {
         // Only the user's own moves have an event (a click starts a gesture but moves nothing, so not onMoveStart).
@@ -198,12 +216,15 @@ interface CanvasViewProps extends LineageCanvasProps {
 }
 
 /** One view: laid out, measured and fitted when it opens. */
-function CanvasView({ graph, overlays, selectedId, onSelect, panel, busy, mapShown, onToggleMap }: CanvasViewProps) {
+function CanvasView({ graph, overlays, selection, onSelect, panel, busy, mapShown, onToggleMap }: CanvasViewProps) {
   const positions = useMemo(
     () => computeLayout({ nodes: graph.nodes, edges: [...graph.edges, ...overlays.extraEdges] }),
     [graph, overlays],
   );
-  const layout = useMemo(() => ({ graph, overlays, positions }), [graph, overlays, positions]);
+  const layout = useMemo(
+    () => ({ graph, overlays, positions, edges: drawnEdges(graph, overlays) }),
+    [graph, overlays, positions],
+  );
   const canvas = useRef<HTMLDivElement>(null);
   const size = useInitialSize(canvas);
   // Planned once, from the size the canvas opens at.
@@ -216,7 +237,7 @@ function CanvasView({ graph, overlays, selectedId, onSelect, panel, busy, mapSho
         <div className="wb-lineage-main">
           <CanvasToolbar graph={graph} plan={plan} busy={busy} mapShown={mapShown} onToggleMap={onToggleMap} />
           <div className="wb-lineage-canvas" ref={canvas} data-testid="lineage-canvas">
-            {size && plan && <Flow layout={layout} plan={plan} selectedId={selectedId} onSelect={onSelect} />}
+            {size && plan && <Flow layout={layout} plan={plan} selection={selection} onSelect={onSelect} />}
           </div>
         </div>
         {(mapShown || panel) && (

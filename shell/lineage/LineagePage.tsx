@@ -3,7 +3,9 @@ import { useSearchParams } from 'react-router';
 import type { LineageGraph } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
 import { ApiError } from '../api/client.ts';
 import { useWorkspace } from '../workspaces/workspace-context.tsx';
-import { LineageCanvas } from './LineageCanvas.tsx';
+import { LineageCanvas, type CanvasSelection } from './LineageCanvas.tsx';
+import { drawnEdges } from './drawn-edges.ts';
+import { EdgePanel } from './EdgePanel.tsx';
 import { LineageControls } from './LineageControls.tsx';
 import { lineageSearch, readLineageParams, viewKey, type LineageParams } from './lineage-params.ts';
 import { NodePanel } from './NodePanel.tsx';
@@ -21,7 +23,8 @@ export function LineagePage() {
   const [search, setSearch] = useSearchParams();
   const params = useMemo(() => readLineageParams(search), [search]);
   const lineage = useLineage(workspace.name, params);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selection, setSelection] = useState<CanvasSelection>(null);
+  const selectNode = (id: string | null) => setSelection(id ? { kind: 'node', id } : null);
 
   const error = lineage.error;
   const selectorError = error instanceof ApiError && error.status === 400 && params.select ? error.message : null;
@@ -37,14 +40,19 @@ export function LineagePage() {
 
   const navigate = useCallback(
     (next: LineageParams) => {
-      setSelectedId(next.focus && next.focus !== params.focus ? next.focus : null);
+      setSelection(next.focus && next.focus !== params.focus ? { kind: 'node', id: next.focus } : null);
       setSearch(lineageSearch(next));
     },
     [params.focus, setSearch],
   );
   const focusOn = (id: string, up: number, down: number) => navigate({ ...params, focus: id, up, down, select: null });
 
-  const selected = graph?.nodes.find((n) => n.id === selectedId) ?? null;
+  const nodeById = (id: string) => graph?.nodes.find((n) => n.id === id);
+  const selected = selection?.kind === 'node' ? (nodeById(selection.id) ?? null) : null;
+  const selectedEdge =
+    graph && overlays && selection?.kind === 'edge'
+      ? (drawnEdges(graph, overlays).find((e) => e.id === selection.id) ?? null)
+      : null;
 
   let summary = 'Dependencies between the models, sources, seeds and exposures of this project.';
   if (graph && !graph.tooLarge && graph.nodes.length > 0) {
@@ -126,11 +134,21 @@ export function LineagePage() {
           graph={graph}
           overlays={overlays}
           viewKey={shownKey}
-          selectedId={selectedId}
-          onSelect={setSelectedId}
+          selection={selection}
+          onSelect={setSelection}
           busy={lineage.isPlaceholderData}
           panel={
-            selected && (
+            (selectedEdge && (
+              <EdgePanel
+                workspace={workspace.name}
+                edge={selectedEdge}
+                from={nodeById(selectedEdge.from)}
+                to={nodeById(selectedEdge.to)}
+                onSelectNode={selectNode}
+                onClose={() => setSelection(null)}
+              />
+            )) ||
+            (selected && (
               <NodePanel
                 workspace={workspace.name}
                 node={selected}
@@ -140,9 +158,9 @@ export function LineagePage() {
                 up={params.focus ? params.up : 2}
                 down={params.focus ? params.down : 2}
                 onFocus={focusOn}
-                onClose={() => setSelectedId(null)}
+                onClose={() => setSelection(null)}
               />
-            )
+            ))
           }
         />
       )}

@@ -101,7 +101,12 @@ export function NodePanel({ workspace, node, badges, notes, isFocus, up, down, o
         </button>
       </div>
       <div className="wb-lineage-plugin-actions" data-testid="node-actions">
-        <ExtensionSlot slot="lineage.node-action" frame="bare" slotProps={{ node, close: onClose }} />
+        <ExtensionSlot
+          slot="lineage.node-action"
+          frame="bare"
+          filter={(action) => action.target !== 'edge'}
+          slotProps={{ node, close: onClose }}
+        />
       </div>
       {/* A plugin's node has no catalog page: it lives in the plugin, not in the project's artifacts. */}
       {!node.plugin && (

@@ -4,6 +4,8 @@ import { expectTypeOf, test } from 'vitest';
 import {
   defineSlotComponent,
   slots,
+  type LineageEdgeActionProps,
+  type LineageNodeActionProps,
   type ModelPanelProps,
   type SlotPropsMap,
   type SqlControlProps,
@@ -36,4 +38,21 @@ test('each slot reference carries the props of its slot in SlotPropsMap', () => 
   expectTypeOf<NonNullable<(typeof slots.dashboardWidget)['__props']>>().toEqualTypeOf<
     SlotPropsMap['dashboard.widget']
   >();
+});
+
+test('an edge action gets the edge, a node action the node, both on lineage.node-action', () => {
+  const EdgeAction = (props: LineageEdgeActionProps) => `${props.edge.from}->${props.edge.to}@${props.workspace}`;
+  const NodeAction = (props: LineageNodeActionProps) => props.node.id;
+  expectTypeOf(defineSlotComponent(slots.lineageEdgeAction, EdgeAction))
+    .parameter(0)
+    .toEqualTypeOf<LineageEdgeActionProps>();
+  expectTypeOf(defineSlotComponent(slots.lineageNodeAction, NodeAction))
+    .parameter(0)
+    .toEqualTypeOf<LineageNodeActionProps>();
+  expectTypeOf<LineageEdgeActionProps['edge']>().toEqualTypeOf<{ from: string; to: string; addedBy?: string }>();
+  expectTypeOf(slots.lineageEdgeAction.id).toEqualTypeOf<'lineage.node-action'>();
+  // @ts-expect-error: an edge has no `node`, so a node action cannot be registered as an edge action.
+  defineSlotComponent(slots.lineageEdgeAction, NodeAction);
+  // @ts-expect-error: and a node action gets no `edge`.
+  defineSlotComponent(slots.lineageNodeAction, EdgeAction);
 });

@@ -79,6 +79,23 @@ export interface LineageNodeActionProps extends BaseSlotProps {
   close(): void;
 }
 
+/** A dependency selected on the lineage graph: `from` feeds `to` (unique ids of both ends). */
+export interface LineageSelectedEdge {
+  from: string;
+  to: string;
+  /** The plugin that drew this edge (its own nodes' edges or an overlay's); absent for the project's own. */
+  addedBy?: string;
+}
+
+/** `lineage.node-action` with `target: "edge"`: an entry in a selected edge's action menu. */
+export interface LineageEdgeActionProps extends BaseSlotProps {
+  edge: LineageSelectedEdge;
+  /** The workspace the graph belongs to. */
+  workspace: string;
+  /** Closes the menu, e.g. after the action ran. */
+  close(): void;
+}
+
 /** The props contract of every slot that renders code. A breaking change here needs a new plugin API major. */
 export interface SlotPropsMap {
   'nav.tab': PluginPageProps;
@@ -90,7 +107,8 @@ export interface SlotPropsMap {
   'sql.panel': SqlPanelProps;
   'sql.control': SqlControlProps;
   'lineage.overlay': LineageOverlayProps;
-  'lineage.node-action': LineageNodeActionProps;
+  /** A node action gets the node; one declared with `target: "edge"` gets the edge. */
+  'lineage.node-action': LineageNodeActionProps | LineageEdgeActionProps;
 }
 
 /** Slots whose contributions render a module (all but the declarative `sql.template`). */
@@ -103,7 +121,7 @@ export interface SlotRef<S extends SlotName, P> {
   readonly __props?: P;
 }
 
-function slotRef<S extends CodeSlotName>(id: S): SlotRef<S, SlotPropsMap[S]> {
+function slotRef<S extends CodeSlotName, P extends SlotPropsMap[S] = SlotPropsMap[S]>(id: S): SlotRef<S, P> {
   return { id };
 }
 
@@ -118,12 +136,14 @@ export const slots = {
   sqlPanel: slotRef('sql.panel'),
   sqlControl: slotRef('sql.control'),
   lineageOverlay: slotRef('lineage.overlay'),
-  lineageNodeAction: slotRef('lineage.node-action'),
+  lineageNodeAction: slotRef<'lineage.node-action', LineageNodeActionProps>('lineage.node-action'),
+  /** `lineage.node-action` contributions declared with `target: "edge"`. */
+  lineageEdgeAction: slotRef<'lineage.node-action', LineageEdgeActionProps>('lineage.node-action'),
 } as const;
 
 /** Types a component against a slot's props: `export default defineSlotComponent(slots.modelPanel, Panel)`. */
-export function defineSlotComponent<S extends CodeSlotName, C extends (props: SlotPropsMap[S]) => unknown>(
-  _slot: SlotRef<S, SlotPropsMap[S]>,
+export function defineSlotComponent<S extends CodeSlotName, P extends SlotPropsMap[S], C extends (props: P) => unknown>(
+  _slot: SlotRef<S, P>,
   component: C,
 ): C {
   return component;

@@ -18,4 +18,15 @@ export function referenceOf(node: { id: string; name: string; resourceType: stri
   return null;
 }
 
+/** How a dbt selector names a node from its unique id: `source:raw.orders` for a source, else its name. */
+export function selectorNameOf(uniqueId: string): string {
+  const [type, , ...rest] = uniqueId.split('.');
+  return type === 'source' && rest.length === 2 ? `source:${rest.join('.')}` : (rest.at(-1) ?? uniqueId);
+}
+
+/** The dbt selector of every node on the paths from `from` to `to`, both included: `orders+,+customers`. */
+export function pathSelectorOf(edge: { from: string; to: string }): string {
+  return `${selectorNameOf(edge.from)}+,+${selectorNameOf(edge.to)}`;
+}
+
 export type { NodeDetail };

@@ -65,7 +65,13 @@ export const Contribution = z.discriminatedUnion('slot', [
   z.object({ slot: z.literal('sql.control'), ...withModule }),
   z.object({ slot: z.literal('dashboard.widget'), ...withModule, order: Order.optional() }),
   z.object({ slot: z.literal('lineage.overlay'), ...withModule }),
-  z.object({ slot: z.literal('lineage.node-action'), ...withModule, title: Title }),
+  z.object({
+    slot: z.literal('lineage.node-action'),
+    ...withModule,
+    title: Title,
+    /** What the action applies to: a selected node (the default) or a selected edge. */
+    target: z.enum(['node', 'edge']).optional(),
+  }),
 ]);
 export type Contribution = z.infer<typeof Contribution>;
 
