@@ -329,7 +329,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 21,
-    name: 'schedule firings claimed by one server',
+    name: 'schedule firings claimed by one server; live servers and the server of each run',
     // One row per firing of a schedule: the server whose insert lands starts the run, the others on the same
     // database skip it (several replicas on one PostgreSQL).
     sql: `
@@ -339,7 +339,15 @@ export const migrations: readonly Migration[] = [
         server TEXT NOT NULL,
         claimed_at TEXT NOT NULL,
         PRIMARY KEY (schedule_id, fire_at)
-      );`,
+      );
+      CREATE TABLE servers (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      ALTER TABLE runs ADD COLUMN server TEXT;`,
   },
 ];
 

@@ -40,7 +40,13 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'ws/target'), { recursive: true });
   writeFileSync(
     path.join(dir, 'workbench.config.json'),
-    JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws') }] }),
+    JSON.stringify({
+      workspaces: [
+        { name: 'alpha', projectDir: path.join(dir, 'ws') },
+        // Its runs last long enough to see the server running one die.
+        { name: 'beta', projectDir: path.join(dir, 'ws'), runCommand: ['sleep', '20'] },
+      ],
+    }),
   );
   writeWidgetPlugin(dir, PLUGIN);
   cluster = await startPostgresCluster();
@@ -185,5 +191,34 @@ describe('schedules on several servers', () => {
       await admin.end();
       await c.stop();
     }
+  }, 60_000);
+});
+
+describe('runs on several servers', () => {
+  test('a run whose server was killed is marked interrupted by another, with the reason; a live one is left alone', async () => {
+    const c = await startServerProcess({ env: replicaEnv('replica-c2'), readyTimeoutMs: 60_000 });
+    const cookieC = await c.signIn('admin', PASSWORD);
+    const started = await fetch(`${c.url}/api/workspaces/beta/runs`, {
+      method: 'POST',
+      headers: { cookie: cookieC, origin: c.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(started.status).toBe(201);
+    const { id } = (await started.json()) as { id: string };
+    const onA = async () =>
+      (await (await fetch(`${a.url}/api/workspaces/beta/runs/${id}`, { headers: { cookie: cookieA } })).json()) as {
+        status: string;
+        error: string | null;
+      };
+    await within(5000, async () => (await onA()).status === 'running');
+    // A and B are alive and see C alive: the run stays running on its server.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await onA()).status).toBe('running');
+
+    c.child.kill('SIGKILL');
+    await c.exited;
+    const took = await within(15_000, async () => (await onA()).status === 'interrupted');
+    expect(took).toBeLessThan(15_000);
+    expect((await onA()).error).toContain('The server stopped while this run was running');
   }, 60_000);
 });

@@ -60,11 +60,12 @@ export interface RunEnding {
 /** Runs and their log chunks in the database. Every query is scoped to a workspace where a user asks. */
 export function createRunsRepository(db: Database) {
   return {
-    async insert(workspace: string, trigger: RunTrigger, command: readonly string[]): Promise<Run> {
+    /** `server`: the id of the server process that executes it (server/db/server-presence.ts). */
+    async insert(workspace: string, trigger: RunTrigger, command: readonly string[], server: string): Promise<Run> {
       const id = randomUUID();
       await db.run(
-        `INSERT INTO runs (id, workspace, schedule_id, trigger, triggered_by, plugin_trigger, command, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+        `INSERT INTO runs (id, workspace, schedule_id, trigger, triggered_by, plugin_trigger, command, status, created_at, server)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
         [
           id,
           workspace,
@@ -74,6 +75,7 @@ export function createRunsRepository(db: Database) {
           trigger.kind === 'plugin' ? JSON.stringify({ plugin: trigger.plugin, name: trigger.trigger }) : null,
           JSON.stringify(command),
           new Date().toISOString(),
+          server,
         ],
       );
       return (await this.get(workspace, id))!;
@@ -125,9 +127,18 @@ export function createRunsRepository(db: Database) {
       return changes === 1;
     },
 
-    /** Runs left queued or running by a server that stopped; ids of every workspace. */
-    async unfinished(): Promise<{ id: string; status: RunStatus }[]> {
-      return db.all("SELECT id, status FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at");
+    /**
+     * Runs left queued or running by a server that is gone: not `self`, and with no row in `servers` (it stopped,
+     * or predates them) or silent since `goneBefore`. Runs of live servers, this one's or another replica's
+     * on the same database, are not listed. Ids of every workspace.
+     */
+    async unfinished(self: string, goneBefore: string): Promise<{ id: string; status: RunStatus }[]> {
+      return db.all(
+        `SELECT r.id, r.status FROM runs r LEFT JOIN servers s ON s.id = r.server
+         WHERE r.status IN ('queued', 'running') AND (r.server IS NULL OR r.server <> ?)
+           AND (s.id IS NULL OR s.seen_at < ?) ORDER BY r.created_at`,
+        [self, goneBefore],
+      );
     },
 
     async appendChunks(runId: string, chunks: readonly RunLogChunk[]): Promise<void> {

@@ -7,6 +7,7 @@ import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { runEnvironment, startChild, type ChildExit, type RunningChild } from './child.ts';
 import { createLogWriter, type LogWriter } from './log-writer.ts';
+import { HEARTBEAT_MS, startServerPresence, type ServerPresence } from '../db/server-presence.ts';
 import { createRunsRepository, type RunEnding, type RunsRepository, type RunTrigger } from './repository.ts';
 
 export type { RunTrigger } from './repository.ts';
@@ -90,6 +91,10 @@ interface OpenState {
   lanes: Map<string, Lane>;
   closing: boolean;
   running: Set<Promise<void>>;
+  /** This server among those on the database: the runs it executes are its own. */
+  presence: ServerPresence;
+  /** Looks for runs of servers that died meanwhile (another replica on the same database). */
+  sweep: NodeJS.Timeout;
 }
 
 const PAGE_TEXT = 1_000_000;
@@ -219,16 +224,19 @@ export function createRunService(options: RunServiceOptions = {}): RunService {
   }
 
   async function markInterrupted(s: OpenState): Promise<void> {
-    const left = await s.repo.unfinished();
+    const left = await s.repo.unfinished(s.presence.id, s.presence.goneBefore());
+    const marked: string[] = [];
     for (const { id, status } of left) {
       const error = status === 'running' ? INTERRUPTED_RUNNING : INTERRUPTED_QUEUED;
+      // Several servers may find the same run: the one whose change lands writes the line.
+      if (!(await s.repo.finish(id, { status: 'interrupted', exitCode: null, error }))) continue;
       const log = newLog(s, id, await s.repo.lastSeq(id));
       log.line('system', error);
       await log.flush();
-      await s.repo.finish(id, { status: 'interrupted', exitCode: null, error });
+      marked.push(id);
     }
-    if (left.length > 0)
-      s.deps.logger.warn({ runs: left.map((r) => r.id) }, 'marked runs left by the last server as interrupted');
+    if (marked.length > 0)
+      s.deps.logger.warn({ runs: marked }, 'marked runs left by a server that stopped as interrupted');
   }
 
   async function finished(workspace: string, id: string): Promise<Run> {
@@ -259,7 +267,12 @@ export function createRunService(options: RunServiceOptions = {}): RunService {
         lanes: new Map(),
         closing: false,
         running: new Set(),
+        presence: await startServerPresence(deps.db),
+        sweep: setInterval(() => {
+          markInterrupted(s).catch((error: unknown) => s.deps.logger.warn({ err: error }, 'run sweep failed'));
+        }, HEARTBEAT_MS),
       };
+      s.sweep.unref();
       await markInterrupted(s);
       state = s;
     },
@@ -287,13 +300,15 @@ export function createRunService(options: RunServiceOptions = {}): RunService {
       }
       await Promise.allSettled(stopping);
       await Promise.allSettled([...s.running]);
+      clearInterval(s.sweep);
+      await s.presence.stop().catch(() => undefined);
       state = null;
     },
 
     async start(workspace, trigger) {
       const s = opened();
       if (s.closing) throw new HttpError('conflict', 'The server is shutting down; start the run again in a moment');
-      const run = await s.repo.insert(workspace.name, trigger, workspace.runCommand);
+      const run = await s.repo.insert(workspace.name, trigger, workspace.runCommand, s.presence.id);
       lane(s, workspace.name).queue.push({ run, workspace, log: newLog(s, run.id) });
       pump(s, workspace.name);
       return run;
