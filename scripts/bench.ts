@@ -12,6 +12,7 @@ import { benchDiscovery } from './bench/b7-discovery.ts';
 import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
+import { benchReplicaChanges } from './bench/b10-replica-changes.ts';
 import { benchManyPlugins } from './bench/b13-many-plugins.ts';
 import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
 import { benchTools } from './bench/b15-tools.ts';
@@ -28,6 +29,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['B8', benchCoreUnderFault],
   ['B9', () => benchIsolatedUi(4935)],
   ['L1', () => benchLineageFocus(4936)],
+  ['B10', benchReplicaChanges],
   ['B13', () => benchManyPlugins([4938, 4939])],
   ['B15', benchTools],
   ['B16', () => benchTeamDeploy(4937)],
