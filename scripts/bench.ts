@@ -13,6 +13,7 @@ import { benchCoreUnderFault } from './bench/b8-core-under-fault.ts';
 import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
 import { benchReplicaChanges } from './bench/b10-replica-changes.ts';
+import { benchReplicaSchedules } from './bench/b11-replica-schedules.ts';
 import { benchManyPlugins } from './bench/b13-many-plugins.ts';
 import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
 import { benchTools } from './bench/b15-tools.ts';
@@ -30,6 +31,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['B9', () => benchIsolatedUi(4935)],
   ['L1', () => benchLineageFocus(4936)],
   ['B10', benchReplicaChanges],
+  ['B11', benchReplicaSchedules],
   ['B13', () => benchManyPlugins([4938, 4939])],
   ['B15', benchTools],
   ['B16', () => benchTeamDeploy(4937)],
