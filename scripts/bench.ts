@@ -14,6 +14,7 @@ import { benchIsolatedUi } from './bench/b9-isolated-ui.ts';
 import { benchLineageFocus } from './bench/b9-lineage-focus.ts';
 import { benchReplicaChanges } from './bench/b10-replica-changes.ts';
 import { benchReplicaSchedules } from './bench/b11-replica-schedules.ts';
+import { benchPostgresReads } from './bench/b12-postgres-reads.ts';
 import { benchManyPlugins } from './bench/b13-many-plugins.ts';
 import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
 import { benchTools } from './bench/b15-tools.ts';
@@ -32,6 +33,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['L1', () => benchLineageFocus(4936)],
   ['B10', benchReplicaChanges],
   ['B11', benchReplicaSchedules],
+  ['B12', benchPostgresReads],
   ['B13', () => benchManyPlugins([4938, 4939])],
   ['B15', benchTools],
   ['B16', () => benchTeamDeploy(4937)],
