@@ -21,7 +21,8 @@ export function frameAncestors(protocol: string, host: string): string[] {
   const url = new URL(`${protocol}://${host}`);
   if (!url.hostname.endsWith('.localhost')) return ["'self'"];
   const port = url.port ? `:${url.port}` : '';
-  return ['localhost', '127.0.0.1', '[::1]'].map((name) => `${url.protocol}//${name}${port}`);
+  // Only host names: CSP source expressions cannot name an IPv6 literal such as [::1] (chromium ignores it, warning).
+  return ['localhost', '127.0.0.1'].map((name) => `${url.protocol}//${name}${port}`);
 }
 
 /**

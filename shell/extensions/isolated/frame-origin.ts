@@ -1,4 +1,6 @@
-const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
+// Not [::1]: a frame on a plugin site may be framed only by the app's loopback host names (an IPv6 literal cannot
+// stand in a CSP frame-ancestors source), so an app reached at [::1] serves frames from its own origin.
+const loopbackNames = new Set(['localhost', '127.0.0.1']);
 
 /**
  * Where a plugin's frames are served from. Chromium runs the sandboxed frames of one site in one renderer process,
