@@ -40,7 +40,9 @@ test('model page slots: a quality panel gets the model, an ownership widget sits
     /% of \d+ tests pass|No tests yet/,
   );
   await expect(panel).toContainText('Data quality');
+  // The widget sits low in the side column: like every contribution it loads once the user scrolls it into view.
   const widget = page.locator('[data-testid="slot-page.widget"][data-plugin="model-owners"]');
+  await widget.scrollIntoViewIfNeeded();
   await expect(pluginContent(widget, 'model-owners').getByTestId('ownership')).toContainText('customers');
 });
 
