@@ -1,0 +1,143 @@
+// `workbench-plugin dev --server URL --token T`: the dev build is served from this machine and registered with a
+// running server as a dev session of the token's admin; nothing is written to the server's disk.
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CliError } from '../errors.ts';
+import { readValidManifest } from '../plugin-dir.ts';
+import { watchRemote, type BuildResult } from './dev.ts';
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves `root` on loopback to any origin (the shell loads the remote cross-origin), never cached. */
+async function serveBuild(root: string, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader('cache-control', 'no-store');
+    const file = path.resolve(root, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
+    if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+function serverUrl(raw: string): URL {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // named below
+  }
+  throw new CliError(
+    `dev: --server must be the app's http(s) address, e.g. https://workbench.example.com, not "${raw}"`,
+  );
+}
+
+/** One call of the dev-session API; a refusal is a CliError carrying the server's own words. */
+async function call(server: URL, token: string, method: string, route: string, body?: object) {
+  let response: Response;
+  try {
+    response = await fetch(new URL(route, server), {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new CliError(`dev: cannot reach ${server.origin} (${cause?.code ?? (error as Error).message})`);
+  }
+  if (response.ok) return response;
+  const text = await response.text();
+  let message = text.slice(0, 300);
+  try {
+    message = (JSON.parse(text) as { error: { message: string } }).error.message;
+  } catch {
+    // not our error format: the raw text says it
+  }
+  const hint =
+    response.status === 403 ? '; an admin makes a token with the plugins:dev scope under Admin → API tokens' : '';
+  throw new CliError(`dev: the server refused the dev session (${response.status}): ${message}${hint}`);
+}
+
+export interface RemoteDev {
+  /** Where the shell loads the remote from. */
+  entry: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds `dir` in watch mode into a temporary folder served on 127.0.0.1:`port` (0: any free port), registers the
+ * first good build as a dev session and announces every later one, so the developer's shells reload it. A refused
+ * dev session stops everything and throws the server's reason.
+ */
+export async function startRemoteDev(options: {
+  dir: string;
+  server: string;
+  token: string;
+  port?: number;
+  onBuild: (result: BuildResult) => void;
+}): Promise<RemoteDev> {
+  const server = serverUrl(options.server);
+  const manifest = readValidManifest(options.dir);
+  if (!manifest.frontend) throw new CliError(`dev: ${manifest.name} has no frontend to serve`);
+  const route = `/api/plugins/${encodeURIComponent(manifest.name)}/dev-session`;
+  const outDir = mkdtempSync(path.join(os.tmpdir(), `workbench-dev-${manifest.name}-`));
+  const files = await serveBuild(outDir, options.port ?? 0);
+  const entry = `http://127.0.0.1:${(files.address() as AddressInfo).port}/${manifest.frontend.remote}`;
+
+  let registered = false;
+  let firstBuild: (error?: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    firstBuild = (error) => (error ? reject(error) : resolve());
+  });
+  const stopWatching = await watchRemote(options.dir, outDir, async (result) => {
+    options.onBuild(result);
+    if (!result.ok) return;
+    try {
+      if (!registered) {
+        // The manifest as it is now: the dev build may add contributions; the server checks its capabilities.
+        const { signature: _signature, ...current } = JSON.parse(
+          readFileSync(path.join(options.dir, 'manifest.json'), 'utf8'),
+        );
+        await call(server, options.token, 'PUT', route, { manifest: current, entry });
+        registered = true;
+        firstBuild();
+      } else {
+        await call(server, options.token, 'POST', `${route}/builds`);
+      }
+    } catch (error) {
+      if (!registered) firstBuild(error as Error);
+      else console.error((error as Error).message);
+    }
+  });
+  const stop = async () => {
+    if (registered) await call(server, options.token, 'DELETE', route).catch(() => {});
+    await stopWatching();
+    await new Promise<void>((resolve) => files.close(() => resolve()));
+    rmSync(outDir, { recursive: true, force: true });
+  };
+  try {
+    await ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { entry, stop };
+}

@@ -1,0 +1,106 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startRemoteDev, type RemoteDev } from '../../../packages/cli/src/commands/dev-remote.ts';
+import type { CreatedApiToken } from '../../../shared/api-tokens.schema.ts';
+import type { WorkspaceExtensions } from '../../../shared/api.schema.ts';
+import { startTestApp, type TestApp } from '../../testing/test-app.ts';
+
+// `workbench-plugin dev --server --token` against the real app listening on a port: the example release-notes is
+// installed and running; the team's copy of it is built and served from their machine, and only the token's admin
+// gets it, with a new revision on every rebuild.
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+let app: TestApp;
+let url: string;
+let team: string;
+let dev: RemoteDev | undefined;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    prepare: (dir) =>
+      cpSync(path.join(repo, 'plugins/release-notes'), path.join(dir, 'plugins/release-notes'), { recursive: true }),
+  });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  // Inside the repository (in an ignored folder), so the build resolves react and the SDK from its node_modules.
+  mkdirSync(path.join(repo, '.test-results'), { recursive: true });
+  team = mkdtempSync(path.join(repo, '.test-results/dev-session-'));
+  cpSync(path.join(repo, 'plugins/release-notes'), team, {
+    recursive: true,
+    filter: (from) => !from.includes(`${path.sep}frontend`),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await dev?.stop();
+  await app?.close();
+  if (team) rmSync(team, { recursive: true, force: true });
+});
+
+async function token(scopes: string[]): Promise<string> {
+  const response = await fetch(`${url}/api/tokens`, {
+    method: 'POST',
+    headers: { cookie: app.adminCookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `dev ${scopes.join(' ')}`, scopes }),
+  });
+  return ((await response.json()) as CreatedApiToken).token;
+}
+
+async function releaseNotes(cookie: string) {
+  const response = await fetch(`${url}/api/workspaces/default/extensions`, { headers: { cookie } });
+  const { extensions } = (await response.json()) as WorkspaceExtensions;
+  return extensions.filter((e) => e.plugin === 'release-notes');
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const value = await read();
+    if (ok(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('timed out');
+}
+
+test('a deploy token is refused with what to do, and nothing is left running', async () => {
+  const attempt = startRemoteDev({ dir: team, server: url, token: await token(['plugins:deploy']), onBuild: () => {} });
+  await expect(attempt).rejects.toThrow(/refused the dev session \(403\).*plugins:dev scope/);
+}, 120_000);
+
+test('the dev build runs for its developer only, reloads on change, and ends with the session', async () => {
+  const other = await app.userWithRoles('colleague', { default: 'admin' }, true);
+  const approved = await releaseNotes(other);
+  expect(approved[0]!.remote!.entry).toMatch(/^\/plugins\/release-notes\//);
+
+  const builds: boolean[] = [];
+  dev = await startRemoteDev({
+    dir: team,
+    server: url,
+    token: await token(['plugins:dev']),
+    onBuild: ({ ok }) => builds.push(ok),
+  });
+  expect(dev.entry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mf-manifest\.json$/);
+  const served = await fetch(dev.entry, { headers: { origin: url } });
+  expect(served.status).toBe(200);
+  expect(served.headers.get('access-control-allow-origin')).toBe('*');
+  expect(await served.text()).toContain('LatestReleaseWidget');
+
+  const mine = await releaseNotes(app.adminCookie);
+  expect(mine[0]!.remote!.entry).toBe(dev.entry);
+  expect(await releaseNotes(other)).toEqual(approved);
+
+  const source = path.join(team, 'src/LatestReleaseWidget.tsx');
+  writeFileSync(source, `${readFileSync(source, 'utf8')}\n// changed by the developer\n`);
+  const reloaded = await until(
+    () => releaseNotes(app.adminCookie),
+    (list) => list[0]!.remote!.revision !== mine[0]!.remote!.revision,
+  );
+  expect(reloaded[0]!.remote!.entry).toBe(dev.entry);
+  expect(builds.filter(Boolean).length).toBeGreaterThanOrEqual(2);
+  expect(await releaseNotes(other)).toEqual(approved);
+
+  await dev.stop();
+  dev = undefined;
+  expect(await releaseNotes(app.adminCookie)).toEqual(approved);
+}, 180_000);
