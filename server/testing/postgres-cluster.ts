@@ -69,14 +69,16 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   );
   if (asRoot) spawnSync('chown', ['postgres:', path.join(dataDir, 'postgresql.auto.conf')]);
   const start = () => pgRun('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
-  const stop = () => pgRun('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+  const stop = (mode: 'fast' | 'immediate') => pgRun('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
   start();
   let running = true;
   return {
     port,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    // A database that goes away and comes back keeps what was committed: with synchronous_commit off (for speed),
+    // an immediate stop could lose the last commits, such as a session made just before.
     stop() {
-      stop();
+      stop('fast');
       running = false;
     },
     start() {
@@ -84,7 +86,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       running = true;
     },
     destroy() {
-      if (running) stop();
+      if (running) stop('immediate');
       running = false;
       rmSync(dir, { recursive: true, force: true });
     },
