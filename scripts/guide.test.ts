@@ -65,8 +65,9 @@ test('a team follows the guide: create, install, test, build, deploy with a toke
   });
   const audit = await server.admin('GET', '/api/audit?target=team-widget');
   expect(JSON.stringify(audit)).toContain('"actorName":"token:team ci"');
+  // Switched on: `loading` while its backend starts, `active` once it answers; the route call below proves it runs.
   expect(await server.admin('POST', '/api/plugins/team-widget/approve', { version: '0.1.0' })).toMatchObject({
-    state: 'active',
+    state: expect.stringMatching(/^(loading|active)$/),
   });
   const hello = await fetch(`${server.url}/api/ext/team-widget/hello`, {
     headers: { cookie: server.adminCookie, 'x-workbench-workspace': 'team' },

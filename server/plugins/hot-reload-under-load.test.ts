@@ -26,21 +26,25 @@ test('a plugin route called in a loop while the plugin is reloaded ten times nev
   const statuses: number[] = [];
   const builds = new Set<number>();
   let calling = true;
+  // Every call is recorded, the waits for each new build included: none may fail.
+  const call = async () => {
+    const response = await callExt(app, '/api/ext/versioned/build');
+    statuses.push(response.statusCode);
+    if (response.statusCode !== 200) return undefined;
+    const { build } = response.json() as { build: number };
+    builds.add(build);
+    return build;
+  };
   // Four callers in a loop, as a busy page would be.
   const callers = Array.from({ length: 4 }, async () => {
     while (calling) {
-      const response = await callExt(app, '/api/ext/versioned/build');
-      statuses.push(response.statusCode);
-      if (response.statusCode === 200) builds.add((response.json() as { build: number }).build);
+      await call();
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   });
   for (let build = 2; build <= 11; build++) {
     writeFileSync(buildFile(), `export const build = ${build};\n`);
-    await eventually(`build ${build} to serve`, async () => {
-      const response = await callExt(app, '/api/ext/versioned/build');
-      return response.statusCode === 200 && (response.json() as { build: number }).build === build ? true : undefined;
-    });
+    await eventually(`build ${build} to serve`, async () => ((await call()) === build ? true : undefined));
   }
   calling = false;
   await Promise.all(callers);
