@@ -87,11 +87,13 @@ export default defineConfig({
       use: { baseURL: `http://127.0.0.1:${ports.budgets}` },
     },
     {
-      // One spec at a time: both install plugins and switch their UI trust level on the same server.
+      // One spec at a time: both install plugins and switch their UI trust level on the same server. A screen tall
+      // enough for every widget of the dashboard and the model page's side column: contributions load only once on
+      // screen, and these tests need all of them running at once (the hostile ones attacking side by side).
       name: 'isolated-ui',
       testMatch: /(isolated-ui|ui-levels)\.spec\.ts$/,
       workers: 1,
-      use: { baseURL: `http://127.0.0.1:${ports.isolated}` },
+      use: { baseURL: `http://127.0.0.1:${ports.isolated}`, viewport: { width: 1280, height: 3000 } },
     },
   ],
   webServer: [
