@@ -102,7 +102,6 @@ export function createSandboxFeature(
       );
       // Bound below: the runtime asks the seams to refresh, and the seams follow the runtime.
       let refreshMetadata = () => {};
-      let events: EventBus | undefined;
       // Open shells learn of each change of a plugin's reported state (its backend starting, down, back).
       const published = new Map<string, string>();
       const stateChanged = (name: string) => {
@@ -141,7 +140,7 @@ export function createSandboxFeature(
         refreshMetadata: () => refreshMetadata(),
         stateChanged,
         lifecycle: (name, backend, own, timeoutMs) =>
-          events?.deliverOwn(name, backend, own, timeoutMs) ?? Promise.resolve(),
+          bus?.deliverOwn(name, backend, own, timeoutMs) ?? Promise.resolve(),
         ...(plugins.protectedPaths ? { protectedPaths: plugins.protectedPaths } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.remoteRefreshMs ? { remoteRefreshMs: options.remoteRefreshMs } : {}),
@@ -165,7 +164,7 @@ export function createSandboxFeature(
         runtime: () => rt,
       });
       const eventBus = createEventBus({ runtime: rt, plugins: () => plugins.list(), logger });
-      events = bus = eventBus;
+      bus = eventBus;
       const wired = wireSeams({
         seams: seams ?? context.services,
         runtime: rt,
