@@ -124,10 +124,14 @@ describe('a plugin adds scheduler triggers that start runs through the runs serv
       triggeredBy: null,
       schedule: null,
     });
-    const audit = await get<{ entries: { action: string; target: string; workspace: string; details: unknown }[] }>(
-      '/api/audit?action=trigger.run',
-    );
-    expect(audit.entries[0]).toMatchObject({
+    // The run is queued first, then the audit entry naming it is written: wait for that entry too.
+    const entry = await waitFor(async () => {
+      const audit = await get<{ entries: { action: string; target: string; workspace: string; details: unknown }[] }>(
+        '/api/audit?action=trigger.run',
+      );
+      return audit.entries[0];
+    });
+    expect(entry).toMatchObject({
       target: 'run-triggers.after-staging',
       workspace: 'marts',
       details: { run: run!.id, kind: 'after-run', reason: `run ${upstream.id.slice(0, 8)} of staging succeeded` },
