@@ -7,11 +7,18 @@ function TipWidget({ sdk }: DashboardWidgetProps) {
   const tip = tips[index] ?? '';
 
   async function copy() {
+    // A browser may leave the request unanswered (a frame without focus): after 2 s the user is told, not left waiting.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unanswered = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer')), 2000);
+    });
     try {
-      await navigator.clipboard.writeText(tip);
+      await Promise.race([navigator.clipboard.writeText(tip), unanswered]);
       sdk.notify('Tip copied to the clipboard', { tone: 'success' });
     } catch {
       sdk.notify('Your browser did not allow copying; select the text instead', { tone: 'warning' });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
