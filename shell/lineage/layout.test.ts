@@ -85,19 +85,14 @@ describe('computeLayout', () => {
     expect(overlapping(positions)).toEqual([]);
   });
 
-  it('lays out 1,000 nodes in columns without overlaps, quickly', () => {
-    const input = project([150, 300, 300, 200, 50]);
-    computeLayout(input); // warm up the JIT
-    const started = performance.now();
-    const positions = computeLayout(input);
-    const took = performance.now() - started;
+  it('lays out 1,000 nodes in columns without overlaps', () => {
+    const positions = computeLayout(project([150, 300, 300, 200, 50]));
     expect(Object.keys(positions)).toHaveLength(1000);
     expect(overlapping(positions)).toEqual([]);
     const columns = new Set(Object.values(positions).map((p) => p.x));
     expect([...columns].sort((a, b) => a - b)).toEqual(
       [0, 1, 2, 3, 4].map((c) => c * (nodeSize.width + layoutGaps.layer)),
     );
-    expect(took).toBeLessThan(250);
   });
 });
 
