@@ -36,18 +36,21 @@ export function usePluginFilter(): [PluginFilter, (next: PluginFilter) => void] 
 /** Search, state and health filters with the count each would show, and the view switch. */
 export function PluginFilterBar({
   plugins,
+  waiting,
   filter,
   onChange,
   view,
   onView,
 }: {
   plugins: readonly PluginSummary[];
+  /** The plugins with a newer version waiting for approval. */
+  waiting: ReadonlySet<string>;
   filter: PluginFilter;
   onChange: (next: PluginFilter) => void;
   view: PluginsView;
   onView: (view: PluginsView) => void;
 }) {
-  const counts = filterCounts(plugins, filter);
+  const counts = filterCounts(plugins, filter, waiting);
   // Loading is a passing state: its filter shows only while some plugin is in it.
   const states = stateFilters.filter((f) => f.state !== 'loading' || counts.state('loading') > 0);
   return (

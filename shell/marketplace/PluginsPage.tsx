@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
 import { useHostInfo, usePlugins } from '../api/queries.ts';
 import { BulkDialog, type BulkIntent } from './BulkDialog.tsx';
+import { useInstallations } from './install-api.ts';
 import { useHealthRefresh } from './HealthBadge.tsx';
 import { PluginCard } from './PluginCard.tsx';
 import { PluginFilterBar, usePluginFilter, useViewChoice } from './PluginFilterBar.tsx';
@@ -105,7 +106,12 @@ export function PluginsPage() {
   const [review, setReview] = useState<BulkIntent | undefined>();
   const [, setParams] = useSearchParams();
   const list = useMemo(() => [...(plugins.data?.plugins ?? [])].sort(byTitle), [plugins.data]);
-  const shown = useMemo(() => filterPlugins(list, filter), [list, filter]);
+  const installations = useInstallations();
+  const waiting = useMemo(
+    () => new Set(installations.data?.installations.filter((i) => i.pending).map((i) => i.name)),
+    [installations.data],
+  );
+  const shown = useMemo(() => filterPlugins(list, filter, waiting), [list, filter, waiting]);
   // Only what is on screen is acted on: a filter hides a selected plugin from the bulk actions too.
   const selected = shown.filter((p) => selection.has(p.name));
   const active = list.filter((p) => p.state === 'active').length;
@@ -135,7 +141,14 @@ export function PluginsPage() {
       {plugins.isPending && <div className="wb-loading">Loading plugins…</div>}
       {plugins.isError && <div className="wb-plugin-error">Could not list plugins: {plugins.error.message}</div>}
       {list.length > 0 && (
-        <PluginFilterBar plugins={list} filter={filter} onChange={setFilter} view={view} onView={setView} />
+        <PluginFilterBar
+          plugins={list}
+          waiting={waiting}
+          filter={filter}
+          onChange={setFilter}
+          view={view}
+          onView={setView}
+        />
       )}
       {list.length > 0 && shown.length === 0 && (
         <div className="wb-empty" data-testid="no-plugin-matches">

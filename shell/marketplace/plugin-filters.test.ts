@@ -72,6 +72,16 @@ describe('filtering the Plugins page', () => {
     }
   });
 
+  test('"Pending approval" also lists an active plugin whose newer version waits, and counts it', () => {
+    const waiting = new Set(['dbt-glossary']);
+    const pending = { ...any, state: 'pending-approval' as const };
+    expect(names(filterPlugins(list, pending, waiting))).toEqual(['dbt-glossary', 'quality']);
+    expect(names(filterPlugins(list, pending))).toEqual(['quality']);
+    const counts = filterCounts(list, any, waiting);
+    expect([counts.state('pending-approval'), counts.state('active'), counts.state('')]).toEqual([2, 1, 5]);
+    expect(filterCounts(list, pending, waiting).health('healthy')).toBe(1);
+  });
+
   test('actions apply only where they make sense: no enable on invalid, no approve without a version', () => {
     expect(list.map((p) => applicableActions(p))).toEqual([
       { approve: false, enable: false, disable: true },

@@ -43,12 +43,25 @@ export function matchesText(plugin: PluginSummary, text: string): boolean {
   return words.every((word) => haystack.includes(word));
 }
 
+/**
+ * Whether the plugin belongs under a state filter. "Pending approval" also lists a plugin whose newer version waits
+ * for approval while the one in force runs (`waiting`: the names with such a version): the admin has to act on it.
+ * Pure.
+ */
+function inState(plugin: PluginSummary, state: PluginState, waiting: ReadonlySet<string>): boolean {
+  return plugin.state === state || (state === 'pending-approval' && waiting.has(plugin.name));
+}
+
 /** The plugins that pass the filter, in the order given. Pure. */
-export function filterPlugins(plugins: readonly PluginSummary[], filter: PluginFilter): PluginSummary[] {
+export function filterPlugins(
+  plugins: readonly PluginSummary[],
+  filter: PluginFilter,
+  waiting: ReadonlySet<string> = new Set(),
+): PluginSummary[] {
   return plugins.filter(
     (p) =>
       matchesText(p, filter.text) &&
-      (filter.state === '' || p.state === filter.state) &&
+      (filter.state === '' || inState(p, filter.state, waiting)) &&
       (filter.health === '' || healthOf(p) === filter.health),
   );
 }
@@ -57,7 +70,11 @@ export function filterPlugins(plugins: readonly PluginSummary[], filter: PluginF
  * How many plugins each state and each health filter would show, given the other filters: the count beside a
  * filter is what clicking it lists. Pure.
  */
-export function filterCounts(plugins: readonly PluginSummary[], filter: PluginFilter) {
+export function filterCounts(
+  plugins: readonly PluginSummary[],
+  filter: PluginFilter,
+  waiting: ReadonlySet<string> = new Set(),
+) {
   const byState = new Map<PluginState | '', number>();
   const byHealth = new Map<PluginHealthLevel | 'none' | '', number>();
   const add = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -66,8 +83,9 @@ export function filterCounts(plugins: readonly PluginSummary[], filter: PluginFi
     if (filter.health === '' || healthOf(plugin) === filter.health) {
       add(byState, '');
       add(byState, plugin.state);
+      if (plugin.state !== 'pending-approval' && waiting.has(plugin.name)) add(byState, 'pending-approval');
     }
-    if (filter.state === '' || plugin.state === filter.state) {
+    if (filter.state === '' || inState(plugin, filter.state, waiting)) {
       add(byHealth, '');
       add(byHealth, healthOf(plugin));
     }
