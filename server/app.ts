@@ -44,6 +44,7 @@ import { createPluginTokens } from './plugins/plugin-tokens/service.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
+import { startPackageSync, syncingRegistry } from './plugins/package-store/sync.ts';
 import { registerInstallationRoutes } from './plugins/installation/routes.ts';
 import { installTimes } from './plugins/installation/installations.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
@@ -167,6 +168,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   });
   const stopLoggingDecisions = logRegistryDecisions(plugins, pluginLogs.write);
   await recoverPluginOperations(settings, db, logger);
+  const packageSync = await startPackageSync(settings, db, logger);
   await plugins.refresh();
   const services = createHostServices();
   const events = registerEventStream(server, guards);
@@ -191,7 +193,8 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const stopSharingChanges = await shareChangesAcrossReplicas({
     db,
     events,
-    registry: plugins,
+    // Another replica's change may name packages this one lacks: they are fetched before the registry refreshes.
+    registry: syncingRegistry(plugins, packageSync),
     logger: logger.child({ component: 'replicas' }),
   });
   const stopWatching =
@@ -234,11 +237,16 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   const devSessions = createDevSessions();
+  securityHeaders.allowDevOriginsOf((userId) => devSessions.originsOf(userId));
   registerDevSessionRoutes(server, { registry: plugins, guards, sessions: devSessions, events });
   registerWorkspaceRoutes(server, plugins, guards, db, devSessions);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
   if (settings.pluginSystemEnabled)
-    registerPluginFrameRoutes(server, { registry: plugins, isolationDirectory: settings.isolationDistDirectory });
+    registerPluginFrameRoutes(server, {
+      registry: plugins,
+      isolationDirectory: settings.isolationDistDirectory,
+      devSessions,
+    });
 
   const handles: FeatureHandle[] = [];
   for (const feature of options.features ?? createFeatures(services)) {

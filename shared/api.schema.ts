@@ -90,6 +90,11 @@ export const RemoteRef = z.object({
    * mf-manifest.json (or remoteEntry.js) and the SRI of every file it lists, by absolute URL.
    */
   pin: z.object({ manifestSha256: z.string(), integrity: z.record(z.string(), z.string()) }).optional(),
+  /**
+   * Set when this is the user's own dev build (`workbench-plugin dev --server`): served unpinned from `origin`, the
+   * developer's dev server; only that developer's extensions carry it.
+   */
+  dev: z.object({ origin: z.string() }).optional(),
 });
 export type RemoteRef = z.infer<typeof RemoteRef>;
 

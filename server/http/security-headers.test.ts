@@ -6,7 +6,7 @@ import { serveRemote, remoteFiles } from '../plugins/remote-pins/testing.ts';
 import { testRecord } from '../plugins/test-records.ts';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
-import { remoteOrigins } from './security-headers.ts';
+import { admitting, remoteOrigins } from './security-headers.ts';
 
 const registered = (record: ReturnType<typeof testRecord>) =>
   ({ ...record, discoveredAt: '', assetsDirectory: '' }) as RegisteredPlugin;
@@ -43,6 +43,16 @@ function csp(header: unknown): Record<string, string[]> {
     }),
   );
 }
+
+describe('admitting', () => {
+  test('adds the origins to the directives that name remotes, and nowhere else', () => {
+    const csp = "default-src 'self';script-src 'self' https://cdn.example;frame-src 'self';connect-src 'self'";
+    expect(admitting(csp, ['http://127.0.0.1:4999'])).toBe(
+      "default-src 'self';script-src 'self' https://cdn.example http://127.0.0.1:4999;frame-src 'self';connect-src 'self' http://127.0.0.1:4999",
+    );
+    expect(admitting(csp, [])).toBe(csp);
+  });
+});
 
 describe('security headers', () => {
   let app: TestApp;

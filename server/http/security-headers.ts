@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
@@ -21,13 +22,31 @@ export function remoteOrigins(plugins: readonly RegisteredPlugin[]): string[] {
   return [...new Set(origins)].sort();
 }
 
+/** The directives that name the remote origins (`cspDirectives`): where a remote's files are loaded from. */
+export const REMOTE_DIRECTIVES = ['script-src', 'style-src', 'connect-src', 'img-src', 'font-src'] as const;
+
+/**
+ * `csp` (the app's policy as sent) also admitting `origins` wherever it admits remotes: how one developer's own
+ * documents admit their dev builds' origins. Pure.
+ */
+export function admitting(csp: string, origins: readonly string[]): string {
+  if (origins.length === 0) return csp;
+  return csp
+    .split(';')
+    .map((directive) => {
+      const name = directive.trim().split(/\s+/)[0] as (typeof REMOTE_DIRECTIVES)[number];
+      return REMOTE_DIRECTIVES.includes(name) ? `${directive} ${origins.join(' ')}` : directive;
+    })
+    .join(';');
+}
+
 /**
  * The Content-Security-Policy directives: scripts, styles and fetches from this origin and from the approved
  * remote origins only (`remotes()` is read per response); no inline or eval scripts, no plugins (`object`),
  * frames of this origin only (isolated plugin frames; a hosted remote runs inside one, never as a frame of its own),
  * no framing by any site.
  */
-export function cspDirectives(remotes: () => string) {
+export function cspDirectives(remotes: (req: unknown, res: ServerResponse) => string) {
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'", remotes],
@@ -51,6 +70,11 @@ export function cspDirectives(remotes: () => string) {
 export interface SecurityHeaders {
   /** From now on the CSP allows the remote origins of `plugins`' active plugins, kept current as they change. */
   allowRemotesOf(plugins: ActivePlugins): void;
+  /**
+   * From now on a signed-in user's documents also admit the origins of that user's own dev builds
+   * (`devOrigins(userId)`, read per response); nobody else's policy changes.
+   */
+  allowDevOriginsOf(devOrigins: (userId: string) => readonly string[]): void;
 }
 
 /**
@@ -64,11 +88,21 @@ export async function registerSecurityHeaders(
 ): Promise<SecurityHeaders> {
   let origins = '';
   let unsubscribe = () => {};
+  let devOriginsOf: (userId: string) => readonly string[] = () => [];
+  // The responses that carry the app's own policy (helmet reads the remotes for those only; a route with a policy
+  // of its own, such as a plugin frame's, switches helmet's off).
+  const appPolicy = new WeakSet<ServerResponse>();
   app.addHook('onClose', async () => unsubscribe());
 
   await app.register(fastifyHelmet, {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(() => origins) },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: cspDirectives((_req, res) => {
+        appPolicy.add(res);
+        return origins;
+      }),
+    },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: options.https ? { maxAge: 31_536_000 } : false,
@@ -76,7 +110,32 @@ export async function registerSecurityHeaders(
     crossOriginEmbedderPolicy: false,
   });
 
+  // The user is known only after helmet wrote the policy (sessions resolve in a later onRequest hook), so a
+  // developer's own policy is completed on the way out. Such a document is never stored: a cached copy, or a
+  // revalidation, must not outlive the dev session or reach anyone else.
+  app.addHook('preHandler', async (request) => {
+    // A document the browser holds from before (without the dev origins) must not be revalidated as still good.
+    if (request.user && devOriginsOf(request.user.id).length > 0 && request.headers.accept?.includes('text/html')) {
+      delete request.headers['if-none-match'];
+      delete request.headers['if-modified-since'];
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const extra = request.user && appPolicy.has(reply.raw) ? devOriginsOf(request.user.id) : [];
+    if (extra.length === 0) return payload;
+    reply.header('content-security-policy', admitting(String(reply.getHeader('content-security-policy')), extra));
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('cache-control', 'private, no-store');
+      reply.removeHeader('etag');
+      reply.removeHeader('last-modified');
+    }
+    return payload;
+  });
+
   return {
+    allowDevOriginsOf(devOrigins) {
+      devOriginsOf = devOrigins;
+    },
     allowRemotesOf(plugins) {
       unsubscribe();
       const update = () => {

@@ -3,7 +3,7 @@ import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
-import { withDevBuilds, type DevSessions } from '../plugins/dev-sessions/dev-sessions.ts';
+import { markDevBuilds, withDevBuilds, type DevSessions } from '../plugins/dev-sessions/dev-sessions.ts';
 import { createExtensionsCache, matchesEtag } from './extensions-cache.ts';
 import { extensionsOf } from './extensions.ts';
 
@@ -29,7 +29,10 @@ export function registerWorkspaceRoutes(
       // A developer with dev sessions gets their own list (never cached, never shared).
       const mine = devSessions?.of(currentUser(request).id);
       if (mine?.size) {
-        const extensions = extensionsOf(withDevBuilds(registry.list(), mine), workspace.name, configs);
+        const extensions = markDevBuilds(
+          extensionsOf(withDevBuilds(registry.list(), mine), workspace.name, configs),
+          mine,
+        );
         reply.header('cache-control', 'private, no-store');
         return { workspace: workspace.name, extensions };
       }

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { CreatedApiToken } from '../../../shared/api-tokens.schema.ts';
 import type { WorkspaceExtensions } from '../../../shared/api.schema.ts';
@@ -32,7 +34,14 @@ const devManifest = (extra: object = {}) =>
 
 async function started(): Promise<{ a: TestApp; token: string }> {
   const a = await startTestApp({
-    prepare: (dir) => writeWidgetPlugin(dir, 'notes', { manifest: { capabilities: ['read-metadata'] } }),
+    env: { SHELL_DIST_DIR: 'shell', ISOLATION_DIST_DIR: 'isolation' },
+    prepare: (dir) => {
+      writeWidgetPlugin(dir, 'notes', { manifest: { capabilities: ['read-metadata'] } });
+      for (const folder of ['shell', 'isolation']) {
+        mkdirSync(path.join(dir, folder), { recursive: true });
+        writeFileSync(path.join(dir, folder, 'index.html'), `<!doctype html><title>${folder}</title>`);
+      }
+    },
   });
   app = a;
   await approve(a, 'notes');
@@ -75,6 +84,8 @@ test("the token's admin sees the dev build and each rebuild; another admin and a
   const mine = await extensions(a, a.adminCookie);
   expect(mine.map((e) => e.id)).toEqual(['w', 'new-in-dev']);
   expect(mine[0]).toMatchObject({ pluginVersion: '1.1.0-dev', remote: { entry: devEntry, revision: first.revision } });
+  expect(mine[0]!.remote!.dev).toEqual({ origin: 'http://127.0.0.1:4999' });
+  expect(mine[0]!.remote!.pin).toBeUndefined();
   for (const cookie of [otherAdmin, viewer]) {
     const theirs = await extensions(a, cookie);
     expect(theirs).toEqual(approved);
@@ -132,4 +143,99 @@ test('a plugins:dev token reaches nothing else, and a deploy token cannot start 
     entry: devEntry,
   });
   expect(refused.statusCode).toBe(403);
+});
+
+/** The shell document as a browser asks for it; `headers` may carry an attacker's attempts. */
+async function shellDocument(a: TestApp, cookie: string | undefined, url = '/', headers: Record<string, string> = {}) {
+  const response = await a.server.inject({
+    url,
+    headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...headers },
+  });
+  expect(response.statusCode).toBe(200);
+  return response;
+}
+
+const directive = (csp: string, name: string) =>
+  csp
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith(`${name} `)) ?? '';
+
+test("the developer's own documents admit the dev origin, nobody else's change by a byte, and it ends with the session", async () => {
+  const { a, token } = await started();
+  const otherAdmin = await a.userWithRoles('other-admin', { default: 'admin' }, true);
+  const csp = (response: { headers: Record<string, unknown> }) => String(response.headers['content-security-policy']);
+  const before = {
+    mine: await shellDocument(a, a.adminCookie),
+    theirs: await shellDocument(a, otherAdmin),
+    anonymous: await shellDocument(a, undefined),
+  };
+  expect(csp(before.mine)).not.toContain('127.0.0.1:4999');
+
+  expect((await devSession(a, token, 'PUT', { manifest: devManifest(), entry: devEntry })).statusCode).toBe(200);
+  const mine = await shellDocument(a, a.adminCookie, '/', { 'if-none-match': String(before.mine.headers.etag) });
+  for (const name of ['script-src', 'connect-src', 'style-src', 'img-src', 'font-src'])
+    expect(directive(csp(mine), name)).toContain(' http://127.0.0.1:4999');
+  expect(directive(csp(mine), 'frame-src')).not.toContain('4999');
+  expect(csp(mine).replaceAll(' http://127.0.0.1:4999', '')).toBe(csp(before.mine));
+  // Never stored, so no copy outlives the session; the old copy was not revalidated as still good.
+  expect(mine.headers['cache-control']).toBe('private, no-store');
+  expect(mine.headers.etag).toBeUndefined();
+  // A page deep in the app is the same document.
+  expect(csp(await shellDocument(a, a.adminCookie, '/workspaces/default/models'))).toBe(csp(mine));
+
+  // Everyone else: byte for byte what they had, whatever they put in the URL or the headers.
+  const attempts: [string, Record<string, string>][] = [
+    ['/', {}],
+    ['/?dev=http://127.0.0.1:4999&devOrigin=http://127.0.0.1:4999', {}],
+    ['/', { 'x-dev-origin': 'http://127.0.0.1:4999', origin: 'http://127.0.0.1:4999', referer: devEntry }],
+  ];
+  for (const [url, headers] of attempts) {
+    const theirs = await shellDocument(a, otherAdmin, url, headers);
+    expect(csp(theirs)).toBe(csp(before.theirs));
+    expect(theirs.headers['cache-control']).toBe(before.theirs.headers['cache-control']);
+    expect(csp(await shellDocument(a, undefined, url, headers))).toBe(csp(before.anonymous));
+  }
+
+  expect((await devSession(a, token, 'DELETE')).statusCode).toBe(204);
+  const after = await shellDocument(a, a.adminCookie);
+  expect(csp(after)).toBe(csp(before.mine));
+  expect(after.headers['cache-control']).toBe('no-cache');
+});
+
+test("the dev build's isolated frame is served at its session's revision only, admitting the dev server alone", async () => {
+  const { a, token } = await started();
+  const frame = (revision: string) =>
+    a.server.inject({ url: `/plugin-frames/notes/${revision}/`, headers: { host: 'notes.localhost:8080' } });
+  const approvedRevision = a.plugins.get('notes')!.revision;
+  const approvedCsp = String((await frame(approvedRevision)).headers['content-security-policy']);
+
+  const started1 = (await devSession(a, token, 'PUT', { manifest: devManifest(), entry: devEntry })).json();
+  const dev = await frame(started1.revision);
+  expect(dev.statusCode).toBe(200);
+  expect(dev.headers['cache-control']).toBe('no-store');
+  const csp = String(dev.headers['content-security-policy']);
+  expect(directive(csp, 'script-src')).toBe('script-src http://notes.localhost:8080/isolation/ http://127.0.0.1:4999/');
+  expect(directive(csp, 'connect-src')).toBe('connect-src http://127.0.0.1:4999/');
+  // The approved frame is untouched, and neither URL serves the other's build.
+  expect(String((await frame(approvedRevision)).headers['content-security-policy'])).toBe(approvedCsp);
+  expect(approvedCsp).not.toContain('4999');
+
+  // A rebuild moves the frame to a new revision (a new document, never a cached one); a guess gets nothing.
+  const rebuilt = await devSession(a, token, 'POST', { entry: 'http://127.0.0.1:4999/b2/mf-manifest.json' }, '/builds');
+  expect(rebuilt.statusCode).toBe(200);
+  expect((await frame(started1.revision)).statusCode).toBe(404);
+  const second = await frame(rebuilt.json().revision);
+  expect(directive(String(second.headers['content-security-policy']), 'connect-src')).toBe(
+    'connect-src http://127.0.0.1:4999/b2/',
+  );
+  expect((await frame('dev-AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
+
+  // A rebuild may not move to another origin: the developer's open page admits the session's origin only.
+  const moved = await devSession(a, token, 'POST', { entry: 'http://evil.example/mf-manifest.json' }, '/builds');
+  expect(moved.statusCode).toBe(400);
+  expect(moved.json().error.message).toContain("stay on the dev session's origin http://127.0.0.1:4999");
+
+  expect((await devSession(a, token, 'DELETE')).statusCode).toBe(204);
+  expect((await frame(rebuilt.json().revision)).statusCode).toBe(404);
 });

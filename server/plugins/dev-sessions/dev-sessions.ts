@@ -1,26 +1,41 @@
+import { randomBytes } from 'node:crypto';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { z } from 'zod';
+import type { Extension } from '../../../shared/api.schema.ts';
 import type { RegisteredPlugin } from '../registry.ts';
 
 /**
  * `PUT /api/plugins/:name/dev-session`: the dev build's manifest and the absolute URL of its remote entry on the
  * developer's own dev server (`workbench-plugin dev --server`).
  */
-export const DevSessionBody = z.object({
-  manifest: z.unknown(),
-  entry: z
-    .string()
-    .url('must be an absolute http(s) URL')
-    .refine((url) => /^https?:\/\//.test(url), 'must be an absolute http(s) URL'),
-});
+const DevEntry = z
+  .string()
+  .url('must be an absolute http(s) URL')
+  .refine((url) => /^https?:\/\//.test(url), 'must be an absolute http(s) URL');
+
+export const DevSessionBody = z.object({ manifest: z.unknown(), entry: DevEntry });
+
+/**
+ * `POST /api/plugins/:name/dev-session/builds`: a rebuild, optionally at a new entry URL on the same dev server (the
+ * CLI serves each build under its own path, so the browser loads the new chunks rather than the old ones).
+ */
+export const DevBuildBody = z.object({ entry: DevEntry.optional() }).optional();
 
 /** One developer's dev build of one plugin: what replaces the approved version in that developer's shells only. */
 export interface DevSession {
   manifest: PluginManifest;
   entry: string;
-  /** Changes on every rebuild, so the developer's shells load the new code. */
+  /**
+   * Changes on every rebuild, so the developer's shells load the new code. Unguessable: the isolated frame of a dev
+   * build is served at /plugin-frames/<name>/<revision>/ to a frame that carries no session.
+   */
   revision: string;
 }
+
+/** The origin a dev session's code is served from (what the developer's page and frames must admit). */
+export const devOrigin = (session: DevSession) => new URL(session.entry).origin;
+
+const newRevision = () => `dev-${randomBytes(16).toString('base64url')}`;
 
 /**
  * Why a dev build may not replace `plugin` for its developer, or undefined. A dev session runs only a plugin an
@@ -50,14 +65,17 @@ export function createDevSessions() {
   const byUser = new Map<string, Map<string, DevSession>>();
   return {
     start(userId: string, manifest: PluginManifest, entry: string): DevSession {
-      const session = { manifest, entry, revision: `dev-${Date.now().toString(36)}` };
+      const session = { manifest, entry, revision: newRevision() };
       if (!byUser.has(userId)) byUser.set(userId, new Map());
       byUser.get(userId)!.set(manifest.name, session);
       return session;
     },
-    rebuilt(userId: string, plugin: string): DevSession | undefined {
+    /** A rebuild, at `entry` if given (on the session's own origin: refused otherwise, by the caller). */
+    rebuilt(userId: string, plugin: string, entry?: string): DevSession | undefined {
       const session = byUser.get(userId)?.get(plugin);
-      if (session) session.revision = `dev-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+      if (!session) return undefined;
+      session.revision = newRevision();
+      if (entry) session.entry = entry;
       return session;
     },
     end(userId: string, plugin: string): boolean {
@@ -65,6 +83,18 @@ export function createDevSessions() {
     },
     of(userId: string): ReadonlyMap<string, DevSession> {
       return byUser.get(userId) ?? new Map();
+    },
+    /** The origins this user's dev builds are served from (what that user's own documents admit), unique. */
+    originsOf(userId: string): string[] {
+      return [...new Set([...(byUser.get(userId)?.values() ?? [])].map(devOrigin))];
+    },
+    /** The dev session of `plugin` whose current revision is `revision`, whoever's it is. */
+    atRevision(plugin: string, revision: string): DevSession | undefined {
+      for (const sessions of byUser.values()) {
+        const session = sessions.get(plugin);
+        if (session?.revision === revision) return session;
+      }
+      return undefined;
     },
   };
 }
@@ -77,9 +107,22 @@ export function withDevBuilds(
 ): RegisteredPlugin[] {
   return plugins.map((plugin) => {
     const session = sessions.get(plugin.name);
-    if (!session || plugin.state !== 'active') return plugin;
-    const manifest = { ...session.manifest, frontend: { ...session.manifest.frontend!, remote: session.entry } };
-    const { remotePin: _pin, ...rest } = plugin;
-    return { ...rest, manifest, revision: session.revision };
+    return session && plugin.state === 'active' ? withDevBuild(plugin, session) : plugin;
+  });
+}
+
+/** `plugin` running `session`'s build: its manifest, its remote (unpinned: a dev build cannot be pinned). Pure. */
+export function withDevBuild(plugin: RegisteredPlugin, session: DevSession): RegisteredPlugin {
+  const manifest = { ...session.manifest, frontend: { ...session.manifest.frontend!, remote: session.entry } };
+  const { remotePin: _pin, ...rest } = plugin;
+  return { ...rest, manifest, revision: session.revision };
+}
+
+/** Marks the remotes of dev builds, so the shell shows whose build runs and that it is not pinned. Pure. */
+export function markDevBuilds(extensions: Extension[], sessions: ReadonlyMap<string, DevSession>): Extension[] {
+  return extensions.map((extension) => {
+    const session = sessions.get(extension.plugin);
+    if (!session || !extension.remote) return extension;
+    return { ...extension, remote: { ...extension.remote, dev: { origin: devOrigin(session) } } };
   });
 }

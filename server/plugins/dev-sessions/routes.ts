@@ -4,7 +4,14 @@ import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
-import { DevSessionBody, devSessionProblem, type DevSession, type DevSessions } from './dev-sessions.ts';
+import {
+  DevBuildBody,
+  devOrigin,
+  DevSessionBody,
+  devSessionProblem,
+  type DevSession,
+  type DevSessions,
+} from './dev-sessions.ts';
 
 type Params = { Params: { name: string } };
 
@@ -47,7 +54,21 @@ export function registerDevSessionRoutes(
 
   app.post<Params>('/api/plugins/:name/dev-session/builds', { preHandler }, async (request) => {
     const { name } = request.params;
-    const session = deps.sessions.rebuilt(currentUser(request).id, name);
+    const body = DevBuildBody.safeParse(request.body);
+    if (!body.success) {
+      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      throw new HttpError('bad_request', `A rebuild takes no body or {entry}: ${issues}`);
+    }
+    const userId = currentUser(request).id;
+    const entry = body.data?.entry;
+    const current = deps.sessions.of(userId).get(name);
+    // The developer's page admits the session's origin alone (its CSP was sent when the page opened).
+    if (current && entry && new URL(entry).origin !== devOrigin(current))
+      throw new HttpError(
+        'bad_request',
+        `A rebuild must stay on the dev session's origin ${devOrigin(current)}, not ${new URL(entry).origin}; start a new session (PUT) to move`,
+      );
+    const session = deps.sessions.rebuilt(userId, name, entry);
     if (!session) throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
     announce(name);
     return answer(name, session);
