@@ -7,6 +7,7 @@ import { createSchedulesRepository } from './repository.ts';
 import { backendSecret } from '../sandbox/signature.ts';
 import { createPluginTriggers, type PluginTriggers } from './plugin-triggers.ts';
 import { registerScheduleRoutes, registerTriggerRoutes } from './routes.ts';
+import { shareScheduleChanges } from './schedule-changes.ts';
 import { createScheduleHooks, createScheduler, type ScheduleHooks } from './scheduler.ts';
 
 /** The scheduler feature, with its seams for plugins' schedule hooks. */
@@ -37,7 +38,13 @@ export function schedulesFeature(runs: RunService): SchedulesFeature {
         current: (schedule) => repo.get(schedule.workspace, schedule.id),
         logger: context.logger.child({ component: 'schedules' }),
       });
-      for (const schedule of await repo.all()) scheduler.sync(schedule);
+      scheduler.reload(await repo.all());
+      const changes = await shareScheduleChanges({
+        db: context.db,
+        repo,
+        scheduler,
+        logger: context.logger.child({ component: 'schedules' }),
+      });
       const { settings } = context;
       triggers.open({
         runs,
@@ -47,10 +54,17 @@ export function schedulesFeature(runs: RunService): SchedulesFeature {
         minIntervalMs: settings.pluginBackends.triggerMinIntervalMs,
         secret: backendSecret(settings.pluginBackends.secret, settings.dataDirectory),
       });
-      registerScheduleRoutes(app, { repo, scheduler, guards: context.guards, audit: context.audit });
+      registerScheduleRoutes(app, {
+        repo,
+        scheduler,
+        announce: changes.announce,
+        guards: context.guards,
+        audit: context.audit,
+      });
       registerTriggerRoutes(app, { triggers, guards: context.guards });
       return {
         close: async () => {
+          await changes.stop();
           scheduler.stop();
           triggers.close();
         },

@@ -11,6 +11,7 @@ import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { SchedulesRepository } from './repository.ts';
+import type { ScheduleChanges } from './schedule-changes.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { PluginTriggers } from './plugin-triggers.ts';
 import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
@@ -21,9 +22,16 @@ type WithId = { Params: { workspace: string; id: string } };
 /** The schedules API under `/api/workspaces/:workspace/schedules`: viewers read, developers change. */
 export function registerScheduleRoutes(
   app: FastifyInstance,
-  deps: { repo: SchedulesRepository; scheduler: Scheduler; guards: Guards; audit: AuditLog },
+  deps: {
+    repo: SchedulesRepository;
+    scheduler: Scheduler;
+    /** Tells the other servers on the database (committed), whose schedulers read the schedule again. */
+    announce: ScheduleChanges['announce'];
+    guards: Guards;
+    audit: AuditLog;
+  },
 ): void {
-  const { repo, scheduler, guards, audit } = deps;
+  const { repo, scheduler, announce, guards, audit } = deps;
   const viewer = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] };
   const developer = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('developer')] };
   const base = '/api/workspaces/:workspace/schedules';
@@ -45,6 +53,7 @@ export function registerScheduleRoutes(
     await checkName(workspace.name, definition.name);
     const schedule = await repo.insert(workspace.name, definition, user.id);
     scheduler.sync(schedule);
+    announce(schedule);
     await audit.record({
       actor: user,
       action: 'schedule.create',
@@ -68,6 +77,7 @@ export function registerScheduleRoutes(
     await checkName(workspace.name, definition.name, existing.id);
     const schedule = (await repo.update(workspace.name, existing.id, definition))!;
     scheduler.sync(schedule);
+    announce(schedule);
     await audit.record({
       actor: user,
       action: 'schedule.update',
@@ -84,6 +94,7 @@ export function registerScheduleRoutes(
     if (!existing || !(await repo.remove(workspace.name, existing.id)))
       throw new HttpError('not_found', `No schedule ${request.params.id} in workspace ${workspace.name}`);
     scheduler.remove(existing.id);
+    announce(existing);
     await audit.record({
       actor: currentUser(request),
       action: 'schedule.delete',

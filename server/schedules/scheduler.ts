@@ -38,6 +38,8 @@ export interface Scheduler {
   sync(schedule: StoredSchedule): void;
   /** Stops the job of a deleted schedule. */
   remove(id: string): void;
+  /** Makes the jobs those of `schedules`, every schedule there is: at start, and after missing changes. */
+  reload(schedules: readonly StoredSchedule[]): void;
   /** The schedule with its next fire time (null while disabled). */
   describe(schedule: StoredSchedule): Schedule;
   /** Stops every job and stops listening for run ends. */
@@ -135,6 +137,12 @@ export function createScheduler(deps: {
   return {
     sync,
     remove,
+
+    reload(schedules) {
+      const kept = new Set(schedules.map((s) => s.id));
+      for (const id of [...jobs.keys()]) if (!kept.has(id)) remove(id);
+      for (const schedule of schedules) sync(schedule);
+    },
 
     describe(schedule) {
       let next: Date | null = null;
