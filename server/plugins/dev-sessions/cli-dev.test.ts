@@ -80,7 +80,7 @@ test('the dev build runs for its developer only, reloads on change, and ends wit
     token: await token(['plugins:dev']),
     onBuild: ({ ok }) => builds.push(ok),
   });
-  expect(dev.entry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mf-manifest\.json$/);
+  expect(dev.entry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/b1\/mf-manifest\.json$/);
   const served = await fetch(dev.entry, { headers: { origin: url } });
   expect(served.status).toBe(200);
   expect(served.headers.get('access-control-allow-origin')).toBe('*');
@@ -97,6 +97,9 @@ test('the dev build runs for its developer only, reloads on change, and ends wit
     (list) => list[0]!.remote!.revision !== mine[0]!.remote!.revision,
   );
   expect(reloaded[0]!.remote!.entry).toBe(dev.entry);
+  // Each build under its own path on the same dev server: the page admits that one origin, and asks for new URLs.
+  expect(dev.entry).not.toBe(mine[0]!.remote!.entry);
+  expect(new URL(dev.entry).origin).toBe(new URL(mine[0]!.remote!.entry).origin);
   expect(builds.filter(Boolean).length).toBeGreaterThanOrEqual(2);
   expect(await releaseNotes(other)).toEqual(approved);
 

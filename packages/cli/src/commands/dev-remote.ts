@@ -17,12 +17,17 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `root` on loopback to any origin (the shell loads the remote cross-origin), never cached. */
+/**
+ * Serves the latest build in `root` on loopback to any origin (the shell loads the remote cross-origin), never
+ * cached, under a path per build (`/b<n>/...`): a page that reloads the remote asks for the new build's chunks at
+ * new URLs, so neither the browser nor the federation runtime hands it the old ones.
+ */
 async function serveBuild(root: string, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     response.setHeader('access-control-allow-origin', '*');
     response.setHeader('cache-control', 'no-store');
-    const file = path.resolve(root, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/b\d+\//, '/');
+    const file = path.resolve(root, `.${pathname}`);
     if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end('not found');
       return;
@@ -77,8 +82,8 @@ async function call(server: URL, token: string, method: string, route: string, b
 }
 
 export interface RemoteDev {
-  /** Where the shell loads the remote from. */
-  entry: string;
+  /** Where the shell loads the latest build's remote from. */
+  readonly entry: string;
   stop(): Promise<void>;
 }
 
@@ -100,7 +105,9 @@ export async function startRemoteDev(options: {
   const route = `/api/plugins/${encodeURIComponent(manifest.name)}/dev-session`;
   const outDir = mkdtempSync(path.join(os.tmpdir(), `workbench-dev-${manifest.name}-`));
   const files = await serveBuild(outDir, options.port ?? 0);
-  const entry = `http://127.0.0.1:${(files.address() as AddressInfo).port}/${manifest.frontend.remote}`;
+  const origin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  let builds = 0;
+  const entryOf = (build: number) => `${origin}/b${build}/${manifest.frontend!.remote}`;
 
   let registered = false;
   let firstBuild: (error?: Error) => void = () => {};
@@ -110,6 +117,7 @@ export async function startRemoteDev(options: {
   const stopWatching = await watchRemote(options.dir, outDir, async (result) => {
     options.onBuild(result);
     if (!result.ok) return;
+    const entry = entryOf(++builds);
     try {
       if (!registered) {
         // The manifest as it is now: the dev build may add contributions; the server checks its capabilities.
@@ -120,7 +128,7 @@ export async function startRemoteDev(options: {
         registered = true;
         firstBuild();
       } else {
-        await call(server, options.token, 'POST', `${route}/builds`);
+        await call(server, options.token, 'POST', `${route}/builds`, { entry });
       }
     } catch (error) {
       if (!registered) firstBuild(error as Error);
@@ -139,5 +147,10 @@ export async function startRemoteDev(options: {
     await stop();
     throw error;
   }
-  return { entry, stop };
+  return {
+    get entry() {
+      return entryOf(builds);
+    },
+    stop,
+  };
 }
