@@ -109,9 +109,24 @@ function LoadedContribution({ extension, slotProps, attempt }: Required<Props> &
   );
 }
 
+/** Says that a contribution runs its user's own dev build, unpinned, and from where. */
+function DevBuildBadge({ origin }: { origin: string }) {
+  return (
+    <div className="wb-dev-build">
+      <span
+        className="wb-badge wb-badge-warn"
+        title="Your own dev build (workbench-plugin dev --server). It is not pinned: this page runs whatever your dev server serves. Nobody else sees it."
+      >
+        dev build from {origin}
+      </span>
+    </div>
+  );
+}
+
 /**
  * Renders one contribution inside its own error boundary, so its failure stays its own: in a sandboxed frame
- * (`isolated`, the default) or in the page (`in-page`, for plugins an admin trusts), as the admin chose.
+ * (`isolated`, the default) or in the page (`in-page`, for plugins an admin trusts), as the admin chose. The user's
+ * own dev build carries a badge naming its dev server.
  */
 export function ContributionView({ extension, slotProps = noProps }: Props) {
   const runtime = useExtensionRuntime();
@@ -119,7 +134,7 @@ export function ContributionView({ extension, slotProps = noProps }: Props) {
   const [attempt, setAttempt] = useState(0);
   const remote = extension.remote;
   const module = 'module' in extension ? extension.module : undefined;
-  return (
+  const view = (
     <PluginErrorBoundary
       key={remote?.revision}
       onRetry={() => {
@@ -138,5 +153,12 @@ export function ContributionView({ extension, slotProps = noProps }: Props) {
     >
       <LoadedContribution extension={extension} slotProps={slotProps} attempt={attempt} />
     </PluginErrorBoundary>
+  );
+  if (!remote?.dev) return view;
+  return (
+    <>
+      <DevBuildBadge origin={remote.dev.origin} />
+      {view}
+    </>
   );
 }

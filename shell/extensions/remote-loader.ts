@@ -122,7 +122,7 @@ export function createRemoteLoader(options: RemoteLoaderOptions = {}): RemoteLoa
         // Asked first: a pinned file the page's policy refused would otherwise read as changed.
         if (entry.origin !== window.location.origin && (await refusedByPagePolicy(entry.href))) {
           throw new RemoteLoadError(
-            `Its code is on ${entry.origin}, which was approved after this page opened: reload the page to load it.`,
+            `Its code is on ${entry.origin}, which ${remote.dev ? 'your dev session brought' : 'was approved'} after this page opened: reload the page to load it.`,
             { cause },
           );
         }
