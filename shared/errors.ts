@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Every error code the HTTP API can answer with, its status and what it means.
  * A retired code is never reused; add new ones at the end.
@@ -110,12 +108,5 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
-/** The body of every error response: `{error: {code, message, details?}}`. */
-export const ApiErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+/** The body of every error response: `{error: {code, message, details?}}` (declared with the route contracts). */
+export { ApiErrorBody } from '@dbt-workbench/plugin-sdk/contracts/http';

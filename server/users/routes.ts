@@ -1,35 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { UserSummary } from '../../shared/api.schema.ts';
-import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
+import * as api from '../../shared/http/users.ts';
+import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { User, UsersRepository } from '../auth/users-repository.ts';
-import { parseBody } from '../http/body.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
-
-const Roles = z.record(z.string(), WorkspaceRole);
-const Password = z.string().min(10, 'must be at least 10 characters').max(200);
-
-const NewUserBody = z.object({
-  username: z
-    .string()
-    .regex(/^[a-z0-9._-]{2,40}$/, 'must be 2 to 40 lowercase letters, digits, dots, dashes or underscores'),
-  displayName: z.string().trim().min(1).max(80).optional(),
-  /** Generated, and answered once, when absent. */
-  password: Password.optional(),
-  isInstanceAdmin: z.boolean().default(false),
-  roles: Roles.default({}),
-});
-
-const RolesBody = z.object({ roles: Roles });
-const UserChanges = z
-  .object({ displayName: z.string().trim().min(1).max(80).optional(), isInstanceAdmin: z.boolean().optional() })
-  .strict();
-const PasswordBody = z.object({ password: Password.optional() }).strict();
 
 export interface UserRouteDeps {
   users: UsersRepository;
@@ -45,15 +25,14 @@ const generatedPassword = () => randomBytes(12).toString('base64url');
 /** Instance admins manage users: create, roles, password, deactivate, delete. Every change is audited. */
 export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
   const { users, guards, audit, workspaces } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
-  type ById = { Params: { id: string } };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
 
   function checkWorkspaces(roles: Record<string, WorkspaceRole>): void {
     const unknown = Object.keys(roles).filter((name) => !workspaces.some((w) => w.name === name));
     if (unknown.length > 0) throw new HttpError('bad_request', `Unknown workspaces in roles: ${unknown.join(', ')}`);
   }
 
-  async function target(request: FastifyRequest<ById>): Promise<User> {
+  async function target(request: FastifyRequest<{ Params: { id: string } }>): Promise<User> {
     const user = await users.findById(request.params.id);
     if (!user) throw new HttpError('not_found', `No user with id ${request.params.id}`);
     return user;
@@ -88,10 +67,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
   const record = (request: FastifyRequest, action: string, user: User, details?: unknown) =>
     audit.record({ actor: currentUser(request), action, target: user.username, details });
 
-  app.get('/api/users', admin, async () => ({ users: await Promise.all((await users.list()).map(summary)) }));
+  contractRoute(app, api.listUsers, admin, async () => ({
+    users: await Promise.all((await users.list()).map(summary)),
+  }));
 
-  app.post('/api/users', admin, async (request, reply) => {
-    const body = parseBody(NewUserBody, request.body);
+  contractRoute(app, api.createUser, admin, async (request, reply) => {
+    const body = request.body;
     checkWorkspaces(body.roles);
     if (await users.findCredentials(body.username))
       throw new HttpError('conflict', `The username "${body.username}" is taken`);
@@ -112,8 +93,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     return { ...(await summary(user)), ...(body.password ? {} : { generatedPassword: password }) };
   });
 
-  app.patch<ById>('/api/users/:id', admin, async (request) => {
-    const changes = parseBody(UserChanges, request.body);
+  contractRoute(app, api.updateUser, admin, async (request) => {
+    const changes = request.body;
     return oneAtATime(async () => {
       const user = await target(request);
       if (changes.isInstanceAdmin === false) await keepOneAdmin(user, 'demoted');
@@ -123,8 +104,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     });
   });
 
-  app.put<ById>('/api/users/:id/roles', admin, async (request) => {
-    const { roles } = parseBody(RolesBody, request.body);
+  contractRoute(app, api.setUserRoles, admin, async (request) => {
+    const { roles } = request.body;
     checkWorkspaces(roles);
     const user = await target(request);
     await users.setRoles(user.id, roles);
@@ -132,19 +113,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     return summary(user);
   });
 
-  app.post<ById>('/api/users/:id/password', admin, async (request) => {
-    const body = parseBody(PasswordBody, request.body ?? {});
+  contractRoute(app, api.resetUserPassword, admin, async (request) => {
+    const body = request.body;
     const user = await target(request);
     const password = body.password ?? generatedPassword();
     await users.setPassword(user.id, await hashPassword(password));
     await record(request, 'user.password-reset', user, { generated: !body.password });
     return {
-      sessionsEnded: true,
+      sessionsEnded: true as const,
       ...(body.password ? {} : { generatedPassword: password }),
     };
   });
 
-  app.post<ById>('/api/users/:id/deactivate', admin, (request) =>
+  contractRoute(app, api.deactivateUser, admin, (request) =>
     oneAtATime(async () => {
       const user = await target(request);
       await keepOneAdmin(user, 'deactivated');
@@ -157,7 +138,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     }),
   );
 
-  app.post<ById>('/api/users/:id/reactivate', admin, async (request) => {
+  contractRoute(app, api.reactivateUser, admin, async (request) => {
     const user = await target(request);
     if (user.deactivatedAt) {
       await users.setDeactivated(user.id, false);
@@ -166,7 +147,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     return summary((await users.findById(user.id))!);
   });
 
-  app.delete<ById>('/api/users/:id', admin, (request) =>
+  contractRoute(app, api.deleteUser, admin, (request) =>
     oneAtATime(async () => {
       const user = await target(request);
       await keepOneAdmin(user, 'deleted');

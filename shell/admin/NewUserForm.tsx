@@ -1,11 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { UserSummary } from '../../shared/api.schema.ts';
 import { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
-import { fetchJson } from '../api/client.ts';
+import { createUser } from '../../shared/http/users.ts';
+import { callApi } from '../api/client.ts';
 import { usersKey } from './users-api.ts';
-
-type Created = UserSummary & { generatedPassword?: string };
 
 /** Creates a user with a chosen or generated password, and their roles. */
 export function NewUserForm({ workspaces }: { workspaces: { name: string; title: string }[] }) {
@@ -17,15 +15,16 @@ export function NewUserForm({ workspaces }: { workspaces: { name: string; title:
   const [roles, setRoles] = useState<Record<string, WorkspaceRole | ''>>({});
   const create = useMutation({
     mutationFn: () =>
-      fetchJson<Created>('/api/users', {
-        method: 'POST',
-        body: JSON.stringify({
+      callApi(createUser, {
+        body: {
           username,
           ...(displayName.trim() ? { displayName } : {}),
           ...(password ? { password } : {}),
           isInstanceAdmin,
-          roles: Object.fromEntries(Object.entries(roles).filter(([, r]) => r !== '')),
-        }),
+          roles: Object.fromEntries(
+            Object.entries(roles).filter((entry): entry is [string, WorkspaceRole] => entry[1] !== ''),
+          ),
+        },
       }),
     onSuccess: () => {
       setUsername('');

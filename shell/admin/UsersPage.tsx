@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { UserSummary } from '../../shared/api.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { listUsers } from '../../shared/http/users.ts';
+import { callApi } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { NewUserForm } from './NewUserForm.tsx';
 import { UserRow } from './UserRow.tsx';
@@ -10,7 +10,7 @@ import './admin.css';
 /** Admin: users, their role in every workspace, passwords, deactivation and deletion. */
 export function UsersPage() {
   const me = useMe();
-  const users = useQuery({ queryKey: usersKey, queryFn: () => fetchJson<{ users: UserSummary[] }>('/api/users') });
+  const users = useQuery({ queryKey: usersKey, queryFn: () => callApi(listUsers, {}) });
   // An instance admin's own list is every workspace, which is what the role columns need.
   const workspaces = me.data?.workspaces ?? [];
   return (

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UserSummary } from '../../shared/api.schema.ts';
 import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
-import { fetchJson } from '../api/client.ts';
+import * as api from '../../shared/http/users.ts';
+import { callApi } from '../api/client.ts';
 import { meQueryKey } from '../auth/session.ts';
 
 export const usersKey = ['admin', 'users'] as const;
@@ -20,37 +21,32 @@ type Action =
   | { kind: 'reactivate' }
   | { kind: 'delete' };
 
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
-
 async function perform(user: UserSummary, action: Action): Promise<ActionOutcome> {
-  const url = `/api/users/${user.id}`;
+  const params = { id: user.id };
   const who = user.username;
   switch (action.kind) {
     case 'roles':
-      await fetchJson(`${url}/roles`, json('PUT', { roles: action.roles }));
+      await callApi(api.setUserRoles, { params, body: { roles: action.roles } });
       return { message: `Saved ${who}'s workspace roles.` };
     case 'instance-admin':
-      await fetchJson(url, json('PATCH', { isInstanceAdmin: action.value }));
+      await callApi(api.updateUser, { params, body: { isInstanceAdmin: action.value } });
       return { message: action.value ? `${who} is now an instance admin.` : `${who} is no longer an instance admin.` };
     case 'password': {
       const body = action.password === undefined ? {} : { password: action.password };
-      const answer = await fetchJson<{ generatedPassword?: string }>(`${url}/password`, json('POST', body));
+      const answer = await callApi(api.resetUserPassword, { params, body });
       return {
         message: `Set a new password for ${who}; their sessions ended.`,
         ...(answer.generatedPassword ? { generatedPassword: answer.generatedPassword } : {}),
       };
     }
     case 'deactivate':
-      await fetchJson(`${url}/deactivate`, json('POST'));
+      await callApi(api.deactivateUser, { params });
       return { message: `Deactivated ${who}: they are signed out and cannot sign in until reactivated.` };
     case 'reactivate':
-      await fetchJson(`${url}/reactivate`, json('POST'));
+      await callApi(api.reactivateUser, { params });
       return { message: `Reactivated ${who}: they can sign in again.` };
     case 'delete':
-      await fetchJson(url, json('DELETE'));
+      await callApi(api.deleteUser, { params });
       return { message: `Deleted ${who}.` };
   }
 }

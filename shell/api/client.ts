@@ -1,3 +1,10 @@
+import {
+  readAnswer,
+  routeUrl,
+  type RouteContract,
+  type RouteInput,
+  type RouteResponse,
+} from '@dbt-workbench/plugin-sdk/contracts/http';
 import { ApiErrorBody } from '../../shared/errors.ts';
 
 /** An API call that failed, carrying the server's error code when it sent one. */
@@ -33,4 +40,38 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
     throw new ApiError(response.status, 'http_error', `${url} answered ${response.status} ${response.statusText}`);
   }
   return body as T;
+}
+
+/**
+ * Calls a route of the API by its contract and answers its parsed body, typed from the contract's schemas; an error
+ * answer throws an `ApiError` with the server's code and message, a body of the wrong shape one coded
+ * `response_invalid`. `signal` cancels the call.
+ * @example const { users } = await callApi(listUsers, {});
+ */
+export async function callApi<C extends RouteContract>(
+  contract: C,
+  input: RouteInput<C>,
+  options: { signal?: AbortSignal } = {},
+): Promise<RouteResponse<C>> {
+  const url = routeUrl(contract, input);
+  const body = (input as { body?: unknown }).body;
+  const sent =
+    body === undefined
+      ? {}
+      : contract.rawBody === undefined
+        ? { type: 'application/json', body: JSON.stringify(body) }
+        : { type: contract.rawBody, body: body as BodyInit };
+  const response = await fetch(url, {
+    method: contract.method,
+    headers: { accept: 'application/json', ...(sent.type ? { 'content-type': sent.type } : {}) },
+    ...(sent.body === undefined ? {} : { body: sent.body }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const json: unknown = await response.json().catch(() => undefined);
+  const answer = readAnswer(contract, { status: response.status, body: json });
+  if (answer.ok) return answer.value;
+  const { failure } = answer;
+  if (failure.kind === 'mismatch')
+    throw new ApiError(failure.status, 'response_invalid', failure.message, failure.details);
+  throw new ApiError(failure.status, failure.code, failure.message, failure.details);
 }
