@@ -4,7 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { expect, test } from 'vitest';
-import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
+import {
+  DEPRECATED_PLUGIN_API_VERSIONS,
+  PLUGIN_API_VERSION,
+  SUPPORTED_PLUGIN_API_VERSIONS,
+} from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { manifestJson } from '../packages/cli/src/commands/templates.ts';
 import { appVersion, hostFacts } from '../server/host-info.ts';
 
@@ -17,6 +21,11 @@ test('the plugin API major follows the SDK major (1 while the SDK is 0.x)', () =
   const major = semver.major(sdk.version);
   expect(PLUGIN_API_VERSION, `SDK ${sdk.version}`).toBe(major === 0 ? 1 : major);
   expect(SUPPORTED_PLUGIN_API_VERSIONS).toContain(PLUGIN_API_VERSION);
+});
+
+test('a plugin API major is deprecated while still supported, and never the current one', () => {
+  for (const api of DEPRECATED_PLUGIN_API_VERSIONS) expect(SUPPORTED_PLUGIN_API_VERSIONS).toContain(api);
+  expect(DEPRECATED_PLUGIN_API_VERSIONS).not.toContain(PLUGIN_API_VERSION);
 });
 
 test('the app runs the plugin API of the SDK it is built with, and the SDK is released with the app', () => {

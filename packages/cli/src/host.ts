@@ -1,6 +1,9 @@
 // The app release this kit targets. The SDK is released with the app, so its version is the app's.
 import { createRequire } from 'node:module';
-import { SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
+import {
+  DEPRECATED_PLUGIN_API_VERSIONS,
+  SUPPORTED_PLUGIN_API_VERSIONS,
+} from '@dbt-workbench/plugin-sdk/contracts/versions';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 
 export function targetAppVersion(): string {
@@ -10,5 +13,9 @@ export function targetAppVersion(): string {
 
 /** The host a plugin is checked against by `validate`: the targeted release and its plugin API versions. */
 export function hostFacts(): HostFacts {
-  return { version: targetAppVersion(), pluginApiVersions: SUPPORTED_PLUGIN_API_VERSIONS };
+  return {
+    version: targetAppVersion(),
+    pluginApiVersions: SUPPORTED_PLUGIN_API_VERSIONS,
+    deprecatedPluginApiVersions: DEPRECATED_PLUGIN_API_VERSIONS,
+  };
 }

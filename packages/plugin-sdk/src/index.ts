@@ -10,6 +10,7 @@ export type {
   LineageOverlayProps,
   LineageSelectedEdge,
   ModelPanelProps,
+  PageProps,
   PageWidgetProps,
   PluginPageProps,
   SlotPropsMap,

@@ -11,10 +11,16 @@ export interface BaseSlotProps {
 }
 
 /** `nav.tab` and `page`: a routed page. */
-export interface PluginPageProps extends BaseSlotProps {
+export interface PageProps extends BaseSlotProps {
   /** The part of the URL below the contribution's own path, without a leading slash ('' at its root). */
   subPath: string;
 }
+
+/**
+ * The props of a routed page, by its first name.
+ * @deprecated Use {@link PageProps}, the same type named after its slot. Removed with plugin API 2.
+ */
+export type PluginPageProps = PageProps;
 
 /** `dashboard.widget`: a card on the workspace dashboard. */
 export type DashboardWidgetProps = BaseSlotProps;
@@ -98,8 +104,8 @@ export interface LineageEdgeActionProps extends BaseSlotProps {
 
 /** The props contract of every slot that renders code. A breaking change here needs a new plugin API major. */
 export interface SlotPropsMap {
-  'nav.tab': PluginPageProps;
-  page: PluginPageProps;
+  'nav.tab': PageProps;
+  page: PageProps;
   'page.widget': PageWidgetProps;
   'dashboard.widget': DashboardWidgetProps;
   'model.panel': ModelPanelProps;

@@ -7,6 +7,7 @@ import { createRemoteConfig } from '@dbt-workbench/plugin-sdk/build/remote-prese
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';
+import { apiDeprecationWarnings } from './validate.ts';
 
 /** The preset's configuration for a plugin, writing to `outputDir` (default: the plugin's own `frontend/`). */
 export function remoteConfig(dir: string, mode: 'development' | 'production', outputDir?: string): RspackOptions {
@@ -58,12 +59,14 @@ export const buildCommand: Command = {
 
 Builds the plugin in [dir] (default: the current folder): every module its contributions name
 (src/<Module>.tsx) into a Module Federation remote in frontend/. React, react-router, zustand and
-TanStack Query come from the app as shared singletons. --dev: a development build (source maps).`,
+TanStack Query come from the app as shared singletons. --dev: a development build (source maps).
+Warns about uses of deprecated SDK members, as validate does.`,
   async run(args) {
     const { positionals, values } = parse('build', args, { dev: { type: 'boolean' } });
     const dir = pluginDirectory(positionals[0]);
     const manifest = readValidManifest(dir);
     const ms = await buildPlugin(dir, values.dev ? 'development' : 'production');
     console.log(`built ${manifest.name}@${manifest.version} into ${path.join(dir, 'frontend')} in ${ms} ms`);
+    for (const w of await apiDeprecationWarnings(dir, manifest)) console.log(`warning  ${w.message}  [${w.rule}]`);
   },
 };

@@ -82,9 +82,9 @@ export default defineSlotComponent(slots.dashboardWidget, ${s.component}Widget);
 
 export const pageTsx = (
   s: Scaffold,
-) => `import { defineSlotComponent, slots, type PluginPageProps } from '@dbt-workbench/plugin-sdk';
+) => `import { defineSlotComponent, slots, type PageProps } from '@dbt-workbench/plugin-sdk';
 
-function ${s.component}Page({ sdk, subPath }: PluginPageProps) {
+function ${s.component}Page({ sdk, subPath }: PageProps) {
   return (
     <section className="wb-card">
       <h1>${s.displayName}</h1>

@@ -5,11 +5,16 @@ import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manif
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { exposesFor } from '@dbt-workbench/plugin-sdk/build/remote-preset';
 import { hostFacts } from '../host.ts';
-import { hostCompatibilityProblems } from '@dbt-workbench/plugin-sdk/node/compatibility';
+import {
+  hostCompatibilityProblems,
+  hostCompatibilityWarnings,
+  type HostFacts,
+} from '@dbt-workbench/plugin-sdk/node/compatibility';
 import { configurationProblems } from '@dbt-workbench/plugin-sdk/node/configuration';
 import { readCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
 import { remoteProblems } from '@dbt-workbench/plugin-sdk/node/remote-check';
 import { parse } from '../args.ts';
+import { deprecatedSdkUses } from '../deprecations.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory } from '../plugin-dir.ts';
 
@@ -28,11 +33,40 @@ export interface ValidationReport {
 }
 
 /**
+ * What to change before the SDK or the app drops something the plugin relies on: uses of deprecated SDK members
+ * in its sources (as the compiler reports them), and a plugin API major the next app release drops.
+ */
+export async function apiDeprecationWarnings(
+  dir: string,
+  manifest: PluginManifest,
+  host: HostFacts = hostFacts(),
+): Promise<Finding[]> {
+  const warnings: Finding[] = hostCompatibilityWarnings(manifest, host).map((message) => ({
+    field: 'compatibility.pluginApi',
+    rule: 'plugin-api-deprecated',
+    message: `compatibility.pluginApi: ${message}`,
+  }));
+  const report = await deprecatedSdkUses(dir);
+  if (!report.checked) {
+    warnings.push({
+      field: 'src',
+      rule: 'deprecated-api',
+      message: `uses of deprecated SDK members not checked: ${report.reason}`,
+    });
+  } else {
+    for (const use of report.uses) {
+      warnings.push({ field: use.location, rule: 'deprecated-api', message: `${use.location}: ${use.message}` });
+    }
+  }
+  return warnings;
+}
+
+/**
  * Checks a plugin folder with the server's rules: the manifest schema, name equals folder, configuration schema,
  * source files for every module, the built remote exposing every module, host compatibility, static and backend
  * files. Collects every problem instead of stopping at the first.
  */
-export async function validatePlugin(dir: string): Promise<ValidationReport> {
+export async function validatePlugin(dir: string, host: HostFacts = hostFacts()): Promise<ValidationReport> {
   const candidate = await readCandidate(dir);
   if (!candidate.manifest.ok) {
     return { problems: [{ field: 'manifest.json', rule: 'json', message: candidate.manifest.error }], warnings: [] };
@@ -60,7 +94,7 @@ export async function validatePlugin(dir: string): Promise<ValidationReport> {
   for (const message of remoteProblems(manifest, candidate.remoteManifest)) {
     problems.push({ field: 'frontend.remote', rule: 'remote-exposes', message });
   }
-  for (const message of hostCompatibilityProblems(manifest, hostFacts())) {
+  for (const message of hostCompatibilityProblems(manifest, host)) {
     problems.push({ field: 'compatibility', rule: 'compatible', message });
   }
   for (const file of candidate.missingStaticFiles) {
@@ -82,6 +116,7 @@ export async function validatePlugin(dir: string): Promise<ValidationReport> {
       message: 'signature: not signed; servers with PLUGIN_SIGNATURES=require refuse it (workbench-plugin sign)',
     });
   }
+  warnings.push(...(await apiDeprecationWarnings(dir, manifest, host)));
   return { name: manifest.name, version: manifest.version, problems, warnings };
 }
 
@@ -93,7 +128,9 @@ export const validateCommand: Command = {
 Checks the plugin in [dir] (default: the current folder) with the same rules the server applies:
 the manifest schema, name equal to the folder, configuration schema, a source file for every module,
 the built remote (frontend/mf-manifest.json) exposing every module, compatibility with this app,
-static and backend files. Prints every problem with its field and rule; exits 1 if there is any.`,
+static and backend files. Prints every problem with its field and rule; exits 1 if there is any.
+Warns (without failing) about uses of deprecated SDK members in src/ and backend/ and about a plugin
+API version the next major release of dbt-Workbench drops.`,
   async run(args) {
     const { positionals } = parse('validate', args, {});
     const dir = pluginDirectory(positionals[0]);

@@ -5,6 +5,8 @@ import type { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
 export interface HostFacts {
   version: string;
   pluginApiVersions: readonly number[];
+  /** Of `pluginApiVersions`, those the next major release drops (`DEPRECATED_PLUGIN_API_VERSIONS`). */
+  deprecatedPluginApiVersions?: readonly number[];
 }
 
 /** Why a plugin cannot run on this host, or an empty list when it can. Pure: no I/O, no throwing. */
@@ -19,6 +21,17 @@ export function hostCompatibilityProblems(manifest: PluginManifest, host: HostFa
     problems.push(`targets plugin API ${api}, but this host supports ${host.pluginApiVersions.join(', ')}`);
   }
   return problems;
+}
+
+/** What a plugin that runs on this host should change before the host's next major release, or an empty list. */
+export function hostCompatibilityWarnings(manifest: PluginManifest, host: HostFacts): string[] {
+  const api = manifest.compatibility.pluginApi;
+  if (!host.deprecatedPluginApiVersions?.includes(api)) return [];
+  const newest = Math.max(...host.pluginApiVersions);
+  return [
+    `targets plugin API ${api}, which the next major release of dbt-Workbench drops; move to plugin API ${newest} ` +
+      `(the SDK's deprecated members name their replacements)`,
+  ];
 }
 
 export interface DependencyNode {
