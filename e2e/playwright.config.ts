@@ -73,7 +73,7 @@ export default defineConfig({
     {
       name: 'plugins',
       testMatch:
-        /(?<!system-disabled|live-updates|devkit|cross-origin|approval-path|budgets|isolated-ui|ui-levels)\.spec\.ts$/,
+        /(?<!system-disabled|live-updates|devkit|cross-origin|approval-path|budgets|isolated-ui|ui-levels|replicas)\.spec\.ts$/,
       use: { baseURL: `http://127.0.0.1:${ports.plugins}` },
     },
     {
@@ -94,6 +94,11 @@ export default defineConfig({
       testMatch: /(isolated-ui|ui-levels)\.spec\.ts$/,
       workers: 1,
       use: { baseURL: `http://127.0.0.1:${ports.isolated}`, viewport: { width: 1280, height: 3000 } },
+    },
+    {
+      // Starts its own PostgreSQL cluster and two servers on free ports (two replicas behind no proxy): no baseURL.
+      name: 'replicas',
+      testMatch: /replicas\.spec\.ts$/,
     },
   ],
   webServer: [

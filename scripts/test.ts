@@ -71,7 +71,9 @@ const postgresSuites = [
   'server/auth',
   'server/users',
   'server/tokens',
-  'server/schedules',
+  // Not server/schedules/replicas.test.ts: it starts its own PostgreSQL in the main pass.
+  'server/schedules/schedules.test.ts',
+  'server/schedules/plugin-triggers.test.ts',
   'server/runs/runs.test.ts',
   'server/plugins/lifecycle-routes.test.ts',
   'server/plugins/config-routes.test.ts',
