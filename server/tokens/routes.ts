@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { CreateApiTokenBody, type ApiTokenList, type CreatedApiToken } from '../../shared/api-tokens.schema.ts';
+import * as api from '../../shared/http/tokens.ts';
 import { createAuditLog } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
-import { parseBody } from '../http/body.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import { createTokenStore, listed } from './token-store.ts';
 
@@ -16,13 +16,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function registerTokenRoutes(app: FastifyInstance, deps: { guards: Guards; db: Database }): void {
   const { db, guards } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
   const tokens = createTokenStore(db);
 
-  app.get('/api/tokens', admin, async (): Promise<ApiTokenList> => ({ tokens: (await tokens.list()).map(listed) }));
+  contractRoute(app, api.listApiTokens, admin, async () => ({ tokens: (await tokens.list()).map(listed) }));
 
-  app.post('/api/tokens', admin, async (request, reply): Promise<CreatedApiToken> => {
-    const body = parseBody(CreateApiTokenBody, request.body);
+  contractRoute(app, api.createApiToken, admin, async (request, reply) => {
+    const body = request.body;
     const clash = (await tokens.list()).find((t) => t.name === body.name && !t.revokedAt);
     if (clash)
       throw new HttpError('conflict', `A token named "${body.name}" exists already: revoke it or pick another name`);
@@ -42,7 +42,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: { guards: Guards
     return { ...listed(made.token), token: made.secret };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/tokens/:id', admin, async (request): Promise<ApiTokenList> => {
+  contractRoute(app, api.revokeApiToken, admin, async (request) => {
     const token = await tokens.get(request.params.id);
     if (!token) throw new HttpError('not_found', `No API token with id "${request.params.id}"`);
     if (token.revokedAt) throw new HttpError('conflict', `The token "${token.name}" was revoked already`);

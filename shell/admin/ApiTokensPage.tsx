@@ -5,10 +5,10 @@ import {
   MAX_TOKEN_DAYS,
   TokenScope,
   type ApiToken,
-  type ApiTokenList,
   type CreatedApiToken,
 } from '../../shared/api-tokens.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import * as api from '../../shared/http/tokens.ts';
+import { callApi } from '../api/client.ts';
 import './api-tokens.css';
 
 const tokensKey = ['admin', 'api-tokens'] as const;
@@ -56,11 +56,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
   const [scopes, setScopes] = useState<TokenScope[]>(['plugins:deploy']);
   const [days, setDays] = useState(DEFAULT_TOKEN_DAYS);
   const create = useMutation({
-    mutationFn: () =>
-      fetchJson<CreatedApiToken>('/api/tokens', {
-        method: 'POST',
-        body: JSON.stringify({ name, scopes, expiresInDays: days }),
-      }),
+    mutationFn: () => callApi(api.createApiToken, { body: { name, scopes, expiresInDays: days } }),
     onSuccess: (token) => {
       setName('');
       onCreated(token);
@@ -119,7 +115,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
 function RevokeButton({ token }: { token: ApiToken }) {
   const client = useQueryClient();
   const revoke = useMutation({
-    mutationFn: () => fetchJson<ApiTokenList>(`/api/tokens/${token.id}`, { method: 'DELETE' }),
+    mutationFn: () => callApi(api.revokeApiToken, { params: { id: token.id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: tokensKey }),
   });
   return (
@@ -152,7 +148,7 @@ function stateOf(token: ApiToken): { label: string; live: boolean } {
 
 /** Admin: API tokens for CI and plugin teams (`workbench-plugin deploy --token`), each limited to its scopes. */
 export function ApiTokensPage() {
-  const tokens = useQuery({ queryKey: tokensKey, queryFn: () => fetchJson<ApiTokenList>('/api/tokens') });
+  const tokens = useQuery({ queryKey: tokensKey, queryFn: () => callApi(api.listApiTokens, {}) });
   const [made, setMade] = useState<CreatedApiToken | undefined>();
   return (
     <div className="wb-page">
