@@ -1,5 +1,8 @@
-/** Values a statement can bind. Timestamps are ISO-8601 strings and booleans are 0/1, on every backend. */
-export type SqlValue = string | number | bigint | null;
+/**
+ * Values a statement can bind. Timestamps are ISO-8601 strings and booleans are 0/1, on every backend; bytes
+ * (a BLOB column) are a Uint8Array, and come back as one (a Buffer on PostgreSQL).
+ */
+export type SqlValue = string | number | bigint | null | Uint8Array;
 
 export interface RunResult {
   changes: number;

@@ -349,6 +349,31 @@ export const migrations: readonly Migration[] = [
       );
       ALTER TABLE runs ADD COLUMN server TEXT;`,
   },
+  {
+    version: 23,
+    name: 'plugin packages every replica fetches by digest; the replica of each plugin operation',
+    // plugin_packages: each package once, content-addressed (sha256 of its packed bytes). The digests a plugin's
+    // rows name are the versions every replica must serve; plugin_package_versions keeps the digest of each
+    // version a plugin had, for rollback on a replica that never held it. plugin_operations.server: the replica
+    // (data folder) whose folders an operation moves, the only one that may recover it.
+    sql: `
+      CREATE TABLE plugin_packages (
+        digest TEXT PRIMARY KEY,
+        bytes BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE plugin_package_versions (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      ALTER TABLE plugin_installations ADD COLUMN digest TEXT;
+      ALTER TABLE plugin_pending_updates ADD COLUMN digest TEXT;
+      ALTER TABLE plugin_operations ADD COLUMN server TEXT;`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */
@@ -403,12 +428,15 @@ function assertSchemaKnown(applied: readonly { version: number }[], list: readon
 
 /**
  * The migrations are written for SQLite, whose INTEGER is 64-bit and REAL 8-byte; PostgreSQL's names of those
- * types are BIGINT and DOUBLE PRECISION (its INTEGER and REAL are 32-bit and 4-byte). SQLite's own files keep
- * their statements unchanged.
+ * types are BIGINT and DOUBLE PRECISION (its INTEGER and REAL are 32-bit and 4-byte), and of BLOB, BYTEA. SQLite's
+ * own files keep their statements unchanged.
  */
 export function inDialect(statement: string, dialect: Database['dialect']): string {
   if (dialect === 'sqlite') return statement;
-  return statement.replace(/\bINTEGER\b/g, 'BIGINT').replace(/\bREAL\b/g, 'DOUBLE PRECISION');
+  return statement
+    .replace(/\bINTEGER\b/g, 'BIGINT')
+    .replace(/\bREAL\b/g, 'DOUBLE PRECISION')
+    .replace(/\bBLOB\b/g, 'BYTEA');
 }
 
 function splitStatements(sql: string): string[] {

@@ -16,6 +16,8 @@ export type Effect =
       previousVersion: string | null;
       installedAt: string;
       at: string;
+      /** The package store's digest of this version (package-store/store.ts); null when the store lacks it. */
+      digest?: string | null;
     }
   /** `grants`: the access keys approved for the version (shared/access-request.ts). */
   | { type: 'approval'; name: string; version: string; grants: string[]; userId: string | null; at: string }
@@ -28,6 +30,7 @@ export type Effect =
       capabilities: Capability[];
       userId: string | null;
       at: string;
+      digest?: string | null;
     }
   | { type: 'clear-pending'; name: string }
   /** Remove: approvals, enablement rules, configuration, installation record, pending update, pin. Audit stays. */
@@ -42,6 +45,21 @@ export type Effect =
       at: string;
     };
 
+/** Remembers which stored package a version of a plugin ran as, for rollback on any replica. */
+async function recordVersion(
+  tx: Database,
+  effect: { name: string; version: string; digest?: string | null; at: string },
+): Promise<void> {
+  if (!effect.digest) return;
+  await tx.run('DELETE FROM plugin_package_versions WHERE name = ? AND version = ?', [effect.name, effect.version]);
+  await tx.run('INSERT INTO plugin_package_versions (name, version, digest, recorded_at) VALUES (?, ?, ?, ?)', [
+    effect.name,
+    effect.version,
+    effect.digest,
+    effect.at,
+  ]);
+}
+
 /** Applies effects in order inside the caller's transaction. */
 export async function applyEffects(tx: Database, effects: readonly Effect[]): Promise<void> {
   for (const effect of effects) {
@@ -49,7 +67,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
       case 'installation':
         await tx.run('DELETE FROM plugin_installations WHERE name = ?', [effect.name]);
         await tx.run(
-          'INSERT INTO plugin_installations (name, version, source, checksum, previous_version, installed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO plugin_installations (name, version, source, checksum, previous_version, installed_at, updated_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           [
             effect.name,
             effect.version,
@@ -58,8 +76,10 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
             effect.previousVersion,
             effect.installedAt,
             effect.at,
+            effect.digest ?? null,
           ],
         );
+        await recordVersion(tx, effect);
         break;
       case 'approval': {
         // A journal written before migration 8 names them `capabilities`; capability names are keys too.
@@ -74,7 +94,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
       case 'pending':
         await tx.run('DELETE FROM plugin_pending_updates WHERE name = ?', [effect.name]);
         await tx.run(
-          'INSERT INTO plugin_pending_updates (name, version, source, checksum, capabilities, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO plugin_pending_updates (name, version, source, checksum, capabilities, staged_by, staged_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           [
             effect.name,
             effect.version,
@@ -83,6 +103,7 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
             JSON.stringify(effect.capabilities),
             effect.userId,
             effect.at,
+            effect.digest ?? null,
           ],
         );
         break;
@@ -90,6 +111,13 @@ export async function applyEffects(tx: Database, effects: readonly Effect[]): Pr
         await tx.run('DELETE FROM plugin_pending_updates WHERE name = ?', [effect.name]);
         break;
       case 'forget':
+        // Its packages go too (a digest is its plugin's alone: the manifest inside names it).
+        await tx.run(
+          `DELETE FROM plugin_packages WHERE digest IN (SELECT digest FROM plugin_package_versions WHERE name = ?
+            UNION SELECT digest FROM plugin_pending_updates WHERE name = ?)`,
+          [effect.name, effect.name],
+        );
+        await tx.run('DELETE FROM plugin_package_versions WHERE name = ?', [effect.name]);
         for (const table of [
           'plugin_approvals',
           'plugin_enablement',

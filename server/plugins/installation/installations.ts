@@ -16,6 +16,8 @@ export interface InstallationRow {
   previous_version: string | null;
   installed_at: string;
   updated_at: string;
+  /** The running version's digest in the package store; null for one installed before it existed. */
+  digest: string | null;
 }
 
 export interface PendingRow {
@@ -25,6 +27,8 @@ export interface PendingRow {
   checksum: string | null;
   capabilities: string;
   staged_at: string;
+  /** The staged package's digest in the package store; null for one staged before it existed. */
+  digest: string | null;
 }
 
 export function installationRowOf(db: Database, name: string): Promise<InstallationRow | undefined> {

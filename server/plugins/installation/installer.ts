@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { Installation, InstallPreview, UpdateDiff } from '../../../shared/installation.schema.ts';
@@ -18,7 +19,7 @@ import { pluginsInFlight } from './in-flight.ts';
 import { inspectPackage, type InspectedPackage } from './inspect.ts';
 import { createJournal, type Journal } from './journal.ts';
 import { isInside, packageLayout, type PackageLayout } from './layout.ts';
-import { exists } from './moves.ts';
+import { exists, moveDirectory } from './moves.ts';
 import { PackageError, type PackageLimits } from './package-files.ts';
 import { installationRowOf, listInstallations, pendingRowOf } from './installations.ts';
 import {
@@ -33,7 +34,10 @@ import { activationPlan, discardPlan, installPlan, pendingPlan, removePlan, type
 import { stagePackage, type PackageSource, type StagedPackage } from './sources.ts';
 import { requireUnpinned } from './pinning.ts';
 import { pinRemoteAtApproval } from '../remote-pins/pinning.ts';
+import { busyPlugins } from '../package-store/locks.ts';
+import { digestOfVersion, keptInStore, storeFolder, unpackStored } from '../package-store/store.ts';
 import {
+  allKept,
   discardKeptPlan,
   keepingPlan,
   keptFor,
@@ -75,7 +79,7 @@ export function createInstaller(options: InstallerOptions) {
   const { db, registry, crash, logger } = options;
   const layout: PackageLayout = packageLayout(options.dataDirectory, options.pluginsDirectory);
   const journal: Journal = createJournal(db, layout, crash, logger);
-  const busy = new Set<string>();
+  const busy = busyPlugins(layout.root);
 
   function lock(name: string): () => void {
     if (busy.has(name)) {
@@ -169,7 +173,11 @@ export function createInstaller(options: InstallerOptions) {
   }
 
   /** What a package records about itself in plans and the audit trail. */
-  function packageFacts(manifest: PluginManifest, staged: { source: string; checksum: string | null }) {
+  function packageFacts(
+    manifest: PluginManifest,
+    staged: { source: string; checksum: string | null },
+    digest: string | null,
+  ) {
     return {
       name: manifest.name,
       version: manifest.version,
@@ -177,7 +185,23 @@ export function createInstaller(options: InstallerOptions) {
       access: approvalKeysOf(manifest, options.policy.limits.defaults),
       source: staged.source,
       checksum: staged.checksum,
+      digest,
     };
+  }
+
+  /**
+   * Unpacks a stored package into a folder of this replica that lacks it (a pending update or a kept version
+   * another replica recorded): through staging, so the folder appears whole or not at all.
+   */
+  async function materialize(digest: string, folder: string): Promise<void> {
+    const staging = layout.stagingFor(randomUUID());
+    try {
+      await unpackStored(db, digest, path.join(staging, 'package'), options.limits);
+      await mkdir(path.dirname(folder), { recursive: true, mode: 0o755 });
+      await moveDirectory(path.join(staging, 'package'), folder);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
   }
 
   /** Why installing a package named so would be refused now, besides its own problems. */
@@ -262,8 +286,9 @@ export function createInstaller(options: InstallerOptions) {
           if (await exists(layout.installedFor(manifest.name))) {
             throw new HttpError('conflict', `A folder named "${manifest.name}" already exists in PLUGINS_DIRECTORY`);
           }
+          const digest = await storeFolder(db, staged.root);
           // The operation takes the staging folder's id, so its cleanup deletes that folder.
-          const plan = installPlan(layout, { ...act(actor), id }, staged.root, packageFacts(manifest, staged));
+          const plan = installPlan(layout, { ...act(actor), id }, staged.root, packageFacts(manifest, staged, digest));
           await journal.run(plan);
         } finally {
           release();
@@ -306,7 +331,13 @@ export function createInstaller(options: InstallerOptions) {
         }
         const release = lock(name);
         const a = { ...act(actor), id };
-        const pkg = packageFacts(manifest, staged);
+        let pkg: ReturnType<typeof packageFacts>;
+        try {
+          pkg = packageFacts(manifest, staged, await storeFolder(db, staged.root));
+        } catch (error) {
+          release();
+          throw error;
+        }
         const keys = (entries: { key: string }[]) => entries.map((e) => e.key);
         const details = {
           added: keys(diff.access.added),
@@ -364,6 +395,9 @@ export function createInstaller(options: InstallerOptions) {
       const release = lock(name);
       try {
         const plugin = registry.get(name);
+        // Staged through another replica: this one fetches the very package the admin reviewed.
+        if (row.digest && !(await exists(layout.pendingFor(name))))
+          await materialize(row.digest, layout.pendingFor(name));
         const inspected = await inspectStaged(layout.pendingFor(name));
         const diff = diffFor(plugin, inspected);
         if (inspected.problems.length > 0) {
@@ -371,7 +405,7 @@ export function createInstaller(options: InstallerOptions) {
         }
         refuseClashes(inspected.manifest, registry.list());
         await pinRemoteAtApproval(db, inspected.manifest, actor.id);
-        const pkg = packageFacts(inspected.manifest, row);
+        const pkg = packageFacts(inspected.manifest, row, row.digest ?? null);
         await activate(act(actor), plugin, layout.pendingFor(name), {
           pkg,
           approve: pkg.access,
@@ -454,11 +488,17 @@ export function createInstaller(options: InstallerOptions) {
       await requireUnpinned(db, name, 'rolling it back');
       const release = lock(name);
       try {
+        const row = await installationRow(name);
+        // A version this replica never kept (the update went through another one) comes from the package store.
+        const wanted = asked ?? row?.previous_version ?? undefined;
+        if (wanted && wanted !== current && !allKept(await keptVersions(layout, name)).includes(wanted)) {
+          const stored = (await keptInStore(db, name, current, options.keepVersions)).find((v) => v.version === wanted);
+          if (stored) await materialize(stored.digest, keptFor(layout, name, wanted));
+        }
         const kept = await keptVersions(layout, name);
         const target = rollbackTarget(name, kept, current, asked);
         const targetFolder = target === kept.previous ? layout.previousFor(name) : keptFor(layout, name, target);
         await refuseClashesOfFolder(targetFolder, registry.list());
-        const row = await installationRow(name);
         await journal.run(
           await rollbackPlan(layout, act(actor), {
             name,
@@ -467,6 +507,7 @@ export function createInstaller(options: InstallerOptions) {
             kept,
             installedAt: row?.installed_at,
             source: `rollback from ${current}`,
+            digest: await digestOfVersion(db, name, target),
           }),
         );
         await registry.refresh();

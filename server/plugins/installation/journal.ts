@@ -2,6 +2,8 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database.ts';
+import { HttpError } from '../../http/errors.ts';
+import { localRevisions, replicaIdOf, revisionsAfter } from '../package-store/revisions.ts';
 import type { CrashPoint } from './crash.ts';
 import { applyEffects, type Effect } from './effects.ts';
 import type { PackageLayout } from './layout.ts';
@@ -13,7 +15,8 @@ export interface Move {
   to: string;
 }
 
-export type OperationKind = 'install' | 'stage-update' | 'activate' | 'discard-update' | 'remove';
+/** `sync`: a replica putting in place the package another replica's operation recorded (package-store/sync.ts). */
+export type OperationKind = 'install' | 'stage-update' | 'activate' | 'discard-update' | 'remove' | 'sync';
 
 /**
  * A plugin operation as the journal records it: folder moves, then database effects, then folders to delete.
@@ -21,6 +24,9 @@ export type OperationKind = 'install' | 'stage-update' | 'activate' | 'discard-u
  * The journal row is written before the first move. The commit point is the transaction that applies the effects
  * and deletes the row. After a crash, recovery looks at the files: if every move is done it applies the effects
  * (the state after); otherwise it moves the done folders back (the state before). Either way it deletes `cleanup`.
+ *
+ * Each row names the replica whose folders it moves (its data folder's id, see package-store/revisions.ts): several
+ * servers on one database each recover only their own operations and never touch another's folders.
  */
 export interface OperationPlan {
   id: string;
@@ -40,7 +46,11 @@ interface OperationRow {
   effects: string;
   cleanup: string;
   started_at: string;
+  server: string | null;
 }
+
+/** How long another replica's unfinished operation on a plugin holds that plugin against this replica's. */
+const FOREIGN_OPERATION_HOLDS_MS = 10 * 60_000;
 
 /** How many leading moves are done: a move is done when its `to` exists (none existed before its move). */
 async function movesDone(moves: readonly Move[]): Promise<number> {
@@ -91,6 +101,15 @@ export interface RecoveryReport {
 }
 
 export function createJournal(db: Database, layout: PackageLayout, crash: CrashPoint, logger: Logger): Journal {
+  const revisions = localRevisions(layout);
+  let replica: Promise<string> | undefined;
+  const replicaId = () => (replica ??= replicaIdOf(layout));
+
+  /** After a commit, the local revision files say which stored package each folder holds now. */
+  async function recordRevisions(effects: readonly Effect[]): Promise<void> {
+    for (const { role, name, digest } of revisionsAfter(effects)) await revisions.set(role, name, digest);
+  }
+
   async function forget(id: string): Promise<void> {
     await db.run('DELETE FROM plugin_operations WHERE id = ?', [id]);
   }
@@ -108,18 +127,34 @@ export function createJournal(db: Database, layout: PackageLayout, crash: CrashP
       if (!emptiedBefore && (await exists(move.to))) throw new Error(`cannot move a folder onto ${move.to}: it exists`);
       await mkdir(path.dirname(move.to), { recursive: true, mode: 0o755 });
     }
-    await db.run(
-      'INSERT INTO plugin_operations (id, plugin, kind, moves, effects, cleanup, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [
-        plan.id,
-        plan.plugin,
-        plan.kind,
-        JSON.stringify(plan.moves),
-        JSON.stringify(plan.effects),
-        JSON.stringify(plan.cleanup),
-        new Date().toISOString(),
-      ],
-    );
+    const server = await replicaId();
+    await db.transaction(async (tx) => {
+      // Another replica changing this plugin at the same moment would commit over this one: one at a time.
+      const holdsSince = new Date(Date.now() - FOREIGN_OPERATION_HOLDS_MS).toISOString();
+      const foreign = await tx.get<{ kind: string }>(
+        'SELECT kind FROM plugin_operations WHERE plugin = ? AND server <> ? AND started_at > ?',
+        [plan.plugin, server, holdsSince],
+      );
+      if (foreign) {
+        throw new HttpError(
+          'conflict',
+          `Another server is changing "${plan.plugin}" (${foreign.kind}) right now; try again shortly`,
+        );
+      }
+      await tx.run(
+        'INSERT INTO plugin_operations (id, plugin, kind, moves, effects, cleanup, started_at, server) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          plan.id,
+          plan.plugin,
+          plan.kind,
+          JSON.stringify(plan.moves),
+          JSON.stringify(plan.effects),
+          JSON.stringify(plan.cleanup),
+          new Date().toISOString(),
+          server,
+        ],
+      );
+    });
     crash(`${plan.kind}:journaled`);
     let done = 0;
     try {
@@ -137,6 +172,7 @@ export function createJournal(db: Database, layout: PackageLayout, crash: CrashP
       throw error;
     }
     crash(`${plan.kind}:committed`);
+    await recordRevisions(plan.effects);
     await removeAll(plan.cleanup, logger);
   }
 
@@ -146,7 +182,9 @@ export function createJournal(db: Database, layout: PackageLayout, crash: CrashP
     let outcome: RecoveryReport['outcome'];
     if (done === moves.length) {
       await dropLeftoverSources(moves);
-      await commit(row.id, JSON.parse(row.effects) as Effect[]);
+      const effects = JSON.parse(row.effects) as Effect[];
+      await commit(row.id, effects);
+      await recordRevisions(effects);
       outcome = 'completed';
     } else {
       await undoMoves(moves, done);
@@ -166,10 +204,14 @@ export function createJournal(db: Database, layout: PackageLayout, crash: CrashP
       logger,
     );
     // A pending folder without its database row (or the reverse) is the trace of an operation that never began.
-    const rows = await db.all<{ name: string }>('SELECT name FROM plugin_pending_updates');
+    // A row naming a stored package is not: this replica fetches it (package-store/sync.ts).
+    const rows = await db.all<{ name: string }>('SELECT name FROM plugin_pending_updates WHERE digest IS NULL');
+    const stored = await db.all<{ name: string }>('SELECT name FROM plugin_pending_updates WHERE digest IS NOT NULL');
     const pendingFolders = await readdir(layout.pending).catch(() => [] as string[]);
     await removeAll(
-      pendingFolders.filter((name) => !rows.some((r) => r.name === name)).map((name) => layout.pendingFor(name)),
+      pendingFolders
+        .filter((name) => ![...rows, ...stored].some((r) => r.name === name))
+        .map((name) => layout.pendingFor(name)),
       logger,
     );
     for (const row of rows) {
@@ -182,7 +224,11 @@ export function createJournal(db: Database, layout: PackageLayout, crash: CrashP
   return {
     run,
     async recover() {
-      const rows = await db.all<OperationRow>('SELECT * FROM plugin_operations ORDER BY started_at, id');
+      // Rows without a server were written before several replicas could share a database: one server's own.
+      const rows = await db.all<OperationRow>(
+        'SELECT * FROM plugin_operations WHERE server = ? OR server IS NULL ORDER BY started_at, id',
+        [await replicaId()],
+      );
       const reports: RecoveryReport[] = [];
       for (const row of rows) {
         const report = await recoverOne(row);

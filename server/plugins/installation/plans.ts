@@ -20,6 +20,8 @@ export interface PackageFacts {
   access: string[];
   source: string;
   checksum: string | null;
+  /** Its digest in the package store, which every replica fetches it by (package-store/store.ts). */
+  digest: string | null;
 }
 
 function audit(act: Act, action: string, target: string, details: unknown): Effect {
@@ -43,6 +45,7 @@ export function installPlan(layout: PackageLayout, act: Act, from: string, pkg: 
         previousVersion: null,
         installedAt: act.at,
         at: act.at,
+        digest: pkg.digest,
       },
       audit(act, 'plugin.install', pkg.name, {
         version: pkg.version,
@@ -84,6 +87,7 @@ export function pendingPlan(
         capabilities: pkg.capabilities,
         userId: act.actor.id,
         at: act.at,
+        digest: pkg.digest,
       },
       audit(act, 'plugin.update.stage', pkg.name, {
         version: pkg.version,
@@ -155,6 +159,7 @@ export function activationPlan(layout: PackageLayout, act: Act, input: Activatio
         previousVersion: input.currentDirectory ? input.currentVersion : null,
         installedAt: input.installedAt ?? act.at,
         at: act.at,
+        digest: pkg.digest,
       },
       { type: 'clear-pending', name: pkg.name },
       audit(act, input.action, pkg.name, {

@@ -94,6 +94,8 @@ export async function rollbackPlan(
     kept: KeptVersions;
     installedAt: string | undefined;
     source: string;
+    /** The target's digest in the package store, when it has one. */
+    digest: string | undefined;
   },
 ): Promise<OperationPlan> {
   const { name, current, target, kept } = input;
@@ -127,6 +129,7 @@ export async function rollbackPlan(
         previousVersion: current.version,
         installedAt: input.installedAt ?? act.at,
         at: act.at,
+        digest: input.digest ?? null,
       },
       {
         type: 'audit',
