@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { HostInfo } from '../shared/api.schema.ts';
+import { getHostInfo } from '../shared/http/host-info.ts';
+import { contractRoute } from './http/contract-route.ts';
 import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 
@@ -15,7 +17,7 @@ export function hostFacts(): HostFacts {
 }
 
 export function registerHostInfoRoute(app: FastifyInstance, info: HostInfo): void {
-  app.get('/api/info', async () => info);
+  contractRoute(app, getHostInfo, {}, async () => info);
 }
 
 export function hostInfo(settings: { pluginSystemEnabled: boolean; pluginLoadTimeoutMs: number }): HostInfo {

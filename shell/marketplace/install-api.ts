@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
-  AuditPage,
   InstallationList,
   InstallPreview,
   InstallRequest,
@@ -10,7 +9,8 @@ import type {
   UpdateResult,
 } from '../../shared/installation.schema.ts';
 import type { DependantList, PluginVersions } from '../../shared/rollback.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { listAudit } from '../../shared/http/audit.ts';
+import { callApi, fetchJson } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 
 /**
@@ -128,12 +128,10 @@ export interface AuditFilters {
 export function useAudit(filters: AuditFilters, limit: number) {
   return useQuery({
     queryKey: [...installKeys.audit(filters), limit],
-    queryFn: () => {
-      const params = new URLSearchParams({ limit: String(limit) });
-      if (filters.action) params.set('action', filters.action);
-      if (filters.target) params.set('target', filters.target);
-      return fetchJson<AuditPage>(`/api/audit?${params}`);
-    },
+    queryFn: () =>
+      callApi(listAudit, {
+        query: { limit, action: filters.action || undefined, target: filters.target || undefined },
+      }),
   });
 }
 
