@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { writeZip, zipInputsFromDirectory } from '@dbt-workbench/plugin-sdk/node/zip-writer';
 import type { Database } from '../../db/database.ts';
 import { PackageError, unpackZip, type PackageLimits } from '../installation/package-files.ts';
@@ -47,7 +49,7 @@ export async function fetchPackage(db: Database, digest: string): Promise<Buffer
 }
 
 /**
- * Fetches a package, verifies it and unpacks it into `destination` (which must not exist), held to the same
+ * Fetches a package, verifies it and unpacks it into `destination` (which must not exist; its parent is made), held to the same
  * bounds as an upload: a stored package is trusted no more than one arriving over HTTP.
  */
 export async function unpackStored(
@@ -57,6 +59,7 @@ export async function unpackStored(
   limits: PackageLimits,
 ): Promise<void> {
   const bytes = await fetchPackage(db, digest);
+  await mkdir(path.dirname(destination), { recursive: true, mode: 0o755 });
   try {
     await unpackZip(bytes, destination, limits);
   } catch (error) {
