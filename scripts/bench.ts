@@ -16,6 +16,7 @@ import { benchReplicaChanges } from './bench/b10-replica-changes.ts';
 import { benchReplicaSchedules } from './bench/b11-replica-schedules.ts';
 import { benchPostgresReads } from './bench/b12-postgres-reads.ts';
 import { benchManyPlugins } from './bench/b13-many-plugins.ts';
+import { benchBackends } from './bench/b14-backends.ts';
 import { benchTeamDeploy } from './bench/b16-team-deploy.ts';
 import { benchTools } from './bench/b15-tools.ts';
 import { root, type BenchRow } from './bench/support.ts';
@@ -35,6 +36,7 @@ const benches: [id: string, run: () => Promise<BenchRow>][] = [
   ['B11', benchReplicaSchedules],
   ['B12', benchPostgresReads],
   ['B13', () => benchManyPlugins([4938, 4939])],
+  ['B14', () => benchBackends(4940)],
   ['B15', benchTools],
   ['B16', () => benchTeamDeploy(4937)],
 ];

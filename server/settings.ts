@@ -84,6 +84,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_RESPONSE_LIMIT_MB: z.coerce.number().positive().max(1024).default(5),
   PLUGIN_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(100_000).default(32),
   PLUGIN_DRAIN_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  PLUGIN_BACKEND_IDLE_MS: z.coerce.number().int().min(0).max(604_800_000).default(600_000),
   PLUGIN_TRIGGER_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   PLUGIN_MAX_MANIFEST_KB: z.coerce.number().int().min(4).max(65_536).default(256),
   PLUGIN_BACKEND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -170,6 +171,8 @@ export interface Settings {
     maxConcurrentCalls: number;
     /** How long calls in a backend being stopped or replaced may take to finish, then 503 (PLUGIN_DRAIN_MS). */
     drainMs: number;
+    /** How long a backend may go without calls before it is stopped, to start again on demand; 0 never (PLUGIN_BACKEND_IDLE_MS). */
+    idleMs: number;
     /** One run per plugin scheduler trigger at most this often (PLUGIN_TRIGGER_MIN_INTERVAL_MS). */
     triggerMinIntervalMs: number;
     secret: string | undefined;
@@ -280,6 +283,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       maxResponseBytes: Math.round(s.PLUGIN_RESPONSE_LIMIT_MB * 1024 * 1024),
       maxConcurrentCalls: s.PLUGIN_MAX_CONCURRENT_CALLS,
       drainMs: s.PLUGIN_DRAIN_MS,
+      idleMs: s.PLUGIN_BACKEND_IDLE_MS,
       triggerMinIntervalMs: s.PLUGIN_TRIGGER_MIN_INTERVAL_MS,
       secret: s.PLUGIN_BACKEND_SECRET,
     },

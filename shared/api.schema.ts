@@ -41,6 +41,11 @@ export const PluginSummary = z.object({
   configurable: z.boolean(),
   /** Whether the plugin has a backend (a sandboxed process or a deployed URL). */
   hasBackend: z.boolean(),
+  /**
+   * Present while its backend has no process (it starts when first needed: a route, an event, a hook, a tool);
+   * `since`: when it stopped for being idle (PLUGIN_BACKEND_IDLE_MS), absent when it has not run since the server started.
+   */
+  backendIdle: z.object({ since: z.string().optional() }).optional(),
   /** How its UI runs: `isolated` (sandboxed frames, the default) or `in-page` (with each user's full rights). */
   uiTrust: UiTrust,
   /** Where the plugin is enabled; empty when it is not active. */

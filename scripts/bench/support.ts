@@ -34,6 +34,8 @@ export const ADMIN_PASSWORD = 'bench-admin-password';
 
 export interface RunningServer {
   url: string;
+  /** The server process's id (its plugin backends are its descendants). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

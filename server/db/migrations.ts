@@ -350,6 +350,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN server TEXT;`,
   },
   {
+    version: 22,
+    name: 'what each build of a plugin backend registered when it last ran',
+    // Lets backends start when first needed: the server knows their routes, events, hooks and triggers without
+    // running them. revision: the build's launch revision (code, approvals, workspaces); registrations: JSON.
+    sql: `
+      CREATE TABLE plugin_backend_registrations (
+        plugin TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        registrations TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (plugin, revision)
+      );`,
+  },
+  {
     version: 23,
     name: 'plugin packages every replica fetches by digest; the replica of each plugin operation',
     // plugin_packages: each package once, content-addressed (sha256 of its packed bytes). The digests a plugin's
@@ -373,6 +387,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE plugin_installations ADD COLUMN digest TEXT;
       ALTER TABLE plugin_pending_updates ADD COLUMN digest TEXT;
       ALTER TABLE plugin_operations ADD COLUMN server TEXT;`,
+  },
+  {
+    version: 24,
+    name: "each server's cost history points of each plugin",
+    // One row per server, plugin and interval (at: its end on the wall-clock grid of the interval, so the servers'
+    // points of one interval add up); point: the MetricsPoint as JSON. Budgets judge the sum over servers.
+    sql: `
+      CREATE TABLE plugin_metric_points (
+        server TEXT NOT NULL,
+        plugin TEXT NOT NULL,
+        at TEXT NOT NULL,
+        point TEXT NOT NULL,
+        PRIMARY KEY (server, plugin, at)
+      );
+      CREATE INDEX plugin_metric_points_by_plugin ON plugin_metric_points (plugin, at);
+      CREATE INDEX plugin_metric_points_by_at ON plugin_metric_points (at);`,
   },
 ];
 

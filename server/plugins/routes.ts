@@ -26,6 +26,7 @@ export function toSummary(
   const { state, reason } = pluginBackendsOf(registry)?.reported(p) ?? p;
   return {
     name: p.name,
+  const backend = p.state === 'active' ? pluginBackendsOf(registry)?.state(p.name) : undefined;
     directory: p.directory,
     state,
     ...(reason ? { reason } : {}),
@@ -45,6 +46,7 @@ export function toSummary(
     hasBackend: Boolean(m?.backend),
     uiTrust: p.uiTrust,
     enabledWorkspaces: p.enabledWorkspaces,
+    ...(backend?.state === 'idle' ? { backendIdle: backend.idleSince ? { since: backend.idleSince } : {} } : {}),
     enablement: {
       ...(rules?.global === undefined ? {} : { global: rules.global }),
       workspaces: rules?.workspaces ?? {},

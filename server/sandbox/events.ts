@@ -41,7 +41,8 @@ export function createEventBus(deps: EventBusDeps): EventBus {
         new Map(records.map((p) => [p.name, Object.keys(p.manifest?.dependencies ?? {})])),
       );
       const subscribers: EventSubscriber[] = records.flatMap((record) => {
-        const registered = deps.runtime.active(record.name)?.registrations.forEvent(event) ?? [];
+        // Known without running it: an idle backend subscribed to the event is started by its delivery.
+        const registered = deps.runtime.registrations(record.name)?.forEvent(event) ?? [];
         if (registered.length === 0) return [];
         return [
           {

@@ -12,11 +12,12 @@ import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts
 import { createHostData, type HostDataServices } from './host-data.ts';
 import { pluginConfigReader } from './plugin-config.ts';
 import { registerProxyRoutes } from './proxy-routes.ts';
-import { createBackendRuntime, type BackendRuntime } from './runtime.ts';
+import { loadRegistrationMemory } from './registration-memory.ts';
+import { createBackendRuntime, type BackendRuntime, type RuntimeOptions } from './runtime.ts';
 import { wireSeams, type HostSeams } from './seams.ts';
 import { backendSecret } from './signature.ts';
 import type { StatsWindow } from './stats.ts';
-import type { RestartPolicy } from './supervisor.ts';
+import type { BackendStatus, RestartPolicy } from './supervisor.ts';
 
 /** The plugin backends feature, with what the registry and the API may read about each backend. */
 export interface SandboxFeature extends Feature {
@@ -29,8 +30,11 @@ export interface SandboxFeature extends Feature {
 
 /** What the rest of the app may ask about plugin backends (the registry's API and pages, remove's 409). */
 export interface PluginBackendsView {
-  /** `none` without a backend entry, `error` with the reason (circuit open, entry missing). */
-  state(name: string): { state: BackendState; reason?: string };
+  /**
+   * `none` without a backend entry, `error` with the reason (circuit open, entry missing), `idle` without a process
+   * (it starts when first needed; `idleSince` once it stopped for being idle).
+   */
+  state(name: string): BackendStatus;
   /** Calls running in the plugin's backend now. */
   inFlight(name: string): number;
   diagnostics(name: string): PluginDiagnostics | undefined;
@@ -113,8 +117,10 @@ export function createSandboxFeature(
         context.events.publish({ type: 'plugin-state-changed', plugin: name, state, at: new Date().toISOString() });
       };
       const secret = backendSecret(own.secret, settings.dataDirectory);
-      const rt = createBackendRuntime({
+      const memory = await loadRegistrationMemory(context.db, logger);
+      const runtimeOptions: RuntimeOptions = {
         secret,
+        uids: new Map<string, number>(),
         settings: {
           timeoutMs: own.timeoutMs,
           memoryMb: own.memoryMb,
@@ -139,12 +145,22 @@ export function createSandboxFeature(
         }),
         refreshMetadata: () => refreshMetadata(),
         stateChanged,
+        // Backends whose build ran here before stay idle until first needed; idle ones stop after idleMs.
+        memory,
+        idleMs: own.idleMs,
         lifecycle: (name, backend, own, timeoutMs) =>
           bus?.deliverOwn(name, backend, own, timeoutMs) ?? Promise.resolve(),
         ...(plugins.protectedPaths ? { protectedPaths: plugins.protectedPaths } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
         ...(options.remoteRefreshMs ? { remoteRefreshMs: options.remoteRefreshMs } : {}),
-      });
+      };
+      const rt = createBackendRuntime(runtimeOptions);
+      // A developer's backend dev slot: the same sandbox, limits and user ids, a data folder of its own; it serves
+      // that developer's route calls only, so it reports no state and hears no lifecycle event.
+      const { memory: _memory, lifecycle: _lifecycle, stateChanged: _stateChanged, ...slotOptions } = runtimeOptions;
+      context.devBackends?.attach((dataDirectory) =>
+        createBackendRuntime({ ...slotOptions, settings: { ...slotOptions.settings, dataDirectory } }),
+      );
       runtime = rt;
       lookup = (name) => plugins.get(name);
       views.set(plugins, {
@@ -183,6 +199,7 @@ export function createSandboxFeature(
         secret,
         maxConcurrentCalls: own.maxConcurrentCalls,
         pluginTokens: context.pluginTokens,
+        devRuntimeOf: (userId, plugin) => context.devBackends?.runtimeOf(userId, plugin),
       });
       registerDiagnosticsRoutes(app, { runtime: rt, plugins, guards: context.guards, db: context.db });
 
@@ -215,10 +232,12 @@ export function createSandboxFeature(
       });
       return {
         async close() {
+          context.devBackends?.attach(undefined);
           unsubscribe();
           watcher.close();
           wired.dispose();
           await rt.close();
+          await memory.settled();
           if (support.memoryCgroup.parent) removeCgroupParent(support.memoryCgroup.parent);
           runtime = undefined;
           bus = undefined;

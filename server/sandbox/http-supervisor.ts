@@ -89,6 +89,7 @@ async function readRegistrations(spec: HttpSpec, plugin: string): Promise<Remote
 function remoteInstance(spec: HttpSpec, plugin: string, generation: number, accepted: Registration[]): BackendInstance {
   const byHandler = new Map(accepted.map((r) => [r.handler, r]));
   let inFlight = 0;
+  let last = Date.now();
   return {
     generation,
     pid: undefined,
@@ -96,7 +97,9 @@ function remoteInstance(spec: HttpSpec, plugin: string, generation: number, acce
     exited: new Promise<string>(() => {}),
     isAlive: () => true,
     inFlight: () => inFlight,
+    lastActivity: () => last,
     async call(handler, payload, deadlineMs, label) {
+      last = Date.now();
       const r = byHandler.get(handler);
       if (!r) throw new CallFailure('unavailable', `handler ${handler} is not registered (any more)`);
       const workspace = (payload as { workspace?: unknown } | null)?.workspace;

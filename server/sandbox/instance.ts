@@ -46,6 +46,8 @@ export interface BackendInstance {
   readonly exited: Promise<string>;
   isAlive(): boolean;
   inFlight(): number;
+  /** When it last did something for the server (activated, a call started or settled, a host call): ms since the epoch. */
+  lastActivity(): number;
   /** Calls a registered handler; rejects with a `CallFailure` on error, timeout (the child is then killed) or exit. */
   call(handler: number, payload: unknown, deadlineMs: number, label: string, route?: boolean): Promise<unknown>;
   /** Asks the child to exit, and kills it after `graceMs`. */
@@ -73,6 +75,8 @@ export function startInstance(options: InstanceOptions): BackendInstance {
   const pending = new Map<number, Pending>();
   let nextCall = 1;
   let alive = true;
+  let lastActivity = Date.now();
+  const touch = () => void (lastActivity = Date.now());
 
   const child: ChildProcess = launch(plan);
   if (plan.cgroupMb !== null && options.cgroupParent && child.pid !== undefined) {
@@ -100,11 +104,13 @@ export function startInstance(options: InstanceOptions): BackendInstance {
           if (!waiting) return;
           pending.delete(message.id);
           clearTimeout(waiting.timer);
+          touch();
           if (message.ok) waiting.resolve(message.value);
           else waiting.reject(CallFailure.fromChild(message.error ?? { message: 'failed without a reason' }));
           return;
         }
         case 'host':
+          touch();
           options.hostCall(message.call).then(
             (value) => channel.send({ type: 'reply', id: message.id, ok: true, value: value ?? null }),
             (error: unknown) =>
@@ -117,6 +123,7 @@ export function startInstance(options: InstanceOptions): BackendInstance {
           );
           return;
         case 'activated':
+          touch();
           markActivated(message.ms);
           return;
         case 'activate-failed':
@@ -217,9 +224,11 @@ export function startInstance(options: InstanceOptions): BackendInstance {
     exited,
     isAlive: () => alive,
     inFlight: () => pending.size,
+    lastActivity: () => lastActivity,
     call(handler, payload, deadlineMs, label, route = false) {
       if (!alive) return Promise.reject(new CallFailure('crashed', 'the backend process is not running'));
       const id = nextCall++;
+      touch();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);

@@ -28,6 +28,8 @@ export interface Registrations {
   matchRoute(method: string, path: string): RouteMatch | null;
   /** Whether some route, of any method, matches `path`. */
   hasPath(path: string): boolean;
+  /** Every registration, in the order they were made. */
+  all(): Registration[];
   of(point: RegistrationPoint): Registration[];
   forEvent(event: LifecycleEvent): Registration[];
   /** The handler of a tool, by its name within the plugin. */
@@ -55,8 +57,8 @@ function match(pattern: string, path: string): Record<string, string> | null {
 /** Counts literal segments so `/notes/latest` wins over `/notes/:id`. */
 const specificity = (pattern: string) => split(pattern).filter((s) => !s.startsWith(':')).length;
 
-export function createRegistrations(): Registrations {
-  const byHandler = new Map<number, Registration>();
+export function createRegistrations(initial: readonly Registration[] = []): Registrations {
+  const byHandler = new Map<number, Registration>(initial.map((r) => [r.handler, r]));
   /** Routes, most specific first; rebuilt when registrations change, not per request. */
   let routes: Registration[] | null = null;
   const all = () => [...byHandler.values()];
@@ -83,6 +85,7 @@ export function createRegistrations(): Registrations {
     },
     matchRoute: (method, path) => routesMatching(path).find((m) => m.registration.method === method) ?? null,
     hasPath: (path) => routesMatching(path).length > 0,
+    all,
     of: (point) => all().filter((r) => r.point === point),
     forEvent: (event) => all().filter((r) => r.point === 'event' && r.event === event),
     tool: (name) => all().find((r) => r.point === 'tool' && r.tool === name),

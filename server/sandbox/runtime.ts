@@ -18,7 +18,8 @@ import type { SandboxSupport } from './layers.ts';
 import type { ProtectedPaths } from './grant-rules.ts';
 import { launchSpecFor, type SandboxSettings } from './launch-spec.ts';
 import { createHttpSupervisor, type HttpSpec, type HttpSupervisor } from './http-supervisor.ts';
-import type { Registration } from './registrations.ts';
+import { registrationSignature, type RegistrationMemory } from './registration-memory.ts';
+import type { Registration, Registrations } from './registrations.ts';
 import { isRetryable, sameHandler, withRetries } from './retries.ts';
 import { pluginKey } from './signature.ts';
 import { createPluginStats, type PluginStats } from './stats.ts';
@@ -36,6 +37,11 @@ import { assignUid } from './uids.ts';
 
 export interface RuntimeOptions {
   settings: SandboxSettings;
+  /**
+   * The user id given to each plugin's backends (`assignUid`), when shared with another runtime: a developer's dev
+   * slot of a plugin (server/plugins/dev-sessions/dev-backends.ts) runs under the plugin's own id, never another's.
+   */
+  uids?: Map<string, number>;
   support: SandboxSupport;
   workspaces: readonly Workspace[];
   logger: Logger;
@@ -60,6 +66,13 @@ export interface RuntimeOptions {
   protectedPaths?: ProtectedPaths;
   /** A plugin's backend state (`backendState`) changed. */
   stateChanged?(plugin: string): void;
+  /**
+   * What each build registered when it last ran: a build remembered there stays idle until first needed. Without
+   * it every backend starts at once.
+   */
+  memory?: RegistrationMemory;
+  /** How long a backend process may go without calls before it stops, to start again on demand; 0 never. */
+  idleMs?: number;
   /** Delivers a lifecycle event about a plugin to its own process (the event bus's `deliverOwn`). */
   lifecycle?(plugin: string, backend: ActiveBackend, own: OwnLifecycle, timeoutMs: number): Promise<void>;
 }
@@ -73,8 +86,12 @@ export interface InvokeRetry {
   timeoutMs?: number;
 }
 
-/** Listens for a plugin's active process changing: started, swapped, crashed, stopped, registrations changed. */
-export type BackendListener = (plugin: string, active: ActiveBackend | null, previous: ActiveBackend | null) => void;
+/**
+ * Listens for what a plugin's backend is known to register changing: a build that registers other things, live
+ * changes, the plugin stopped (null). A process stopping for being idle, or started again on demand with the same
+ * registrations, is no change.
+ */
+export type BackendListener = (plugin: string, known: Registrations | null, previous: Registrations | null) => void;
 
 /**
  * The backends of every active plugin: a sandboxed process for a `backend.entry`, one supervisor each; for a
@@ -93,8 +110,22 @@ export interface BackendRuntime {
    */
   reload(record: PluginRecord): Promise<{ ok: true } | { ok: false; reason: string }>;
   active(name: string): ActiveBackend | null;
-  /** Waits up to the plugin's timeout for its backend while it starts. */
+  /** Its backend's registrations: of the running process, else of its last (or remembered) run; null without. */
+  registrations(name: string): Registrations | null;
+  /**
+   * The backend serving the plugin, starting it when idle (an activation: the caller waits), waiting up to the
+   * plugin's timeout while it starts; null when none comes.
+   */
   ready(name: string): Promise<ActiveBackend | null>;
+  /**
+   * The serving backend (started when idle) and its handler for `registration`, one of `from` (the registrations
+   * the caller was wired with, maybe of an earlier process); null when it does not start or no longer has it.
+   */
+  serving(
+    name: string,
+    from: Registrations,
+    registration: Registration,
+  ): Promise<{ backend: ActiveBackend; registration: Registration } | null>;
   /**
    * Calls one registered handler with the plugin's deadline, recording the timing and the outcome; with `retry`,
    * a failed hook or event call is made again under its policy while the same build still serves it.
@@ -121,7 +152,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
   const unavailable = new Map<string, string>();
   const allStats = new Map<string, PluginStats>();
   const specs = new Map<string, LaunchSpec>();
-  const uids = new Map<string, number>();
+  const uids = options.uids ?? new Map<string, number>();
   const listeners = new Set<BackendListener>();
   const maxFrameBytes = options.maxFrameBytes ?? settings.maxBodyBytes + 64 * 1024;
 
@@ -137,10 +168,27 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
     return s;
   };
 
-  const changed = (name: string) => (active: ActiveBackend | null, previous: ActiveBackend | null) => {
+  /** What each plugin's backend is known to register, as listeners last heard it. */
+  const known = new Map<string, { registrations: Registrations | null; signature: string }>();
+  const knownOf = (name: string) =>
+    supervisors.get(name)?.registrations() ?? remotes.get(name)?.active()?.registrations ?? null;
+  const changed = (name: string) => () => {
+    const registrations = knownOf(name);
+    const serving = supervisors.get(name)?.active();
+    if (serving) options.memory?.record(name, serving.spec.revision, serving.registrations);
+    const signature = registrationSignature(registrations);
+    const before = known.get(name);
+    // The same wiring (a process started again, or a new one of it): listeners wired with the earlier
+    // registrations map handlers by position (`serving`).
+    if ((before?.signature ?? 'null') === signature) {
+      if (registrations) known.set(name, { registrations, signature });
+      return;
+    }
+    if (registrations) known.set(name, { registrations, signature });
+    else known.delete(name);
     for (const listener of listeners) {
       try {
-        listener(name, active, previous);
+        listener(name, registrations, before?.registrations ?? null);
       } catch (error) {
         logger.error({ err: error, plugin: name }, 'a plugin backend listener failed');
       }
@@ -194,6 +242,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
         options.log(name, level, source ?? 'logger', message, data),
       changed: changed(name),
       drainMs: settings.drainMs ?? 10_000,
+      idleMs: options.idleMs ?? 0,
       statusChanged: () => options.stateChanged?.(name),
       ...(options.lifecycle
         ? { lifecycle: (backend, own, timeoutMs) => options.lifecycle!(name, backend, own, timeoutMs) }
@@ -220,6 +269,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       unavailable.set(record.name, result.reason);
       void supervisors.get(record.name)?.stop(true);
       supervisors.delete(record.name);
+      changed(record.name)();
       if (before !== result.reason) options.stateChanged?.(record.name);
       return undefined;
     }
@@ -243,19 +293,25 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
         supervisors.delete(name);
         // Calls already inside finish (PLUGIN_DRAIN_MS); new ones are refused before they reach it.
         void supervisor.stop(true);
+        changed(name)();
         logger.info({ plugin: name }, 'plugin backend stopped: the plugin is no longer active');
       }
       for (const [name, supervisor] of remotes) {
         if (remoteNames.has(name)) continue;
         remotes.delete(name);
         void supervisor.stop();
+        changed(name)();
       }
       for (const name of unavailable.keys()) if (!names.has(name)) unavailable.delete(name);
       for (const name of specs.keys()) if (!names.has(name)) specs.delete(name);
       for (const record of remote) remoteFor(record.name).deploy(remoteSpecOf(record, record.manifest!.backend!.url!));
       for (const record of wanted) {
         const spec = launchable(record);
-        if (spec) supervisorFor(record.name).deploy(spec);
+        if (spec) {
+          const supervisor = supervisorFor(record.name);
+          supervisor.deploy(spec, options.memory?.recall(record.name, spec.revision));
+          changed(record.name)();
+        }
       }
     },
     async reload(record) {
@@ -272,9 +328,17 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
       return (supervisors.get(name) ?? remotes.get(name))?.status() ?? { state: 'none' };
     },
     active: (name) => supervisors.get(name)?.active() ?? remotes.get(name)?.active() ?? null,
+    registrations: knownOf,
     async ready(name) {
       const supervisor = supervisors.get(name) ?? remotes.get(name);
       return supervisor ? supervisor.ready(settings.timeoutMs) : null;
+    },
+    async serving(name, from, registration) {
+      const backend = this.active(name) ?? (await this.ready(name));
+      if (!backend) return null;
+      const handler =
+        backend.registrations === from ? registration : sameHandler(from, backend.registrations, registration);
+      return handler ? { backend, registration: handler } : null;
     },
     async invoke(plugin, backend, registration, payload, kind, label, retry) {
       const s = stats(plugin);
@@ -345,7 +409,7 @@ export function createBackendRuntime(options: RuntimeOptions): BackendRuntime {
           timeoutMs,
           memoryMb: backend?.limits?.memoryMb ?? settings.memoryMb,
         },
-        registrations: active?.registrations.describe() ?? [],
+        registrations: knownOf(record.name)?.describe() ?? [],
       };
     },
     subscribe(listener) {

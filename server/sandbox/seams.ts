@@ -12,8 +12,8 @@ import type { Workspace } from '../workspaces/config.ts';
 import { artifactFiles, type EventBus } from './events.ts';
 import { hookResultProblem } from './hook-results.ts';
 import { retryPolicyFor } from './retries.ts';
+import type { Registrations } from './registrations.ts';
 import type { BackendRuntime } from './runtime.ts';
-import type { ActiveBackend } from './supervisor.ts';
 
 /** The host's hook points plugin backends plug into (the app's `HostServices` fit); each is optional. */
 export interface HostSeams {
@@ -97,15 +97,16 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
     ],
   ];
 
-  function rewire(plugin: string, backend: ActiveBackend | null): boolean {
+  /** Wires what the plugin's backend registers; an idle backend is started by the first hook call that needs it. */
+  function rewire(plugin: string, registrations: Registrations | null): boolean {
     const before = byPlugin.get(plugin) ?? [];
     for (const dispose of before) dispose();
     byPlugin.delete(plugin);
-    if (!backend) return before.length > 0;
+    if (!registrations) return before.length > 0;
     const disposers: Disposer[] = [];
     for (const [point, hook, toPayload] of points) {
       if (!hook) continue;
-      for (const registration of backend.registrations.of(point)) {
+      for (const registration of registrations.of(point)) {
         disposers.push(
           hook.register({
             owner: plugin,
@@ -113,12 +114,12 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
             handle: async (payload: { workspace: string | Workspace }) => {
               const workspace = typeof payload.workspace === 'string' ? payload.workspace : payload.workspace.name;
               if (!enabled(plugin, workspace)) return undefined;
-              const current = runtime.active(plugin);
-              if (!current) throw new Error(`${plugin}'s backend is not running`);
+              const serving = await runtime.serving(plugin, registrations, registration);
+              if (!serving) throw new Error(`${plugin}'s backend is not running`);
               const result = await runtime.invoke(
                 plugin,
-                current,
-                registration,
+                serving.backend,
+                serving.registration,
                 toPayload(plugin, payload),
                 'hook',
                 point,
@@ -149,11 +150,11 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
         .catch((error: unknown) => deps.logger.error({ err: error }, 'catalog rebuild failed'));
     }, 100);
   };
-  const touchesCatalog = (b: ActiveBackend | null) =>
-    (b?.registrations.of('artifact-load').length ?? 0) + (b?.registrations.of('search-index').length ?? 0) > 0;
-  /** A backend's scheduler triggers; each asks the plugin's check in the process running when it fires. */
-  const triggersOf = (plugin: string, backend: ActiveBackend | null): TriggerEntry[] =>
-    (backend?.registrations.of('schedule-trigger') ?? []).flatMap((registration) => {
+  const touchesCatalog = (r: Registrations | null) =>
+    (r?.of('artifact-load').length ?? 0) + (r?.of('search-index').length ?? 0) > 0;
+  /** A backend's scheduler triggers; each asks the plugin's check in the process serving (started) when it fires. */
+  const triggersOf = (plugin: string, registrations: Registrations | null): TriggerEntry[] =>
+    (registrations?.of('schedule-trigger') ?? []).flatMap((registration) => {
       const definition = registration.trigger;
       if (!definition) return [];
       const { when, workspace } = definition;
@@ -163,12 +164,12 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
           definition,
           enabled: () => enabled(plugin, workspace) && (when.kind !== 'after-run' || enabled(plugin, when.upstream)),
           check: async (payload: Record<string, unknown>) => {
-            const current = runtime.active(plugin);
-            if (!current) throw new Error(`${plugin}'s backend is not running`);
+            const serving = await runtime.serving(plugin, registrations!, registration);
+            if (!serving) throw new Error(`${plugin}'s backend is not running`);
             return runtime.invoke(
               plugin,
-              current,
-              registration,
+              serving.backend,
+              serving.registration,
               payload,
               'hook',
               `schedule-trigger ${definition.name}`,
@@ -178,15 +179,15 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
       ];
     });
   const triggered = new Set<string>();
-  const unsubscribe = runtime.subscribe((plugin, active, previous) => {
-    rewire(plugin, active);
-    if (seams.scheduler?.triggers && (active || triggered.has(plugin))) {
-      const entries = triggersOf(plugin, active);
+  const unsubscribe = runtime.subscribe((plugin, known, previous) => {
+    rewire(plugin, known);
+    if (seams.scheduler?.triggers && (known || triggered.has(plugin))) {
+      const entries = triggersOf(plugin, known);
       seams.scheduler.triggers.set(plugin, entries);
       if (entries.length > 0) triggered.add(plugin);
       else triggered.delete(plugin);
     }
-    if (touchesCatalog(active) || touchesCatalog(previous)) rebuildCatalog();
+    if (touchesCatalog(known) || touchesCatalog(previous)) rebuildCatalog();
   });
 
   const core: Disposer[] = [];
@@ -260,7 +261,7 @@ export function wireSeams(deps: SeamDeps): WiredSeams {
   return {
     refreshMetadata: rebuildCatalog,
     pluginsChanged(names) {
-      if (names.some((name) => touchesCatalog(runtime.active(name)))) rebuildCatalog();
+      if (names.some((name) => touchesCatalog(runtime.registrations(name)))) rebuildCatalog();
     },
     dispose() {
       unsubscribe();

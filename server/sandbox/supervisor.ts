@@ -39,6 +39,8 @@ export interface BackendStatus {
   state: BackendState;
   reason?: string;
   failing?: boolean;
+  /** While `idle`: when its last process stopped for being idle (absent: it has not run since the server started). */
+  idleSince?: string;
 }
 
 /** The lifecycle events a plugin's own backend gets about itself (SPEC 4.6). */
@@ -86,6 +88,8 @@ export interface SupervisorOptions {
   changed(active: ActiveBackend | null, previous: ActiveBackend | null): void;
   /** How long calls in a process being replaced or stopped may take to finish, then 503 (PLUGIN_DRAIN_MS). */
   drainMs: number;
+  /** How long a process may go without calls before it is stopped, to start again on first use; 0 never. */
+  idleMs: number;
   /** What `status()` answers changed. */
   statusChanged?(): void;
   /**
@@ -99,10 +103,19 @@ export interface SupervisorOptions {
 export interface Supervisor {
   status(): BackendStatus;
   active(): ActiveBackend | null;
-  /** The active backend, waiting up to `ms` while one starts; null when none comes (circuit open, stopped). */
+  /**
+   * The active backend, starting it when it is idle (an activation) and waiting up to `ms` while it starts; null
+   * when none comes (circuit open, stopped, it did not start in time).
+   */
   ready(ms: number): Promise<ActiveBackend | null>;
-  /** Starts this build, or swaps to it: the new process starts beside the old, which drains once it is active. */
-  deploy(spec: LaunchSpec): void;
+  /**
+   * Starts this build, or swaps to it: the new process starts beside the old, which drains once it is active. With
+   * `remembered` (what this build registered when it last ran) and no process running, nothing starts: the
+   * backend is idle until first needed (`ready`).
+   */
+  deploy(spec: LaunchSpec, remembered?: Registrations): void;
+  /** What the backend registered: its running process's registrations, else those of its last (or remembered) run. */
+  registrations(): Registrations | null;
   /**
    * Starts a fresh process of `spec` (the code on disk now), even of the build already running, beside the one
    * serving, which drains once the new one is active. Resolves with the new process once it answers, or with why it did not start.
@@ -129,6 +142,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let status: BackendStatus = { state: 'starting' };
+  /** The registrations of the process serving, or of the last one (or the remembered run) while idle. */
+  let known: Registrations | null = null;
+  /** Stopped for being idle since its last process: the next one gets `on-plugin-load` again. */
+  let slept = false;
+  let idleCheck: NodeJS.Timeout | undefined;
   /** The version whose load (or update) event was delivered: the next build of another version is an update. */
   let loadedVersion: string | undefined;
   let lastCrash = '';
@@ -227,6 +245,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         starting = null;
         const previous = current;
         current = backend;
+        known = backend.registrations;
+        watchIdle();
         stats.activated(ms);
         stats.event('activated', `process ${instance.generation} (pid ${instance.pid}) active in ${Math.round(ms)} ms`);
         setStatus(
@@ -245,7 +265,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         }, policy.stableMs).unref();
         options.changed(backend, previous);
         const version = spec.init.version;
-        if (loadedVersion === undefined)
+        if (loadedVersion === undefined || (slept && loadedVersion === version))
           void deliver(backend, { event: 'on-plugin-load', payload: { plugin, version } }, spec.timeoutMs);
         else if (loadedVersion !== version)
           void deliver(
@@ -254,6 +274,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             spec.timeoutMs,
           );
         loadedVersion = version;
+        slept = false;
         if (previous) {
           stats.event('swap', `revision ${previous.spec.revision} → ${spec.revision}; the old process drains`);
           retire(previous, true);
@@ -310,6 +331,46 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     timer.unref();
   }
 
+  /**
+   * Stops the serving process once it went `idleMs` without a call (none in flight, no new build starting); its
+   * calls' registrations stay known, so the next call, event or hook that needs it starts it again.
+   */
+  function watchIdle(): void {
+    if (options.idleMs <= 0 || idleCheck) return;
+    idleCheck = setInterval(
+      () => {
+        const backend = current;
+        if (!backend || starting || backend.instance.inFlight() > 0) return;
+        if (Date.now() - backend.instance.lastActivity() < options.idleMs) return;
+        sleep(backend);
+      },
+      Math.max(20, Math.min(options.idleMs / 4, 5000)),
+    );
+    idleCheck.unref();
+  }
+
+  function sleep(backend: ActiveBackend<LaunchSpec>): void {
+    current = null;
+    slept = true;
+    const since = new Date().toISOString();
+    stats.event(
+      'stop',
+      `no call for ${options.idleMs} ms (PLUGIN_BACKEND_IDLE_MS): stopped, starts again on first use`,
+    );
+    status = { state: 'idle', reason: `idle since ${since}; it starts again on first use`, idleSince: since };
+    notify();
+    options.changed(null, backend);
+    const unload: OwnLifecycle = { event: 'on-plugin-unload', payload: { plugin, version: backend.spec.init.version } };
+    void retire(backend, true, deliver(backend, unload, options.drainMs));
+  }
+
+  /** Starts the idle backend's build (once, however many callers need it at the same time). */
+  function wake(): void {
+    if (stopped || current || starting || !latest || status.state !== 'idle') return;
+    setStatus('starting', 'its backend is starting on first use');
+    spawn(latest, false);
+  }
+
   /** Starts a new process of `spec` in place of one still starting; the one serving drains once it is active. */
   function startAfresh(spec: LaunchSpec): ActiveBackend<LaunchSpec> {
     if (starting) {
@@ -326,16 +387,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   return {
     status: () => status,
     active: () => current,
+    registrations: () => current?.registrations ?? known,
     async ready(ms) {
+      wake();
       await waitUntil(() => Boolean(current) || stopped || status.state === 'error', ms, waiters);
       return current;
     },
-    deploy(spec) {
+    deploy(spec, remembered) {
       if (stopped) return;
       const same = latest?.revision === spec.revision;
       latest = spec;
       // The same build is running, starting, backing off, refused, or behind an open circuit: nothing to redo.
       if (same) return;
+      // A backend that subscribed to its own on-plugin-load wants to run as the plugin loads: that is its activation.
+      const lazy = remembered && remembered.forEvent('on-plugin-load').length === 0;
+      if (lazy && !current && !starting && (status.state === 'starting' || status.state === 'idle')) {
+        clearTimeout(timer);
+        known = remembered!;
+        setStatus('idle', 'it starts on first use');
+        return;
+      }
       startAfresh(spec);
     },
     reload(spec) {
@@ -355,6 +426,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async stop(drain = false) {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(idleCheck);
       const previous = current;
       const unready = starting;
       current = null;

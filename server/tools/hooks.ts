@@ -1,22 +1,22 @@
 import type { ToolCallEvent } from '@dbt-workbench/plugin-sdk';
 import type { Logger } from 'pino';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
-import type { Registration } from '../sandbox/registrations.ts';
+import type { Registration, Registrations } from '../sandbox/registrations.ts';
 import type { BackendRuntime } from '../sandbox/runtime.ts';
-import type { ActiveBackend } from '../sandbox/supervisor.ts';
 
 type HookPoint = 'tool-before' | 'tool-after' | 'tool-error';
 
 /** A plugin's hook around tool calls, ready to be called. */
 interface ToolHook {
   plugin: string;
-  backend: ActiveBackend;
+  /** The registrations it was found in (of the running process, or of the last run while the backend is idle). */
+  registrations: Registrations;
   registration: Registration;
 }
 
 /**
  * The hooks of `point` that apply in `workspace`: of plugins active and enabled there, with `intercept-tool-calls`
- * approved and a running backend; lower priority first, then plugin order.
+ * approved and a backend that registered them (started when idle); lower priority first, then plugin order.
  */
 function hooksOf(
   plugins: readonly RegisteredPlugin[],
@@ -28,10 +28,10 @@ function hooksOf(
   for (const plugin of plugins) {
     if (plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace)) continue;
     if (!plugin.approvedCapabilities.includes('intercept-tool-calls')) continue;
-    const backend = runtime.active(plugin.name);
-    if (!backend) continue;
-    for (const registration of backend.registrations.of(point))
-      hooks.push({ plugin: plugin.name, backend, registration });
+    const registrations = runtime.registrations(plugin.name);
+    if (!registrations) continue;
+    for (const registration of registrations.of(point))
+      hooks.push({ plugin: plugin.name, registrations, registration });
   }
   return hooks.sort((a, b) => a.registration.priority - b.registration.priority);
 }
@@ -66,7 +66,10 @@ export function createToolHooks(deps: {
   async function call(hook: ToolHook, payload: unknown, point: HookPoint): Promise<unknown> {
     const rt = deps.runtime()!;
     try {
-      return await rt.invoke(hook.plugin, hook.backend, hook.registration, payload, 'hook', point);
+      // An idle backend is started by the call (the caller waits, as for its first route call).
+      const serving = await rt.serving(hook.plugin, hook.registrations, hook.registration);
+      if (!serving) throw new Error(`${hook.plugin}'s backend is not running`);
+      return await rt.invoke(hook.plugin, serving.backend, serving.registration, payload, 'hook', point);
     } catch (error) {
       deps.logger.warn({ plugin: hook.plugin, point, err: error }, 'tool hook failed; the call goes on');
       return undefined;

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { groupAccess } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import { capabilityDescriptions } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import type { PluginSummary } from '../../shared/api.schema.ts';
+import { timeAgo } from '../catalog/format.ts';
 import { useLoadProblems } from '../extensions/load-problems.ts';
 import { AccessList } from './AccessList.tsx';
 import { HealthBadge } from './HealthBadge.tsx';
@@ -83,6 +84,13 @@ export function PluginCard({ plugin }: { plugin: PluginSummary }) {
       {plugin.reason && (
         <p className="wb-reason" data-testid="plugin-reason">
           {plugin.reason}
+        </p>
+      )}
+      {plugin.backendIdle && (
+        <p className="wb-muted" data-testid="backend-idle" title={plugin.backendIdle.since}>
+          {plugin.backendIdle.since
+            ? `Backend idle (stopped ${timeAgo(plugin.backendIdle.since)} with no calls); it starts again on first use.`
+            : 'Backend starts on first use.'}
         </p>
       )}
       {plugin.version && (

@@ -206,8 +206,11 @@ export const SandboxLayer = z.object({
 });
 export type SandboxLayer = z.infer<typeof SandboxLayer>;
 
-/** Where a plugin backend stands: `error` carries the reason, as do `starting` retries. */
-export const BackendState = z.enum(['none', 'stopped', 'starting', 'active', 'error']);
+/**
+ * Where a plugin backend stands: `error` carries the reason, as do `starting` retries; `idle`: no process now (not
+ * yet needed, or stopped after PLUGIN_BACKEND_IDLE_MS without calls), it starts on first use.
+ */
+export const BackendState = z.enum(['none', 'stopped', 'idle', 'starting', 'active', 'error']);
 export type BackendState = z.infer<typeof BackendState>;
 
 /** Counts and timings of one route, hook or event of a plugin. */
