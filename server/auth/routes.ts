@@ -1,8 +1,8 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Me } from '../../shared/api.schema.ts';
-import { parseBody } from '../http/body.ts';
+import * as api from '../../shared/http/auth.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import { currentUser, type Guards } from './guards.ts';
@@ -10,11 +10,6 @@ import { verifyPassword } from './passwords.ts';
 import { SESSION_COOKIE, type SessionStore } from './sessions.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { User, UsersRepository } from './users-repository.ts';
-
-const Credentials = z.object({
-  username: z.string().min(1, 'must not be empty'),
-  password: z.string().min(1, 'must not be empty'),
-});
 
 export interface AuthRouteDeps {
   users: UsersRepository;
@@ -34,7 +29,7 @@ const inWords = (seconds: number) => (seconds < 120 ? `${seconds} s` : `${Math.c
 
 /** What the shell needs about the signed-in user: who, and their workspaces with their role (an instance admin: all, as admin). */
 export async function describeMe(user: User, users: UsersRepository, workspaces: readonly Workspace[]): Promise<Me> {
-  const roles = await users.roles(user.id);
+  const roles = user.isInstanceAdmin ? {} : await users.roles(user.id);
   return {
     user: {
       id: user.id,
@@ -63,8 +58,8 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
       ),
   };
 
-  app.post('/api/auth/login', { config: { rateLimit: signInLimit } }, async (request, reply) => {
-    const { username, password } = parseBody(Credentials, request.body);
+  contractRoute(app, api.signIn, { config: { rateLimit: signInLimit } }, async (request, reply) => {
+    const { username, password } = request.body;
     // During a lock the password is not even checked, so the answer is the same whether it was right or wrong.
     if (throttle.waitFor(username, request.ip) > 0) {
       const seconds = retryAfterSeconds(throttle.failed(username, request.ip));
@@ -104,14 +99,14 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
     return describeMe(found.user, users, workspaces);
   });
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  contractRoute(app, api.signOut, {}, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await sessions.destroy(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/api/auth/me', { preHandler: guards.requireUser }, async (request) =>
+  contractRoute(app, api.getMe, { guards: [guards.requireUser] }, async (request) =>
     describeMe(currentUser(request), users, workspaces),
   );
 }

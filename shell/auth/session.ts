@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Me } from '../../shared/api.schema.ts';
-import { ApiError, fetchJson } from '../api/client.ts';
+import * as api from '../../shared/http/auth.ts';
+import { ApiError, callApi } from '../api/client.ts';
 
 export const meQueryKey = ['auth', 'me'] as const;
 
@@ -10,7 +11,7 @@ export function useMe() {
     queryKey: meQueryKey,
     queryFn: async (): Promise<Me | null> => {
       try {
-        return await fetchJson<Me>('/api/auth/me');
+        return await callApi(api.getMe, {});
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;
@@ -23,8 +24,7 @@ export function useMe() {
 export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: { username: string; password: string }) =>
-      fetchJson<Me>('/api/auth/login', { method: 'POST', body: JSON.stringify(credentials) }),
+    mutationFn: (credentials: { username: string; password: string }) => callApi(api.signIn, { body: credentials }),
     onSuccess: (me) => {
       client.clear();
       client.setQueryData(meQueryKey, me);
@@ -38,7 +38,7 @@ export function useSignIn() {
  */
 export function useSignOut() {
   return useMutation({
-    mutationFn: () => fetchJson<{ ok: true }>('/api/auth/logout', { method: 'POST', body: '{}' }),
+    mutationFn: () => callApi(api.signOut, {}),
     onSettled: () => window.location.assign('/login'),
   });
 }
