@@ -9,7 +9,7 @@ import type {
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RouteContract, RouteResponse } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import { HttpError } from './errors.ts';
@@ -23,11 +23,41 @@ export type ContractRequest<C extends RouteContract> = FastifyRequest<{
   Body: OutputOf<C['body']>;
 }>;
 
+declare const sent: unique symbol;
+/** A reply already sent with `sendEncoded` or `sendNotModified`: a handler may return it instead of a body. */
+export type Sent = FastifyReply & { readonly [sent]: true };
+
 /** A handler answers one of the contract's success bodies (set a status other than the first with `reply.status`). */
 export type ContractHandler<C extends RouteContract> = (
   request: ContractRequest<C>,
   reply: FastifyReply,
-) => Promise<RouteResponse<C>> | RouteResponse<C>;
+) => Promise<RouteResponse<C> | Sent> | RouteResponse<C> | Sent;
+
+/** An answer encoded once ahead (for a cache) through its contract's schema, as the serializer would. */
+export interface EncodedAnswer<C extends RouteContract> {
+  readonly contract: C;
+  readonly bytes: Buffer;
+}
+
+/** Encodes `value` with the schema of the contract's `status` answer; a wrong shape throws (a 500 when answered). */
+export function encodeAnswer<C extends RouteContract, S extends keyof C['responses'] & number>(
+  contract: C,
+  status: S,
+  value: z.output<C['responses'][S]>,
+): EncodedAnswer<C> {
+  const schema = contract.responses[status]!;
+  return { contract, bytes: Buffer.from(JSON.stringify(z.encode(schema, value))) };
+}
+
+/** Sends an answer encoded ahead by `encodeAnswer`, as JSON. */
+export function sendEncoded<C extends RouteContract>(reply: FastifyReply, answer: EncodedAnswer<C>): Sent {
+  return reply.type('application/json; charset=utf-8').send(answer.bytes) as Sent;
+}
+
+/** Sends `304 Not Modified` with no body. */
+export function sendNotModified(reply: FastifyReply): Sent {
+  return reply.code(304).send() as Sent;
+}
 
 /** Route options besides the contract: `guards` run before validation, so a caller without rights learns nothing. */
 export interface ContractRouteOptions {
@@ -54,6 +84,14 @@ const validatorCompiler: FastifySchemaCompiler<FastifySchema> =
     };
   };
 
+// Keyed by the HTTP server, which every encapsulated context of one app shares.
+const contractsOfServer = new WeakMap<object, Map<string, RouteContract>>();
+
+/** The routes of an app registered from contracts, by `METHOD /path`, for the check that none lacks one. */
+export function contractRoutes(app: FastifyInstance): ReadonlyMap<string, RouteContract> {
+  return contractsOfServer.get(app.server) ?? new Map();
+}
+
 /**
  * Registers a route from its contract: the request is validated with its schemas (a 400 naming each wrong field),
  * and the answer is serialized through the response schema of its status, so unlisted fields never leave and a
@@ -65,6 +103,9 @@ export function contractRoute<C extends RouteContract>(
   options: ContractRouteOptions,
   handler: ContractHandler<C>,
 ): void {
+  let contracts = contractsOfServer.get(app.server);
+  if (!contracts) contractsOfServer.set(app.server, (contracts = new Map()));
+  contracts.set(`${contract.method} ${contract.path}`, contract);
   app.route({
     method: contract.method,
     url: contract.path,

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { PluginDetail } from '../../shared/api.schema.ts';
-import { BulkPluginRequest, type BulkPluginResult } from '../../shared/plugin-bulk.schema.ts';
+import type { BulkPluginResult } from '../../shared/plugin-bulk.schema.ts';
+import * as api from '../../shared/http/plugins.ts';
 import { createAuditLog, type AuditRecord } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import type { User } from '../auth/users-repository.ts';
-import { parseBody } from '../http/body.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workspace } from '../workspaces/config.ts';
 import type { Database } from '../db/database.ts';
@@ -23,16 +23,6 @@ export interface LifecycleRouteDeps {
   db: Database;
   workspaces: readonly Workspace[];
 }
-
-const ApproveBody = z.object({
-  /** The version the admin reviewed: approving is refused if the plugin changed meanwhile. */
-  version: z.string().min(1),
-});
-
-const WorkspaceRuleBody = z.object({ enabled: z.boolean().nullable() });
-const DefaultRuleBody = z.object({ enabled: z.boolean() });
-
-type NameParams = { Params: { name: string } };
 
 /** A change and its audit entry, committed together: a crash between them cannot keep one without the other. */
 export function auditedChange(
@@ -67,7 +57,7 @@ export function setPluginEnabled(
 /** Approve, reject, enable and disable (globally or per workspace). Each is audited and reaches open shells at once. */
 export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRouteDeps): void {
   const { registry, guards, db } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
   const enablement = createEnablementStore(db);
 
   function audited(entry: AuditRecord, change: (stores: { enablement: EnablementStore }) => Promise<void>) {
@@ -103,24 +93,24 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return plugin.name;
   }
 
-  app.post<NameParams>('/api/plugins/:name/approve', admin, async (request) => {
-    const { version } = parseBody(ApproveBody, request.body);
+  contractRoute(app, api.approvePlugin, admin, async (request) => {
+    const { version } = request.body;
     return respond(await approve(request.params.name, version, currentUser(request)));
   });
 
   /** Rejects the newer build waiting in the folder: the version in force keeps running; remembered for that version. */
-  app.post<NameParams>('/api/plugins/:name/reject', admin, async (request) => {
-    const { version } = parseBody(ApproveBody, request.body);
+  contractRoute(app, api.rejectPlugin, admin, async (request) => {
+    const { version } = request.body;
     const plugin = requirePlugin(registry, request.params.name);
     await rejectWaiting(db, plugin, version, currentUser(request));
     return respond(plugin.name);
   });
 
-  for (const [verb, enabled] of [
-    ['enable', true],
-    ['disable', false],
+  for (const [verb, enabled, contract] of [
+    ['enable', true, api.enablePlugin],
+    ['disable', false, api.disablePlugin],
   ] as const) {
-    app.post<NameParams>(`/api/plugins/:name/${verb}`, admin, async (request) => {
+    contractRoute(app, contract, admin, async (request) => {
       const name = request.params.name;
       const user = currentUser(request);
       return respond(await setGlobalRule(name, enabled, `plugin.${verb}`, user, confirmed(request.query)));
@@ -128,8 +118,8 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
   }
 
   /** The "Enabled by default in every workspace" switch: workspaces with a rule of their own keep it. */
-  app.put<NameParams>('/api/plugins/:name/default', admin, async (request) => {
-    const { enabled } = parseBody(DefaultRuleBody, request.body);
+  contractRoute(app, api.setPluginDefault, admin, async (request) => {
+    const { enabled } = request.body;
     const action = enabled ? 'plugin.default-on' : 'plugin.default-off';
     return respond(
       await setGlobalRule(request.params.name, enabled, action, currentUser(request), confirmed(request.query)),
@@ -137,8 +127,8 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
   });
 
   /** Approve, enable or disable several plugins: each as alone (checks, audit entry), then one refresh for all. */
-  app.post('/api/plugins/bulk', admin, async (request): Promise<BulkPluginResult> => {
-    const { action, plugins, confirm = false } = parseBody(BulkPluginRequest, request.body);
+  contractRoute(app, api.bulkPlugins, admin, async (request) => {
+    const { action, plugins, confirm = false } = request.body;
     const user = currentUser(request);
     const results: BulkPluginResult['results'] = [];
     for (const { name, version } of plugins) {
@@ -162,7 +152,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
    * process serves. When the new code does not start, the process serving keeps serving and the answer is 409 with
    * why.
    */
-  app.post<NameParams>('/api/plugins/:name/reload', admin, async (request) => {
+  contractRoute(app, api.reloadPlugin, admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     await createAuditLog(db).record({ actor: currentUser(request), action: 'plugin.reload', target: plugin.name });
     // Discovery re-reads every folder; only plugins whose files changed get a new revision.
@@ -180,26 +170,22 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return respond(plugin.name);
   });
 
-  app.put<{ Params: { name: string; workspace: string } }>(
-    '/api/plugins/:name/workspaces/:workspace',
-    admin,
-    async (request) => {
-      const plugin = requirePlugin(registry, request.params.name);
-      const workspace = deps.workspaces.find((w) => w.name === request.params.workspace);
-      if (!workspace) throw new HttpError('workspace_not_found', `No workspace named "${request.params.workspace}"`);
-      const { enabled } = parseBody(WorkspaceRuleBody, request.body);
-      const user = currentUser(request);
-      await audited(
-        {
-          actor: user,
-          action: 'plugin.workspace',
-          target: plugin.name,
-          workspace: workspace.name,
-          details: { enabled },
-        },
-        (stores) => stores.enablement.set(plugin.name, workspace.name, enabled, user.id),
-      );
-      return respond(plugin.name);
-    },
-  );
+  contractRoute(app, api.setPluginInWorkspace, admin, async (request) => {
+    const plugin = requirePlugin(registry, request.params.name);
+    const workspace = deps.workspaces.find((w) => w.name === request.params.workspace);
+    if (!workspace) throw new HttpError('workspace_not_found', `No workspace named "${request.params.workspace}"`);
+    const { enabled } = request.body;
+    const user = currentUser(request);
+    await audited(
+      {
+        actor: user,
+        action: 'plugin.workspace',
+        target: plugin.name,
+        workspace: workspace.name,
+        details: { enabled },
+      },
+      (stores) => stores.enablement.set(plugin.name, workspace.name, enabled, user.id),
+    );
+    return respond(plugin.name);
+  });
 }

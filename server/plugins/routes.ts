@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { PluginDetail, PluginSummary } from '../../shared/api.schema.ts';
 import type { Guards } from '../auth/guards.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
+import * as api from '../../shared/http/plugins.ts';
 import { assetUrl } from './assets.ts';
 import type { EnablementRules } from './enablement.ts';
 import { pluginMetricsOf } from './metrics/view.ts';
@@ -24,9 +26,9 @@ export function toSummary(
 ): PluginSummary {
   const m = p.manifest;
   const { state, reason } = pluginBackendsOf(registry)?.reported(p) ?? p;
+  const backend = p.state === 'active' ? pluginBackendsOf(registry)?.state(p.name) : undefined;
   return {
     name: p.name,
-  const backend = p.state === 'active' ? pluginBackendsOf(registry)?.state(p.name) : undefined;
     directory: p.directory,
     state,
     ...(reason ? { reason } : {}),
@@ -44,9 +46,9 @@ export function toSummary(
     access: p.access,
     configurable: Boolean(m?.configuration),
     hasBackend: Boolean(m?.backend),
+    ...(backend?.state === 'idle' ? { backendIdle: backend.idleSince ? { since: backend.idleSince } : {} } : {}),
     uiTrust: p.uiTrust,
     enabledWorkspaces: p.enabledWorkspaces,
-    ...(backend?.state === 'idle' ? { backendIdle: backend.idleSince ? { since: backend.idleSince } : {} } : {}),
     enablement: {
       ...(rules?.global === undefined ? {} : { global: rules.global }),
       workspaces: rules?.workspaces ?? {},
@@ -84,8 +86,8 @@ export function registerPluginRoutes(
   guards: Guards,
   loadEnablement: () => Promise<Map<string, EnablementRules>>,
 ): void {
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
-  app.get('/api/plugins', admin, async () => {
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
+  contractRoute(app, api.listPlugins, admin, async () => {
     const rules = await loadEnablement();
     const metrics = pluginMetricsOf(registry);
     return {
@@ -96,7 +98,7 @@ export function registerPluginRoutes(
     };
   });
 
-  app.get<{ Params: { name: string } }>('/api/plugins/:name', admin, async (request) => {
+  contractRoute(app, api.getPlugin, admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     return toDetail(plugin, (await loadEnablement()).get(plugin.name), registry);
   });

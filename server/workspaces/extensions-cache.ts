@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '@dbt-workbench/plugin-sdk/node/configuration';
-import type { WorkspaceExtensions } from '../../shared/api.schema.ts';
+import { listExtensions } from '../../shared/http/plugins.ts';
+import { encodeAnswer, type EncodedAnswer } from '../http/contract-route.ts';
 import type { RegisteredPlugin } from '../plugins/registry.ts';
 import { extensionsOf } from './extensions.ts';
 
 /** A workspace's extensions list as sent: the JSON body (encoded once, not per answer) and its strong entity tag. */
 export interface ExtensionsAnswer {
-  body: Buffer;
+  body: EncodedAnswer<typeof listExtensions>;
   etag: string;
 }
 
@@ -36,9 +37,9 @@ export function createExtensionsCache() {
       const overridesKey = JSON.stringify([...overrides].sort(([a], [b]) => a.localeCompare(b)));
       const held = byWorkspace.get(workspace);
       if (held?.overrides === overridesKey) return held.answer;
-      const list: WorkspaceExtensions = { workspace, extensions: extensionsOf(plugins, workspace, overrides) };
-      const body = Buffer.from(JSON.stringify(list));
-      const answer = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+      const list = { workspace, extensions: extensionsOf(plugins, workspace, overrides) };
+      const body = encodeAnswer(listExtensions, 200, list);
+      const answer = { body, etag: `"${createHash('sha256').update(body.bytes).digest('base64url')}"` };
       byWorkspace.set(workspace, { overrides: overridesKey, answer });
       return answer;
     },

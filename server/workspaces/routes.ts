@@ -4,6 +4,8 @@ import type { Database } from '../db/database.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import { createWorkspaceConfigStore } from '../plugins/workspace-config-store.ts';
 import { markDevBuilds, withDevBuilds, type DevSessions } from '../plugins/dev-sessions/dev-sessions.ts';
+import { listExtensions } from '../../shared/http/plugins.ts';
+import { contractRoute, sendEncoded, sendNotModified } from '../http/contract-route.ts';
 import { createExtensionsCache, matchesEtag } from './extensions-cache.ts';
 import { extensionsOf } from './extensions.ts';
 
@@ -20,9 +22,10 @@ export function registerWorkspaceRoutes(
 ): void {
   const overrides = createWorkspaceConfigStore(db);
   const cache = createExtensionsCache();
-  app.get<{ Params: { workspace: string } }>(
-    '/api/workspaces/:workspace/extensions',
-    { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
+  contractRoute(
+    app,
+    listExtensions,
+    { guards: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
     async (request, reply) => {
       const { workspace } = currentWorkspace(request);
       const configs = await overrides.ofWorkspace(workspace.name);
@@ -38,8 +41,8 @@ export function registerWorkspaceRoutes(
       }
       const { body, etag } = cache.answer(registry.list(), workspace.name, configs);
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
-      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(body);
+      if (matchesEtag(request.headers['if-none-match'], etag)) return sendNotModified(reply);
+      return sendEncoded(reply, body);
     },
   );
 }

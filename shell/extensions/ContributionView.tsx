@@ -3,7 +3,8 @@ import type { PluginSdk } from '@dbt-workbench/plugin-sdk';
 import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Extension } from '../../shared/api.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { disablePlugin } from '../../shared/http/plugins.ts';
+import { callApi } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { useNotifications } from '../notifications/notifications.ts';
 import { useWorkspace, workspacePath } from '../workspaces/workspace-context.tsx';
@@ -141,12 +142,7 @@ export function ContributionView({ extension, slotProps = noProps }: Props) {
         if (remote && module) runtime.retry(remote, module);
         setAttempt((n) => n + 1);
       }}
-      onDisable={
-        isInstanceAdmin
-          ? () =>
-              fetchJson(`/api/plugins/${encodeURIComponent(extension.plugin)}/disable`, { method: 'POST', body: '{}' })
-          : undefined
-      }
+      onDisable={isInstanceAdmin ? () => callApi(disablePlugin, { params: { name: extension.plugin } }) : undefined}
       plugin={extension.plugin}
       pluginDisplayName={extension.pluginDisplayName}
       contribution={extension.id}

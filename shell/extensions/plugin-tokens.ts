@@ -1,5 +1,6 @@
 import { PLUGIN_TOKEN_HEADER, type PluginToken } from '../../shared/ui-trust.schema.ts';
-import { ApiError, fetchJson } from '../api/client.ts';
+import { issuePluginToken } from '../../shared/http/plugins.ts';
+import { ApiError, callApi } from '../api/client.ts';
 
 /** Renewed this long before it expires, so a call never leaves with a token about to lapse. */
 const RENEW_BEFORE_MS = 60_000;
@@ -8,14 +9,13 @@ const RENEW_BEFORE_MS = 60_000;
  * The short-lived tokens the server issues per session, plugin and workspace: the identity it trusts for a
  * plugin's calls to the host data APIs. They live here, in the page's realm, and never reach plugin code.
  */
-export function createPluginTokens(request: typeof fetchJson = fetchJson, now: () => number = Date.now) {
+export function createPluginTokens(
+  issue: (workspace: string, plugin: string) => Promise<PluginToken> = (workspace, plugin) =>
+    callApi(issuePluginToken, { params: { workspace }, body: { plugin } }),
+  now: () => number = Date.now,
+) {
   const issued = new Map<string, Promise<PluginToken>>();
   const keyOf = (workspace: string, plugin: string) => `${workspace}\n${plugin}`;
-  const issue = (workspace: string, plugin: string) =>
-    request<PluginToken>(`/api/workspaces/${encodeURIComponent(workspace)}/plugin-tokens`, {
-      method: 'POST',
-      body: JSON.stringify({ plugin }),
-    });
   async function tokenFor(workspace: string, plugin: string): Promise<string> {
     const key = keyOf(workspace, plugin);
     let pending = issued.get(key);

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BulkPluginRequest, BulkPluginResult } from '../../shared/plugin-bulk.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { bulkPlugins } from '../../shared/http/plugins.ts';
+import { callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 
 /** One plugin's outcome in a bulk action. */
@@ -14,12 +15,7 @@ export function useBulkAction() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (request: Omit<BulkPluginRequest, 'confirm'>) =>
-      (
-        await fetchJson<BulkPluginResult>('/api/plugins/bulk', {
-          method: 'POST',
-          body: JSON.stringify({ ...request, confirm: request.action === 'disable' }),
-        })
-      ).results,
+      (await callApi(bulkPlugins, { body: { ...request, confirm: request.action === 'disable' } })).results,
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.plugins }),
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { PluginTokenRequest, type PluginToken } from '../../../shared/ui-trust.schema.ts';
+import { issuePluginToken } from '../../../shared/http/plugins.ts';
 import { currentWorkspace, type Guards } from '../../auth/guards.ts';
-import { parseBody } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
 import type { PluginTokens } from './service.ts';
@@ -15,12 +15,13 @@ export function registerPluginTokenRoutes(
   app: FastifyInstance,
   deps: { registry: PluginRegistry; guards: Guards; tokens: PluginTokens },
 ): void {
-  app.post<{ Params: { workspace: string } }>(
-    '/api/workspaces/:workspace/plugin-tokens',
-    { preHandler: [deps.guards.requireUser, deps.guards.requireWorkspaceRole('viewer')] },
-    async (request): Promise<PluginToken> => {
+  contractRoute(
+    app,
+    issuePluginToken,
+    { guards: [deps.guards.requireUser, deps.guards.requireWorkspaceRole('viewer')] },
+    async (request) => {
       const { workspace } = currentWorkspace(request);
-      const { plugin: name } = parseBody(PluginTokenRequest, request.body);
+      const { plugin: name } = request.body;
       const plugin = deps.registry.get(name);
       if (!plugin) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
       if (plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace.name))
