@@ -167,7 +167,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     await plugins.refresh();
   });
   const stopLoggingDecisions = logRegistryDecisions(plugins, pluginLogs.write);
-  await recoverPluginOperations(settings, db, logger);
+  const recovered = await recoverPluginOperations(settings, db, logger);
   const packageSync = await startPackageSync(settings, db, logger);
   await plugins.refresh();
   const services = createHostServices();
@@ -197,6 +197,11 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     registry: syncingRegistry(plugins, packageSync),
     logger: logger.child({ component: 'replicas' }),
   });
+  // An operation this server finished or undid at start changed what the other replicas must serve.
+  if (recovered.length > 0) {
+    const names = [...new Set(recovered.map((r) => r.plugin))];
+    events.publish({ type: 'plugins-changed', plugins: names, at: new Date().toISOString() });
+  }
   const stopWatching =
     settings.pluginSystemEnabled && settings.watchPlugins
       ? watchPluginsDirectory(settings.pluginsDirectory, plugins, logger.child({ component: 'plugins' }))

@@ -496,7 +496,9 @@ export function createInstaller(options: InstallerOptions) {
           if (stored) await materialize(stored.digest, keptFor(layout, name, wanted));
         }
         const kept = await keptVersions(layout, name);
-        const target = rollbackTarget(name, kept, current, asked);
+        // By default the version the last update replaced, as recorded: a replica's own kept folders may be older.
+        const recorded = wanted && wanted !== current && allKept(kept).includes(wanted) ? wanted : undefined;
+        const target = rollbackTarget(name, kept, current, asked ?? recorded);
         const targetFolder = target === kept.previous ? layout.previousFor(name) : keptFor(layout, name, target);
         await refuseClashesOfFolder(targetFolder, registry.list());
         await journal.run(
