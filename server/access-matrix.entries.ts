@@ -346,6 +346,16 @@ const admin: MatrixEntry[] = [
     note: 'past the guards: the caller has no dev session of model-notes',
   },
   {
+    route: 'PUT /api/plugins/:name/dev-session/backend',
+    access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
+    call: () => ({
+      url: '/api/plugins/model-notes/dev-session/backend',
+      body: { files: { 'index.ts': Buffer.from('export {}').toString('base64') } },
+    }),
+    ok: 404,
+    note: 'past the guards: the caller has no dev session of model-notes, so no dev backend starts',
+  },
+  {
     route: 'DELETE /api/plugins/:name/dev-session',
     access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
     call: () => ({ url: '/api/plugins/model-notes/dev-session' }),

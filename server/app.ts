@@ -60,6 +60,7 @@ import { registerUserRoutes } from './users/routes.ts';
 import { registerWorkspaceAdminRoutes } from './workspaces/admin-routes.ts';
 import { openWorkspaceDirectory } from './workspaces/directory.ts';
 import { registerWorkspaceRoutes } from './workspaces/routes.ts';
+import { createDevBackends } from './plugins/dev-sessions/dev-backends.ts';
 import { createDevSessions } from './plugins/dev-sessions/dev-sessions.ts';
 import { registerDevSessionRoutes } from './plugins/dev-sessions/routes.ts';
 
@@ -172,6 +173,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   await plugins.refresh();
   const services = createHostServices();
   const events = registerEventStream(server, guards);
+  const devBackends = createDevBackends({ dataDirectory: settings.dataDirectory });
   const context: AppContext = {
     settings,
     logger,
@@ -186,6 +188,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     services,
     events,
     pluginTokens,
+    devBackends,
   };
   plugins.subscribe((change) =>
     events.publish({ type: 'plugins-changed', plugins: change.plugins, at: new Date().toISOString() }),
@@ -243,7 +246,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   const devSessions = createDevSessions();
   securityHeaders.allowDevOriginsOf((userId) => devSessions.originsOf(userId));
-  registerDevSessionRoutes(server, { registry: plugins, guards, sessions: devSessions, events });
+  registerDevSessionRoutes(server, { registry: plugins, guards, sessions: devSessions, events, backends: devBackends });
   registerWorkspaceRoutes(server, plugins, guards, db, devSessions);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
   if (settings.pluginSystemEnabled)
@@ -264,6 +267,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     stopRemoteChecks();
     await stopSharingChanges();
     events.close();
+    await devBackends.close();
     for (const handle of handles.reverse()) await handle.close();
     stopLoggingDecisions();
     await pluginLogs.close();

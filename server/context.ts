@@ -12,6 +12,7 @@ import type { Workspace } from './workspaces/config.ts';
 import type { WorkspaceDirectory } from './workspaces/directory.ts';
 import type { EventStream } from './events/event-stream.ts';
 import type { PluginTokens } from './plugins/plugin-tokens/service.ts';
+import type { DevBackends } from './plugins/dev-sessions/dev-backends.ts';
 
 /** The core services every feature is given. Passed in, never imported as singletons. */
 export interface AppContext {
@@ -35,6 +36,8 @@ export interface AppContext {
   events: EventStream;
   /** Plugin tokens: which plugin a frontend's call is for, as the host end of its bridge vouches. */
   pluginTokens: PluginTokens;
+  /** Developers' backend dev slots (`workbench-plugin dev --server`): the plugin backends feature runs them. */
+  devBackends?: DevBackends;
 }
 
 /** What a started feature hands back so the app can stop it (watchers, timers, child processes). */

@@ -35,6 +35,8 @@ export interface ProxyDeps {
   maxConcurrentCalls: number;
   /** A call carrying a plugin token (an isolated frame's, through the bridge) must carry one for this plugin. */
   pluginTokens: PluginTokens;
+  /** The runtime of the caller's own backend dev slot of a plugin, if any: their calls go there instead. */
+  devRuntimeOf?: (userId: string, plugin: string) => BackendRuntime | undefined;
 }
 
 type ExtRequest = FastifyRequest<{ Params: { plugin: string; '*'?: string } }>;
@@ -47,6 +49,8 @@ interface Admitted {
   backend: NonNullable<NonNullable<RegisteredPlugin['manifest']>['backend']>;
   workspace: Workspace;
   role: WorkspaceRole;
+  /** Where a `backend.entry` call goes: the plugin's backends, or the caller's own dev slot of it. */
+  backends: BackendRuntime;
 }
 
 function parsedBody(request: ExtRequest): { raw: Buffer | undefined; value: unknown } {
@@ -112,7 +116,8 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
     deps.pluginTokens.checkIfPresent(request, record.name, workspace.name);
     const release = admit(record, reply);
     try {
-      return await forward(request, reply, { user, notFound, record, backend, workspace, role });
+      const backends = deps.devRuntimeOf?.(user.id, record.name) ?? runtime;
+      return await forward(request, reply, { user, notFound, record, backend, workspace, role, backends });
     } finally {
       release();
     }
@@ -121,7 +126,7 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
   async function forward(
     request: ExtRequest,
     reply: FastifyReply,
-    { user, notFound, record, backend, workspace, role }: Admitted,
+    { user, notFound, record, backend, workspace, role, backends }: Admitted,
   ): Promise<unknown> {
     const method = request.method as BackendRouteMethod;
     const path = `/${request.params['*'] ?? ''}`;
@@ -151,9 +156,9 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
         throw failureToHttp(record.name, error);
       }
     } else {
-      const active = runtime.active(record.name) ?? (await runtime.ready(record.name));
+      const active = backends.active(record.name) ?? (await backends.ready(record.name));
       if (!active) {
-        const state = runtime.backendState(record.name);
+        const state = backends.backendState(record.name);
         throw new HttpError(
           'plugin_unavailable',
           `Plugin ${record.name}'s backend is not running: ${state.reason ?? state.state}`,
@@ -179,7 +184,7 @@ export async function registerProxyRoutes(app: FastifyInstance, deps: ProxyDeps)
       const label = `${method} ${match.registration.path}`;
       try {
         answer = answerFromPlugin(
-          await runtime.invoke(record.name, active, match.registration, payload, 'route', label),
+          await backends.invoke(record.name, active, match.registration, payload, 'route', label),
         );
       } catch (error) {
         throw failureToHttp(record.name, error);

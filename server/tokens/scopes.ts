@@ -20,6 +20,7 @@ export const scopeRoutes: Record<TokenScope, readonly ScopedRoute[]> = {
   'plugins:dev': [
     { route: 'PUT /api/plugins/:name/dev-session' },
     { route: 'POST /api/plugins/:name/dev-session/builds' },
+    { route: 'PUT /api/plugins/:name/dev-session/backend' },
     { route: 'DELETE /api/plugins/:name/dev-session' },
   ],
   mcp: [{ route: 'POST /mcp/:workspace' }, { route: 'GET /mcp/:workspace' }, { route: 'DELETE /mcp/:workspace' }],

@@ -4,6 +4,7 @@ import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
+import { DevBackendBody, MAX_DEV_BACKEND_BYTES, type DevBackends } from './dev-backends.ts';
 import {
   DevBuildBody,
   devOrigin,
@@ -21,13 +22,20 @@ function answer(name: string, session: DevSession) {
 
 /**
  * A developer's dev build of an approved plugin, for their own sessions only (`workbench-plugin dev --server`):
- * start or replace (PUT), announce a rebuild (POST .../builds), end (DELETE). Instance admins, at the console or
- * with an API token of scope `plugins:dev` (which acts as the admin who made it). Every change is announced as
- * `plugins-changed`: each shell refetches its extensions, and only the developer's list differs.
+ * start or replace (PUT), announce a rebuild (POST .../builds), deploy its backend code to the developer's dev slot
+ * (PUT .../backend), end (DELETE: the slot too). Instance admins, at the console or with an API token of scope
+ * `plugins:dev` (which acts as the admin who made it). Every frontend change is announced as `plugins-changed`: each
+ * shell refetches its extensions, and only the developer's list differs.
  */
 export function registerDevSessionRoutes(
   app: FastifyInstance,
-  deps: { registry: PluginRegistry; guards: Guards; sessions: DevSessions; events: EventStream },
+  deps: {
+    registry: PluginRegistry;
+    guards: Guards;
+    sessions: DevSessions;
+    events: EventStream;
+    backends: DevBackends;
+  },
 ): void {
   const announce = (name: string) =>
     deps.events.publish({ type: 'plugins-changed', plugins: [name], at: new Date().toISOString() });
@@ -74,10 +82,32 @@ export function registerDevSessionRoutes(
     return answer(name, session);
   });
 
+  // Base64 makes 4 bytes of every 3.
+  const bodyLimit = Math.ceil((MAX_DEV_BACKEND_BYTES * 4) / 3) + 64 * 1024;
+  app.put<Params>('/api/plugins/:name/dev-session/backend', { preHandler, bodyLimit }, async (request) => {
+    const { name } = request.params;
+    const body = DevBackendBody.safeParse(request.body);
+    if (!body.success) {
+      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      throw new HttpError('bad_request', `A dev backend needs {files: {<path in backend/>: <base64>}}: ${issues}`);
+    }
+    const userId = currentUser(request).id;
+    if (!deps.sessions.of(userId).has(name))
+      throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
+    const plugin = deps.registry.get(name);
+    if (!plugin || plugin.state !== 'active')
+      throw new HttpError('conflict', `"${name}" is not active; a dev backend replaces an active version only`);
+    const deployed = await deps.backends.deploy(userId, plugin, body.data.files);
+    if (!deployed.ok)
+      throw new HttpError('conflict', `The dev backend of "${name}" is not running: ${deployed.reason}`);
+    return { plugin: name, build: deployed.build };
+  });
+
   app.delete<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request, reply) => {
     const { name } = request.params;
-    if (!deps.sessions.end(currentUser(request).id, name))
-      throw new HttpError('not_found', `You have no dev session of "${name}"`);
+    const userId = currentUser(request).id;
+    await deps.backends.end(userId, name);
+    if (!deps.sessions.end(userId, name)) throw new HttpError('not_found', `You have no dev session of "${name}"`);
     announce(name);
     return reply.code(204).send();
   });

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { BackendRuntime } from '../../sandbox/runtime.ts';
+import type { PluginRecord } from '../evaluate.ts';
+
+/** The most a dev backend upload may hold, decoded: source files, not dependencies. */
+export const MAX_DEV_BACKEND_BYTES = 4 * 1024 * 1024;
+
+/** Why `file` may not be a path inside `backend/`, or undefined. Pure. */
+function pathProblem(file: string): string | undefined {
+  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(file)) return 'must be a relative path of letters, digits, ".", "_" and "-"';
+  if (file.split('/').some((segment) => segment === '.' || segment === '..')) return 'must not contain . or ..';
+  return undefined;
+}
+
+/**
+ * `PUT /api/plugins/:name/dev-session/backend`: the files of the dev build's `backend/` folder, by path inside it,
+ * base64-encoded (what `workbench-plugin dev --server` uploads on start and after every change there).
+ */
+export const DevBackendBody = z.object({
+  files: z.record(z.string(), z.string().base64('must be base64')).superRefine((files, context) => {
+    const paths = Object.keys(files);
+    if (paths.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one file' });
+    if (paths.length > 500) context.addIssue({ code: 'custom', message: 'may hold at most 500 files' });
+    for (const file of paths) {
+      const problem = pathProblem(file);
+      if (problem) context.addIssue({ code: 'custom', path: [file], message: `"${file}" ${problem}` });
+    }
+  }),
+});
+
+/** Makes the runtime a dev slot runs in: the app's own sandbox and limits, with `dataDirectory` as its data root. */
+export type DevRuntimeFactory = (dataDirectory: string) => BackendRuntime;
+
+interface Slot {
+  runtime: BackendRuntime;
+  folder: string;
+  /** Builds uploaded so far, each in its own `build-<n>/` folder. */
+  builds: number;
+  /** The build serving, whose folder stays; 0 before the first one answered. */
+  serving: number;
+}
+
+/**
+ * Backend dev slots: for one developer and one plugin, a backend process running the developer's uploaded code in
+ * place of the approved build, for that developer's calls to `/api/ext/<plugin>/` only. It runs in the same sandbox
+ * as the approved backend, with the approved manifest (its capabilities, permissions and limits: never the dev
+ * manifest's), from its own code folder and with a data folder of its own (the approved build's data stays
+ * untouched). Routes only: hooks, events and tools keep calling the approved backend. In memory, like dev sessions.
+ */
+export function createDevBackends(options: { dataDirectory: string }) {
+  const root = path.join(options.dataDirectory, 'dev-slots');
+  const slots = new Map<string, Slot>();
+  let factory: DevRuntimeFactory | undefined;
+  const keyOf = (userId: string, plugin: string) => `${userId}\n${plugin}`;
+
+  async function end(userId: string, plugin: string): Promise<boolean> {
+    const key = keyOf(userId, plugin);
+    const slot = slots.get(key);
+    if (!slot) return false;
+    slots.delete(key);
+    await slot.runtime.close();
+    rmSync(slot.folder, { recursive: true, force: true });
+    return true;
+  }
+
+  return {
+    /** Called by the plugin backends feature once it runs: how slots make their runtimes. */
+    attach(make: DevRuntimeFactory | undefined): void {
+      factory = make;
+    },
+    /**
+     * Writes `files` as a new build of `userId`'s slot of `plugin` (the approved, active record) and starts it;
+     * resolves once it answers, or with why it did not start. The previous build of the slot serves until then.
+     */
+    async deploy(
+      userId: string,
+      plugin: PluginRecord,
+      files: Record<string, string>,
+    ): Promise<{ ok: true; build: number; pid?: number } | { ok: false; reason: string }> {
+      const entry = plugin.manifest?.backend?.entry;
+      if (!factory) return { ok: false, reason: 'plugin backends do not run on this server' };
+      if (!entry)
+        return { ok: false, reason: `"${plugin.name}" has no approved backend process (backend.entry) to replace` };
+      const decoded = Object.entries(files).map(([file, base64]) => [file, Buffer.from(base64, 'base64')] as const);
+      const bytes = decoded.reduce((sum, [, content]) => sum + content.length, 0);
+      if (bytes > MAX_DEV_BACKEND_BYTES)
+        return { ok: false, reason: `the backend files hold ${bytes} bytes, more than ${MAX_DEV_BACKEND_BYTES}` };
+      if (!decoded.some(([file]) => file === entry))
+        return { ok: false, reason: `the files have no ${entry}, the approved backend entry` };
+
+      const key = keyOf(userId, plugin.name);
+      const folder = path.join(root, createHash('sha256').update(key).digest('hex').slice(0, 16));
+      const slot = slots.get(key) ?? { runtime: factory(path.join(folder, 'data')), folder, builds: 0, serving: 0 };
+      slots.set(key, slot);
+      const build = ++slot.builds;
+      const code = path.join(folder, `build-${build}`);
+      for (const [file, content] of decoded) {
+        mkdirSync(path.dirname(path.join(code, 'backend', file)), { recursive: true, mode: 0o755 });
+        writeFileSync(path.join(code, 'backend', file), content, { mode: 0o644 });
+      }
+      const started = await slot.runtime.reload({
+        ...plugin,
+        codeDirectory: code,
+        revision: `${plugin.revision}-dev-${build}`,
+      });
+      // A build that did not start stays on disk: its supervisor may still try it again, until the next upload.
+      if (!started.ok) return { ok: false, reason: `the dev backend did not start: ${started.reason}` };
+      for (let older = Math.max(slot.serving, 1); older < build; older++)
+        rmSync(path.join(folder, `build-${older}`), { recursive: true, force: true });
+      slot.serving = build;
+      const pid = slot.runtime.active(plugin.name)?.instance.pid;
+      return { ok: true, build, ...(pid ? { pid } : {}) };
+    },
+    /** The runtime serving `userId`'s calls to `plugin`, when that user has a dev slot of it. */
+    runtimeOf(userId: string, plugin: string): BackendRuntime | undefined {
+      return slots.get(keyOf(userId, plugin))?.runtime;
+    },
+    /** Stops the slot's process and removes its folder; false when there was none. */
+    end,
+    async close(): Promise<void> {
+      await Promise.all([...slots.keys()].map((key) => end(...(key.split('\n') as [string, string]))));
+    },
+  };
+}
+export type DevBackends = ReturnType<typeof createDevBackends>;
