@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import type { AdminNotice, AdminNoticeList } from '../../shared/plugin-budgets.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import type { AdminNotice } from '../../shared/plugin-budgets.schema.ts';
+import { dismissNotice, listNotices } from '../../shared/http/notices.ts';
+import { callApi } from '../api/client.ts';
 import { useMe } from '../auth/session.ts';
 import { noticesQueryKey } from './queries.ts';
 import './notices.css';
@@ -9,7 +10,7 @@ import './notices.css';
 function Notice({ notice }: { notice: AdminNotice }) {
   const client = useQueryClient();
   const dismiss = useMutation({
-    mutationFn: () => fetchJson<void>(`/api/notices/${encodeURIComponent(notice.id)}/dismiss`, { method: 'POST' }),
+    mutationFn: () => callApi(dismissNotice, { params: { id: notice.id } }),
     onSettled: () => client.invalidateQueries({ queryKey: noticesQueryKey }),
   });
   const severity = notice.kind === 'plugin-auto-disabled' ? 'wb-notice-bad' : 'wb-notice-warn';
@@ -47,7 +48,7 @@ export function AdminNotices() {
   const isAdmin = Boolean(useMe().data?.user.isInstanceAdmin);
   const notices = useQuery({
     queryKey: noticesQueryKey,
-    queryFn: () => fetchJson<AdminNoticeList>('/api/notices'),
+    queryFn: () => callApi(listNotices, {}),
     enabled: isAdmin,
   });
   const list = isAdmin ? (notices.data?.notices ?? []) : [];

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import {
   BudgetOverridesBody,
-  type AdminNoticeList,
   type BudgetOverrides,
   type PluginBudgetDefaults,
   type PluginBudgetStatus,
 } from '../../../shared/plugin-budgets.schema.ts';
+import { dismissNotice, listNotices } from '../../../shared/http/notices.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { parseBody } from '../../http/body.ts';
 import { HttpError } from '../../http/errors.ts';
 import { auditedChange } from '../lifecycle-routes.ts';
@@ -73,9 +74,10 @@ export function registerBudgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps
     return status(plugin);
   });
 
-  app.get('/api/notices', admin, async (): Promise<AdminNoticeList> => ({ notices: await store.openNotices() }));
+  const adminGuards = { guards: admin.preHandler };
+  contractRoute(app, listNotices, adminGuards, async () => ({ notices: await store.openNotices() }));
 
-  app.post<{ Params: { id: string } }>('/api/notices/:id/dismiss', admin, async (request, reply) => {
+  contractRoute(app, dismissNotice, adminGuards, async (request, reply) => {
     const user = currentUser(request);
     const { id } = request.params;
     await db.transaction(async (tx) => {
@@ -89,6 +91,7 @@ export function registerBudgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps
       });
     });
     deps.noticesChanged();
-    return reply.status(204).send();
+    reply.status(204);
+    return undefined;
   });
 }
