@@ -388,6 +388,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE plugin_pending_updates ADD COLUMN digest TEXT;
       ALTER TABLE plugin_operations ADD COLUMN server TEXT;`,
   },
+  {
+    version: 24,
+    name: "each server's cost history points of each plugin",
+    // One row per server, plugin and interval (at: its end on the wall-clock grid of the interval, so the servers'
+    // points of one interval add up); point: the MetricsPoint as JSON. Budgets judge the sum over servers.
+    sql: `
+      CREATE TABLE plugin_metric_points (
+        server TEXT NOT NULL,
+        plugin TEXT NOT NULL,
+        at TEXT NOT NULL,
+        point TEXT NOT NULL,
+        PRIMARY KEY (server, plugin, at)
+      );
+      CREATE INDEX plugin_metric_points_by_plugin ON plugin_metric_points (plugin, at);
+      CREATE INDEX plugin_metric_points_by_at ON plugin_metric_points (at);`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

@@ -67,6 +67,8 @@ export interface RunService {
   finished(workspace: string, id: string): Promise<Run>;
   /** Connects the service to an app's database: runs the server left queued or running become `interrupted`. */
   open(deps: RunServiceDeps): Promise<void>;
+  /** This server's id among those on the database (its heartbeat row in `servers`); undefined until opened. */
+  serverId(): string | undefined;
   /** Stops taking runs; queued ones and running ones (after terminating their process) become `interrupted`. */
   close(): Promise<void>;
 }
@@ -276,6 +278,8 @@ export function createRunService(options: RunServiceOptions = {}): RunService {
       await markInterrupted(s);
       state = s;
     },
+
+    serverId: () => state?.presence.id,
 
     async close() {
       const s = state;

@@ -14,7 +14,9 @@ import { versionFacts } from './version-facts.ts';
  * `GET /api/plugins/:name/diagnostics` (instance admins): the plugin backend's state, starts, restarts, crashes
  * with reasons, rejected actions, call counts and p50/p95 per route, hook and event, the sandbox layers in force,
  * its memory now, when it last became active and how long that took, and (for every installed plugin, UI-only ones
- * too) its cost history and health, when its version in force was last updated and its compatibility ranges.
+ * too) its cost history and health, when its version in force was last updated and its compatibility ranges. The
+ * backend's figures are this server's (each runs its own backends); the history, health and `cluster` (each server's
+ * figures over the budget window, with the total) are every server's on the database.
  */
 export function registerDiagnosticsRoutes(
   app: FastifyInstance,
@@ -37,6 +39,7 @@ export function registerDiagnosticsRoutes(
         ...(metrics ? { historyIntervalMs: metrics.intervalMs } : {}),
         ...(health ? { health } : {}),
         versionFacts: await versionFacts(deps.db, record, hostFacts()),
+        ...(metrics ? { cluster: await metrics.figures(record.name) } : {}),
       };
     },
   );

@@ -14,6 +14,9 @@ export interface BudgetActionDeps {
   now?: () => Date;
 }
 
+/** Rolls back an automatic disable another server on the database has already made. */
+class DisabledElsewhere extends Error {}
+
 /** What the server does about a plugin that stayed over budget: disable it, or only tell admins. */
 export function budgetActions(deps: BudgetActionDeps) {
   const now = deps.now ?? (() => new Date());
@@ -21,7 +24,8 @@ export function budgetActions(deps: BudgetActionDeps) {
     /**
      * Disables the plugin everywhere as the server would an admin's disable: the switch, the audit entry
      * (`plugin.auto-disable`, actor "system"), the record of why and a notice to admins commit together. Plugins
-     * that depend on it go inactive until it is enabled again, as with an admin's disable.
+     * that depend on it go inactive until it is enabled again, as with an admin's disable. Once across servers: one
+     * that finds it already disabled automatically changes nothing.
      */
     async disable(plugin: string, reason: string): Promise<void> {
       const at = now().toISOString();
@@ -32,16 +36,24 @@ export function budgetActions(deps: BudgetActionDeps) {
         target: plugin,
         details: { reason, ...(dependants.length > 0 ? { dependants } : {}) },
       };
-      await setPluginEnabled(deps.db, entry, false, async (tx) => {
+      const disabled = await setPluginEnabled(deps.db, entry, false, async (tx) => {
         const store = createBudgetStore(tx);
-        await store.recordAutoDisable(plugin, { reason, at });
+        if (!(await store.recordAutoDisable(plugin, { reason, at }))) throw new DisabledElsewhere();
         await store.addNotice({
           at,
           kind: 'plugin-auto-disabled',
           plugin,
           message: `Plugin "${plugin}" was disabled automatically: ${reason}.`,
         });
-      });
+      }).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof DisabledElsewhere) return false;
+          throw error;
+        },
+      );
+      // Another server on the database judged the same figures and disabled it first: its change reaches this one.
+      if (!disabled) return;
       deps.writeLog(plugin, 'error', 'lifecycle', `disabled automatically, over budget: ${reason}`, { dependants });
       deps.noticesChanged();
       await deps.registry.refresh();
@@ -49,7 +61,10 @@ export function budgetActions(deps: BudgetActionDeps) {
 
     /** Tells admins the plugin stays over budget while automatic disable is off (PLUGIN_BUDGET_AUTO_DISABLE=false). */
     async report(plugin: string, reason: string): Promise<void> {
-      await createBudgetStore(deps.db).addNotice({
+      const store = createBudgetStore(deps.db);
+      // Several servers judge the same figures: the admins hear of it once while the notice stays open.
+      if (await store.hasOpenNotice(plugin, 'plugin-over-budget')) return;
+      await store.addNotice({
         at: now().toISOString(),
         kind: 'plugin-over-budget',
         plugin,

@@ -38,16 +38,19 @@ describe('budget overrides', () => {
 });
 
 describe('automatic disables', () => {
-  test('are recorded per plugin, replaced, and cleared', async () => {
+  test('are recorded once per plugin until cleared (the first of several servers deciding at once wins)', async () => {
     const store = createBudgetStore(db);
-    await store.recordAutoDisable('p', { reason: 'error rate 100%', at: '2026-01-01T00:00:00.000Z' });
-    await store.recordAutoDisable('p', { reason: '9 restarts', at: '2026-01-02T00:00:00.000Z' });
+    expect(await store.recordAutoDisable('p', { reason: 'error rate 100%', at: '2026-01-01T00:00:00.000Z' })).toBe(
+      true,
+    );
+    expect(await store.recordAutoDisable('p', { reason: '9 restarts', at: '2026-01-02T00:00:00.000Z' })).toBe(false);
     await store.recordAutoDisable('q', { reason: 'hook p95', at: '2026-01-01T00:00:00.000Z' });
-    expect(await store.autoDisable('p')).toEqual({ reason: '9 restarts', at: '2026-01-02T00:00:00.000Z' });
+    expect(await store.autoDisable('p')).toEqual({ reason: 'error rate 100%', at: '2026-01-01T00:00:00.000Z' });
     expect([...(await store.autoDisables()).keys()].sort()).toEqual(['p', 'q']);
     await store.clearAutoDisable('p');
     expect(await store.autoDisable('p')).toBeUndefined();
     expect([...(await store.autoDisables()).keys()]).toEqual(['q']);
+    expect(await store.recordAutoDisable('p', { reason: '9 restarts', at: '2026-01-03T00:00:00.000Z' })).toBe(true);
   });
 
   test('roll back with the transaction they were written in', async () => {

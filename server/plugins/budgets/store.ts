@@ -57,13 +57,25 @@ export function createBudgetStore(db: Database) {
       return db.get<AutoDisable>('SELECT reason, at FROM plugin_auto_disables WHERE plugin = ?', [plugin]);
     },
 
-    async recordAutoDisable(plugin: string, record: AutoDisable): Promise<void> {
-      await db.run('DELETE FROM plugin_auto_disables WHERE plugin = ?', [plugin]);
-      await db.run('INSERT INTO plugin_auto_disables (plugin, reason, at) VALUES (?, ?, ?)', [
+    /**
+     * Records that the plugin was disabled automatically, unless it already is (until an admin enables it): false
+     * then. Several servers on one database judge the same figures, so each may decide at once; one records it.
+     */
+    async recordAutoDisable(plugin: string, record: AutoDisable): Promise<boolean> {
+      const { changes } = await db.run(
+        'INSERT INTO plugin_auto_disables (plugin, reason, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [plugin, record.reason, record.at],
+      );
+      return changes === 1;
+    },
+
+    /** Whether an admin has yet to dismiss a notice of this kind about the plugin. */
+    async hasOpenNotice(plugin: string, kind: AdminNotice['kind']): Promise<boolean> {
+      const row = await db.get('SELECT id FROM admin_notices WHERE plugin = ? AND kind = ? AND dismissed_at IS NULL', [
         plugin,
-        record.reason,
-        record.at,
+        kind,
       ]);
+      return row !== undefined;
     },
 
     /** Forgets an automatic disable (an admin enabled the plugin). */

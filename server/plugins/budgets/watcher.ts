@@ -18,7 +18,10 @@ export interface BudgetWatcherDeps {
 
 /** Judges every plugin's cost, point by point, against its budget. */
 export interface BudgetWatcher {
-  /** Judges the plugin's newest point; points are judged one at a time, in order. Resolves when judged. */
+  /**
+   * Judges the plugin's newest point (the cluster's: a point of an interval judged before replaces it, now with
+   * every server's figures in); points are judged one at a time, in order. Resolves when judged.
+   */
   judge(plugin: string, point: MetricsPoint): Promise<void>;
   /** The points of the plugin's current window (since it last started running) and when it went over budget. */
   current(plugin: string): { points: MetricsPoint[]; overBudgetSince: string | null };
@@ -29,6 +32,11 @@ interface Watch {
   overBudgetSince: string | null;
   /** Reported for the current stretch over budget: not again until it is back within budget. */
   reported: boolean;
+}
+
+/** The points (oldest first) with `point` in its place: it replaces one with the same `at`. Pure. */
+function withPoint(points: readonly MetricsPoint[], point: MetricsPoint): MetricsPoint[] {
+  return [...points.filter((p) => p.at !== point.at), point].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /**
@@ -48,7 +56,7 @@ export function createBudgetWatcher(deps: BudgetWatcherDeps): BudgetWatcher {
     const budget = effectiveBudget(deps.defaults, await deps.overrides(plugin));
     const watch = watches.get(plugin) ?? { points: [], overBudgetSince: null, reported: false };
     watches.set(plugin, watch);
-    watch.points = lastWindow([...watch.points, point], budget.windowMs);
+    watch.points = lastWindow(withPoint(watch.points, point), budget.windowMs);
     if (breaches(watch.points, budget).length === 0) {
       watch.overBudgetSince = null;
       watch.reported = false;

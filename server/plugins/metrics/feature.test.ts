@@ -13,7 +13,7 @@ import { pluginMetricsOf } from './view.ts';
 
 let app: TestApp;
 let clock = Date.parse('2025-03-01T12:00:00Z');
-let tick = () => {};
+let tick: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
   app = await startTestApp({
@@ -56,7 +56,7 @@ describe('the cost history feature', () => {
       },
     });
     expect(posted.statusCode).toBe(204);
-    tick();
+    await tick();
 
     const after = await get<PluginDiagnostics>('/api/plugins/watched/diagnostics');
     expect(after.history).toEqual([
@@ -77,7 +77,7 @@ describe('the cost history feature', () => {
 
     // The next interval starts empty.
     clock += 10_000;
-    tick();
+    await tick();
     expect((await get<PluginDiagnostics>('/api/plugins/watched/diagnostics')).history?.[1]).toMatchObject({
       frontendLoads: 0,
       frontendErrors: 0,

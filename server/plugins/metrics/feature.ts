@@ -1,23 +1,32 @@
+import { randomUUID } from 'node:crypto';
 import type { PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
 import { pluginHealth } from '../../../shared/plugin-health.ts';
 import type { Feature } from '../../context.ts';
 import { pluginBackendsOf } from '../../sandbox/feature.ts';
 import { frontendTelemetryOf } from '../frontend-telemetry.ts';
+import { onGrid } from './cluster.ts';
+import { createClusterHistory, type PluginPoint } from './cluster-history.ts';
+import { createClusterPointStore } from './cluster-store.ts';
 import { residentMb } from './memory.ts';
-import { createMetricsSampler, type MetricsSamplerOptions } from './sampler.ts';
+import { createMetricsSampler, everyOnGrid, type MetricsListener } from './sampler.ts';
 import { setPluginMetricsView } from './view.ts';
 
 export interface PluginMetricsOptions {
   now?: () => Date;
   /** Overrides PLUGIN_METRICS_INTERVAL_MS. */
   intervalMs?: number;
-  every?: MetricsSamplerOptions['every'];
+  /**
+   * Runs `tick` every `ms` with the time it is due; `everyOnGrid` by default. Tests pass a fake that calls it
+   * without a time (`now` then) and await each tick.
+   */
+  every?: (ms: number, tick: (at?: Date) => Promise<void>) => () => void;
 }
 
 /**
  * The plugins' cost history: every PLUGIN_METRICS_INTERVAL_MS one point per installed plugin (backend calls,
- * errors, latency, restarts, memory; frontend loads and failures), PLUGIN_METRICS_KEEP kept in memory, and each
- * plugin's health from them. Read through `pluginMetricsOf(registry)`; starts after the plugin backends feature.
+ * errors, latency, restarts, memory; frontend loads and failures). Each server stores its points in the database
+ * and reads back the others': the history, health and budgets are the whole cluster's, PLUGIN_METRICS_KEEP points
+ * kept. Read through `pluginMetricsOf(registry)`; starts after the plugin backends feature.
  */
 export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): Feature {
   return {
@@ -30,13 +39,52 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
       const now = options.now ?? (() => new Date());
       let budgetSource: ((name: string) => PluginBudgetDefaults | undefined) | undefined;
       const budgetFor = (name: string) => budgetSource?.(name) ?? budget;
+      const installed = () => plugins.list().map((p) => p.name);
+      const history = createClusterHistory({
+        store: createClusterPointStore(context.db),
+        // Its heartbeat row names it in diagnostics; an app started without the runs feature has none.
+        server: context.services.runs.serverId() ?? randomUUID(),
+        intervalMs,
+        keep: metricsKeep,
+      });
+      await history.load(installed(), now());
+      const listeners = new Set<MetricsListener>();
+      const failed = (error: unknown, plugin?: string) =>
+        logger.error({ err: error, plugin, component: 'plugin-metrics' }, 'a cost history listener failed');
+
+      let taken: PluginPoint[] = [];
+      let dueAt: Date | undefined;
       const sampler = createMetricsSampler({
         intervalMs,
         keep: metricsKeep,
-        now,
-        ...(options.every ? { every: options.every } : {}),
+        now: () => dueAt ?? now(),
+        every: (ms, sample) =>
+          (options.every ?? everyOnGrid)(ms, async (at?: Date) => {
+            dueAt = at;
+            sample();
+            dueAt = undefined;
+            const these = taken;
+            taken = [];
+            let cluster: PluginPoint[];
+            try {
+              cluster = await history.record(these, installed());
+            } catch (error) {
+              // The database away for a moment: this interval is missing from the history, the next one is not.
+              logger.warn({ err: error, component: 'plugin-metrics' }, 'storing the cost history points failed');
+              return;
+            }
+            for (const { plugin, point } of cluster) {
+              for (const listener of listeners) {
+                try {
+                  listener(plugin, point);
+                } catch (error) {
+                  failed(error, plugin);
+                }
+              }
+            }
+          }),
         source: {
-          plugins: () => plugins.list().map((p) => p.name),
+          plugins: installed,
           backendWindow: (name) =>
             plugins.get(name)?.manifest?.backend ? pluginBackendsOf(plugins)?.takeWindow(name) : undefined,
           memoryMb(name) {
@@ -46,13 +94,17 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
           frontendWindow: (name) =>
             frontendTelemetryOf(plugins)?.takeWindow(name) ?? { loads: 0, loadSamples: [], errors: 0 },
         },
-        listenerFailed: (error, plugin) =>
-          logger.error({ err: error, plugin, component: 'plugin-metrics' }, 'a cost history listener failed'),
+        listenerFailed: failed,
       });
+      sampler.subscribe((plugin, point) => taken.push({ plugin, point: onGrid(point) }));
       setPluginMetricsView(plugins, {
         intervalMs,
-        points: sampler.points,
-        subscribe: sampler.subscribe,
+        points: history.points,
+        subscribe(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        figures: (name) => history.figures(name, now()),
         registerBudgetSource(source) {
           budgetSource = source;
           return () => {
@@ -66,7 +118,7 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
           return pluginHealth({
             state: record.state,
             backend: pluginBackendsOf(plugins)?.state(name) ?? { state: 'none' },
-            points: sampler.points(name),
+            points: history.points(name),
             budget: own,
             windowMs: own.windowMs,
             now: now(),

@@ -21,7 +21,7 @@ export interface MetricsSamplerOptions {
   /** Points kept per plugin; the oldest go first. */
   keep: number;
   now?: () => Date;
-  /** Runs `tick` every `ms` and returns what stops it; an unref'd setInterval by default. Tests pass a fake. */
+  /** Runs `tick` every `ms` and returns what stops it; `everyOnGrid` by default. Tests pass a fake. */
   every?: (ms: number, tick: () => void) => () => void;
   /** A listener threw; the others and the sampler go on. */
   listenerFailed?: (error: unknown, plugin: string) => void;
@@ -38,11 +38,24 @@ export interface MetricsSampler {
   start(): () => void;
 }
 
-const defaultEvery = (ms: number, tick: () => void) => {
-  const timer = setInterval(tick, ms);
-  timer.unref();
-  return () => clearInterval(timer);
-};
+/**
+ * Runs `tick` at every multiple of `ms` on the wall clock (unref'd), with that time, and returns what stops it: the
+ * servers on one database then sample the same intervals, whose points add up (see cluster.ts).
+ */
+export function everyOnGrid(ms: number, tick: (at: Date) => void): () => void {
+  let timer: NodeJS.Timeout;
+  const next = () => {
+    const at = Math.floor(Date.now() / ms) * ms + ms;
+    timer = setTimeout(() => {
+      next();
+      // The time it was due, not when it ran: a tick late on a busy machine still names its own interval.
+      tick(new Date(at));
+    }, at - Date.now());
+    timer.unref();
+  };
+  next();
+  return () => clearTimeout(timer);
+}
 
 /** Samples every installed plugin's cost into a bounded history in memory, one point per interval. */
 export function createMetricsSampler(options: MetricsSamplerOptions): MetricsSampler {
@@ -84,6 +97,6 @@ export function createMetricsSampler(options: MetricsSamplerOptions): MetricsSam
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    start: () => (options.every ?? defaultEvery)(intervalMs, sample),
+    start: () => (options.every ?? everyOnGrid)(intervalMs, sample),
   };
 }

@@ -1,4 +1,5 @@
 import type { PluginBudgetDefaults } from '../../../shared/plugin-budgets.schema.ts';
+import type { ClusterFigures } from '../../../shared/plugin-diagnostics.schema.ts';
 import type { MetricsPoint, PluginHealth } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { PluginRegistry } from '../registry.ts';
 import type { MetricsListener } from './sampler.ts';
@@ -7,10 +8,15 @@ import type { MetricsListener } from './sampler.ts';
 export interface PluginMetricsView {
   /** How often a point is taken. */
   readonly intervalMs: number;
-  /** The plugin's kept points, oldest first; empty for an unknown plugin. */
+  /** The plugin's kept points over every server on the database, oldest first; empty for an unknown plugin. */
   points(name: string): readonly MetricsPoint[];
-  /** Follows every new point of every plugin; returns what unsubscribes. */
+  /**
+   * Follows the cluster's points of every plugin: each interval's once this server stored its own, and again one
+   * interval later with every server's in (a point with an `at` seen before replaces it). Returns what unsubscribes.
+   */
   subscribe(listener: MetricsListener): () => void;
+  /** Each server's figures of the plugin over the kept history, and the total. */
+  figures(name: string): Promise<ClusterFigures>;
   /** Its health at a glance from its state and its recent points against its budget; undefined if not installed. */
   health(name: string): PluginHealth | undefined;
   /**
