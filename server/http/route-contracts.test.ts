@@ -51,7 +51,6 @@ const notYetConverted: string[] = [
   'GET /api/plugins/:name/logs',
   'POST /api/plugins/:name/pin',
   'POST /api/plugins/:name/rollback',
-  'PUT /api/plugins/:name/ui-trust',
   'POST /api/plugins/:name/unpin',
   'DELETE /api/plugins/:name/update',
   'POST /api/plugins/:name/update',
@@ -59,9 +58,6 @@ const notYetConverted: string[] = [
   'GET /api/plugins/:name/versions',
   'POST /api/plugins/install',
   'POST /api/plugins/telemetry',
-  'GET /api/signing-keys',
-  'POST /api/signing-keys',
-  'DELETE /api/signing-keys/:id',
   'POST /api/triggers/:plugin/:workspace/:name/webhook',
   'GET /api/workspaces',
   'POST /api/workspaces',
@@ -128,14 +124,12 @@ describe('the HTTP contract', () => {
 
 /** Shell files still calling `fetchJson<T>` (a cast of the body, not a parse): this list only shrinks. */
 const shellFilesNotYetConverted: string[] = [
-  'shell/admin/SigningKeysPage.tsx',
   'shell/admin/WorkspacesPage.tsx',
   'shell/catalog/api.ts',
   'shell/extensions/plugin-sdk.ts',
   'shell/lineage/queries.ts',
   'shell/marketplace/BulkDialog.tsx',
   'shell/marketplace/ConfigForm.tsx',
-  'shell/marketplace/UiTrustChoice.tsx',
   'shell/marketplace/diagnostics/BackendDiagnostics.tsx',
   'shell/marketplace/diagnostics/PluginBudget.tsx',
   'shell/marketplace/diagnostics/PluginLogs.tsx',

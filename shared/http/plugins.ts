@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { PluginDetail, PluginList, WorkspaceExtensions } from '../api.schema.ts';
 import { BulkPluginRequest, BulkPluginResult } from '../plugin-bulk.schema.ts';
-import { PluginToken, PluginTokenRequest } from '../ui-trust.schema.ts';
+import { PluginToken, PluginTokenRequest, UiTrustBody } from '../ui-trust.schema.ts';
 
 // The admin plugin API: list, inspect, approve, reject, enable and disable plugins. Instance admins only.
 
@@ -109,4 +109,13 @@ export const issuePluginToken = defineRoute({
   params: z.object({ workspace: z.string() }),
   body: PluginTokenRequest,
   responses: { 200: PluginToken },
+});
+
+/** How the plugin's UI runs: `isolated` frames or `in-page` (instance admins; audited, open shells reload it). */
+export const setPluginUiTrust = defineRoute({
+  method: 'PUT',
+  path: '/api/plugins/:name/ui-trust',
+  params: ByName,
+  body: UiTrustBody,
+  responses: { 200: PluginDetail },
 });

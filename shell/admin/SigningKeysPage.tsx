@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { SigningKey, SigningKeyList } from '../../shared/signing-keys.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import * as api from '../../shared/http/signing-keys.ts';
+import { callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 import './signing-keys.css';
 
@@ -12,8 +12,7 @@ function AddKeyForm() {
   const [name, setName] = useState('');
   const [publicKey, setPublicKey] = useState('');
   const add = useMutation({
-    mutationFn: () =>
-      fetchJson<SigningKey>('/api/signing-keys', { method: 'POST', body: JSON.stringify({ name, publicKey }) }),
+    mutationFn: () => callApi(api.addSigningKey, { body: { name, publicKey } }),
     onSuccess: () => {
       setName('');
       setPublicKey('');
@@ -62,7 +61,7 @@ function AddKeyForm() {
 function RemoveButton({ keyId }: { keyId: string }) {
   const client = useQueryClient();
   const remove = useMutation({
-    mutationFn: () => fetchJson<SigningKeyList>(`/api/signing-keys/${keyId}`, { method: 'DELETE' }),
+    mutationFn: () => callApi(api.removeSigningKey, { params: { id: keyId } }),
     onSuccess: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: keysKey }),
@@ -92,7 +91,7 @@ function RemoveButton({ keyId }: { keyId: string }) {
 
 /** Admin: the public keys plugin signatures are checked against (PLUGIN_SIGNATURES); changes apply at once. */
 export function SigningKeysPage() {
-  const keys = useQuery({ queryKey: keysKey, queryFn: () => fetchJson<SigningKeyList>('/api/signing-keys') });
+  const keys = useQuery({ queryKey: keysKey, queryFn: () => callApi(api.listSigningKeys, {}) });
   return (
     <div className="wb-page">
       <header className="wb-page-header">

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { PluginDetail, PluginList, PluginSummary } from '../../shared/api.schema.ts';
+import type { PluginList, PluginSummary } from '../../shared/api.schema.ts';
 import type { UiTrust } from '../../shared/ui-trust.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { setPluginUiTrust } from '../../shared/http/plugins.ts';
+import { callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 import './ui-trust.css';
 
@@ -31,11 +32,7 @@ export function UiTrustChoice({ plugin }: { plugin: PluginSummary }) {
   // the request is on its way.
   const [sending, setSending] = useState<UiTrust | null>(null);
   const change = useMutation({
-    mutationFn: (level: UiTrust) =>
-      fetchJson<PluginDetail>(`/api/plugins/${encodeURIComponent(plugin.name)}/ui-trust`, {
-        method: 'PUT',
-        body: JSON.stringify({ level }),
-      }),
+    mutationFn: (level: UiTrust) => callApi(setPluginUiTrust, { params: { name: plugin.name }, body: { level } }),
     onSuccess: (saved) => {
       // The list shows the saved level at once; a refetch racing with the server's own announcement cannot undo it.
       client.setQueryData<PluginList>(

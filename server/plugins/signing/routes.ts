@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { AddSigningKeyBody, type SigningKey, type SigningKeyList } from '../../../shared/signing-keys.schema.ts';
+import type { SigningKey } from '../../../shared/signing-keys.schema.ts';
+import * as api from '../../../shared/http/signing-keys.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
-import { parseBody } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import { auditedChange } from '../lifecycle-routes.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -22,7 +23,7 @@ export interface SigningKeyRouteDeps {
  */
 export function registerSigningKeyRoutes(app: FastifyInstance, deps: SigningKeyRouteDeps): void {
   const { db, guards, registry, trustedKeys } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
   const store = createSigningKeyStore(db);
 
   async function list(): Promise<SigningKey[]> {
@@ -40,10 +41,10 @@ export function registerSigningKeyRoutes(app: FastifyInstance, deps: SigningKeyR
     await registry.refresh();
   }
 
-  app.get('/api/signing-keys', admin, async (): Promise<SigningKeyList> => ({ keys: await list() }));
+  contractRoute(app, api.listSigningKeys, admin, async () => ({ keys: await list() }));
 
-  app.post('/api/signing-keys', admin, async (request, reply): Promise<SigningKey> => {
-    const body = parseBody(AddSigningKeyBody, request.body);
+  contractRoute(app, api.addSigningKey, admin, async (request, reply) => {
+    const body = request.body;
     const parsed = parsePublicKey(body.publicKey);
     if (!parsed.ok) {
       throw new HttpError('bad_request', `The key ${parsed.problem}`, [
@@ -69,7 +70,7 @@ export function registerSigningKeyRoutes(app: FastifyInstance, deps: SigningKeyR
     return (await list()).find((k) => k.keyId === keyId)!;
   });
 
-  app.delete<{ Params: { id: string } }>('/api/signing-keys/:id', admin, async (request): Promise<SigningKeyList> => {
+  contractRoute(app, api.removeSigningKey, admin, async (request) => {
     const { id } = request.params;
     if (trustedKeys.fromSetting.has(id)) {
       throw new HttpError('conflict', `Key ${id} comes from PLUGIN_TRUSTED_KEYS: remove it from that file and restart`);

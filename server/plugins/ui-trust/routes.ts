@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { PluginDetail } from '../../../shared/api.schema.ts';
-import { UiTrustBody } from '../../../shared/ui-trust.schema.ts';
+import { setPluginUiTrust } from '../../../shared/http/plugins.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
-import { parseBody } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { createEnablementStore } from '../enablement.ts';
 import { auditedChange } from '../lifecycle-routes.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -20,12 +19,13 @@ export function registerUiTrustRoutes(
   deps: { registry: PluginRegistry; guards: Guards; db: Database },
 ): void {
   const { registry, guards, db } = deps;
-  app.put<{ Params: { name: string } }>(
-    '/api/plugins/:name/ui-trust',
-    { preHandler: [guards.requireUser, guards.requireInstanceAdmin] },
-    async (request): Promise<PluginDetail> => {
+  contractRoute(
+    app,
+    setPluginUiTrust,
+    { guards: [guards.requireUser, guards.requireInstanceAdmin] },
+    async (request) => {
       const plugin = requirePlugin(registry, request.params.name);
-      const { level } = parseBody(UiTrustBody, request.body);
+      const { level } = request.body;
       const user = currentUser(request);
       await auditedChange(
         db,
