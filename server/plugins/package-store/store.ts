@@ -27,9 +27,19 @@ export function digestOf(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
+/** A plugin folder packed as the store keeps it: the same files always give the same bytes. */
+async function packFolder(folder: string): Promise<Buffer> {
+  return writeZip(await zipInputsFromDirectory(folder));
+}
+
+/** The digest a folder would be stored under: whether it holds exactly a stored package. */
+export async function digestOfFolder(folder: string): Promise<string> {
+  return digestOf(await packFolder(folder));
+}
+
 /** Packs a checked plugin folder (staging, pending) into the store; returns its digest. Stores each digest once. */
 export async function storeFolder(db: Database, folder: string): Promise<string> {
-  const bytes = writeZip(await zipInputsFromDirectory(folder));
+  const bytes = await packFolder(folder);
   const digest = digestOf(bytes);
   await db.run(
     'INSERT INTO plugin_packages (digest, bytes, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING',

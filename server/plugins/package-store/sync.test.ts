@@ -74,6 +74,16 @@ describe('plugin packages across replicas', () => {
 
     // Up to date: the next sync reads the digests only and puts nothing in place.
     expect(await syncB.run()).toEqual({ fetched: [], removed: [], failed: [] });
+
+    // A revision file lost (a crash just after the swap): a folder that differs from the package is replaced, one
+    // that holds it exactly is kept as it is.
+    rmSync(path.join(layoutB.root, 'revisions', 'installed', 'owners'));
+    writeFileSync(path.join(onB, 'static', 'marker'), 'kept');
+    await syncB.run();
+    expect(existsSync(path.join(onB, 'static', 'marker'))).toBe(false);
+    rmSync(path.join(layoutB.root, 'revisions', 'installed', 'owners'));
+    expect(await syncB.run()).toEqual({ fetched: [], removed: [], failed: [] });
+    expect(readFileSync(path.join(layoutB.root, 'revisions', 'installed', 'owners'), 'utf8')).toBe(row!.digest);
   });
 
   test('an update, a staged update and its approval through A each reach B; a removal through A removes it on B', async () => {

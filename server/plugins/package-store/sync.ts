@@ -13,7 +13,7 @@ import { keptRoot } from '../installation/versions.ts';
 import type { PluginRegistry } from '../registry.ts';
 import { busyPlugins } from './locks.ts';
 import { localRevisions, type Role } from './revisions.ts';
-import { PackageIntegrityError, unpackStored } from './store.ts';
+import { digestOfFolder, PackageIntegrityError, unpackStored } from './store.ts';
 
 /** What one sync did: the plugins it put in place or removed, and those it could not, with why. */
 export interface SyncReport {
@@ -57,13 +57,18 @@ export function createPackageSync(options: {
   const folderOf = (role: Role, name: string) =>
     role === 'installed' ? layout.installedFor(name) : layout.pendingFor(name);
 
-  /** Replaces the plugin's folder of `role` with the stored package `digest`. */
-  async function put(role: Role, name: string, digest: string): Promise<void> {
+  /** Replaces the plugin's folder of `role` with the stored package `digest`; false when it held it already. */
+  async function put(role: Role, name: string, digest: string): Promise<boolean> {
     const id = randomUUID();
     const staging = layout.stagingFor(id);
     const trash = layout.trashFor(id);
     const unpacked = path.join(staging, 'package');
     const target = folderOf(role, name);
+    // The folder may hold it already: its revision file was lost to a crash, or PLUGINS_DIRECTORY is shared.
+    if ((await exists(target)) && (await digestOfFolder(target).catch(() => undefined)) === digest) {
+      await revisions.set(role, name, digest);
+      return false;
+    }
     try {
       await unpackStored(db, digest, unpacked, options.limits);
     } catch (error) {
@@ -82,6 +87,7 @@ export function createPackageSync(options: {
       cleanup: [staging, trash],
     });
     await revisions.set(role, name, digest);
+    return true;
   }
 
   /** Moves the plugin's folders of `roles` to the trash (a plugin removed, or its pending update gone). */
@@ -126,9 +132,8 @@ export function createPackageSync(options: {
         if (local.get(name) === digest || busy.has(name)) continue;
         busy.add(name);
         try {
-          await put(role, name, digest);
+          if (await put(role, name, digest)) report.fetched.push(name);
           failures.delete(name);
-          report.fetched.push(name);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           failures.set(name, reason);
