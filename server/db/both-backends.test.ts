@@ -131,6 +131,18 @@ describe('PostgreSQL URL and placeholders', () => {
     await db.close();
   });
 
+  test('a prepared read of every column still answers after its table gains a column, with the new column', async () => {
+    const db = await backends.postgres();
+    await db.run('CREATE TABLE widened (id TEXT PRIMARY KEY)');
+    await db.run('INSERT INTO widened (id) VALUES (?)', ['w']);
+    expect(await db.all('SELECT * FROM widened WHERE id = ?', ['w'])).toEqual([{ id: 'w' }]);
+    // As a newer server migrating the shared database would: the prepared statement's result type changes.
+    await db.run("ALTER TABLE widened ADD COLUMN note TEXT DEFAULT 'new'");
+    expect(await db.all('SELECT * FROM widened WHERE id = ?', ['w'])).toEqual([{ id: 'w', note: 'new' }]);
+    expect(await db.get('SELECT * FROM widened WHERE id = ?', ['w'])).toEqual({ id: 'w', note: 'new' });
+    await db.close();
+  });
+
   test('each ? outside literals, quoted names and comments becomes $n in order', () => {
     expect(toPostgresPlaceholders(`SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = ? AND b IN (?, ?)`)).toBe(
       `SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = $1 AND b IN ($2, $3)`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, RunResult, SqlValue } from './database.ts';
 import { DatabaseUnavailableError, isConnectionError, maskedUrl } from './errors.ts';
@@ -55,12 +56,50 @@ const sqliteLikeTypes = {
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+interface Statement {
+  text: string;
+  /** Set for a single data statement: each connection parses and plans it once, then only binds and runs it. */
+  name?: string;
+}
+
+/** The most statements kept; beyond it (SQL built with ever new texts) they run unnamed, converted each time. */
+const MAX_NAMED_STATEMENTS = 1000;
+const statements = new Map<string, Statement>();
+
+/** `sql` rewritten for PostgreSQL once per process, with the name it is prepared under on each connection. */
+function statementFor(sql: string): Statement {
+  const known = statements.get(sql);
+  if (known) return known;
+  const text = toPostgresPlaceholders(sql);
+  if (statements.size >= MAX_NAMED_STATEMENTS) return { text };
+  // Only single data statements: a script of several statements (migrations) cannot be prepared.
+  const preparable = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text) && !text.includes(';');
+  const statement = preparable ? { text, name: `wb_${createHash('sha1').update(text).digest('hex')}` } : { text };
+  statements.set(sql, statement);
+  return statement;
+}
+
+/**
+ * A prepared `SELECT *` fails once its table gains a column (another server migrated the shared database): the
+ * statement is run unnamed from then on, by every connection, so it is planned afresh each time.
+ */
+const isStalePlan = (error: unknown) =>
+  (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String(error));
+
 /** Runs one statement, turning a lost connection into the error the API answers 503 for. */
 async function query(on: Queryable, sql: string, params: readonly SqlValue[] = []): Promise<pg.QueryResult> {
+  const statement = statementFor(sql);
+  const values = params.map(bindable);
   try {
-    return await on.query({ text: toPostgresPlaceholders(sql), values: params.map(bindable) });
+    return await on.query({ ...statement, values });
   } catch (error) {
     if (isConnectionError(error)) throw new DatabaseUnavailableError(error);
+    if (statement.name && isStalePlan(error)) {
+      statements.set(sql, { text: statement.text });
+      // Outside a transaction nothing was aborted: the statement is simply run again. Inside, the transaction
+      // failed and its caller sees the error, as for any other failed statement.
+      if (on instanceof pg.Pool) return query(on, sql, params);
+    }
     throw error;
   }
 }
