@@ -121,7 +121,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     server,
     (request) => request.cookies[SESSION_COOKIE] !== undefined || request.routeOptions.url === '/api/auth/login',
   );
-  registerSessionResolution(server, sessions, users);
+  registerSessionResolution(server, sessions);
   registerTokenAuthentication(server, { tokens: createTokenStore(db), users });
 
   const approvals = createApprovalStore(db);

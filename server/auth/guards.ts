@@ -20,14 +20,13 @@ declare module 'fastify' {
 }
 
 /** Resolves the session cookie of every request into `request.user`. */
-export function registerSessionResolution(app: FastifyInstance, sessions: SessionStore, users: UsersRepository): void {
+export function registerSessionResolution(app: FastifyInstance, sessions: SessionStore): void {
   app.decorateRequest('user', null);
   app.decorateRequest('workspaceAccess', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const userId = await sessions.userId(token);
-    const user = userId ? await users.findById(userId) : undefined;
+    const user = await sessions.user(token);
     // Deactivating ends a user's sessions; this check holds even for one made in the same instant.
     request.user = user && !user.deactivatedAt ? user : null;
   });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import { toUser, type User, type UserRow } from './users-repository.ts';
 
 export const SESSION_COOKIE = 'wb_session';
 
@@ -21,14 +22,13 @@ export function createSessionStore(db: Database, ttlMs: number) {
       return { token, expiresAt };
     },
 
-    /** The user id of a live session, or undefined for an unknown or expired token. */
-    async userId(token: string): Promise<string | undefined> {
-      const row = await db.get<{ user_id: string; expires_at: string }>(
-        'SELECT user_id, expires_at FROM sessions WHERE token_hash = ?',
-        [hashToken(token)],
+    /** The user of a live session, or undefined for an unknown or expired token: one statement per request. */
+    async user(token: string): Promise<User | undefined> {
+      const row = await db.get<UserRow>(
+        'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?',
+        [hashToken(token), new Date().toISOString()],
       );
-      if (!row || row.expires_at <= new Date().toISOString()) return undefined;
-      return row.user_id;
+      return row && toUser(row);
     },
 
     async destroy(token: string): Promise<void> {

@@ -12,7 +12,7 @@ export interface User {
   deactivatedAt: string | null;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -22,7 +22,7 @@ interface UserRow {
   deactivated_at: string | null;
 }
 
-const toUser = (row: UserRow): User => ({
+export const toUser = (row: UserRow): User => ({
   id: row.id,
   username: row.username,
   displayName: row.display_name,
@@ -94,6 +94,16 @@ export function createUsersRepository(db: Database) {
         [userId],
       );
       return Object.fromEntries(rows.map((r) => [r.workspace, r.role]));
+    },
+
+    /** Every user's workspace roles, by user id, in one statement (users without any are absent). */
+    async rolesByUser(): Promise<Map<string, Record<string, WorkspaceRole>>> {
+      const rows = await db.all<{ user_id: string; workspace: string; role: WorkspaceRole }>(
+        'SELECT user_id, workspace, role FROM workspace_members ORDER BY user_id, workspace',
+      );
+      const byUser = new Map<string, Record<string, WorkspaceRole>>();
+      for (const row of rows) byUser.set(row.user_id, { ...byUser.get(row.user_id), [row.workspace]: row.role });
+      return byUser;
     },
 
     async role(userId: string, workspace: string): Promise<WorkspaceRole | undefined> {

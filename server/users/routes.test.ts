@@ -56,6 +56,20 @@ describe('users managed by instance admins', () => {
     expect(unknown.json().error.message).toContain('Unknown workspaces in roles: gamma');
   });
 
+  test('the list gives every user their own workspace roles, and none to a user without any', async () => {
+    const t = await start();
+    await t.userWithRoles('both', { alpha: 'developer', beta: 'viewer' });
+    await t.userWithRoles('one', { beta: 'admin' });
+    await t.userWithRoles('none', {});
+    const users = (await call(t, 'GET', '/api/users')).json().users as { username: string; roles: object }[];
+    expect(Object.fromEntries(users.map((u) => [u.username, u.roles]))).toEqual({
+      [TEST_ADMIN.username]: { alpha: 'admin', beta: 'admin' },
+      both: { alpha: 'developer', beta: 'viewer' },
+      one: { beta: 'admin' },
+      none: {},
+    });
+  });
+
   test('a password reset ends the sessions; the new password works, the old one does not', async () => {
     const t = await start();
     const cookie = await t.userWithRoles('pat', { alpha: 'viewer' });

@@ -67,9 +67,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
   const record = (request: FastifyRequest, action: string, user: User, details?: unknown) =>
     audit.record({ actor: currentUser(request), action, target: user.username, details });
 
-  contractRoute(app, api.listUsers, admin, async () => ({
-    users: await Promise.all((await users.list()).map(summary)),
-  }));
+  contractRoute(app, api.listUsers, admin, async () => {
+    const [all, roles] = await Promise.all([users.list(), users.rolesByUser()]);
+    return { users: all.map((user) => ({ ...user, roles: roles.get(user.id) ?? {} })) };
+  });
 
   contractRoute(app, api.createUser, admin, async (request, reply) => {
     const body = request.body;
