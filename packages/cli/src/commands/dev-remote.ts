@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliError } from '../errors.ts';
 import { readValidManifest } from '../plugin-dir.ts';
+import { backendFiles, watchBackend } from './dev-backend.ts';
 import { watchRemote, type BuildResult } from './dev.ts';
 
 const TYPES: Record<string, string> = {
@@ -81,6 +82,15 @@ async function call(server: URL, token: string, method: string, route: string, b
   throw new CliError(`dev: the server refused the dev session (${response.status}): ${message}${hint}`);
 }
 
+export interface BackendResult {
+  ok: boolean;
+  ms: number;
+  /** Which upload this was, counting from 1, when it runs. */
+  build?: number;
+  /** Why the server did not run it. */
+  error?: string;
+}
+
 export interface RemoteDev {
   /** Where the shell loads the latest build's remote from. */
   readonly entry: string;
@@ -98,6 +108,8 @@ export async function startRemoteDev(options: {
   token: string;
   port?: number;
   onBuild: (result: BuildResult) => void;
+  /** Told of every upload of backend/ to the developer's dev slot (a plugin with a `backend.entry` only). */
+  onBackend?: (result: BackendResult) => void;
 }): Promise<RemoteDev> {
   const server = serverUrl(options.server);
   const manifest = readValidManifest(options.dir);
@@ -135,7 +147,9 @@ export async function startRemoteDev(options: {
       else console.error((error as Error).message);
     }
   });
+  let stopBackend = () => {};
   const stop = async () => {
+    stopBackend();
     if (registered) await call(server, options.token, 'DELETE', route).catch(() => {});
     await stopWatching();
     await new Promise<void>((resolve) => files.close(() => resolve()));
@@ -146,6 +160,30 @@ export async function startRemoteDev(options: {
   } catch (error) {
     await stop();
     throw error;
+  }
+  const backendDir = path.join(options.dir, 'backend');
+  if (manifest.backend?.entry && existsSync(backendDir)) {
+    // One upload at a time, the latest files: a change during an upload is sent once that one is answered.
+    let uploading: Promise<void> = Promise.resolve();
+    const upload = () =>
+      (uploading = uploading.then(async () => {
+        const started = performance.now();
+        try {
+          const answer = await call(server, options.token, 'PUT', `${route}/backend`, {
+            files: backendFiles(backendDir),
+          });
+          const { build } = (await answer.json()) as { build: number };
+          options.onBackend?.({ ok: true, ms: Math.round(performance.now() - started), build });
+        } catch (error) {
+          options.onBackend?.({
+            ok: false,
+            ms: Math.round(performance.now() - started),
+            error: (error as Error).message,
+          });
+        }
+      }));
+    await upload();
+    stopBackend = watchBackend(backendDir, () => void upload());
   }
   return {
     get entry() {

@@ -101,9 +101,11 @@ notices each build and every open browser swaps in the new code, no reload neede
 With --server, nothing is written to the server: the remote is built into a temporary folder served on
 127.0.0.1:<port> (any free port by default) and registered as a dev session with an API token of scope
 plugins:dev. Only the browser sessions of the admin who made the token load the dev build (and reload it
-on every rebuild); everyone else keeps the approved version. The plugin must be installed and approved on
-the server, and the dev manifest may ask for no capability beyond the approved ones. Ctrl-C ends the
-session.`,
+on every rebuild); everyone else keeps the approved version. A plugin with a backend process has its
+backend/ folder uploaded too, at the start and after every change there: that admin's calls to
+/api/ext/<name>/ reach it, in the server's sandbox with the approved rights; everyone else's reach the
+approved backend. The plugin must be installed and approved on the server, and the dev manifest may ask
+for no capability beyond the approved ones. Ctrl-C ends the session.`,
   async run(args) {
     const { positionals, values } = parse('dev', args, {
       'plugins-dir': { type: 'string' },
@@ -156,6 +158,10 @@ async function runRemote(dir: string, values: { server?: string; token?: string;
     onBuild: ({ ok, ms, errors }) => {
       if (ok) console.log(`built ${name} in ${ms} ms`);
       else console.error(`build failed (${ms} ms):\n${errors}`);
+    },
+    onBackend: ({ ok, ms, build, error }) => {
+      if (ok) console.log(`backend/ of ${name} runs in your dev slot (upload ${build}, ${ms} ms)`);
+      else console.error(`backend/ not deployed (${ms} ms): ${error}`);
     },
   });
   console.log(`dev session of ${name} on ${values.server}: your sessions load ${session.entry}; Ctrl-C ends it`);
