@@ -1,16 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import {
-  isActiveRun,
-  type Run,
-  type RunList,
-  type RunLog,
-  type RunLogChunk,
-  type RunStatus,
-} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
-import { ApiError, fetchJson } from '../api/client.ts';
-
-const api = (workspace: string, path = '') => `/api/workspaces/${encodeURIComponent(workspace)}/runs${path}`;
+import { isActiveRun, type RunLogChunk, type RunStatus } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import * as api from '../../shared/http/runs.ts';
+import { ApiError, callApi } from '../api/client.ts';
 
 /** Query keys of the runs pages; everything under `runsKey(ws)` is refreshed when a run starts or ends. */
 export const runsKey = (workspace: string) => ['workspaces', workspace, 'runs'] as const;
@@ -19,7 +11,7 @@ export const runsKey = (workspace: string) => ['workspaces', workspace, 'runs'] 
 export function useRuns(workspace: string, limit = 50) {
   return useQuery({
     queryKey: [...runsKey(workspace), 'list', limit],
-    queryFn: () => fetchJson<RunList>(api(workspace, `?limit=${limit}`)),
+    queryFn: () => callApi(api.listRuns, { params: { workspace }, query: { limit } }),
     refetchInterval: (query) => (query.state.data?.runs.some((r) => isActiveRun(r.status)) ? 2000 : 15_000),
   });
 }
@@ -28,7 +20,7 @@ export function useRuns(workspace: string, limit = 50) {
 export function useRun(workspace: string, id: string) {
   return useQuery({
     queryKey: [...runsKey(workspace), 'run', id],
-    queryFn: () => fetchJson<Run>(api(workspace, `/${encodeURIComponent(id)}`)),
+    queryFn: () => callApi(api.getRun, { params: { workspace, id } }),
     // A run that does not exist will not appear by asking again.
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 1,
     refetchInterval: (query) => (query.state.data && isActiveRun(query.state.data.status) ? 1000 : false),
@@ -39,7 +31,7 @@ export function useRun(workspace: string, id: string) {
 export function useStartRun(workspace: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => fetchJson<Run>(api(workspace), { method: 'POST', body: '{}' }),
+    mutationFn: () => callApi(api.startRun, { params: { workspace } }),
     onSuccess: () => client.invalidateQueries({ queryKey: runsKey(workspace) }),
   });
 }
@@ -47,8 +39,7 @@ export function useStartRun(workspace: string) {
 export function useCancelRun(workspace: string, id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () =>
-      fetchJson<Run>(api(workspace, `/${encodeURIComponent(id)}/cancel`), { method: 'POST', body: '{}' }),
+    mutationFn: () => callApi(api.cancelRun, { params: { workspace, id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: runsKey(workspace) }),
   });
 }
@@ -76,7 +67,7 @@ export function useRunLog(workspace: string, id: string): LiveLog {
     setLog({ chunks: [], status: null, error: null });
     async function poll(): Promise<void> {
       try {
-        const page = await fetchJson<RunLog>(api(workspace, `/${encodeURIComponent(id)}/log?after=${after}`));
+        const page = await callApi(api.getRunLog, { params: { workspace, id }, query: { after } });
         if (stopped) return;
         after = page.last;
         setLog((prev) => ({
