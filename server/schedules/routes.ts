@@ -1,23 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  NewScheduleBody,
-  ScheduleDefinition,
-  ScheduleUpdateBody,
-  type Schedule,
-  type ScheduleList,
-} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import { ScheduleDefinition } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import * as api from '../../shared/http/schedules.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import { parseBody } from '../http/body.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { SchedulesRepository } from './repository.ts';
 import type { ScheduleChanges } from './schedule-changes.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { PluginTriggers } from './plugin-triggers.ts';
 import { roleAllows } from '@dbt-workbench/plugin-sdk/contracts/roles';
-import type { PluginTriggerList, TriggerWebhookAnswer } from '../../shared/plugin-triggers.schema.ts';
-
-type WithId = { Params: { workspace: string; id: string } };
 
 /** The schedules API under `/api/workspaces/:workspace/schedules`: viewers read, developers change. */
 export function registerScheduleRoutes(
@@ -32,24 +25,23 @@ export function registerScheduleRoutes(
   },
 ): void {
   const { repo, scheduler, announce, guards, audit } = deps;
-  const viewer = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] };
-  const developer = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('developer')] };
-  const base = '/api/workspaces/:workspace/schedules';
+  const viewer = { guards: [guards.requireUser, guards.requireWorkspaceRole('viewer')] };
+  const developer = { guards: [guards.requireUser, guards.requireWorkspaceRole('developer')] };
 
   async function checkName(workspace: string, name: string, exceptId?: string): Promise<void> {
     if (await repo.nameTaken(workspace, name, exceptId))
       throw new HttpError('conflict', `A schedule named "${name}" already exists in ${workspace}`);
   }
 
-  app.get(base, viewer, async (request): Promise<ScheduleList> => {
+  contractRoute(app, api.listSchedules, viewer, async (request) => {
     const { workspace } = currentWorkspace(request);
     return { schedules: (await repo.list(workspace.name)).map(scheduler.describe) };
   });
 
-  app.post(base, developer, async (request, reply): Promise<Schedule> => {
+  contractRoute(app, api.createSchedule, developer, async (request, reply) => {
     const { workspace } = currentWorkspace(request);
     const user = currentUser(request);
-    const definition = parseBody(NewScheduleBody, request.body);
+    const definition = request.body;
     await checkName(workspace.name, definition.name);
     const schedule = await repo.insert(workspace.name, definition, user.id);
     scheduler.sync(schedule);
@@ -65,10 +57,10 @@ export function registerScheduleRoutes(
     return scheduler.describe(schedule);
   });
 
-  app.put<WithId>(`${base}/:id`, developer, async (request): Promise<Schedule> => {
+  contractRoute(app, api.updateSchedule, developer, async (request) => {
     const { workspace } = currentWorkspace(request);
     const user = currentUser(request);
-    const changes = parseBody(ScheduleUpdateBody, request.body);
+    const changes = request.body;
     const existing = await repo.get(workspace.name, request.params.id);
     if (!existing) throw new HttpError('not_found', `No schedule ${request.params.id} in workspace ${workspace.name}`);
     const { name, cron, timezone, enabled } = existing;
@@ -88,7 +80,7 @@ export function registerScheduleRoutes(
     return scheduler.describe(schedule);
   });
 
-  app.delete<WithId>(`${base}/:id`, developer, async (request, reply) => {
+  contractRoute(app, api.deleteSchedule, developer, async (request, reply) => {
     const { workspace } = currentWorkspace(request);
     const existing = await repo.get(workspace.name, request.params.id);
     if (!existing || !(await repo.remove(workspace.name, existing.id)))
@@ -101,7 +93,8 @@ export function registerScheduleRoutes(
       target: existing.name,
       workspace: workspace.name,
     });
-    return reply.status(204).send();
+    reply.status(204);
+    return undefined;
   });
 }
 
@@ -112,26 +105,24 @@ export function registerScheduleRoutes(
  */
 export function registerTriggerRoutes(app: FastifyInstance, deps: { triggers: PluginTriggers; guards: Guards }): void {
   const { triggers, guards } = deps;
-  app.get(
-    '/api/workspaces/:workspace/schedules/triggers',
-    { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
-    async (request): Promise<PluginTriggerList> => {
+  contractRoute(
+    app,
+    api.listPluginTriggers,
+    { guards: [guards.requireUser, guards.requireWorkspaceRole('viewer')] },
+    async (request) => {
       const { workspace, role } = currentWorkspace(request);
       return { triggers: triggers.list(workspace.name, roleAllows(role, 'developer')) };
     },
   );
 
-  app.post<{ Params: { plugin: string; workspace: string; name: string } }>(
-    '/api/triggers/:plugin/:workspace/:name/webhook',
-    async (request, reply): Promise<TriggerWebhookAnswer> => {
-      const token = request.headers['x-workbench-trigger-token'];
-      const { plugin, name } = request.params;
-      const answer =
-        typeof token === 'string' ? await triggers.webhook(request.params, token, request.body ?? null) : undefined;
-      // An unknown trigger and a wrong token look the same, so trigger names do not leak.
-      if (!answer) throw new HttpError('not_found', `No webhook trigger ${plugin}.${name} there with this token`);
-      reply.status(answer.started ? 202 : 200);
-      return answer;
-    },
-  );
+  contractRoute(app, api.callTriggerWebhook, {}, async (request, reply) => {
+    const token = request.headers['x-workbench-trigger-token'];
+    const { plugin, name } = request.params;
+    const answer =
+      typeof token === 'string' ? await triggers.webhook(request.params, token, request.body ?? null) : undefined;
+    // An unknown trigger and a wrong token look the same, so trigger names do not leak.
+    if (!answer) throw new HttpError('not_found', `No webhook trigger ${plugin}.${name} there with this token`);
+    reply.status(answer.started ? 202 : 200);
+    return answer;
+  });
 }

@@ -1,14 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  NewScheduleBody,
-  Schedule,
-  ScheduleList,
-  ScheduleUpdateBody,
-} from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
-import type { PluginTriggerList } from '../../shared/plugin-triggers.schema.ts';
-import { fetchJson } from '../api/client.ts';
-
-const api = (workspace: string, path = '') => `/api/workspaces/${encodeURIComponent(workspace)}/schedules${path}`;
+import type { NewScheduleBody, ScheduleUpdateBody } from '@dbt-workbench/plugin-sdk/contracts/runs.schema';
+import * as api from '../../shared/http/schedules.ts';
+import { callApi } from '../api/client.ts';
 
 export const schedulesKey = (workspace: string) => ['workspaces', workspace, 'schedules'] as const;
 
@@ -16,7 +9,7 @@ export const schedulesKey = (workspace: string) => ['workspaces', workspace, 'sc
 export function useSchedules(workspace: string) {
   return useQuery({
     queryKey: schedulesKey(workspace),
-    queryFn: () => fetchJson<ScheduleList>(api(workspace)),
+    queryFn: () => callApi(api.listSchedules, { params: { workspace } }),
     refetchInterval: 10_000,
   });
 }
@@ -24,8 +17,7 @@ export function useSchedules(workspace: string) {
 export function useCreateSchedule(workspace: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: NewScheduleBody) =>
-      fetchJson<Schedule>(api(workspace), { method: 'POST', body: JSON.stringify(body) }),
+    mutationFn: (body: NewScheduleBody) => callApi(api.createSchedule, { params: { workspace }, body }),
     onSuccess: () => client.invalidateQueries({ queryKey: schedulesKey(workspace) }),
   });
 }
@@ -34,7 +26,7 @@ export function useUpdateSchedule(workspace: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, ...body }: ScheduleUpdateBody & { id: string }) =>
-      fetchJson<Schedule>(api(workspace, `/${encodeURIComponent(id)}`), { method: 'PUT', body: JSON.stringify(body) }),
+      callApi(api.updateSchedule, { params: { workspace, id }, body }),
     onSuccess: () => client.invalidateQueries({ queryKey: schedulesKey(workspace) }),
   });
 }
@@ -42,7 +34,7 @@ export function useUpdateSchedule(workspace: string) {
 export function useDeleteSchedule(workspace: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => fetchJson<void>(api(workspace, `/${encodeURIComponent(id)}`), { method: 'DELETE' }),
+    mutationFn: (id: string) => callApi(api.deleteSchedule, { params: { workspace, id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: schedulesKey(workspace) }),
   });
 }
@@ -51,7 +43,7 @@ export function useDeleteSchedule(workspace: string) {
 export function usePluginTriggers(workspace: string) {
   return useQuery({
     queryKey: [...schedulesKey(workspace), 'triggers'],
-    queryFn: () => fetchJson<PluginTriggerList>(api(workspace, '/triggers')),
+    queryFn: () => callApi(api.listPluginTriggers, { params: { workspace } }),
     refetchInterval: 10_000,
   });
 }
