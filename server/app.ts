@@ -246,7 +246,14 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
   const devSessions = createDevSessions();
   securityHeaders.allowDevOriginsOf((userId) => devSessions.originsOf(userId));
-  registerDevSessionRoutes(server, { registry: plugins, guards, sessions: devSessions, events, backends: devBackends });
+  registerDevSessionRoutes(server, {
+    registry: plugins,
+    guards,
+    sessions: devSessions,
+    events,
+    backends: devBackends,
+    audit,
+  });
   registerWorkspaceRoutes(server, plugins, guards, db, devSessions);
   if (settings.pluginSystemEnabled) registerPluginAssetRoutes(server, plugins);
   if (settings.pluginSystemEnabled)

@@ -120,6 +120,16 @@ test("the developer's calls reach their dev backend, everyone else's the approve
     }
   });
   expect(await who(a, colleague)).toEqual(approved);
+
+  const audit = await a.server.inject({
+    url: '/api/audit?action=plugin.dev-session.backend',
+    headers: { cookie: a.adminCookie },
+  });
+  const entries = (audit.json() as { entries: { actorName: string; details: unknown }[] }).entries;
+  expect(entries.map((e) => [e.actorName, e.details])).toEqual([
+    ['token:notes dev', { build: 2, files: 2 }],
+    ['token:notes dev', { build: 1, files: 1 }],
+  ]);
 }, 60_000);
 
 test('bad uploads are refused with why and change nothing; a build that fails to start leaves the last one serving', async () => {

@@ -100,6 +100,19 @@ test("the token's admin sees the dev build and each rebuild; another admin and a
 
   expect((await devSession(a, token, 'DELETE')).statusCode).toBe(204);
   expect(await extensions(a, a.adminCookie)).toEqual(approved);
+
+  // Start and end are audited, named as the token acting (rebuilds, many a minute, are not).
+  const audit = await a.server.inject({ url: '/api/audit?target=notes', headers: { cookie: a.adminCookie } });
+  const entries = (audit.json() as { entries: { actorName: string | null; action: string; details: unknown }[] })
+    .entries;
+  expect(entries.filter((e) => e.action.startsWith('plugin.dev-session')).map((e) => [e.actorName, e.action])).toEqual([
+    ['token:notes dev', 'plugin.dev-session.end'],
+    ['token:notes dev', 'plugin.dev-session.start'],
+  ]);
+  expect(entries.find((e) => e.action === 'plugin.dev-session.start')!.details).toEqual({
+    version: '1.1.0-dev',
+    origin: 'http://127.0.0.1:4999',
+  });
 });
 
 test('a dev build asking for an unapproved capability, an invalid manifest or an unknown plugin is refused with why', async () => {

@@ -1,5 +1,6 @@
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import { HttpError } from '../../http/errors.ts';
@@ -23,7 +24,7 @@ function answer(name: string, session: DevSession) {
 /**
  * A developer's dev build of an approved plugin, for their own sessions only (`workbench-plugin dev --server`):
  * start or replace (PUT), announce a rebuild (POST .../builds), deploy its backend code to the developer's dev slot
- * (PUT .../backend), end (DELETE: the slot too). Instance admins, at the console or with an API token of scope
+ * (PUT .../backend), end (DELETE: the slot too); each but a rebuild is audited. Instance admins, at the console or with an API token of scope
  * `plugins:dev` (which acts as the admin who made it). Every frontend change is announced as `plugins-changed`: each
  * shell refetches its extensions, and only the developer's list differs.
  */
@@ -35,6 +36,7 @@ export function registerDevSessionRoutes(
     sessions: DevSessions;
     events: EventStream;
     backends: DevBackends;
+    audit: AuditLog;
   },
 ): void {
   const announce = (name: string) =>
@@ -51,11 +53,14 @@ export function registerDevSessionRoutes(
     const plugin = deps.registry.list().find((p) => p.name === name);
     const problem = devSessionProblem(plugin, name, body.data.manifest);
     if (problem) throw new HttpError(plugin ? 'conflict' : 'plugin_not_found', problem);
-    const session = deps.sessions.start(
-      currentUser(request).id,
-      PluginManifest.parse(body.data.manifest),
-      body.data.entry,
-    );
+    const user = currentUser(request);
+    const session = deps.sessions.start(user.id, PluginManifest.parse(body.data.manifest), body.data.entry);
+    await deps.audit.record({
+      actor: user,
+      action: 'plugin.dev-session.start',
+      target: name,
+      details: { version: session.manifest.version, origin: devOrigin(session) },
+    });
     announce(name);
     return answer(name, session);
   });
@@ -98,6 +103,14 @@ export function registerDevSessionRoutes(
     if (!plugin || plugin.state !== 'active')
       throw new HttpError('conflict', `"${name}" is not active; a dev backend replaces an active version only`);
     const deployed = await deps.backends.deploy(userId, plugin, body.data.files);
+    await deps.audit.record({
+      actor: currentUser(request),
+      action: 'plugin.dev-session.backend',
+      target: name,
+      details: deployed.ok
+        ? { build: deployed.build, files: Object.keys(body.data.files).length }
+        : { refused: deployed.reason },
+    });
     if (!deployed.ok)
       throw new HttpError('conflict', `The dev backend of "${name}" is not running: ${deployed.reason}`);
     return { plugin: name, build: deployed.build };
@@ -108,6 +121,7 @@ export function registerDevSessionRoutes(
     const userId = currentUser(request).id;
     await deps.backends.end(userId, name);
     if (!deps.sessions.end(userId, name)) throw new HttpError('not_found', `You have no dev session of "${name}"`);
+    await deps.audit.record({ actor: currentUser(request), action: 'plugin.dev-session.end', target: name });
     announce(name);
     return reply.code(204).send();
   });
