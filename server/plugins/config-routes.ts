@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { createAuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../db/database.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
-import { parseBody } from '../http/body.ts';
+import * as api from '../../shared/http/plugin-config.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import { resolveConfig } from '@dbt-workbench/plugin-sdk/node/configuration';
 import { createConfigStore, type ConfigStore } from './config-store.ts';
@@ -17,15 +17,13 @@ export interface ConfigRouteDeps {
   db: Database;
 }
 
-const ConfigBody = z.object({ config: z.record(z.string(), z.unknown()) });
-
 /**
  * `GET|PUT /api/plugins/:name/config`: a plugin's configuration, validated against its manifest's JSON
  * Schema. A saved change reaches open shells and running backends at once, without a restart.
  */
 export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void {
   const { registry, guards, configs, db } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
 
   function manifestOf(name: string) {
     const plugin = requirePlugin(registry, name);
@@ -34,7 +32,7 @@ export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps
     return plugin.manifest;
   }
 
-  app.get<{ Params: { name: string } }>('/api/plugins/:name/config', admin, async (request) => {
+  contractRoute(app, api.getPluginConfig, admin, async (request) => {
     const manifest = manifestOf(request.params.name);
     const stored = (await configs.load()).get(manifest.name);
     const resolved = resolveConfig(manifest, stored);
@@ -47,10 +45,10 @@ export function registerConfigRoutes(app: FastifyInstance, deps: ConfigRouteDeps
     };
   });
 
-  app.put<{ Params: { name: string } }>('/api/plugins/:name/config', admin, async (request) => {
+  contractRoute(app, api.setPluginConfig, admin, async (request) => {
     const manifest = manifestOf(request.params.name);
     if (!manifest.configuration) throw new HttpError('bad_request', `Plugin "${manifest.name}" has no configuration`);
-    const { config } = parseBody(ConfigBody, request.body);
+    const { config } = request.body;
     const resolved = resolveConfig(manifest, config);
     if (!resolved.ok) {
       throw new HttpError(

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { resolveConfig, type Json } from '@dbt-workbench/plugin-sdk/node/configuration';
 import { createAuditLog } from '../audit/audit-log.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
-import { parseBody } from '../http/body.ts';
+import * as api from '../../shared/http/plugin-config.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { PluginWorkspaceConfigView } from '../../shared/api.schema.ts';
 import type { ServerEvent } from '../../shared/events.schema.ts';
@@ -21,8 +21,6 @@ export interface WorkspaceConfigRouteDeps {
   announce(event: ServerEvent): void;
 }
 
-const OverrideBody = z.object({ config: z.record(z.string(), z.unknown()) });
-
 /**
  * `GET|PUT|DELETE /api/plugins/:name/config/workspaces/:workspace`: a workspace's override of a plugin's global
  * configuration, for instance admins and that workspace's admins. The override's fields replace the global ones;
@@ -30,9 +28,8 @@ const OverrideBody = z.object({ config: z.record(z.string(), z.unknown()) });
  */
 export function registerWorkspaceConfigRoutes(app: FastifyInstance, deps: WorkspaceConfigRouteDeps): void {
   const { registry, guards, db } = deps;
-  const workspaceAdmin = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('admin')] };
+  const workspaceAdmin = { guards: [guards.requireUser, guards.requireWorkspaceRole('admin')] };
   const overrides = createWorkspaceConfigStore(db);
-  type Params = { Params: { name: string; workspace: string } };
 
   function configurable(name: string) {
     const plugin = requirePlugin(registry, name);
@@ -51,17 +48,17 @@ export function registerWorkspaceConfigRoutes(app: FastifyInstance, deps: Worksp
     deps.announce({ type: 'plugin-config-changed', plugin, workspace, at: new Date().toISOString() });
   }
 
-  app.get<Params>('/api/plugins/:name/config/workspaces/:workspace', workspaceAdmin, async (request) => {
+  contractRoute(app, api.getWorkspaceConfig, workspaceAdmin, async (request) => {
     const { plugin, manifest } = configurable(request.params.name);
     const workspace = currentWorkspace(request).workspace.name;
     const override = await overrides.get(plugin.name, workspace);
     return view(plugin.config, override, effectiveWorkspaceConfig(manifest, plugin.config, override), workspace);
   });
 
-  app.put<Params>('/api/plugins/:name/config/workspaces/:workspace', workspaceAdmin, async (request) => {
+  contractRoute(app, api.setWorkspaceConfig, workspaceAdmin, async (request) => {
     const { plugin, manifest } = configurable(request.params.name);
     const workspace = currentWorkspace(request).workspace.name;
-    const { config } = parseBody(OverrideBody, request.body);
+    const { config } = request.body;
     const resolved = resolveConfig(manifest, mergeWorkspaceConfig(plugin.config, config));
     if (!resolved.ok) {
       throw new HttpError(
@@ -87,7 +84,7 @@ export function registerWorkspaceConfigRoutes(app: FastifyInstance, deps: Worksp
     return view(plugin.config, config, resolved.value, workspace);
   });
 
-  app.delete<Params>('/api/plugins/:name/config/workspaces/:workspace', workspaceAdmin, async (request) => {
+  contractRoute(app, api.resetWorkspaceConfig, workspaceAdmin, async (request) => {
     const { plugin } = configurable(request.params.name);
     const workspace = currentWorkspace(request).workspace.name;
     const user = currentUser(request);

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { PluginConfigView, PluginWorkspaceConfigView } from '../../shared/api.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import type { PluginConfigView } from '../../shared/api.schema.ts';
+import * as api from '../../shared/http/plugin-config.ts';
+import { callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 import { useMe } from '../auth/session.ts';
 import { SchemaField, schemaProperties } from '../forms/SchemaField.tsx';
@@ -9,7 +10,6 @@ import { SchemaField, schemaProperties } from '../forms/SchemaField.tsx';
 type Values = Record<string, unknown>;
 
 const configKey = (name: string) => ['plugins', name, 'config'] as const;
-const configUrl = (name: string) => `/api/plugins/${encodeURIComponent(name)}/config`;
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The inputs of every schema property; a workspace's overridden fields say so and can go back to the global value. */
@@ -66,12 +66,11 @@ function GlobalConfigForm({ name }: { name: string }) {
   const client = useQueryClient();
   const view = useQuery({
     queryKey: configKey(name),
-    queryFn: () => fetchJson<PluginConfigView>(configUrl(name)),
+    queryFn: () => callApi(api.getPluginConfig, { params: { name } }),
   });
   const [draft, setDraft] = useState<Values | null>(null);
   const save = useMutation({
-    mutationFn: (config: Values) =>
-      fetchJson<PluginConfigView>(configUrl(name), { method: 'PUT', body: JSON.stringify({ config }) }),
+    mutationFn: (config: Values) => callApi(api.setPluginConfig, { params: { name }, body: { config } }),
     onSuccess: (saved) => {
       client.setQueryData(configKey(name), saved);
       setDraft(null);
@@ -121,18 +120,18 @@ function GlobalConfigForm({ name }: { name: string }) {
 function WorkspaceConfigForm({ name, workspace }: { name: string; workspace: { name: string; title: string } }) {
   const client = useQueryClient();
   const key = [...configKey(name), 'workspaces', workspace.name] as const;
-  const url = `${configUrl(name)}/workspaces/${encodeURIComponent(workspace.name)}`;
-  const global = useQuery({ queryKey: configKey(name), queryFn: () => fetchJson<PluginConfigView>(configUrl(name)) });
-  const view = useQuery({ queryKey: key, queryFn: () => fetchJson<PluginWorkspaceConfigView>(url) });
+  const params = { name, workspace: workspace.name };
+  const global = useQuery({
+    queryKey: configKey(name),
+    queryFn: () => callApi(api.getPluginConfig, { params: { name } }),
+  });
+  const view = useQuery({ queryKey: key, queryFn: () => callApi(api.getWorkspaceConfig, { params }) });
   const [draft, setDraft] = useState<Values | null>(null);
   const save = useMutation({
     mutationFn: (override: Values) =>
-      fetchJson<PluginWorkspaceConfigView>(
-        url,
-        Object.keys(override).length === 0
-          ? { method: 'DELETE' }
-          : { method: 'PUT', body: JSON.stringify({ config: override }) },
-      ),
+      Object.keys(override).length === 0
+        ? callApi(api.resetWorkspaceConfig, { params })
+        : callApi(api.setWorkspaceConfig, { params, body: { config: override } }),
     onSuccess: (saved) => {
       client.setQueryData(key, saved);
       setDraft(null);
