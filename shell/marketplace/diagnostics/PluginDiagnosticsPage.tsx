@@ -6,6 +6,7 @@ import { BackendDiagnostics, BrowserStats, useDiagnostics } from './BackendDiagn
 import { CostCharts } from './CostCharts.tsx';
 import { PluginBudget } from './PluginBudget.tsx';
 import { PluginLogs } from './PluginLogs.tsx';
+import { ServerFiguresTable } from './ServerFigures.tsx';
 import { VersionFacts } from './VersionFacts.tsx';
 
 /** Admin: one plugin's diagnostics page (`/admin/plugins/:name`): what it costs, what it did, how it runs. */
@@ -63,6 +64,12 @@ export function PluginDiagnosticsPage() {
           <p className="wb-loading">Loading figures…</p>
         )}
       </section>
+      {diagnostics.data?.cluster && (
+        <section className="wb-card" aria-label="Servers">
+          <h2 className="wb-card-title">Servers</h2>
+          <ServerFiguresTable cluster={diagnostics.data.cluster} />
+        </section>
+      )}
       {/* Budgets judge backend calls and restarts: a plugin without a backend has nothing to judge. */}
       {plugin.hasBackend && (
         <section className="wb-card" aria-label="Budget">
@@ -76,7 +83,7 @@ export function PluginDiagnosticsPage() {
       </section>
       {plugin.hasBackend && (
         <section className="wb-card" aria-label="Backend">
-          <h2 className="wb-card-title">Backend</h2>
+          <h2 className="wb-card-title">Backend{diagnostics.data?.cluster ? ' on this server' : ''}</h2>
           <BackendDiagnostics name={plugin.name} />
         </section>
       )}
