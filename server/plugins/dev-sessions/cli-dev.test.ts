@@ -110,6 +110,13 @@ test('the dev build runs for its developer only, reloads on change, and ends wit
   const served = await fetch(dev.entry, { headers: { origin: url } });
   expect(served.status).toBe(200);
   expect(served.headers.get('access-control-allow-origin')).toBe('*');
+  // A page of a server on a public address asks first before reading from loopback (Private Network Access).
+  const preflight = await fetch(dev.entry, {
+    method: 'OPTIONS',
+    headers: { origin: url, 'access-control-request-method': 'GET', 'access-control-request-private-network': 'true' },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-private-network')).toBe('true');
   expect(await served.text()).toContain('LatestReleaseWidget');
 
   const mine = await releaseNotes(app.adminCookie);

@@ -26,7 +26,13 @@ const TYPES: Record<string, string> = {
 async function serveBuild(root: string, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     response.setHeader('access-control-allow-origin', '*');
+    // Chromium's Private Network Access: a page of a public server asks before it reads from this loopback server.
+    response.setHeader('access-control-allow-private-network', 'true');
     response.setHeader('cache-control', 'no-store');
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, { 'access-control-allow-methods': 'GET', 'access-control-allow-headers': '*' }).end();
+      return;
+    }
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/b\d+\//, '/');
     const file = path.resolve(root, `.${pathname}`);
     if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
