@@ -1,14 +1,8 @@
-import { parseQuery } from '../http/body.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  CATALOG_RESOURCE_TYPES,
-  ModelListQuery,
-  type CatalogStatus,
-  type CatalogSummary,
-  type ModelList,
-  type NodeDetail,
-} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
+import { CATALOG_RESOURCE_TYPES } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
+import * as api from '../../shared/http/catalog.ts';
 import { currentWorkspace, type Guards } from '../auth/guards.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { CatalogService } from './service.ts';
@@ -22,26 +16,19 @@ export function storeOf(service: CatalogService, request: FastifyRequest): Artif
   return store;
 }
 
-type WorkspaceParams = { Params: { workspace: string } };
-
 /** `catalog/status`, `catalog/summary`, `models` and `nodes/:uniqueId`, for any member of the workspace. */
 export function registerCatalogRoutes(app: FastifyInstance, service: CatalogService, guards: Guards): void {
-  const member = { preHandler: [guards.requireUser, guards.requireWorkspaceRole('viewer')] };
+  const member = { guards: [guards.requireUser, guards.requireWorkspaceRole('viewer')] };
 
-  app.get<WorkspaceParams>(
-    '/api/workspaces/:workspace/catalog/status',
-    member,
-    async (request): Promise<CatalogStatus> => storeOf(service, request).status(),
-  );
+  contractRoute(app, api.getCatalogStatus, member, async (request) => storeOf(service, request).status());
 
-  app.get<WorkspaceParams>('/api/workspaces/:workspace/catalog/summary', member, async (request) => {
+  contractRoute(app, api.getCatalogSummary, member, async (request) => {
     const store = storeOf(service, request);
-    const summary: CatalogSummary = catalogSummary(store.index(), store.status());
-    return summary;
+    return catalogSummary(store.index(), store.status());
   });
 
-  app.get<WorkspaceParams>('/api/workspaces/:workspace/models', member, async (request): Promise<ModelList> => {
-    const query = parseQuery(ModelListQuery, request.query);
+  contractRoute(app, api.listModels, member, async (request) => {
+    const query = request.query;
     const { types, unknown } = parseResourceTypes(query.resourceType);
     if (unknown.length > 0) {
       throw new HttpError(
@@ -52,19 +39,15 @@ export function registerCatalogRoutes(app: FastifyInstance, service: CatalogServ
     return listNodes(storeOf(service, request).index(), query, types);
   });
 
-  app.get<{ Params: { workspace: string; uniqueId: string } }>(
-    '/api/workspaces/:workspace/nodes/:uniqueId',
-    member,
-    async (request): Promise<NodeDetail> => {
-      const store = storeOf(service, request);
-      const index = store.index();
-      const { uniqueId } = request.params;
-      const node = index.nodes.get(uniqueId);
-      if (!node) {
-        const test = index.tests.has(uniqueId) ? ' (it is a test: open the node it tests)' : '';
-        throw new HttpError('not_found', `No node "${uniqueId}" in the catalog of ${store.workspace}${test}`);
-      }
-      return nodeDetail(index, node);
-    },
-  );
+  contractRoute(app, api.getNode, member, async (request) => {
+    const store = storeOf(service, request);
+    const index = store.index();
+    const { uniqueId } = request.params;
+    const node = index.nodes.get(uniqueId);
+    if (!node) {
+      const test = index.tests.has(uniqueId) ? ' (it is a test: open the node it tests)' : '';
+      throw new HttpError('not_found', `No node "${uniqueId}" in the catalog of ${store.workspace}${test}`);
+    }
+    return nodeDetail(index, node);
+  });
 }

@@ -1,13 +1,8 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import type {
-  CatalogStatus,
-  CatalogSummary,
-  ModelList,
-  ModelListQuery,
-  NodeDetail,
-} from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
-import { fetchJson } from '../api/client.ts';
+import type { CatalogStatus, ModelListQuery } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
+import * as api from '../../shared/http/catalog.ts';
+import { callApi } from '../api/client.ts';
 
 /** Query keys of the catalog; all start with `['workspaces', ws, 'catalog']` so one prefix refetches them all. */
 export const catalogKeys = {
@@ -18,13 +13,11 @@ export const catalogKeys = {
   node: (ws: string, uniqueId: string) => ['workspaces', ws, 'catalog', 'node', uniqueId] as const,
 };
 
-const base = (ws: string) => `/api/workspaces/${encodeURIComponent(ws)}`;
-
 /** The artifact store's state; polled, so a reload on the server reaches open pages. */
 export function useCatalogStatus(ws: string) {
   return useQuery({
     queryKey: catalogKeys.status(ws),
-    queryFn: () => fetchJson<CatalogStatus>(`${base(ws)}/catalog/status`),
+    queryFn: () => callApi(api.getCatalogStatus, { params: { workspace: ws } }),
     refetchInterval: 15_000,
     staleTime: 5_000,
   });
@@ -56,18 +49,16 @@ export function useCatalogFreshness(ws: string): CatalogStatus | undefined {
 export function useCatalogSummary(ws: string) {
   return useQuery({
     queryKey: catalogKeys.summary(ws),
-    queryFn: () => fetchJson<CatalogSummary>(`${base(ws)}/catalog/summary`),
+    queryFn: () => callApi(api.getCatalogSummary, { params: { workspace: ws } }),
   });
 }
 
 /** `GET models` with only the filters that are set in the URL. */
 export function useModels(ws: string, query: ModelListQuery) {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
-  const search = params.toString();
+  const set = Object.fromEntries(Object.entries(query).filter(([, value]) => value)) as ModelListQuery;
   return useQuery({
     queryKey: catalogKeys.models(ws, query),
-    queryFn: () => fetchJson<ModelList>(`${base(ws)}/models${search ? `?${search}` : ''}`),
+    queryFn: () => callApi(api.listModels, { params: { workspace: ws }, query: set }),
     placeholderData: keepPreviousData,
   });
 }
@@ -76,7 +67,7 @@ export function useModels(ws: string, query: ModelListQuery) {
 export function useNode(ws: string, uniqueId: string) {
   return useQuery({
     queryKey: catalogKeys.node(ws, uniqueId),
-    queryFn: () => fetchJson<NodeDetail>(`${base(ws)}/nodes/${encodeURIComponent(uniqueId)}`),
+    queryFn: () => callApi(api.getNode, { params: { workspace: ws, uniqueId } }),
     retry: (count, error) => count < 1 && !('status' in error && error.status === 404),
   });
 }

@@ -1,4 +1,6 @@
+import { routeUrl, type RouteInput } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { lineageLimits } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
+import { getLineage } from '../../shared/http/lineage.ts';
 
 /** What the lineage page shows, as kept in its URL: `lineage?focus=model.x.orders&up=3&down=1&select=&types=`. */
 export interface LineageParams {
@@ -45,19 +47,19 @@ export function lineageSearch(params: LineageParams): URLSearchParams {
 /** The most nodes the page asks for: the server's maximum; the layout and the canvas draw that many at once. */
 export const drawLimit = lineageLimits.maxNodes;
 
+/** The API query answering `params` (only what is set). */
+export function lineageApiQuery(params: LineageParams): RouteInput<typeof getLineage>['query'] {
+  return {
+    ...(params.focus ? { focus: params.focus, up: params.up, down: params.down } : {}),
+    ...(params.select ? { select: params.select } : {}),
+    ...(params.types && params.types.length > 0 ? { types: params.types.join(',') } : {}),
+    limit: drawLimit,
+  };
+}
+
 /** The API URL answering `params` in a workspace. */
 export function lineageApiUrl(workspace: string, params: LineageParams): string {
-  const search = new URLSearchParams();
-  if (params.focus) {
-    search.set('focus', params.focus);
-    search.set('up', String(params.up));
-    search.set('down', String(params.down));
-  }
-  if (params.select) search.set('select', params.select);
-  if (params.types && params.types.length > 0) search.set('types', params.types.join(','));
-  search.set('limit', String(drawLimit));
-  const query = search.toString();
-  return `/api/workspaces/${encodeURIComponent(workspace)}/lineage?${query}`;
+  return routeUrl(getLineage, { params: { workspace }, query: lineageApiQuery(params) });
 }
 
 /** A stable key for "the same view": the viewport is kept while it stays the same, fitted when it changes. */

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { LineageGraph, LineageSearchResult } from '@dbt-workbench/plugin-sdk/contracts/lineage.schema';
-import { fetchJson } from '../api/client.ts';
-import { lineageApiUrl, type LineageParams } from './lineage-params.ts';
+import * as api from '../../shared/http/lineage.ts';
+import { callApi } from '../api/client.ts';
+import { lineageApiQuery, lineageApiUrl, type LineageParams } from './lineage-params.ts';
 
 /**
  * Query keys of the lineage. Invalidate `lineageKeys.workspace(name)` when a workspace's artifacts change: the
@@ -17,7 +17,7 @@ export function useLineage(workspace: string, params: LineageParams) {
   const url = lineageApiUrl(workspace, params);
   return useQuery({
     queryKey: lineageKeys.view(workspace, url),
-    queryFn: () => fetchJson<LineageGraph>(url),
+    queryFn: () => callApi(api.getLineage, { params: { workspace }, query: lineageApiQuery(params) }),
     placeholderData: keepPreviousData,
     retry: false,
   });
@@ -28,10 +28,7 @@ export function useLineageSearch(workspace: string, text: string) {
   const q = text.trim();
   return useQuery({
     queryKey: ['lineage-search', workspace, q],
-    queryFn: () =>
-      fetchJson<LineageSearchResult>(
-        `/api/workspaces/${encodeURIComponent(workspace)}/lineage/search?${new URLSearchParams({ q, limit: '12' })}`,
-      ),
+    queryFn: () => callApi(api.searchLineage, { params: { workspace }, query: { q, limit: 12 } }),
     enabled: q.length > 0,
     staleTime: 60_000,
   });

@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { SearchHit, SearchResponse } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
-import { fetchJson } from '../api/client.ts';
+import type { SearchHit } from '@dbt-workbench/plugin-sdk/contracts/catalog.schema';
+import { searchCatalog } from '../../shared/http/catalog.ts';
+import { callApi } from '../api/client.ts';
 import { useCatalogFreshness } from '../catalog/api.ts';
 import { ArtifactErrorBanner } from '../catalog/ArtifactErrorBanner.tsx';
 import { TypeBadge } from '../catalog/badges.tsx';
@@ -20,10 +21,7 @@ const LIMIT = 50;
 export function useCatalogSearch(workspace: string, q: string) {
   return useQuery({
     queryKey: ['workspaces', workspace, 'catalog', 'search', q],
-    queryFn: () =>
-      fetchJson<SearchResponse>(
-        `/api/workspaces/${encodeURIComponent(workspace)}/search?${new URLSearchParams({ q, limit: String(LIMIT) })}`,
-      ),
+    queryFn: () => callApi(searchCatalog, { params: { workspace }, query: { q, limit: LIMIT } }),
     enabled: q.length > 0,
     placeholderData: keepPreviousData,
     staleTime: 60_000,
