@@ -80,6 +80,8 @@ const postgresSuites = [
   'server/plugins/logs/routes.test.ts',
   'server/plugins/logs/store.test.ts',
   'server/plugins/budgets/store.test.ts',
+  'server/plugins/budgets/budgets.test.ts',
+  'server/plugins/metrics/feature.test.ts',
 ];
 
 async function postgresPass(report: string): Promise<boolean> {
