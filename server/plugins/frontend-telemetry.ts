@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FrontendEvent, FrontendStats } from '../../shared/telemetry.schema.ts';
-import { FrontendEventBatch } from '../../shared/telemetry.schema.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
 import type { UsersRepository } from '../auth/users-repository.ts';
-import { parseBody } from '../http/body.ts';
+import { getFrontendStats, reportTelemetry } from '../../shared/http/plugin-operations.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import { percentile, type FrontendWindow } from './metrics/point.ts';
 import type { PluginRegistry, RegisteredPlugin } from './registry.ts';
@@ -125,8 +125,8 @@ export function registerTelemetryRoutes(
   telemetry: FrontendTelemetry,
 ): void {
   telemetries.set(registry, telemetry);
-  app.post('/api/plugins/telemetry', { preHandler: guards.requireUser }, async (request, reply) => {
-    const { events } = parseBody(FrontendEventBatch, request.body);
+  contractRoute(app, reportTelemetry, { guards: [guards.requireUser] }, async (request, reply) => {
+    const { events } = request.body;
     const user = currentUser(request);
     // An instance admin is admin of every workspace, member or not: their shell shows every enabled plugin.
     const memberOf = user.isInstanceAdmin
@@ -142,11 +142,10 @@ export function registerTelemetryRoutes(
       );
     }
     for (const event of events) telemetry.record(event);
-    return reply.status(204).send();
+    reply.status(204);
+    return undefined;
   });
-  app.get<{ Params: { name: string } }>(
-    '/api/plugins/:name/frontend-stats',
-    { preHandler: [guards.requireUser, guards.requireInstanceAdmin] },
-    async (request) => telemetry.stats(request.params.name),
+  contractRoute(app, getFrontendStats, { guards: [guards.requireUser, guards.requireInstanceAdmin] }, async (request) =>
+    telemetry.stats(request.params.name),
   );
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { PluginDiagnosticsAnswer } from '../../shared/plugin-diagnostics.schema.ts';
+import { getPluginDiagnostics } from '../../shared/http/plugin-operations.ts';
 import type { Guards } from '../auth/guards.ts';
 import type { Database } from '../db/database.ts';
 import { hostFacts } from '../host-info.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import { HttpError } from '../http/errors.ts';
 import { residentMb } from '../plugins/metrics/memory.ts';
 import { pluginMetricsOf } from '../plugins/metrics/view.ts';
@@ -22,25 +23,21 @@ export function registerDiagnosticsRoutes(
   app: FastifyInstance,
   deps: { runtime: BackendRuntime; plugins: PluginRegistry; guards: Guards; db: Database },
 ): void {
-  const admin = { preHandler: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
-  app.get<{ Params: { name: string } }>(
-    '/api/plugins/:name/diagnostics',
-    admin,
-    async (request): Promise<PluginDiagnosticsAnswer> => {
-      const record = deps.plugins.get(request.params.name);
-      if (!record) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
-      const diagnostics = deps.runtime.diagnostics(record);
-      const metrics = pluginMetricsOf(deps.plugins);
-      const health = metrics?.health(record.name);
-      return {
-        ...diagnostics,
-        memoryMb: diagnostics.pid === undefined ? null : residentMb(diagnostics.pid),
-        history: [...(metrics?.points(record.name) ?? [])],
-        ...(metrics ? { historyIntervalMs: metrics.intervalMs } : {}),
-        ...(health ? { health } : {}),
-        versionFacts: await versionFacts(deps.db, record, hostFacts()),
-        ...(metrics ? { cluster: await metrics.figures(record.name) } : {}),
-      };
-    },
-  );
+  const admin = { guards: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
+  contractRoute(app, getPluginDiagnostics, admin, async (request) => {
+    const record = deps.plugins.get(request.params.name);
+    if (!record) throw new HttpError('plugin_not_found', `No plugin named "${request.params.name}" is installed`);
+    const diagnostics = deps.runtime.diagnostics(record);
+    const metrics = pluginMetricsOf(deps.plugins);
+    const health = metrics?.health(record.name);
+    return {
+      ...diagnostics,
+      memoryMb: diagnostics.pid === undefined ? null : residentMb(diagnostics.pid),
+      history: [...(metrics?.points(record.name) ?? [])],
+      ...(metrics ? { historyIntervalMs: metrics.intervalMs } : {}),
+      ...(health ? { health } : {}),
+      versionFacts: await versionFacts(deps.db, record, hostFacts()),
+      ...(metrics ? { cluster: await metrics.figures(record.name) } : {}),
+    };
+  });
 }

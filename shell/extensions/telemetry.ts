@@ -1,3 +1,4 @@
+import { reportTelemetry } from '../../shared/http/plugin-operations.ts';
 import type { FrontendEvent } from '../../shared/telemetry.schema.ts';
 import { useLoadProblems, type LoadProblem } from './load-problems.ts';
 
@@ -15,7 +16,7 @@ const FLUSH_MS = 5_000;
  * Batches what this browser sees of plugins (module load times, load and render failures) and sends it
  * to the server every few seconds and when the page goes away, so admins see each plugin's cost.
  */
-export function createTelemetryReporter(url = '/api/plugins/telemetry') {
+export function createTelemetryReporter(url: string = reportTelemetry.path) {
   const queue: FrontendEvent[] = [];
   const flush = (leaving = false) => {
     if (queue.length === 0) return;

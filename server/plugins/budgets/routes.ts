@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  BudgetOverridesBody,
   type BudgetOverrides,
   type PluginBudgetDefaults,
   type PluginBudgetStatus,
 } from '../../../shared/plugin-budgets.schema.ts';
 import { dismissNotice, listNotices } from '../../../shared/http/notices.ts';
+import { getPluginBudget, setPluginBudget } from '../../../shared/http/plugin-operations.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
 import { contractRoute } from '../../http/contract-route.ts';
-import { parseBody } from '../../http/body.ts';
 import { HttpError } from '../../http/errors.ts';
 import { auditedChange } from '../lifecycle-routes.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -31,8 +30,6 @@ export interface BudgetRouteDeps {
   /** A notice was dismissed (committed). */
   noticesChanged(): void;
 }
-
-type NameParams = { Params: { name: string } };
 
 /**
  * Instance admins only: `GET|PUT /api/plugins/:name/budget` (a plugin's budget, its overrides and how it fares),
@@ -58,13 +55,13 @@ export function registerBudgetRoutes(app: FastifyInstance, deps: BudgetRouteDeps
     };
   }
 
-  app.get<NameParams>('/api/plugins/:name/budget', admin, async (request) =>
+  contractRoute(app, getPluginBudget, { guards: admin.preHandler }, async (request) =>
     status(requirePlugin(registry, request.params.name).name),
   );
 
-  app.put<NameParams>('/api/plugins/:name/budget', admin, async (request) => {
+  contractRoute(app, setPluginBudget, { guards: admin.preHandler }, async (request) => {
     const plugin = requirePlugin(registry, request.params.name).name;
-    const body = parseBody(BudgetOverridesBody, request.body);
+    const body = request.body;
     const user = currentUser(request);
     const overrides = { ...(await store.overrides(plugin)), ...body };
     await auditedChange(db, { actor: user, action: 'plugin.budget', target: plugin, details: overrides }, (tx) =>

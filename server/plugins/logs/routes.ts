@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { PluginLogQuery, type PluginLogEvent, type PluginLogPage } from '../../../shared/plugin-logs.schema.ts';
+import type { PluginLogEvent } from '../../../shared/plugin-logs.schema.ts';
+import { getPluginLogs } from '../../../shared/http/plugin-operations.ts';
 import type { Guards } from '../../auth/guards.ts';
-import { parseQuery } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { openSse, type SseConnection } from '../../events/sse.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -20,9 +21,9 @@ export function registerPluginLogRoutes(
     if (!deps.registry.get(name)) throw new HttpError('plugin_not_found', `No plugin named "${name}" is installed`);
   };
 
-  app.get<{ Params: { name: string } }>('/api/plugins/:name/logs', admin, async (request): Promise<PluginLogPage> => {
+  contractRoute(app, getPluginLogs, { guards: admin.preHandler }, async (request) => {
     known(request.params.name);
-    return deps.logs.query(request.params.name, parseQuery(PluginLogQuery, request.query));
+    return deps.logs.query(request.params.name, request.query);
   });
 
   const streams = new Set<SseConnection>();

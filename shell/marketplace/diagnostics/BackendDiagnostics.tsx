@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { PluginDiagnosticsAnswer } from '../../../shared/plugin-diagnostics.schema.ts';
-import type { FrontendStats } from '../../../shared/telemetry.schema.ts';
-import { fetchJson } from '../../api/client.ts';
+import { getFrontendStats, getPluginDiagnostics } from '../../../shared/http/plugin-operations.ts';
+import { callApi } from '../../api/client.ts';
 
 const ms = (value: number | null) => (value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`);
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -20,7 +19,7 @@ const problemLabels: Record<string, string> = {
 export function BrowserStats({ name }: { name: string }) {
   const stats = useQuery({
     queryKey: ['plugins', name, 'frontend-stats'],
-    queryFn: () => fetchJson<FrontendStats>(`/api/plugins/${encodeURIComponent(name)}/frontend-stats`),
+    queryFn: () => callApi(getFrontendStats, { params: { name } }),
     refetchInterval: 3_000,
   });
   if (!stats.data) return null;
@@ -59,7 +58,7 @@ export function BrowserStats({ name }: { name: string }) {
 export function useDiagnostics(name: string) {
   return useQuery({
     queryKey: ['plugins', name, 'diagnostics'],
-    queryFn: () => fetchJson<PluginDiagnosticsAnswer>(`/api/plugins/${encodeURIComponent(name)}/diagnostics`),
+    queryFn: () => callApi(getPluginDiagnostics, { params: { name } }),
     refetchInterval: 3_000,
   });
 }

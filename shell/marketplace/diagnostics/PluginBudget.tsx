@@ -7,7 +7,8 @@ import type {
   PluginBudgetStatus,
 } from '../../../shared/plugin-budgets.schema.ts';
 import { formatMs, formatSpan } from '../../../shared/plugin-health.ts';
-import { fetchJson } from '../../api/client.ts';
+import { getPluginBudget, setPluginBudget } from '../../../shared/http/plugin-operations.ts';
+import { callApi } from '../../api/client.ts';
 import './plugin-budget.css';
 
 /** How each figure is shown and typed (the error rate as a percentage), with the input's bounds. */
@@ -35,15 +36,13 @@ const budgetKey = (name: string) => ['plugins', name, 'budget'] as const;
 
 function useBudget(name: string) {
   const client = useQueryClient();
-  const url = `/api/plugins/${encodeURIComponent(name)}/budget`;
   const status = useQuery({
     queryKey: budgetKey(name),
-    queryFn: () => fetchJson<PluginBudgetStatus>(url),
+    queryFn: () => callApi(getPluginBudget, { params: { name } }),
     refetchInterval: 5_000,
   });
   const save = useMutation({
-    mutationFn: (body: BudgetOverridesBody) =>
-      fetchJson<PluginBudgetStatus>(url, { method: 'PUT', body: JSON.stringify(body) }),
+    mutationFn: (body: BudgetOverridesBody) => callApi(setPluginBudget, { params: { name }, body }),
     onSuccess: (data) => client.setQueryData(budgetKey(name), data),
   });
   return { status, save };

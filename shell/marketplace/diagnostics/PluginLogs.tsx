@@ -5,9 +5,10 @@ import {
   type PluginLogEvent,
   type PluginLogLevel,
   type PluginLogLine,
-  type PluginLogPage,
+  type PluginLogQueryInput,
 } from '../../../shared/plugin-logs.schema.ts';
-import { fetchJson } from '../../api/client.ts';
+import { getPluginLogs } from '../../../shared/http/plugin-operations.ts';
+import { callApi } from '../../api/client.ts';
 import { useDebounced } from '../../catalog/use-debounced.ts';
 import './plugin-logs.css';
 
@@ -36,13 +37,14 @@ interface Filter {
   rangeMs: number;
 }
 
-function pageUrl(name: string, filter: Filter, before: number | undefined): string {
-  const params = new URLSearchParams({ limit: String(PAGE) });
-  if (filter.level) params.set('level', filter.level);
-  if (filter.q) params.set('q', filter.q);
-  if (filter.rangeMs > 0) params.set('since', new Date(Date.now() - filter.rangeMs).toISOString());
-  if (before !== undefined) params.set('before', String(before));
-  return `/api/plugins/${encodeURIComponent(name)}/logs?${params}`;
+function pageQuery(filter: Filter, before: number | undefined): PluginLogQueryInput {
+  return {
+    limit: PAGE,
+    ...(filter.level ? { level: filter.level } : {}),
+    ...(filter.q ? { q: filter.q } : {}),
+    ...(filter.rangeMs > 0 ? { since: new Date(Date.now() - filter.rangeMs).toISOString() } : {}),
+    ...(before !== undefined ? { before } : {}),
+  };
 }
 
 /** The plugin's lines as the server streams them while `on`, newest first, and its dropped count. */
@@ -102,7 +104,7 @@ export function PluginLogs({ name }: { name: string }) {
   const filter: Filter = { level, q, rangeMs };
   const pages = useInfiniteQuery({
     queryKey: ['plugins', name, 'logs', filter],
-    queryFn: ({ pageParam }) => fetchJson<PluginLogPage>(pageUrl(name, filter, pageParam)),
+    queryFn: ({ pageParam }) => callApi(getPluginLogs, { params: { name }, query: pageQuery(filter, pageParam) }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
