@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { ToolCallBody, type ToolCallResult, type ToolList } from '../../shared/tools.schema.ts';
+import * as api from '../../shared/http/tools.ts';
 import { currentUser, currentWorkspace, type Guards } from '../auth/guards.ts';
-import { parseBody } from '../http/body.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import type { ToolRunner } from './runner.ts';
-
-type WorkspaceParams = { Params: { workspace: string } };
-type ToolParams = { Params: { workspace: string; tool: string } };
 
 /**
  * The command palette's API, for any member of the workspace: `GET .../tools` lists the tools they may use there;
@@ -13,17 +10,16 @@ type ToolParams = { Params: { workspace: string; tool: string } };
  * checked by the runner) and answers `{tool, result, view, durationMs}`.
  */
 export function registerToolRoutes(app: FastifyInstance, deps: { runner: ToolRunner; guards: Guards }): void {
-  const member = { preHandler: [deps.guards.requireUser, deps.guards.requireWorkspaceRole('viewer')] };
-  const base = '/api/workspaces/:workspace/tools';
+  const member = { guards: [deps.guards.requireUser, deps.guards.requireWorkspaceRole('viewer')] };
 
-  app.get<WorkspaceParams>(base, member, async (request): Promise<ToolList> => {
+  contractRoute(app, api.listTools, member, async (request) => {
     const { workspace, role } = currentWorkspace(request);
     return { workspace: workspace.name, tools: deps.runner.list({ workspace, role }) };
   });
 
-  app.post<ToolParams>(`${base}/:tool/call`, member, async (request): Promise<ToolCallResult> => {
+  contractRoute(app, api.callTool, member, async (request) => {
     const { workspace, role } = currentWorkspace(request);
-    const body = parseBody(ToolCallBody, request.body);
+    const body = request.body;
     return deps.runner.call(
       { user: currentUser(request), workspace, role, via: 'palette' },
       request.params.tool,

@@ -1,14 +1,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { ToolCallResult, ToolList } from '../../shared/tools.schema.ts';
-import { fetchJson } from '../api/client.ts';
-
-const toolsUrl = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}/tools`;
+import * as api from '../../shared/http/tools.ts';
+import { callApi } from '../api/client.ts';
 
 /** The tools this user may use in the workspace (plugins active and enabled there, and the app's own); read when asked. */
 export function useTools(workspace: string, enabled: boolean) {
   return useQuery({
     queryKey: ['workspaces', workspace, 'tools'],
-    queryFn: () => fetchJson<ToolList>(toolsUrl(workspace)),
+    queryFn: () => callApi(api.listTools, { params: { workspace } }),
     enabled,
     staleTime: 30_000,
   });
@@ -18,9 +16,6 @@ export function useTools(workspace: string, enabled: boolean) {
 export function useToolCall(workspace: string, tool: string) {
   return useMutation({
     mutationFn: (args: Record<string, unknown>) =>
-      fetchJson<ToolCallResult>(`${toolsUrl(workspace)}/${encodeURIComponent(tool)}/call`, {
-        method: 'POST',
-        body: JSON.stringify({ arguments: args }),
-      }),
+      callApi(api.callTool, { params: { workspace, tool }, body: { arguments: args } }),
   });
 }

@@ -1,15 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  SavedQuery,
-  SavedQueryBody,
-  SavedQueryList,
-  SqlQueryBody,
-  SqlQueryResult,
-  SqlTables,
-} from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
-import { fetchJson } from '../api/client.ts';
-
-const base = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}/sql`;
+import type { SavedQueryBody, SqlQueryBody, SqlQueryResult } from '@dbt-workbench/plugin-sdk/contracts/sql.schema';
+import * as api from '../../shared/http/sql.ts';
+import { callApi } from '../api/client.ts';
 
 export const sqlKeys = {
   tables: (workspace: string) => ['workspaces', workspace, 'sql', 'tables'] as const,
@@ -18,14 +10,14 @@ export const sqlKeys = {
 
 /** Runs SQL in the workspace's DuckDB; rejects with an `ApiError` carrying DuckDB's message. */
 export function runQuery(workspace: string, body: SqlQueryBody): Promise<SqlQueryResult> {
-  return fetchJson<SqlQueryResult>(`${base(workspace)}/query`, { method: 'POST', body: JSON.stringify(body) });
+  return callApi(api.runSqlQuery, { params: { workspace }, body });
 }
 
 /** The workspace's tables (its seeds) and columns. */
 export function useSqlTables(workspace: string) {
   return useQuery({
     queryKey: sqlKeys.tables(workspace),
-    queryFn: () => fetchJson<SqlTables>(`${base(workspace)}/tables`),
+    queryFn: () => callApi(api.listSqlTables, { params: { workspace } }),
   });
 }
 
@@ -33,7 +25,7 @@ export function useSqlTables(workspace: string) {
 export function useSavedQueries(workspace: string) {
   return useQuery({
     queryKey: sqlKeys.saved(workspace),
-    queryFn: () => fetchJson<SavedQueryList>(`${base(workspace)}/saved`),
+    queryFn: () => callApi(api.listSavedQueries, { params: { workspace } }),
   });
 }
 
@@ -43,15 +35,13 @@ export function useSavedQueryMutations(workspace: string) {
   const refresh = () => client.invalidateQueries({ queryKey: sqlKeys.saved(workspace) });
   const save = useMutation({
     mutationFn: ({ id, ...body }: SavedQueryBody & { id?: string }) =>
-      fetchJson<SavedQuery>(id ? `${base(workspace)}/saved/${encodeURIComponent(id)}` : `${base(workspace)}/saved`, {
-        method: id ? 'PUT' : 'POST',
-        body: JSON.stringify(body),
-      }),
+      id
+        ? callApi(api.updateSavedQuery, { params: { workspace, id }, body })
+        : callApi(api.createSavedQuery, { params: { workspace }, body }),
     onSuccess: refresh,
   });
   const remove = useMutation({
-    mutationFn: (id: string) =>
-      fetchJson<{ ok: true }>(`${base(workspace)}/saved/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    mutationFn: (id: string) => callApi(api.deleteSavedQuery, { params: { workspace, id } }),
     onSuccess: refresh,
   });
   return { save, remove };
