@@ -1,4 +1,3 @@
-import type { BudgetOverrides } from '../../../shared/plugin-budgets.schema.ts';
 import type { Feature } from '../../context.ts';
 import { pluginMetricsOf } from '../metrics/view.ts';
 import { budgetActions } from './actions.ts';
@@ -6,9 +5,6 @@ import { effectiveBudget } from './evaluate.ts';
 import { registerBudgetRoutes } from './routes.ts';
 import { createBudgetStore } from './store.ts';
 import { createBudgetWatcher } from './watcher.ts';
-
-const effectiveOverrides = (overrides: Map<string, BudgetOverrides>, plugin: string): BudgetOverrides =>
-  overrides.get(plugin) ?? { errorRate: null, p95Ms: null, restarts: null };
 
 /**
  * Plugin budgets (PLUGIN_BUDGET_*): judges each plugin's cost point by point and, when it stays over budget for a
@@ -28,7 +24,8 @@ export function createBudgetsFeature(): Feature {
       );
       // Plugins disabled automatically before a restart stay disabled, with their reason.
       await plugins.refresh();
-      // Kept in memory so health badges judge against them without a query per plugin; routes keep it current.
+      // Kept in memory so health badges judge against them without a query per plugin. The watcher reads them from
+      // the database at each point, where another server's admin may have changed them, and refreshes this copy.
       const overrides = await store.allOverrides();
       const noticesChanged = () => context.events.publish({ type: 'notices-changed', at: new Date().toISOString() });
       const metrics = pluginMetricsOf(plugins);
@@ -40,7 +37,11 @@ export function createBudgetsFeature(): Feature {
         metrics &&
         createBudgetWatcher({
           defaults,
-          overrides: async (plugin) => effectiveOverrides(overrides, plugin),
+          async overrides(plugin) {
+            const stored = await store.overrides(plugin);
+            overrides.set(plugin, stored);
+            return stored;
+          },
           isActive: (plugin) => plugins.get(plugin)?.state === 'active',
           disable: actions.disable,
           report: actions.report,
