@@ -114,6 +114,11 @@ export const Installation = z.object({
   /** Whether the previous version's files are kept (for a rollback). */
   previousKept: z.boolean(),
   pending: PendingUpdate.optional(),
+  /**
+   * Why this server could not put in place the package another replica recorded (missing, or failing its sha256
+   * check): it serves its last good version meanwhile. A plugin placed by hand (`folder`) is this server's own.
+   */
+  packageProblem: z.string().optional(),
 });
 export type Installation = z.infer<typeof Installation>;
 

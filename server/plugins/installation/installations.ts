@@ -6,6 +6,7 @@ import type { PluginRegistry, RegisteredPlugin } from '../registry.ts';
 import type { InspectedPackage } from './inspect.ts';
 import type { PackageLayout } from './layout.ts';
 import { exists } from './moves.ts';
+import { packageProblems } from '../package-store/locks.ts';
 
 /** A row of `plugin_installations`: how a plugin was installed. */
 export interface InstallationRow {
@@ -68,6 +69,7 @@ export async function listInstallations(context: InstallationsContext): Promise<
   const rows = await db.all<InstallationRow>('SELECT * FROM plugin_installations');
   const pending = await db.all<PendingRow>('SELECT * FROM plugin_pending_updates');
   const names = [...new Set([...registry.list().map((p) => p.name), ...rows.map((r) => r.name)])].sort();
+  const problems = packageProblems(layout.root);
   return Promise.all(
     names.map(async (name) => {
       const plugin = registry.get(name);
@@ -82,6 +84,7 @@ export async function listInstallations(context: InstallationsContext): Promise<
         updatedAt: row?.updated_at ?? null,
         previousVersion: row?.previous_version ?? null,
         previousKept: await exists(layout.previousFor(name)),
+        ...(problems.has(name) ? { packageProblem: problems.get(name) } : {}),
       };
       if (!waiting || !plugin) {
         const inFolder = await context.waitingInFolder(plugin);

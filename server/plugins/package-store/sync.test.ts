@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 import { crashPoint } from '../installation/crash.ts';
+import { listInstallations } from '../installation/installations.ts';
 import { createJournal } from '../installation/journal.ts';
 import { packageLayout, type PackageLayout } from '../installation/layout.ts';
 import { call, pluginZip, postZip } from '../installation/testing.ts';
@@ -144,6 +145,21 @@ describe('plugin packages across replicas', () => {
       { name: 'owners', role: 'installed', digest, reason: expect.stringContaining('does not match its bytes') },
     ]);
     expect(syncB.failures().get('owners')).toContain(digest);
+    // B's installations list says why it serves 1.0.0 (the list of a server whose data folder is B's).
+    const installations = await listInstallations({
+      db: app.context.db,
+      registry: app.plugins,
+      layout: layoutB,
+      inspect: async () => {
+        throw new Error('not inspected');
+      },
+      diff: () => {
+        throw new Error('not compared');
+      },
+      waitingInFolder: async () => undefined,
+      logger: pino({ level: 'silent' }),
+    });
+    expect(installations.find((i) => i.name === 'owners')?.packageProblem).toMatch(/does not match its bytes/);
     expect(versionOnB('owners')).toBe('1.0.0');
     expect(listed(layoutB.staging)).toEqual([]);
     await expect(fetchPackage(app.context.db, digest)).rejects.toBeInstanceOf(PackageIntegrityError);

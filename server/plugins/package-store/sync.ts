@@ -11,7 +11,7 @@ import { exists } from '../installation/moves.ts';
 import type { PackageLimits } from '../installation/package-files.ts';
 import { keptRoot } from '../installation/versions.ts';
 import type { PluginRegistry } from '../registry.ts';
-import { busyPlugins } from './locks.ts';
+import { busyPlugins, packageProblems } from './locks.ts';
 import { localRevisions, type Role } from './revisions.ts';
 import { digestOfFolder, PackageIntegrityError, unpackStored } from './store.ts';
 
@@ -52,7 +52,7 @@ export function createPackageSync(options: {
   const journal = createJournal(db, layout, options.crash, logger);
   const revisions = localRevisions(layout);
   const busy = busyPlugins(layout.root);
-  const failures = new Map<string, string>();
+  const failures = packageProblems(layout.root);
 
   const folderOf = (role: Role, name: string) =>
     role === 'installed' ? layout.installedFor(name) : layout.pendingFor(name);
@@ -136,7 +136,7 @@ export function createPackageSync(options: {
           failures.delete(name);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          failures.set(name, reason);
+          failures.set(name, `could not put in place the ${role} package ${digest}: ${reason}`);
           report.failed.push({ name, role, digest, reason });
           const message = 'could not put in place the package another replica recorded; keeping the local folder';
           logger.error(
