@@ -132,8 +132,11 @@ describe('backends start when first needed', () => {
     await until('every backend to run once', () => (names.every((n) => state(app, n) === 'active') ? true : undefined));
     const again = (await reboot(app)).app;
     const plugins = await again.server.inject({ url: '/api/plugins', headers: { cookie: again.adminCookie } });
-    const listed = (plugins.json() as { plugins: { name: string; state: string }[] }).plugins;
-    expect(listed.filter((p) => names.includes(p.name)).map((p) => p.state)).toEqual(names.map(() => 'active'));
+    const listed = (plugins.json() as { plugins: { name: string; state: string; backendIdle?: object }[] }).plugins;
+    // Active, and the card can say its backend starts on first use.
+    expect(listed.filter((p) => names.includes(p.name)).map((p) => [p.state, p.backendIdle])).toEqual(
+      names.map(() => ['active', {}]),
+    );
     for (const name of names) {
       expect(state(again, name)).toBe('idle');
       expect(backends(again).pid(name)).toBeUndefined();
@@ -174,7 +177,7 @@ describe('backends start when first needed', () => {
     );
     await until('the process to exit', () => (processGone(firstPid) ? true : undefined));
     const listed = await app.server.inject({ url: `/api/plugins/${name}`, headers: { cookie: app.adminCookie } });
-    expect(listed.json()).toMatchObject({ state: 'active' });
+    expect(listed.json()).toMatchObject({ state: 'active', backendIdle: { since: expect.any(String) } });
     const diagnostics = await diagnosticsOf(app, name);
     expect(diagnostics.state).toBe('idle');
     expect(diagnostics.reason).toMatch(/^idle since \d{4}-\d\d-\d\dT.*; it starts again on first use$/);

@@ -106,14 +106,17 @@ export function createSandboxFeature(
       );
       // Bound below: the runtime asks the seams to refresh, and the seams follow the runtime.
       let refreshMetadata = () => {};
-      // Open shells learn of each change of a plugin's reported state (its backend starting, down, back).
+      // Open shells learn of each change of a plugin's reported state (its backend starting, down, back), and of its
+      // backend going idle (the plugin stays active; the card says so).
       const published = new Map<string, string>();
       const stateChanged = (name: string) => {
         const record = plugins.get(name);
         if (!record || !runtime) return;
-        const { state } = reportedState(record, runtime.backendState(name));
-        if (published.get(name) === state) return;
-        published.set(name, state);
+        const backend = runtime.backendState(name);
+        const { state } = reportedState(record, backend);
+        const seen = `${state}${backend.state === 'idle' ? ' idle' : ''}`;
+        if (published.get(name) === seen) return;
+        published.set(name, seen);
         context.events.publish({ type: 'plugin-state-changed', plugin: name, state, at: new Date().toISOString() });
       };
       const secret = backendSecret(own.secret, settings.dataDirectory);
