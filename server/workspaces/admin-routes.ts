@@ -1,26 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { WorkspaceListing } from '../../shared/api.schema.ts';
+import * as api from '../../shared/http/workspaces.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { currentUser, type Guards } from '../auth/guards.ts';
-import { parseBody } from '../http/body.ts';
-import { WorkspaceName } from './config.ts';
+import { contractRoute } from '../http/contract-route.ts';
 import type { ListedWorkspace, WorkspaceDirectory } from './directory.ts';
-
-const Title = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
-const ProjectDir = z.string().trim().min(1, 'must name the dbt project folder on the server');
-
-const NewWorkspaceBody = z.object({
-  name: WorkspaceName.max(40, 'must be at most 40 characters'),
-  title: Title.optional(),
-  projectDir: ProjectDir,
-});
-const WorkspaceChanges = z
-  .object({ title: Title.optional(), projectDir: ProjectDir.optional() })
-  .strict()
-  .refine((c) => c.title !== undefined || c.projectDir !== undefined, 'name a new title or projectDir');
 
 const listingOf = ({ workspace, source }: ListedWorkspace): WorkspaceListing => ({
   name: workspace.name,
@@ -40,16 +26,15 @@ export interface WorkspaceAdminDeps {
 /** Instance admins add, rename, re-point and remove workspaces (`/api/workspaces`); every change is audited. */
 export function registerWorkspaceAdminRoutes(app: FastifyInstance, deps: WorkspaceAdminDeps): void {
   const { directory, guards, audit } = deps;
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
-  type ByName = { Params: { workspace: string } };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
   const listed = (name: string) => listingOf(directory.listing().find((l) => l.workspace.name === name)!);
   const record = (request: FastifyRequest, action: string, workspace: string, details: unknown) =>
     audit.record({ actor: currentUser(request), action, target: workspace, workspace, details });
 
-  app.get('/api/workspaces', admin, async () => ({ workspaces: directory.listing().map(listingOf) }));
+  contractRoute(app, api.listWorkspaces, admin, async () => ({ workspaces: directory.listing().map(listingOf) }));
 
-  app.post('/api/workspaces', admin, async (request, reply) => {
-    const body = parseBody(NewWorkspaceBody, request.body);
+  contractRoute(app, api.addWorkspace, admin, async (request, reply) => {
+    const body = request.body;
     const workspace = await directory.add(
       { name: body.name, title: body.title ?? body.name, projectDir: body.projectDir },
       currentUser(request).id,
@@ -62,8 +47,8 @@ export function registerWorkspaceAdminRoutes(app: FastifyInstance, deps: Workspa
     return listed(workspace.name);
   });
 
-  app.patch<ByName>('/api/workspaces/:workspace', admin, async (request) => {
-    const changes = parseBody(WorkspaceChanges, request.body);
+  contractRoute(app, api.updateWorkspace, admin, async (request) => {
+    const changes = request.body;
     const before = directory.all.find((w) => w.name === request.params.workspace);
     const workspace = await directory.update(request.params.workspace, changes, currentUser(request).id);
     await record(request, 'workspace.update', workspace.name, {
@@ -75,7 +60,7 @@ export function registerWorkspaceAdminRoutes(app: FastifyInstance, deps: Workspa
     return listed(workspace.name);
   });
 
-  app.delete<ByName>('/api/workspaces/:workspace', admin, async (request) => {
+  contractRoute(app, api.removeWorkspace, admin, async (request) => {
     const workspace = await directory.remove(request.params.workspace, currentUser(request).id);
     await record(request, 'workspace.remove', workspace.name, { projectDir: workspace.projectDir });
     return {

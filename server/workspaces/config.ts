@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { validate } from '@dbt-workbench/plugin-sdk/contracts/validation';
+import { WorkspaceName } from '../../shared/workspace-name.ts';
 
-export const WorkspaceName = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single dashes, like "jaffle-shop"');
+export { WorkspaceName };
 
 /** One workspace in `workbench.config.json`. Paths are relative to the config file. */
 const WorkspaceEntry = z.object({

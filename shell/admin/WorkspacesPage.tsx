@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { WorkspaceListing } from '../../shared/api.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import * as api from '../../shared/http/workspaces.ts';
+import { callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 import { meQueryKey } from '../auth/session.ts';
 import './admin.css';
@@ -28,15 +29,14 @@ function useWorkspaceChange<T>(run: (input: T) => Promise<{ message: string }>) 
   });
 }
 
-const send = (url: string, method: string, body?: unknown) =>
-  fetchJson<WorkspaceListing>(url, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-
 function AddWorkspaceForm() {
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
   const [projectDir, setProjectDir] = useState('');
   const add = useWorkspaceChange(async () => {
-    const added = await send('/api/workspaces', 'POST', { name, ...(title.trim() ? { title } : {}), projectDir });
+    const added = await callApi(api.addWorkspace, {
+      body: { name, ...(title.trim() ? { title } : {}), projectDir },
+    });
     setName('');
     setTitle('');
     setProjectDir('');
@@ -102,18 +102,18 @@ function WorkspaceRow({ workspace, only }: { workspace: WorkspaceListing; only: 
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(workspace.title);
   const [projectDir, setProjectDir] = useState(workspace.projectDir);
-  const url = `/api/workspaces/${workspace.name}`;
+  const params = { workspace: workspace.name };
   const save = useWorkspaceChange(async () => {
     const changes = {
       ...(title !== workspace.title ? { title } : {}),
       ...(projectDir !== workspace.projectDir ? { projectDir } : {}),
     };
     if (Object.keys(changes).length === 0) return { message: 'Nothing changed.' };
-    const saved = await send(url, 'PATCH', changes);
+    const saved = await callApi(api.updateWorkspace, { params, body: changes });
     setEditing(false);
     return { message: `Saved ${saved.title}.` };
   });
-  const remove = useWorkspaceChange(async () => await fetchJson<{ message: string }>(url, { method: 'DELETE' }));
+  const remove = useWorkspaceChange(async () => await callApi(api.removeWorkspace, { params }));
   const outcome = save.data ?? remove.data;
   const error = save.error ?? remove.error;
   return (
@@ -206,7 +206,7 @@ function WorkspaceRow({ workspace, only }: { workspace: WorkspaceListing; only: 
 export function WorkspacesPage() {
   const list = useQuery({
     queryKey: workspacesKey,
-    queryFn: () => fetchJson<{ workspaces: WorkspaceListing[] }>('/api/workspaces'),
+    queryFn: () => callApi(api.listWorkspaces, {}),
   });
   const workspaces = list.data?.workspaces ?? [];
   return (
