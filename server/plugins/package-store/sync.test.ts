@@ -207,6 +207,7 @@ describe('plugin packages across replicas', () => {
     const revisions = await localRevisions(layoutB).read('installed');
     const report = await syncB.run();
     expect(report.failed[0]?.reason).toMatch(/Another server is changing "owners"/);
+    expect(listed(layoutB.staging)).toEqual([]);
     expect(await localRevisions(layoutB).read('installed')).toEqual(revisions);
     expect(versionOnB('owners')).toBe('1.0.0');
   });

@@ -71,21 +71,21 @@ export function createPackageSync(options: {
     }
     try {
       await unpackStored(db, digest, unpacked, options.limits);
+      await journal.run({
+        id,
+        plugin: name,
+        kind: 'sync',
+        moves: [
+          ...((await exists(target)) ? [{ from: target, to: `${trash}/${role}` }] : []),
+          { from: unpacked, to: target },
+        ],
+        effects: [],
+        cleanup: [staging, trash],
+      });
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       throw error;
     }
-    await journal.run({
-      id,
-      plugin: name,
-      kind: 'sync',
-      moves: [
-        ...((await exists(target)) ? [{ from: target, to: `${trash}/${role}` }] : []),
-        { from: unpacked, to: target },
-      ],
-      effects: [],
-      cleanup: [staging, trash],
-    });
     await revisions.set(role, name, digest);
     return true;
   }
