@@ -356,6 +356,13 @@ const admin: MatrixEntry[] = [
     note: 'past the guards: the caller has no dev session of model-notes, so no dev backend starts',
   },
   {
+    route: 'POST /api/plugins/:name/dev-session/heartbeat',
+    access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
+    call: () => ({ url: '/api/plugins/model-notes/dev-session/heartbeat' }),
+    ok: 404,
+    note: 'past the guards: the caller has no dev session of model-notes to keep alive',
+  },
+  {
     route: 'DELETE /api/plugins/:name/dev-session',
     access: { who: 'instance-admin', tokenScope: 'plugins:dev' },
     call: () => ({ url: '/api/plugins/model-notes/dev-session' }),

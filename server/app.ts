@@ -173,7 +173,18 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   await plugins.refresh();
   const services = createHostServices();
   const events = registerEventStream(server, guards);
-  const devBackends = createDevBackends({ dataDirectory: settings.dataDirectory });
+  const devSessions = createDevSessions({
+    db,
+    events,
+    ttlMs: settings.devSessionTtlMs,
+    logger: logger.child({ component: 'dev-sessions' }),
+  });
+  await devSessions.load();
+  const devBackends = createDevBackends({
+    dataDirectory: settings.dataDirectory,
+    sessions: devSessions,
+    port: settings.port,
+  });
   const context: AppContext = {
     settings,
     logger,
@@ -244,13 +255,11 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     : () => {};
   registerPluginLogRoutes(server, { registry: plugins, guards, logs: pluginLogs });
   registerInstallationRoutes(server, { registry: plugins, guards, db, settings, logger, enablement });
-  const devSessions = createDevSessions();
   securityHeaders.allowDevOriginsOf((userId) => devSessions.originsOf(userId));
   registerDevSessionRoutes(server, {
     registry: plugins,
     guards,
     sessions: devSessions,
-    events,
     backends: devBackends,
     audit,
   });
@@ -275,6 +284,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     await stopSharingChanges();
     events.close();
     await devBackends.close();
+    devSessions.close();
     for (const handle of handles.reverse()) await handle.close();
     stopLoggingDecisions();
     await pluginLogs.close();

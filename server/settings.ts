@@ -59,6 +59,7 @@ const SettingsFromEnv = z.object({
   PLUGIN_DEFAULT_ENABLED: Flag.default(true),
   PLUGIN_LOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   PLUGIN_REMOTE_CHECK_INTERVAL_S: z.coerce.number().min(0).max(86_400).default(300),
+  PLUGIN_DEV_SESSION_TTL_S: z.coerce.number().min(1).max(3600).default(60),
   PLUGIN_AUTO_APPROVE: CapabilityList.default([]),
   PLUGIN_FORBIDDEN_CAPABILITIES: CapabilityList.default([]),
   PLUGIN_SIGNATURES: z.enum(['require', 'warn', 'off'], { error: 'must be require, warn or off' }).default('warn'),
@@ -145,6 +146,8 @@ export interface Settings {
   pluginLoadTimeoutMs: number;
   /** How often remotes pinned at approval are compared with what their URL serves now; 0 turns the check off. */
   remoteCheckIntervalMs: number;
+  /** How long a dev session lives without a heartbeat of its CLI (which beats at a quarter of it). */
+  devSessionTtlMs: number;
   /**
    * What the server lets plugins do: capabilities approved without an admin or never allowed, and its signing
    * policy (PLUGIN_SIGNATURES, with the public keys of PLUGIN_TRUSTED_KEYS read once at start, to which the server
@@ -263,6 +266,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     pluginsEnabledByDefault: s.PLUGIN_DEFAULT_ENABLED,
     pluginLoadTimeoutMs: s.PLUGIN_LOAD_TIMEOUT_MS,
     remoteCheckIntervalMs: s.PLUGIN_REMOTE_CHECK_INTERVAL_S * 1000,
+    devSessionTtlMs: s.PLUGIN_DEV_SESSION_TTL_S * 1000,
     capabilityPolicy: {
       autoApprove: s.PLUGIN_AUTO_APPROVE,
       forbidden: s.PLUGIN_FORBIDDEN_CAPABILITIES,

@@ -14,5 +14,10 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plugin-state-changed'), plugin: z.string(), state: PluginState, at: z.string() }),
   /** A notice to admins was raised or dismissed: admins' shells refetch `GET /api/notices`. */
   z.object({ type: z.literal('notices-changed'), at: z.string() }),
+  /**
+   * Developers' dev sessions of these plugins started, were rebuilt, moved their backend slot or ended: each replica
+   * reloads them from the database and tells its own shells `plugins-changed`. Shells ignore it.
+   */
+  z.object({ type: z.literal('dev-sessions-changed'), plugins: z.array(z.string()), at: z.string() }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

@@ -404,6 +404,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX plugin_metric_points_by_plugin ON plugin_metric_points (plugin, at);
       CREATE INDEX plugin_metric_points_by_at ON plugin_metric_points (at);`,
   },
+  {
+    version: 25,
+    name: "developers' dev sessions, seen by every replica",
+    // One row per developer and plugin (workbench-plugin dev --server): manifest (JSON) and entry of the dev build
+    // (entry NULL for a backend-only plugin), its current revision, and until when it lives unless the CLI's
+    // heartbeat extends it. backend_server: the replica running the developer's backend dev slot (its process id
+    // and a label naming it), NULL while none does.
+    sql: `
+      CREATE TABLE plugin_dev_sessions (
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        plugin TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        entry TEXT,
+        revision TEXT NOT NULL UNIQUE,
+        backend_server TEXT,
+        backend_server_label TEXT,
+        started_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, plugin)
+      );
+      CREATE INDEX plugin_dev_sessions_by_expiry ON plugin_dev_sessions (expires_at);`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

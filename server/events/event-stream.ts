@@ -10,6 +10,8 @@ export interface EventStream {
   deliver(event: ServerEvent): void;
   /** Calls `listener` with each event published on this server; returns what stops it. */
   onPublish(listener: (event: ServerEvent) => void): () => void;
+  /** Calls `listener` with each event delivered from elsewhere (another replica, a catch-up); returns what stops it. */
+  onDeliver(listener: (event: ServerEvent) => void): () => void;
   /** How many shells are listening. */
   clients(): number;
   close(): void;
@@ -22,6 +24,7 @@ export interface EventStream {
 export function registerEventStream(app: FastifyInstance, guards: Guards): EventStream {
   const clients = new Set<SseConnection>();
   const publishListeners = new Set<(event: ServerEvent) => void>();
+  const deliverListeners = new Set<(event: ServerEvent) => void>();
 
   app.get('/api/events', { preHandler: guards.requireUser }, (request, reply) => {
     const connection = openSse(request, reply, () => clients.delete(connection));
@@ -35,19 +38,26 @@ export function registerEventStream(app: FastifyInstance, guards: Guards): Event
     for (const client of [...clients]) client.end();
   }
 
-  function deliver(event: ServerEvent): void {
+  function send(event: ServerEvent): void {
     for (const client of clients) client.send(event.type, event);
   }
 
   return {
     publish(event) {
-      deliver(event);
+      send(event);
       for (const listener of publishListeners) listener(event);
     },
-    deliver,
+    deliver(event) {
+      send(event);
+      for (const listener of deliverListeners) listener(event);
+    },
     onPublish(listener) {
       publishListeners.add(listener);
       return () => publishListeners.delete(listener);
+    },
+    onDeliver(listener) {
+      deliverListeners.add(listener);
+      return () => deliverListeners.delete(listener);
     },
     clients: () => clients.size,
     close,

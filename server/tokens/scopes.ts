@@ -21,6 +21,7 @@ export const scopeRoutes: Record<TokenScope, readonly ScopedRoute[]> = {
     { route: 'PUT /api/plugins/:name/dev-session' },
     { route: 'POST /api/plugins/:name/dev-session/builds' },
     { route: 'PUT /api/plugins/:name/dev-session/backend' },
+    { route: 'POST /api/plugins/:name/dev-session/heartbeat' },
     { route: 'DELETE /api/plugins/:name/dev-session' },
   ],
   mcp: [{ route: 'POST /mcp/:workspace' }, { route: 'GET /mcp/:workspace' }, { route: 'DELETE /mcp/:workspace' }],

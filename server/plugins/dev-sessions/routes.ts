@@ -2,7 +2,6 @@ import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manif
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
-import type { EventStream } from '../../events/event-stream.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
 import { DevBackendBody, MAX_DEV_BACKEND_BYTES, type DevBackends } from './dev-backends.ts';
@@ -17,16 +16,25 @@ import {
 
 type Params = { Params: { name: string } };
 
-function answer(name: string, session: DevSession) {
-  return { plugin: name, version: session.manifest.version, entry: session.entry, revision: session.revision };
+function answer(name: string, session: DevSession, ttlMs: number) {
+  return {
+    plugin: name,
+    version: session.manifest.version,
+    ...(session.entry ? { entry: session.entry } : {}),
+    revision: session.revision,
+    expiresAt: session.expiresAt,
+    // The CLI beats at a quarter of the session's life, so a beat or two may be lost without ending it.
+    heartbeatSeconds: Math.max(1, Math.floor(ttlMs / 4000)),
+  };
 }
 
 /**
  * A developer's dev build of an approved plugin, for their own sessions only (`workbench-plugin dev --server`):
  * start or replace (PUT), announce a rebuild (POST .../builds), deploy its backend code to the developer's dev slot
- * (PUT .../backend), end (DELETE: the slot too); each but a rebuild is audited. Instance admins, at the console or with an API token of scope
- * `plugins:dev` (which acts as the admin who made it). Every frontend change is announced as `plugins-changed`: each
- * shell refetches its extensions, and only the developer's list differs.
+ * (PUT .../backend), keep alive (POST .../heartbeat), end (DELETE: the slot too); start, backend and end are
+ * audited. Instance admins, at the console or with an API token of scope `plugins:dev` (which acts as the admin who
+ * made it). Sessions live in the database, so every replica serves them; each change reaches every replica's shells
+ * as `plugins-changed`, and only the developer's list differs.
  */
 export function registerDevSessionRoutes(
   app: FastifyInstance,
@@ -34,13 +42,10 @@ export function registerDevSessionRoutes(
     registry: PluginRegistry;
     guards: Guards;
     sessions: DevSessions;
-    events: EventStream;
     backends: DevBackends;
     audit: AuditLog;
   },
 ): void {
-  const announce = (name: string) =>
-    deps.events.publish({ type: 'plugins-changed', plugins: [name], at: new Date().toISOString() });
   const preHandler = [deps.guards.requireUser, deps.guards.requireInstanceAdmin];
 
   app.put<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request) => {
@@ -48,21 +53,20 @@ export function registerDevSessionRoutes(
     const body = DevSessionBody.safeParse(request.body);
     if (!body.success) {
       const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw new HttpError('bad_request', `A dev session needs {manifest, entry}: ${issues}`);
+      throw new HttpError('bad_request', `A dev session needs {manifest, entry?}: ${issues}`);
     }
     const plugin = deps.registry.list().find((p) => p.name === name);
-    const problem = devSessionProblem(plugin, name, body.data.manifest);
+    const problem = devSessionProblem(plugin, name, body.data.manifest, body.data.entry);
     if (problem) throw new HttpError(plugin ? 'conflict' : 'plugin_not_found', problem);
     const user = currentUser(request);
-    const session = deps.sessions.start(user.id, PluginManifest.parse(body.data.manifest), body.data.entry);
+    const session = await deps.sessions.start(user.id, PluginManifest.parse(body.data.manifest), body.data.entry);
     await deps.audit.record({
       actor: user,
       action: 'plugin.dev-session.start',
       target: name,
-      details: { version: session.manifest.version, origin: devOrigin(session) },
+      details: { version: session.manifest.version, ...(session.entry ? { origin: devOrigin(session) } : {}) },
     });
-    announce(name);
-    return answer(name, session);
+    return answer(name, session, deps.sessions.ttlMs);
   });
 
   app.post<Params>('/api/plugins/:name/dev-session/builds', { preHandler }, async (request) => {
@@ -74,17 +78,29 @@ export function registerDevSessionRoutes(
     }
     const userId = currentUser(request).id;
     const entry = body.data?.entry;
-    const current = deps.sessions.of(userId).get(name);
+    const current = deps.sessions.get(userId, name);
+    if (current && entry && !current.entry)
+      throw new HttpError('bad_request', `The dev session of "${name}" has no frontend: a rebuild names no entry`);
     // The developer's page admits the session's origin alone (its CSP was sent when the page opened).
-    if (current && entry && new URL(entry).origin !== devOrigin(current))
+    if (current?.entry && entry && new URL(entry).origin !== devOrigin(current))
       throw new HttpError(
         'bad_request',
         `A rebuild must stay on the dev session's origin ${devOrigin(current)}, not ${new URL(entry).origin}; start a new session (PUT) to move`,
       );
-    const session = deps.sessions.rebuilt(userId, name, entry);
+    const session = await deps.sessions.rebuilt(userId, name, entry);
     if (!session) throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
-    announce(name);
-    return answer(name, session);
+    return answer(name, session, deps.sessions.ttlMs);
+  });
+
+  app.post<Params>('/api/plugins/:name/dev-session/heartbeat', { preHandler }, async (request) => {
+    const { name } = request.params;
+    const session = await deps.sessions.touch(currentUser(request).id, name);
+    if (!session)
+      throw new HttpError(
+        'not_found',
+        `You have no dev session of "${name}": it ended (no heartbeat for ${deps.sessions.ttlMs / 1000} s, or ended elsewhere); start one with PUT`,
+      );
+    return answer(name, session, deps.sessions.ttlMs);
   });
 
   // Base64 makes 4 bytes of every 3.
@@ -97,7 +113,7 @@ export function registerDevSessionRoutes(
       throw new HttpError('bad_request', `A dev backend needs {files: {<path in backend/>: <base64>}}: ${issues}`);
     }
     const userId = currentUser(request).id;
-    if (!deps.sessions.of(userId).has(name))
+    if (!deps.sessions.get(userId, name))
       throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
     const plugin = deps.registry.get(name);
     if (!plugin || plugin.state !== 'active')
@@ -120,9 +136,9 @@ export function registerDevSessionRoutes(
     const { name } = request.params;
     const userId = currentUser(request).id;
     await deps.backends.end(userId, name);
-    if (!deps.sessions.end(userId, name)) throw new HttpError('not_found', `You have no dev session of "${name}"`);
+    if (!(await deps.sessions.end(userId, name)))
+      throw new HttpError('not_found', `You have no dev session of "${name}"`);
     await deps.audit.record({ actor: currentUser(request), action: 'plugin.dev-session.end', target: name });
-    announce(name);
     return reply.code(204).send();
   });
 }
