@@ -37,6 +37,7 @@ const notYetConverted: string[] = [
   'PUT /api/plugins/:name/dev-session',
   'PUT /api/plugins/:name/dev-session/backend',
   'POST /api/plugins/:name/dev-session/builds',
+  'POST /api/plugins/:name/dev-session/heartbeat',
   'POST /api/plugins/:name/pin',
   'POST /api/plugins/:name/rollback',
   'POST /api/plugins/:name/unpin',
