@@ -1,0 +1,195 @@
+// Dev sessions behind several replicas: two whole server processes on one throwaway PostgreSQL. A session started
+// through A serves its developer on B (extensions, the CSP of their documents, the dev frame) and nobody else; it
+// outlives a restart; once its CLI stops beating it ends on every replica, and a shell open on B is told.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { WorkspaceExtensions } from '../../../shared/api.schema.ts';
+import { testManifest } from '../../../shared/testing/manifests.ts';
+import { createTestDatabase } from '../../testing/postgres.ts';
+import { startPostgresCluster, type PostgresCluster } from '../../testing/postgres-cluster.ts';
+import { serverEventAfter } from '../../testing/server-events.ts';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.ts';
+import { writeWidgetPlugin } from '../../testing/widget-plugin.ts';
+
+const PASSWORD = 'dev-replicas-password';
+const TTL_S = 4;
+const devOrigin = 'http://127.0.0.1:4999';
+const devEntry = `${devOrigin}/b1/mf-manifest.json`;
+const devManifest = testManifest('notes', {
+  version: '1.1.0-dev',
+  frontend: {
+    remote: 'mf-manifest.json',
+    contributions: [{ slot: 'dashboard.widget', id: 'w', module: './Widget' }],
+  },
+});
+
+let dir: string;
+let cluster: PostgresCluster;
+let databaseUrl: string;
+const servers: Record<'a' | 'b', ServerProcess | undefined> = { a: undefined, b: undefined };
+const a = () => servers.a!;
+const b = () => servers.b!;
+let token: string;
+let colleagueCookie: string;
+
+const replicaEnv = (name: string): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  WORKBENCH_DATA_DIR: path.join(dir, name),
+  PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
+  WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
+  WORKBENCH_ADMIN_PASSWORD: PASSWORD,
+  PLUGINS_WATCH: 'false',
+  PLUGIN_DEFAULT_ENABLED: 'true',
+  SHELL_DIST_DIR: path.join(dir, 'shell'),
+  ISOLATION_DIST_DIR: path.join(dir, 'isolation'),
+  PLUGIN_DEV_SESSION_TTL_S: String(TTL_S),
+});
+const start = (name: 'a' | 'b') =>
+  startServerProcess({ env: replicaEnv(`replica-${name}`), readyTimeoutMs: 60_000 }).then((s) => (servers[name] = s));
+
+async function signIn(server: ServerProcess, username: string, password = PASSWORD) {
+  return server.signIn(username, password);
+}
+
+function devCall(server: ServerProcess, method: string, suffix = '', body?: object) {
+  return fetch(`${server.url}/api/plugins/notes/dev-session${suffix}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+async function extensionsOn(server: ServerProcess, cookie: string) {
+  const response = await fetch(`${server.url}/api/workspaces/alpha/extensions`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as WorkspaceExtensions).extensions;
+}
+const remoteEntryOn = async (server: ServerProcess, cookie: string) =>
+  (await extensionsOn(server, cookie)).find((e) => e.plugin === 'notes')?.remote?.entry;
+const documentCsp = async (server: ServerProcess, cookie: string) =>
+  String((await fetch(`${server.url}/`, { headers: { cookie } })).headers.get('content-security-policy'));
+const frameStatus = async (server: ServerProcess, revision: string) =>
+  (await fetch(`${server.url}/plugin-frames/notes/${revision}/`)).status;
+
+/** Polls until `check` holds, or throws after `ms`. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wb-dev-replicas-'));
+  mkdirSync(path.join(dir, 'ws'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'workbench.config.json'),
+    JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws') }] }),
+  );
+  for (const folder of ['shell', 'isolation']) {
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    writeFileSync(path.join(dir, folder, 'index.html'), `<!doctype html><title>${folder}</title>`);
+  }
+  writeWidgetPlugin(dir, 'notes');
+  cluster = await startPostgresCluster();
+  databaseUrl = await createTestDatabase(cluster.url());
+  await start('a');
+  await start('b');
+  const adminA = await signIn(a(), 'admin');
+  const made = await fetch(`${a().url}/api/tokens`, {
+    method: 'POST',
+    headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'notes dev', scopes: ['plugins:dev'] }),
+  });
+  expect(made.status).toBe(201);
+  token = ((await made.json()) as { token: string }).token;
+  const colleague = await fetch(`${a().url}/api/users`, {
+    method: 'POST',
+    headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'colleague', password: PASSWORD, isInstanceAdmin: true, roles: {} }),
+  });
+  expect(colleague.status).toBe(201);
+  colleagueCookie = await signIn(b(), 'colleague');
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([servers.a?.stop(), servers.b?.stop()]);
+  cluster?.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dev sessions on two replicas of one PostgreSQL', () => {
+  test('a session started through A serves its developer on B, nobody else, and outlives a restart', async () => {
+    const adminB = await signIn(b(), 'admin');
+    const approvedEntry = await remoteEntryOn(b(), adminB);
+    const approvedCsp = await documentCsp(b(), colleagueCookie);
+    expect(approvedEntry).toBeDefined();
+
+    const started = await devCall(a(), 'PUT', '', { manifest: devManifest, entry: devEntry });
+    expect(started.status).toBe(200);
+    const session = (await started.json()) as { revision: string; heartbeatSeconds: number };
+    expect(session.heartbeatSeconds).toBe(1);
+
+    // On B: the developer's list, the CSP of their documents and the dev frame; the colleague's unchanged.
+    await within(5_000, async () => (await remoteEntryOn(b(), adminB)) === devEntry);
+    expect(await documentCsp(b(), adminB)).toContain(devOrigin);
+    expect(await frameStatus(b(), session.revision)).toBe(200);
+    expect(await remoteEntryOn(b(), colleagueCookie)).toBe(approvedEntry);
+    expect(await documentCsp(b(), colleagueCookie)).toBe(approvedCsp);
+
+    // A rebuild announced through B reaches A.
+    const adminA = await signIn(a(), 'admin');
+    const rebuilt = await devCall(b(), 'POST', '/builds', { entry: `${devOrigin}/b2/mf-manifest.json` });
+    expect(rebuilt.status).toBe(200);
+    const second = ((await rebuilt.json()) as { revision: string }).revision;
+    await within(5_000, async () => (await remoteEntryOn(a(), adminA)) === `${devOrigin}/b2/mf-manifest.json`);
+    expect(await frameStatus(a(), second)).toBe(200);
+    expect(await frameStatus(a(), session.revision)).toBe(404);
+
+    // The CLI keeps beating (through either replica) while B restarts; B serves the session again once back.
+    const beat = setInterval(() => void devCall(a(), 'POST', '/heartbeat').catch(() => undefined), 500);
+    try {
+      await b().stop();
+      await start('b');
+      const adminB2 = await signIn(b(), 'admin');
+      expect(await remoteEntryOn(b(), adminB2)).toBe(`${devOrigin}/b2/mf-manifest.json`);
+      expect(await frameStatus(b(), second)).toBe(200);
+      const heartbeat = await devCall(b(), 'POST', '/heartbeat');
+      expect(heartbeat.status).toBe(200);
+    } finally {
+      clearInterval(beat);
+    }
+  }, 120_000);
+
+  test('a session whose CLI stopped beating ends on every replica, and a shell open on B is told', async () => {
+    const adminA = await signIn(a(), 'admin');
+    const adminB = await signIn(b(), 'admin');
+    const started = await devCall(a(), 'PUT', '', { manifest: devManifest, entry: devEntry });
+    expect(started.status).toBe(200);
+    const { revision } = (await started.json()) as { revision: string };
+    await within(5_000, async () => (await remoteEntryOn(b(), adminB)) === devEntry);
+
+    // No heartbeat from here on: within the session's life and a sweep, B's developer shell hears of its end.
+    const event = await serverEventAfter(
+      b().url,
+      adminB,
+      (e) => e.type === 'plugins-changed' && (e.plugins as string[]).includes('notes'),
+      () => new Promise((resolve) => setTimeout(resolve, TTL_S * 1000)),
+    );
+    expect(event.type).toBe('plugins-changed');
+    for (const [server, cookie] of [
+      [a(), adminA],
+      [b(), adminB],
+    ] as const) {
+      expect(await remoteEntryOn(server, cookie)).not.toBe(devEntry);
+      expect(await documentCsp(server, cookie)).not.toContain(devOrigin);
+      expect(await frameStatus(server, revision)).toBe(404);
+    }
+    const heartbeat = await devCall(b(), 'POST', '/heartbeat');
+    expect(heartbeat.status).toBe(404);
+    expect(((await heartbeat.json()) as { error: { message: string } }).error.message).toContain('it ended');
+  }, 60_000);
+});
