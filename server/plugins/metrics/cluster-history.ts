@@ -4,12 +4,7 @@ import type { ClusterFigures, ReplicaFigures } from '../../../shared/plugin-diag
 import { GONE_AFTER_MS } from '../../db/server-presence.ts';
 import { figuresOf, mergeHistory, totalOf } from './cluster.ts';
 import type { ClusterPointStore, ServerPoint } from './cluster-store.ts';
-
-/** A plugin's point, one interval of it. */
-export interface PluginPoint {
-  plugin: string;
-  point: MetricsPoint;
-}
+import type { PluginPoint } from './sampler.ts';
 
 /** Every server's cost history of every plugin, added up: what health, budgets and diagnostics read. */
 export interface ClusterHistory {

@@ -5,10 +5,10 @@ import type { Feature } from '../../context.ts';
 import { pluginBackendsOf } from '../../sandbox/feature.ts';
 import { frontendTelemetryOf } from '../frontend-telemetry.ts';
 import { onGrid } from './cluster.ts';
-import { createClusterHistory, type PluginPoint } from './cluster-history.ts';
+import { createClusterHistory } from './cluster-history.ts';
 import { createClusterPointStore } from './cluster-store.ts';
 import { residentMb } from './memory.ts';
-import { createMetricsSampler, everyOnGrid, type MetricsListener } from './sampler.ts';
+import { everyOnGrid, samplePoints, type MetricsListener, type MetricsSource, type PluginPoint } from './sampler.ts';
 import { setPluginMetricsView } from './view.ts';
 
 export interface PluginMetricsOptions {
@@ -49,54 +49,41 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
       });
       await history.load(installed(), now());
       const listeners = new Set<MetricsListener>();
-      const failed = (error: unknown, plugin?: string) =>
-        logger.error({ err: error, plugin, component: 'plugin-metrics' }, 'a cost history listener failed');
 
-      let taken: PluginPoint[] = [];
-      let dueAt: Date | undefined;
-      const sampler = createMetricsSampler({
-        intervalMs,
-        keep: metricsKeep,
-        now: () => dueAt ?? now(),
-        every: (ms, sample) =>
-          (options.every ?? everyOnGrid)(ms, async (at?: Date) => {
-            dueAt = at;
-            sample();
-            dueAt = undefined;
-            const these = taken;
-            taken = [];
-            let cluster: PluginPoint[];
-            try {
-              cluster = await history.record(these, installed());
-            } catch (error) {
-              // The database away for a moment: this interval is missing from the history, the next one is not.
-              logger.warn({ err: error, component: 'plugin-metrics' }, 'storing the cost history points failed');
-              return;
-            }
-            for (const { plugin, point } of cluster) {
-              for (const listener of listeners) {
-                try {
-                  listener(plugin, point);
-                } catch (error) {
-                  failed(error, plugin);
-                }
-              }
-            }
-          }),
-        source: {
-          plugins: installed,
-          backendWindow: (name) =>
-            plugins.get(name)?.manifest?.backend ? pluginBackendsOf(plugins)?.takeWindow(name) : undefined,
-          memoryMb(name) {
-            const pid = pluginBackendsOf(plugins)?.pid(name);
-            return pid === undefined ? null : residentMb(pid);
-          },
-          frontendWindow: (name) =>
-            frontendTelemetryOf(plugins)?.takeWindow(name) ?? { loads: 0, loadSamples: [], errors: 0 },
+      const source: MetricsSource = {
+        plugins: installed,
+        backendWindow: (name) =>
+          plugins.get(name)?.manifest?.backend ? pluginBackendsOf(plugins)?.takeWindow(name) : undefined,
+        memoryMb(name) {
+          const pid = pluginBackendsOf(plugins)?.pid(name);
+          return pid === undefined ? null : residentMb(pid);
         },
-        listenerFailed: failed,
-      });
-      sampler.subscribe((plugin, point) => taken.push({ plugin, point: onGrid(point) }));
+        frontendWindow: (name) =>
+          frontendTelemetryOf(plugins)?.takeWindow(name) ?? { loads: 0, loadSamples: [], errors: 0 },
+      };
+      async function tick(at = now()): Promise<void> {
+        const taken = samplePoints(source, at, intervalMs).map(({ plugin, point }) => ({
+          plugin,
+          point: onGrid(point),
+        }));
+        let cluster: PluginPoint[];
+        try {
+          cluster = await history.record(taken, installed());
+        } catch (error) {
+          // The database away for a moment: this interval is missing from the history, the next one is not.
+          logger.warn({ err: error, component: 'plugin-metrics' }, 'storing the cost history points failed');
+          return;
+        }
+        for (const { plugin, point } of cluster) {
+          for (const listener of listeners) {
+            try {
+              listener(plugin, point);
+            } catch (error) {
+              logger.error({ err: error, plugin, component: 'plugin-metrics' }, 'a cost history listener failed');
+            }
+          }
+        }
+      }
       setPluginMetricsView(plugins, {
         intervalMs,
         points: history.points,
@@ -125,7 +112,7 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
           });
         },
       });
-      const stop = sampler.start();
+      const stop = (options.every ?? everyOnGrid)(intervalMs, tick);
       return {
         async close() {
           stop();

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
 import type { StatsWindow } from '../../sandbox/stats.ts';
-import { createMetricsSampler, type MetricsSource } from './sampler.ts';
+import { everyOnGrid, samplePoints, type MetricsSource } from './sampler.ts';
 import type { FrontendWindow } from './point.ts';
 
 const window = (samples: number[], extra: Partial<StatsWindow> = {}): StatsWindow => ({
@@ -25,103 +24,73 @@ function fakeSource(installed: string[]) {
     memoryMb: (name) => (name === 'notes' ? 42.5 : null),
     frontendWindow: (name) => frontend.get(name)?.shift() ?? { loads: 0, loadSamples: [], errors: 0 },
   };
-  return { source, backend, frontend, installed };
-}
-
-function fakeTimer() {
-  const timer = { ms: 0, tick: () => {}, stopped: false };
-  const every = (ms: number, tick: () => void) => {
-    Object.assign(timer, { ms, tick });
-    return () => void (timer.stopped = true);
-  };
-  return { timer, every };
+  return { source, backend, frontend };
 }
 
 describe('the cost history sampler', () => {
-  test('each tick makes one point per plugin from its windows, at the clock time, with percentiles', () => {
+  test('each take makes one point per installed plugin from its windows, at the given time, with percentiles', () => {
     const fake = fakeSource(['notes', 'tips']);
     fake.backend.set('notes', [window([10, 20, 30, 40], { errors: 1, restarts: 2 })]);
     fake.frontend.set('tips', [{ loads: 2, loadSamples: [80, 120], errors: 1 }]);
-    let clock = Date.parse('2025-01-01T00:00:10Z');
-    const { timer, every } = fakeTimer();
-    const sampler = createMetricsSampler({
-      source: fake.source,
-      intervalMs: 10_000,
-      keep: 5,
-      now: () => new Date(clock),
-      every,
-    });
-    const stop = sampler.start();
-    expect(timer.ms).toBe(10_000);
-    timer.tick();
-    expect(sampler.points('notes')).toEqual([
+    const first = samplePoints(fake.source, new Date('2025-01-01T00:00:10Z'), 10_000);
+    expect(first).toEqual([
       {
-        at: '2025-01-01T00:00:10.000Z',
-        intervalMs: 10_000,
-        calls: 4,
-        errors: 1,
-        timeouts: 0,
-        retries: 0,
-        p50Ms: 20,
-        p95Ms: 40,
-        hookP95Ms: 40,
-        restarts: 2,
-        memoryMb: 42.5,
-        frontendLoads: 0,
-        frontendLoadP95Ms: null,
-        frontendErrors: 0,
+        plugin: 'notes',
+        point: {
+          at: '2025-01-01T00:00:10.000Z',
+          intervalMs: 10_000,
+          calls: 4,
+          errors: 1,
+          timeouts: 0,
+          retries: 0,
+          p50Ms: 20,
+          p95Ms: 40,
+          hookP95Ms: 40,
+          restarts: 2,
+          memoryMb: 42.5,
+          frontendLoads: 0,
+          frontendLoadP95Ms: null,
+          frontendErrors: 0,
+        },
+      },
+      {
+        plugin: 'tips',
+        point: expect.objectContaining({
+          calls: 0,
+          p95Ms: null,
+          memoryMb: null,
+          frontendLoads: 2,
+          frontendLoadP95Ms: 120,
+          frontendErrors: 1,
+        }),
       },
     ]);
-    expect(sampler.points('tips')).toMatchObject([
-      { calls: 0, p95Ms: null, memoryMb: null, frontendLoads: 2, frontendLoadP95Ms: 120, frontendErrors: 1 },
+    // The next take starts from empty windows.
+    const second = samplePoints(fake.source, new Date('2025-01-01T00:00:20Z'), 10_000);
+    expect(second.map((p) => [p.plugin, p.point.at, p.point.calls, p.point.frontendLoads])).toEqual([
+      ['notes', '2025-01-01T00:00:20.000Z', 0, 0],
+      ['tips', '2025-01-01T00:00:20.000Z', 0, 0],
     ]);
-    clock += 10_000;
-    timer.tick();
-    expect(sampler.points('notes').map((p) => [p.at, p.calls])).toEqual([
-      ['2025-01-01T00:00:10.000Z', 4],
-      ['2025-01-01T00:00:20.000Z', 0],
-    ]);
+  });
+
+  test('the timer ticks at multiples of its interval on the wall clock, each once, with the time it was due', async () => {
+    const due: Date[] = [];
+    const ran: number[] = [];
+    const stop = everyOnGrid(50, (at) => {
+      due.push(at);
+      ran.push(Date.now());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 280));
     stop();
-    expect(timer.stopped).toBe(true);
-  });
-
-  test('keeps the last `keep` points and forgets plugins that were removed', () => {
-    const fake = fakeSource(['notes', 'tips']);
-    const sampler = createMetricsSampler({ source: fake.source, intervalMs: 1000, keep: 3, every: fakeTimer().every });
-    fake.backend.set(
-      'notes',
-      [1, 2, 3, 4, 5].map((ms) => window([ms])),
-    );
-    for (let i = 0; i < 5; i++) sampler.sample();
-    expect(sampler.points('notes').map((p) => p.p95Ms)).toEqual([3, 4, 5]);
-    fake.installed.splice(1, 1);
-    sampler.sample();
-    expect(sampler.points('tips')).toEqual([]);
-    expect(sampler.points('notes')).toHaveLength(3);
-  });
-
-  test('subscribers follow every point; one that throws neither stops the others nor the sampler', () => {
-    const fake = fakeSource(['notes']);
-    const failures: string[] = [];
-    const sampler = createMetricsSampler({
-      source: fake.source,
-      intervalMs: 1000,
-      keep: 10,
-      listenerFailed: (_error, plugin) => failures.push(plugin),
-    });
-    const seen: [string, MetricsPoint][] = [];
-    sampler.subscribe(() => {
-      throw new Error('broken watcher');
-    });
-    const unsubscribe = sampler.subscribe((plugin, point) => seen.push([plugin, point]));
-    fake.backend.set('notes', [window([5, 7])]);
-    sampler.sample();
-    expect(seen).toHaveLength(1);
-    expect(seen[0]![1]).toMatchObject({ calls: 2, p95Ms: 7 });
-    expect(failures).toEqual(['notes']);
-    unsubscribe();
-    sampler.sample();
-    expect(seen).toHaveLength(1);
-    expect(sampler.points('notes')).toHaveLength(2);
+    const count = due.length;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(due.length).toBe(count);
+    expect(count).toBeGreaterThanOrEqual(3);
+    for (const [i, at] of due.entries()) {
+      expect(at.getTime() % 50).toBe(0);
+      // Node's timers may fire a millisecond before Date.now() reaches the time.
+      expect(ran[i]!).toBeGreaterThanOrEqual(at.getTime() - 2);
+      if (i > 0) expect(at.getTime()).toBeGreaterThan(due[i - 1]!.getTime());
+    }
   });
 });

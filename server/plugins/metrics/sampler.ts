@@ -5,9 +5,15 @@ import { toPoint, type FrontendWindow } from './point.ts';
 /** Called with every new point of every plugin. */
 export type MetricsListener = (plugin: string, point: MetricsPoint) => void;
 
+/** A plugin's point, one interval of it. */
+export interface PluginPoint {
+  plugin: string;
+  point: MetricsPoint;
+}
+
 /** Where the figures of one point come from. */
 export interface MetricsSource {
-  /** The installed plugins; history of the others is forgotten. */
+  /** The installed plugins. */
   plugins(): readonly string[];
   /** What the plugin's backend did since the previous take; undefined without a backend. */
   backendWindow(name: string): StatsWindow | undefined;
@@ -15,27 +21,18 @@ export interface MetricsSource {
   frontendWindow(name: string): FrontendWindow;
 }
 
-export interface MetricsSamplerOptions {
-  source: MetricsSource;
-  intervalMs: number;
-  /** Points kept per plugin; the oldest go first. */
-  keep: number;
-  now?: () => Date;
-  /** Runs `tick` every `ms` and returns what stops it; `everyOnGrid` by default. Tests pass a fake. */
-  every?: (ms: number, tick: () => void) => () => void;
-  /** A listener threw; the others and the sampler go on. */
-  listenerFailed?: (error: unknown, plugin: string) => void;
-}
-
-export interface MetricsSampler {
-  /** Takes one point per installed plugin now (the timer calls this every `intervalMs`). */
-  sample(): void;
-  /** The plugin's kept points, oldest first. */
-  points(name: string): readonly MetricsPoint[];
-  /** Follows every new point; returns what unsubscribes. */
-  subscribe(listener: MetricsListener): () => void;
-  /** Starts the timer; returns what stops it. */
-  start(): () => void;
+/** Takes one point per installed plugin of what it did since the previous take, ending `at`. */
+export function samplePoints(source: MetricsSource, at: Date, intervalMs: number): PluginPoint[] {
+  return source.plugins().map((plugin) => ({
+    plugin,
+    point: toPoint({
+      at,
+      intervalMs,
+      backend: source.backendWindow(plugin),
+      memoryMb: source.memoryMb(plugin),
+      frontend: source.frontendWindow(plugin),
+    }),
+  }));
 }
 
 /**
@@ -43,60 +40,23 @@ export interface MetricsSampler {
  * servers on one database then sample the same intervals, whose points add up (see cluster.ts).
  */
 export function everyOnGrid(ms: number, tick: (at: Date) => void): () => void {
+  const nextOnGrid = () => Math.floor(Date.now() / ms) * ms + ms;
+  let due = nextOnGrid();
   let timer: NodeJS.Timeout;
-  const next = () => {
-    const at = Math.floor(Date.now() / ms) * ms + ms;
-    timer = setTimeout(() => {
-      next();
-      // The time it was due, not when it ran: a tick late on a busy machine still names its own interval.
-      tick(new Date(at));
-    }, at - Date.now());
+  const schedule = () => {
+    timer = setTimeout(
+      () => {
+        const at = due;
+        // Never the same time twice (a timer may fire a millisecond early), and none missed but those a tick late
+        // by a whole interval has passed.
+        due = Math.max(at + ms, nextOnGrid());
+        schedule();
+        tick(new Date(at));
+      },
+      Math.max(0, due - Date.now()),
+    );
     timer.unref();
   };
-  next();
+  schedule();
   return () => clearTimeout(timer);
-}
-
-/** Samples every installed plugin's cost into a bounded history in memory, one point per interval. */
-export function createMetricsSampler(options: MetricsSamplerOptions): MetricsSampler {
-  const { source, intervalMs, keep } = options;
-  const now = options.now ?? (() => new Date());
-  const histories = new Map<string, MetricsPoint[]>();
-  const listeners = new Set<MetricsListener>();
-
-  function sample(): void {
-    const at = now();
-    const installed = new Set(source.plugins());
-    for (const name of histories.keys()) if (!installed.has(name)) histories.delete(name);
-    for (const name of installed) {
-      const point = toPoint({
-        at,
-        intervalMs,
-        backend: source.backendWindow(name),
-        memoryMb: source.memoryMb(name),
-        frontend: source.frontendWindow(name),
-      });
-      const history = histories.get(name) ?? [];
-      history.push(point);
-      if (history.length > keep) history.splice(0, history.length - keep);
-      histories.set(name, history);
-      for (const listener of listeners) {
-        try {
-          listener(name, point);
-        } catch (error) {
-          options.listenerFailed?.(error, name);
-        }
-      }
-    }
-  }
-
-  return {
-    sample,
-    points: (name) => [...(histories.get(name) ?? [])],
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    start: () => (options.every ?? everyOnGrid)(intervalMs, sample),
-  };
 }
