@@ -48,6 +48,8 @@ async function startServer(crashAt?: string): Promise<Server> {
       PLUGINS_WATCH: 'false',
       WORKBENCH_TEST_CRASH_AT: crashAt ?? '',
     },
+    // A machine running test files side by side starts a server slowly.
+    readyTimeoutMs: 60_000,
   });
   running = server.child;
   return {
@@ -148,7 +150,7 @@ const v11 = pluginZip('owners', { version: '1.1.0', capabilities: ['read-metadat
 const v2 = pluginZip('owners', { version: '2.0.0', capabilities: ['read-metadata', 'extend-api'] });
 const install: Request = { method: 'POST', path: '/api/plugins/install', zip: v1 };
 
-describe('kill -9 during plugin operations, then restart', { timeout: 120_000 }, () => {
+describe('kill -9 during plugin operations, then restart', { timeout: 300_000 }, () => {
   test('install: killed before the move it leaves nothing; killed after it, the install is completed', async () => {
     for (const step of ['install:staging', 'install:journaled']) {
       await crashAt(step, install);
