@@ -2,7 +2,7 @@
 // the unit tests (vitest; the database suites once more on a throwaway PostgreSQL) and the browser tests
 // (Playwright), and ends with one line summing every runner: "N passed, N failed". Exits non-zero when anything
 // failed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { TEST_POSTGRES_ENV } from '../server/testing/postgres.ts';
@@ -28,6 +28,30 @@ function run(label: string, command: string, args: string[], env: NodeJS.Process
 /** Runs a tool's JS entry on this same Node (24), never on whatever `node` the PATH finds first. */
 function runNode(label: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
   return run(label, process.execPath, [path.join(root, entry), ...args], env);
+}
+
+/**
+ * Runs a tool's JS entry on this Node alongside others: its output is held and printed whole when it ends, with how
+ * long it took, so concurrent gates never interleave their lines.
+ */
+function gate(label: string, entry: string, args: string[]): Promise<boolean> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, entry), ...args], { cwd: root });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let ended = false;
+    const done = (ok: boolean, error = '') => {
+      if (ended) return;
+      ended = true;
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`\n== ${label} (${seconds} s)\n${output}${error}`.trimEnd());
+      resolve(ok);
+    };
+    child.once('error', (error) => done(false, `${label}: ${error.message}`));
+    child.once('close', (code) => done(code === 0));
+  });
 }
 
 function ensureChromium(): void {
@@ -82,6 +106,7 @@ const postgresSuites = [
   'server/plugins/budgets/store.test.ts',
   'server/plugins/budgets/budgets.test.ts',
   'server/plugins/metrics/feature.test.ts',
+  'server/plugins/metrics/cluster-history.test.ts',
 ];
 
 async function postgresPass(report: string): Promise<boolean> {
@@ -168,36 +193,43 @@ async function main(): Promise<number> {
     ]);
   // Build and type-check are gates, not tests: they add a failure when they fail and nothing when they pass.
   add('build', built, { passed: 0, failed: built ? 0 : 1, skipped: 0 });
-  const typed = runNode('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', [
-    '--noEmit',
-    '-p',
-    'tsconfig.json',
+  // The static gates, in two lanes (one per core of a CI machine): each is single-threaded and reads only files.
+  const [[typed, apiReported], [formatted, linted, docsChecked]] = await Promise.all([
+    (async () => {
+      const typeChecked = await gate('type-check (tsc --noEmit)', 'node_modules/typescript/bin/tsc', [
+        '--noEmit',
+        '-p',
+        'tsconfig.json',
+      ]);
+      // The SDK's public API (its built declarations, every entry module) against the reviewed reports in
+      // packages/plugin-sdk/etc/.
+      const reported =
+        built &&
+        (await gate(
+          'SDK API reports (review, then npm run api-report -w packages/plugin-sdk)',
+          'scripts/sdk-api-report.ts',
+          ['--check'],
+        ));
+      return [typeChecked, reported];
+    })(),
+    (async () => [
+      await gate('formatting (prettier --check; fix with npm run format)', 'node_modules/prettier/bin/prettier.cjs', [
+        '--check',
+        '.',
+        '--log-level',
+        'warn',
+      ]),
+      await gate('lint (eslint, rules in packages/eslint-config)', 'node_modules/eslint/bin/eslint.js', ['.']),
+      await gate('docs drift (scripts/generate-docs.ts --check; fix with npm run docs)', 'scripts/generate-docs.ts', [
+        '--check',
+      ]),
+    ])(),
   ]);
   add('type-check', typed, { passed: 0, failed: typed ? 0 : 1, skipped: 0 });
-  // The SDK's public API (its built declarations, every entry module) against the reviewed reports in
-  // packages/plugin-sdk/etc/.
-  const apiReported =
-    built &&
-    runNode('SDK API reports (review, then npm run api-report -w packages/plugin-sdk)', 'scripts/sdk-api-report.ts', [
-      '--check',
-    ]);
   add('SDK API report', apiReported, { passed: 0, failed: apiReported ? 0 : 1, skipped: 0 });
-
-  const formatted = runNode(
-    'formatting (prettier --check; fix with npm run format)',
-    'node_modules/prettier/bin/prettier.cjs',
-    ['--check', '.', '--log-level', 'warn'],
-  );
   add('formatting', formatted, { passed: 0, failed: formatted ? 0 : 1, skipped: 0 });
-  const linted = runNode('lint (eslint, rules in packages/eslint-config)', 'node_modules/eslint/bin/eslint.js', ['.']);
   add('lint', linted, { passed: 0, failed: linted ? 0 : 1, skipped: 0 });
-  add(
-    'docs drift',
-    runNode('docs drift (scripts/generate-docs.ts --check; fix with npm run docs)', 'scripts/generate-docs.ts', [
-      '--check',
-    ]),
-    undefined,
-  );
+  add('docs drift', docsChecked, undefined);
 
   const unitReport = path.join(resultsDir, 'unit.json');
   const unitOk = runNode('unit tests (vitest)', 'node_modules/vitest/vitest.mjs', [
