@@ -20,7 +20,7 @@ type OutputOf<S> = S extends z.ZodType ? z.output<S> : unknown;
 export type ContractRequest<C extends RouteContract> = FastifyRequest<{
   Params: OutputOf<C['params']>;
   Querystring: OutputOf<C['query']>;
-  Body: OutputOf<C['body']>;
+  Body: OutputOf<C['body']> | (C['rawBody'] extends string ? Buffer : never);
 }>;
 
 declare const sent: unique symbol;
@@ -68,10 +68,15 @@ export interface ContractRouteOptions {
 
 const partNames: Record<string, string> = { body: 'request body', querystring: 'query', params: 'URL parameters' };
 
-/** Validates a request part with our field-by-field problems, in the words `parseBody` always used. */
-const validatorCompiler: FastifySchemaCompiler<FastifySchema> =
+/**
+ * Validates a request part with our field-by-field problems, in the words `parseBody` always used. A raw body (a
+ * Buffer from the route's own content-type parser) is the handler's to read.
+ */
+const validatorFor =
+  (contract: RouteContract): FastifySchemaCompiler<FastifySchema> =>
   ({ schema, httpPart }) =>
   (data) => {
+    if (httpPart === 'body' && contract.rawBody !== undefined && Buffer.isBuffer(data)) return { value: data };
     const result = validate(schema as z.ZodType, data ?? {});
     if (result.ok) return { value: result.value };
     const what = partNames[httpPart ?? ''] ?? httpPart ?? 'request';
@@ -115,7 +120,7 @@ export function contractRoute<C extends RouteContract>(
       ...(contract.body ? { body: contract.body } : {}),
       response: contract.responses,
     },
-    validatorCompiler,
+    validatorCompiler: validatorFor(contract),
     // The library's compiler reads zod schemas; Fastify types route schemas as JSON Schema.
     serializerCompiler: serializerCompiler as FastifySerializerCompiler<FastifySchema>,
     ...(options.guards ? { preValidation: options.guards } : {}),

@@ -3,6 +3,7 @@ import {
   routeUrl,
   type RouteContract,
   type RouteInput,
+  type RawBytes,
   type RouteResponse,
 } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { ApiErrorBody } from '../../shared/errors.ts';
@@ -58,9 +59,9 @@ export async function callApi<C extends RouteContract>(
   const sent =
     body === undefined
       ? {}
-      : contract.rawBody === undefined
-        ? { type: 'application/json', body: JSON.stringify(body) }
-        : { type: contract.rawBody, body: body as BodyInit };
+      : contract.rawBody !== undefined && (body instanceof Uint8Array || body instanceof Blob)
+        ? { type: contract.rawBody, body: body as RawBytes }
+        : { type: 'application/json', body: JSON.stringify(body) };
   const response = await fetch(url, {
     method: contract.method,
     headers: { accept: 'application/json', ...(sent.type ? { 'content-type': sent.type } : {}) },

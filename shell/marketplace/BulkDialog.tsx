@@ -2,8 +2,8 @@ import { useQueries } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { groupAccess, type AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginSummary } from '../../shared/api.schema.ts';
-import type { DependantList } from '../../shared/rollback.schema.ts';
-import { fetchJson } from '../api/client.ts';
+import { listDependants } from '../../shared/http/plugin-installation.ts';
+import { callApi } from '../api/client.ts';
 import { AccessList } from './AccessList.tsx';
 import { installKeys } from './install-api.ts';
 import { useBulkAction, type BulkOutcome } from './plugin-bulk.ts';
@@ -84,7 +84,7 @@ function DisableContent({ plugins }: { plugins: PluginSummary[] }) {
   const lists = useQueries({
     queries: plugins.map((p) => ({
       queryKey: [...installKeys.installations, 'dependants', p.name],
-      queryFn: () => fetchJson<DependantList>(`/api/plugins/${encodeURIComponent(p.name)}/dependants`),
+      queryFn: () => callApi(listDependants, { params: { name: p.name } }),
     })),
   });
   const affected = lists.flatMap((q) =>

@@ -1,16 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  InstallationList,
-  InstallPreview,
-  InstallRequest,
-  InstallResult,
-  MarketplaceList,
-  RemoveResult,
-  UpdateResult,
-} from '../../shared/installation.schema.ts';
-import type { DependantList, PluginVersions } from '../../shared/rollback.schema.ts';
+import type { InstallPreview, InstallRequest, InstallResult } from '../../shared/installation.schema.ts';
 import { listAudit } from '../../shared/http/audit.ts';
-import { callApi, fetchJson } from '../api/client.ts';
+import { disablePlugin, rejectPlugin } from '../../shared/http/plugins.ts';
+import * as api from '../../shared/http/plugin-installation.ts';
+import { ApiError, callApi } from '../api/client.ts';
 import { queryKeys } from '../api/queries.ts';
 
 /**
@@ -26,11 +19,19 @@ export const installKeys = {
 /** A package source as the admin picked it: a zip file from their computer, or a JSON source. */
 export type PackageSource = { file: File } | InstallRequest;
 
-function sourceInit(source: PackageSource): RequestInit {
-  if ('file' in source) {
-    return { method: 'POST', body: source.file, headers: { 'content-type': 'application/zip' } };
-  }
-  return { method: 'POST', body: JSON.stringify(source) };
+/** The request body of a source: the zip file's bytes as they are, or the JSON source. */
+const bodyOf = (source: PackageSource) => ('file' in source ? source.file : source);
+const dryRun = { dryRun: 'true' };
+
+/** `POST /api/plugins/install` answers the installed plugin (201) without `dryRun`, a preview (200) with it. */
+const mixedUp = () => new ApiError(200, 'response_invalid', 'The server answered an install for a preview, or back');
+function installed(answer: InstallResult | InstallPreview): InstallResult {
+  if ('status' in answer) throw mixedUp();
+  return answer;
+}
+function previewed(answer: InstallResult | InstallPreview): InstallPreview {
+  if (!('status' in answer)) throw mixedUp();
+  return answer;
 }
 
 /** Says which source the admin picked, for buttons and messages. */
@@ -42,13 +43,13 @@ export function describeSource(source: PackageSource): string {
 }
 
 export function useCatalog() {
-  return useQuery({ queryKey: installKeys.catalog, queryFn: () => fetchJson<MarketplaceList>('/api/marketplace') });
+  return useQuery({ queryKey: installKeys.catalog, queryFn: () => callApi(api.listMarketplace, {}) });
 }
 
 export function useInstallations() {
   return useQuery({
     queryKey: installKeys.installations,
-    queryFn: () => fetchJson<InstallationList>('/api/marketplace/installations'),
+    queryFn: () => callApi(api.listInstallations, {}),
   });
 }
 
@@ -61,7 +62,7 @@ function useRefreshAfter() {
 export function useInstall() {
   const refresh = useRefreshAfter();
   return useMutation({
-    mutationFn: (source: PackageSource) => fetchJson<InstallResult>('/api/plugins/install', sourceInit(source)),
+    mutationFn: async (source: PackageSource) => installed(await callApi(api.installPlugin, { body: bodyOf(source) })),
     onSettled: refresh,
   });
 }
@@ -69,19 +70,16 @@ export function useInstall() {
 /** What installing a package would ask for and why it would be refused, without installing anything. */
 export function useInstallPreview() {
   return useMutation({
-    mutationFn: (source: PackageSource) =>
-      fetchJson<InstallPreview>('/api/plugins/install?dryRun=true', sourceInit(source)),
+    mutationFn: async (source: PackageSource) =>
+      previewed(await callApi(api.installPlugin, { query: dryRun, body: bodyOf(source) })),
   });
 }
-
-const updateUrl = (name: string, dryRun: boolean) =>
-  `/api/plugins/${encodeURIComponent(name)}/update${dryRun ? '?dryRun=true' : ''}`;
 
 /** The diff an update would make, without changing anything. */
 export function useUpdatePreview() {
   return useMutation({
     mutationFn: ({ name, source }: { name: string; source: PackageSource }) =>
-      fetchJson<UpdateResult>(updateUrl(name, true), sourceInit(source)),
+      callApi(api.updatePlugin, { params: { name }, query: dryRun, body: bodyOf(source) }),
   });
 }
 
@@ -89,7 +87,7 @@ export function useUpdate() {
   const refresh = useRefreshAfter();
   return useMutation({
     mutationFn: ({ name, source }: { name: string; source: PackageSource }) =>
-      fetchJson<UpdateResult>(updateUrl(name, false), sourceInit(source)),
+      callApi(api.updatePlugin, { params: { name }, body: bodyOf(source) }),
     onSettled: refresh,
   });
 }
@@ -97,24 +95,22 @@ export function useUpdate() {
 /** Approve-and-activate, discard or reject a pending update; remove a plugin. */
 export function usePendingActions(name: string) {
   const refresh = useRefreshAfter();
-  const base = `/api/plugins/${encodeURIComponent(name)}`;
+  const params = { name };
   const approve = useMutation({
-    mutationFn: (version: string) =>
-      fetchJson<UpdateResult>(`${base}/update/approve`, { method: 'POST', body: JSON.stringify({ version }) }),
+    mutationFn: (version: string) => callApi(api.approveUpdate, { params, body: { version } }),
     onSettled: refresh,
   });
   const discard = useMutation({
-    mutationFn: () => fetchJson<unknown>(`${base}/update`, { method: 'DELETE' }),
+    mutationFn: () => callApi(api.discardUpdate, { params }),
     onSettled: refresh,
   });
   /** A newer build in the plugin's folder cannot be discarded from there: rejecting it is remembered instead. */
   const reject = useMutation({
-    mutationFn: (version: string) =>
-      fetchJson<unknown>(`${base}/reject`, { method: 'POST', body: JSON.stringify({ version }) }),
+    mutationFn: (version: string) => callApi(rejectPlugin, { params, body: { version } }),
     onSettled: refresh,
   });
   const remove = useMutation({
-    mutationFn: () => fetchJson<RemoveResult>(base, { method: 'DELETE' }),
+    mutationFn: () => callApi(api.removePlugin, { params }),
     onSettled: refresh,
   });
   return { approve, discard, reject, remove };
@@ -135,13 +131,11 @@ export function useAudit(filters: AuditFilters, limit: number) {
   });
 }
 
-const pluginUrl = (name: string) => `/api/plugins/${encodeURIComponent(name)}`;
-
 /** The running version, the kept versions a rollback can return to, and the pin. */
 export function useVersions(name: string) {
   return useQuery({
     queryKey: [...installKeys.installations, 'versions', name],
-    queryFn: () => fetchJson<PluginVersions>(`${pluginUrl(name)}/versions`),
+    queryFn: () => callApi(api.listPluginVersions, { params: { name } }),
   });
 }
 
@@ -149,7 +143,7 @@ export function useVersions(name: string) {
 export function useDependants(name: string, enabled: boolean) {
   return useQuery({
     queryKey: [...installKeys.installations, 'dependants', name],
-    queryFn: () => fetchJson<DependantList>(`${pluginUrl(name)}/dependants`),
+    queryFn: () => callApi(api.listDependants, { params: { name } }),
     enabled,
   });
 }
@@ -157,17 +151,24 @@ export function useDependants(name: string, enabled: boolean) {
 /** Rollback to a kept version, pin and unpin; remove or globally disable, confirmed despite dependants. */
 export function useVersionActions(name: string) {
   const refresh = useRefreshAfter();
-  const post = (path: string, body: unknown = {}) =>
-    fetchJson<unknown>(`${pluginUrl(name)}/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const params = { name };
+  const confirmed = { confirm: 'true' };
   const rollback = useMutation({
-    mutationFn: (version: string | undefined) => post('rollback', version ? { version } : {}),
+    mutationFn: (version: string | undefined) =>
+      callApi(api.rollbackPlugin, { params, body: version ? { version } : {} }),
     onSettled: refresh,
   });
-  const pin = useMutation({ mutationFn: (pinned: boolean) => post(pinned ? 'pin' : 'unpin'), onSettled: refresh });
+  const pin = useMutation({
+    mutationFn: (pinned: boolean) => callApi(pinned ? api.pinPlugin : api.unpinPlugin, { params }),
+    onSettled: refresh,
+  });
   const remove = useMutation({
-    mutationFn: () => fetchJson<RemoveResult>(`${pluginUrl(name)}?confirm=true`, { method: 'DELETE' }),
+    mutationFn: () => callApi(api.removePlugin, { params, query: confirmed }),
     onSettled: refresh,
   });
-  const disable = useMutation({ mutationFn: () => post('disable?confirm=true'), onSettled: refresh });
+  const disable = useMutation({
+    mutationFn: () => callApi(disablePlugin, { params, query: confirmed }),
+    onSettled: refresh,
+  });
   return { rollback, pin, remove, disable };
 }

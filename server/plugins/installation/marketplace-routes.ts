@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { MarketplaceList } from '../../../shared/installation.schema.ts';
+import { listMarketplace } from '../../../shared/http/plugin-installation.ts';
 import type { Guards } from '../../auth/guards.ts';
 import { hostFacts } from '../../host-info.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { Settings } from '../../settings.ts';
 import type { PluginRegistry } from '../registry.ts';
@@ -41,13 +42,15 @@ export function registerMarketplaceRoutes(app: FastifyInstance, deps: Marketplac
   const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
   const packageCache = createPackageCache();
 
-  app.get('/api/marketplace', admin, async (): Promise<MarketplaceList> => {
+  contractRoute(app, listMarketplace, { guards: admin.preHandler }, async () => {
     const catalog = await answering(() => readCatalog(settings.pluginPackages.catalog));
     const pending = new Map(
       (await installer.installations()).flatMap((i) => (i.pending ? [[i.name, i.pending.version] as const] : [])),
     );
     return {
-      catalog: /^https?:\/\//.test(catalog.source) ? { kind: 'url', url: catalog.source } : { kind: 'folder' },
+      catalog: /^https?:\/\//.test(catalog.source)
+        ? { kind: 'url' as const, url: catalog.source }
+        : { kind: 'folder' as const },
       entries: marketplaceEntries(catalog.packages, {
         host: hostFacts(),
         policy: settings.capabilityPolicy,

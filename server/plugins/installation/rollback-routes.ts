@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { InstallationList } from '../../../shared/installation.schema.ts';
-import { RollbackRequest, type DependantList, type PluginVersions } from '../../../shared/rollback.schema.ts';
+import type { PluginVersions } from '../../../shared/rollback.schema.ts';
+import * as api from '../../../shared/http/plugin-installation.ts';
 import type { PluginDetail } from '../../../shared/api.schema.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
-import { parseBody } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
 import { requirePlugin } from '../routes.ts';
@@ -23,8 +23,6 @@ export interface RollbackRouteDeps {
   detailOf(name: string): Promise<PluginDetail>;
 }
 
-type NameParams = { Params: { name: string } };
-
 /**
  * Rollback, pinning and dependants (instance admins only):
  * - `GET /api/plugins/:name/versions`: the running version, the kept ones and the pin.
@@ -35,7 +33,7 @@ type NameParams = { Params: { name: string } };
  */
 export function registerRollbackRoutes(app: FastifyInstance, deps: RollbackRouteDeps): void {
   const { registry, db, installer } = deps;
-  const admin = { preHandler: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
+  const admin = { guards: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
 
   async function versionsOf(name: string): Promise<PluginVersions> {
     const plugin = requirePlugin(registry, name);
@@ -50,13 +48,13 @@ export function registerRollbackRoutes(app: FastifyInstance, deps: RollbackRoute
     };
   }
 
-  app.get<NameParams>('/api/plugins/:name/versions', admin, (request) => versionsOf(request.params.name));
+  contractRoute(app, api.listPluginVersions, admin, (request) => versionsOf(request.params.name));
 
-  app.post<NameParams>('/api/plugins/:name/rollback', admin, async (request) => {
-    const { version } = parseBody(RollbackRequest, request.body ?? {});
+  contractRoute(app, api.rollbackPlugin, admin, async (request) => {
+    const { version } = request.body;
     const { name } = request.params;
     const result = await answering(() => installer.rollback(name, version, currentUser(request)));
-    const installations: InstallationList['installations'] = await installer.installations();
+    const installations = await installer.installations();
     return {
       ...result,
       plugin: await deps.detailOf(name),
@@ -65,7 +63,7 @@ export function registerRollbackRoutes(app: FastifyInstance, deps: RollbackRoute
     };
   });
 
-  app.post<NameParams>('/api/plugins/:name/pin', admin, async (request) => {
+  contractRoute(app, api.pinPlugin, admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     const user = currentUser(request);
     const version = plugin.manifest?.version ?? null;
@@ -74,7 +72,7 @@ export function registerRollbackRoutes(app: FastifyInstance, deps: RollbackRoute
     return versionsOf(plugin.name);
   });
 
-  app.post<NameParams>('/api/plugins/:name/unpin', admin, async (request) => {
+  contractRoute(app, api.unpinPlugin, admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     const user = currentUser(request);
     if (!(await unpin(db, plugin.name))) throw new HttpError('conflict', `Plugin "${plugin.name}" is not pinned`);
@@ -82,7 +80,7 @@ export function registerRollbackRoutes(app: FastifyInstance, deps: RollbackRoute
     return versionsOf(plugin.name);
   });
 
-  app.get<NameParams>('/api/plugins/:name/dependants', admin, async (request): Promise<DependantList> => {
+  contractRoute(app, api.listDependants, admin, async (request) => {
     const plugin = requirePlugin(registry, request.params.name);
     return { name: plugin.name, dependants: dependantsOf(registry.list(), plugin.name) };
   });

@@ -1,17 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import {
-  ApprovePendingRequest,
-  InstallRequest,
-  type InstallationList,
-  type InstallPreview,
-  type InstallResult,
-  type RemoveResult,
-  type UpdateResult,
-} from '../../../shared/installation.schema.ts';
+import type { InstallRequest } from '../../../shared/installation.schema.ts';
+import * as api from '../../../shared/http/plugin-installation.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
 import type { Database } from '../../db/database.ts';
-import { parseBody } from '../../http/body.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import { hostFacts } from '../../host-info.ts';
 import type { Settings } from '../../settings.ts';
@@ -39,9 +32,7 @@ export interface InstallationRouteDeps {
 
 const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 
-type NameParams = { Params: { name: string } };
-
-const isDryRun = (query: { dryRun?: string }) => ['true', '1', 'yes'].includes(query.dryRun ?? '');
+const isDryRun = (query: { dryRun?: string | undefined }) => ['true', '1', 'yes'].includes(query.dryRun ?? '');
 
 /**
  * Install, update and remove plugins, the marketplace and the audit log (instance admins only).
@@ -72,11 +63,12 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
     crash: crashPoint(settings.testCrashAt),
     logger: deps.logger.child({ component: 'plugin-installer' }),
   });
-  const admin = { preHandler: [guards.requireUser, guards.requireInstanceAdmin] };
+  const admin = { guards: [guards.requireUser, guards.requireInstanceAdmin] };
 
-  async function sourceOf(body: unknown): Promise<PackageSource> {
+  /** The package a request names: its raw zip body, or the JSON source the contract validated. */
+  async function sourceOf(body: InstallRequest | Buffer): Promise<PackageSource> {
     if (Buffer.isBuffer(body)) return { kind: 'zip', bytes: body, label: 'upload' };
-    const request = parseBody(InstallRequest, body);
+    const request = body;
     if (request.path !== undefined) return { kind: 'path', path: request.path };
     if (request.git !== undefined)
       return { kind: 'git', url: request.git, ...(request.ref ? { ref: request.ref } : {}) };
@@ -134,52 +126,49 @@ export function registerInstallationRoutes(app: FastifyInstance, deps: Installat
       },
     );
 
-    scope.post<{ Querystring: { dryRun?: string } }>(
-      '/api/plugins/install',
-      admin,
-      async (request, reply): Promise<InstallResult | InstallPreview> => {
-        const user = currentUser(request);
-        if (isDryRun(request.query)) return answering(async () => installer.preview(await sourceOf(request.body)));
-        const { name, warnings } = await answering(async () => installer.install(await sourceOf(request.body), user));
-        reply.status(201);
-        return { plugin: await detailOf(name), installation: await installationOf(name), warnings };
-      },
-    );
+    contractRoute(scope, api.installPlugin, admin, async (request, reply) => {
+      const user = currentUser(request);
+      if (isDryRun(request.query)) return answering(async () => installer.preview(await sourceOf(request.body)));
+      const { name, warnings } = await answering(async () => installer.install(await sourceOf(request.body), user));
+      reply.status(201);
+      return { plugin: await detailOf(name), installation: await installationOf(name), warnings };
+    });
 
-    scope.post<NameParams & { Querystring: { dryRun?: string } }>(
-      '/api/plugins/:name/update',
-      admin,
-      async (request): Promise<UpdateResult> => {
-        const user = currentUser(request);
-        const { name } = request.params;
-        const result = await answering(async () =>
-          installer.update(name, await sourceOf(request.body), user, isDryRun(request.query)),
-        );
-        if (result.status === 'preview') return result;
-        return { ...result, plugin: await detailOf(name), installation: await installationOf(name) };
-      },
-    );
+    contractRoute(scope, api.updatePlugin, admin, async (request) => {
+      const user = currentUser(request);
+      const { name } = request.params;
+      const result = await answering(async () =>
+        installer.update(name, await sourceOf(request.body), user, isDryRun(request.query)),
+      );
+      if (result.status === 'preview') return result;
+      return { ...result, plugin: await detailOf(name), installation: await installationOf(name) };
+    });
   });
 
-  app.post<NameParams>('/api/plugins/:name/update/approve', admin, async (request): Promise<UpdateResult> => {
-    const { version } = parseBody(ApprovePendingRequest, request.body);
+  contractRoute(app, api.approveUpdate, admin, async (request) => {
+    const { version } = request.body;
     const { name } = request.params;
     const diff = await answering(() => installer.approvePending(name, version, currentUser(request)));
-    return { status: 'activated', diff, plugin: await detailOf(name), installation: await installationOf(name) };
+    return {
+      status: 'activated' as const,
+      diff,
+      plugin: await detailOf(name),
+      installation: await installationOf(name),
+    };
   });
 
-  app.delete<NameParams>('/api/plugins/:name/update', admin, async (request) => {
+  contractRoute(app, api.discardUpdate, admin, async (request) => {
     await installer.discardPending(request.params.name, currentUser(request));
     return installationOf(request.params.name);
   });
 
-  app.delete<NameParams>('/api/plugins/:name', admin, async (request): Promise<RemoveResult> => {
+  contractRoute(app, api.removePlugin, admin, async (request) => {
     requireDependantsConfirmed(registry.list(), request.params.name, 'remove', request.query);
     const { version } = await installer.remove(request.params.name, currentUser(request));
     return { removed: request.params.name, version };
   });
 
-  app.get('/api/marketplace/installations', admin, async (): Promise<InstallationList> => ({
+  contractRoute(app, api.listInstallations, admin, async () => ({
     installations: await installer.installations(),
   }));
 

@@ -24,9 +24,12 @@ export interface RouteContract {
   path: string;
   params?: z.ZodType;
   query?: z.ZodType;
-  /** A JSON body; absent for routes that read none (or read raw bytes, see `rawBody`). */
+  /** A JSON body; absent for routes that read none. */
   body?: z.ZodType;
-  /** The content type of a raw (non-JSON) body, e.g. `application/zip`; the client sends bytes as they are. */
+  /**
+   * The content type of a raw (non-JSON) body the route also takes, e.g. `application/zip`: the client sends bytes
+   * as they are, and the server hands them to the handler as a Buffer without `body` validation.
+   */
   rawBody?: string;
   /** Success answers by status, e.g. `{200: UserList}` or `{201: CreatedUser}`. */
   responses: Readonly<Record<number, z.ZodType>>;
@@ -60,8 +63,11 @@ export type RouteInput<C extends RouteContract> = ([InputOf<C['params']>] extend
   : { params: InputOf<C['params']> }) &
   ([InputOf<C['query']>] extends [never] ? { query?: undefined } : { query?: InputOf<C['query']> }) &
   ([InputOf<C['body']>] extends [never]
-    ? { body?: C['rawBody'] extends string ? Uint8Array : undefined }
-    : { body: InputOf<C['body']> });
+    ? { body?: C['rawBody'] extends string ? RawBytes : undefined }
+    : { body: InputOf<C['body']> | (C['rawBody'] extends string ? RawBytes : never) });
+
+/** Bytes sent as a raw body (a file the user picked, a zip built in memory). */
+export type RawBytes = Uint8Array<ArrayBuffer> | Blob;
 
 type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 
