@@ -105,6 +105,12 @@ async function restartA(): Promise<{ version: string | null; state: string | nul
   return onB;
 }
 
+/** A backend answering with the pid of the process it runs in: each replica runs its own. */
+const GREETER = `export async function activate(host) {
+  await host.routes.register('GET', '/hello', () => ({ body: { hello: 'world', pid: process.pid } }));
+}
+`;
+
 const v1 = pluginZip('owners', { capabilities: ['read-metadata'] });
 const v11 = pluginZip('owners', { version: '1.1.0', capabilities: ['read-metadata'] });
 const v2 = pluginZip('owners', { version: '2.0.0', capabilities: ['read-metadata', 'extend-api'] });
@@ -203,6 +209,31 @@ describe.skipIf(!postgresBinaries())('plugin packages across replicas on Postgre
       state: 'active',
       icon: 200,
     });
+  });
+
+  test('a backend plugin installed and approved through A answers through B, from B’s own process', async () => {
+    const greeter = pluginZip('greeter', { capabilities: ['extend-api'], backend: { entry: 'index.mjs' } }, [
+      { name: 'backend/' },
+      { name: 'backend/index.mjs', data: GREETER },
+    ]);
+    expect((await send(a!, 'POST', '/api/plugins/install', greeter)).status).toBe(201);
+    expect((await send(a!, 'POST', '/api/plugins/greeter/approve', { version: '1.0.0' })).status).toBe(200);
+    const hello = async (replica: Replica) => {
+      const response = await fetch(`${replica.process.url}/api/ext/greeter/hello`, {
+        headers: { cookie: replica.cookie, 'x-workbench-workspace': 'alpha' },
+      });
+      return response.status === 200 ? ((await response.json()) as { hello: string; pid: number }) : undefined;
+    };
+    const onB = await eventually(
+      () => hello(b),
+      (body) => body?.hello === 'world',
+    );
+    const onA = await eventually(
+      () => hello(a!),
+      (body) => body?.hello === 'world',
+    );
+    expect(onB!.pid).not.toBe(onA!.pid);
+    expect((await send(a!, 'DELETE', '/api/plugins/greeter?confirm=true')).status).toBe(200);
   });
 
   test('a removal through B removes the plugin’s folders on A', async () => {
