@@ -137,10 +137,17 @@ export function createDevSessions(deps: { db: Database; events: EventStream; ttl
     return all.filter((session) => session.expiresAt > at);
   };
 
-  async function reload(): Promise<void> {
-    const rows = await db.all<Row>('SELECT * FROM plugin_dev_sessions WHERE expires_at > ?', [now()]);
-    all = rows.map(sessionOf);
-    for (const listener of listeners) listener();
+  // One reload at a time, in the order asked: an older answer finishing late never replaces a newer one, and a
+  // reload asked after a write reads it.
+  let reloading: Promise<void> = Promise.resolve();
+  function reload(): Promise<void> {
+    const next = reloading.then(async () => {
+      const rows = await db.all<Row>('SELECT * FROM plugin_dev_sessions WHERE expires_at > ?', [now()]);
+      all = rows.map(sessionOf);
+      for (const listener of listeners) listener();
+    });
+    reloading = next.catch(() => undefined);
+    return next;
   }
   /** After a change made here: this replica's copy first (the answer reflects it), then the others and the shells. */
   async function changed(plugins: string[]): Promise<void> {

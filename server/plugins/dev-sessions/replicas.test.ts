@@ -1,7 +1,9 @@
 // Dev sessions behind several replicas: two whole server processes on one throwaway PostgreSQL. A session started
 // through A serves its developer on B (extensions, the CSP of their documents, the dev frame) and nobody else; it
-// outlives a restart; once its CLI stops beating it ends on every replica, and a shell open on B is told.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// outlives a restart; once its CLI stops beating it ends on every replica, and a shell open on B is told. A backend
+// dev slot runs on the replica its upload reached: the developer's calls reaching the other one are refused with its
+// name, never sent to the approved backend.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +19,14 @@ const PASSWORD = 'dev-replicas-password';
 const TTL_S = 4;
 const devOrigin = 'http://127.0.0.1:4999';
 const devEntry = `${devOrigin}/b1/mf-manifest.json`;
+const backend = { entry: 'index.ts', limits: { timeoutMs: 3000 } };
+/** A backend-only plugin: no frontend, a route answering which build runs. */
+const echoManifest = testManifest('echo-api', { capabilities: ['extend-api'], backend });
+const echoBackend = (build: string) => `
+export async function activate(host) {
+  await host.routes.register('GET', '/who', () => ({ body: { build: ${JSON.stringify(build)} } }));
+}
+`;
 const devManifest = testManifest('notes', {
   version: '1.1.0-dev',
   frontend: {
@@ -93,7 +103,12 @@ beforeAll(async () => {
     mkdirSync(path.join(dir, folder), { recursive: true });
     writeFileSync(path.join(dir, folder, 'index.html'), `<!doctype html><title>${folder}</title>`);
   }
+  // Opened to other users, as a real install is, so backends may run under their own user id.
+  chmodSync(dir, 0o755);
   writeWidgetPlugin(dir, 'notes');
+  mkdirSync(path.join(dir, 'plugins', 'echo-api', 'backend'), { recursive: true });
+  writeFileSync(path.join(dir, 'plugins', 'echo-api', 'manifest.json'), JSON.stringify(echoManifest));
+  writeFileSync(path.join(dir, 'plugins', 'echo-api', 'backend', 'index.ts'), echoBackend('approved'));
   cluster = await startPostgresCluster();
   databaseUrl = await createTestDatabase(cluster.url());
   await start('a');
@@ -192,4 +207,61 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
     expect(heartbeat.status).toBe(404);
     expect(((await heartbeat.json()) as { error: { message: string } }).error.message).toContain('it ended');
   }, 60_000);
+
+  test('a backend-only plugin gets a dev session; its dev slot runs where the upload went, the other replica refuses', async () => {
+    const adminA = await signIn(a(), 'admin');
+    const adminB = await signIn(b(), 'admin');
+    const approved = await fetch(`${a().url}/api/plugins/echo-api/approve`, {
+      method: 'POST',
+      headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '1.0.0' }),
+    });
+    expect(approved.status).toBe(200);
+    const who = async (server: ServerProcess, cookie: string) => {
+      const response = await fetch(`${server.url}/api/ext/echo-api/who`, {
+        headers: { cookie, 'x-workbench-workspace': 'alpha' },
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { build?: string; error?: { message: string } },
+      };
+    };
+    await within(15_000, async () => (await who(b(), adminB)).body.build === 'approved');
+
+    const call = (server: ServerProcess, method: string, suffix = '', body?: object) =>
+      fetch(`${server.url}/api/plugins/echo-api/dev-session${suffix}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+    const withEntry = await call(a(), 'PUT', '', { manifest: echoManifest, entry: devEntry });
+    expect(withEntry.status).toBe(409);
+    expect(((await withEntry.json()) as { error: { message: string } }).error.message).toContain('no frontend');
+    const started = await call(a(), 'PUT', '', { manifest: echoManifest });
+    expect(started.status).toBe(200);
+    expect(await started.json()).not.toHaveProperty('entry');
+    const files = (build: string) => ({ files: { 'index.ts': Buffer.from(echoBackend(build)).toString('base64') } });
+    const uploaded = await call(a(), 'PUT', '/backend', files('dev-on-a'));
+    expect(uploaded.status, await uploaded.clone().text()).toBe(200);
+
+    expect((await who(a(), adminA)).body.build).toBe('dev-on-a');
+    // On B the developer's call is refused with the replica that runs it; the colleague's reaches the approved one.
+    await within(15_000, async () => (await who(b(), adminB)).status === 409);
+    const refused = await who(b(), adminB);
+    expect(refused.body.error!.message).toContain(`:${new URL(a().url).port} (pid ${a().child.pid})`);
+    expect(refused.body.error!.message).toContain('refused rather than sent to the approved backend');
+    expect((await who(b(), colleagueCookie)).body.build).toBe('approved');
+
+    // An upload through B moves the slot there; A then refuses, naming B.
+    const moved = await call(b(), 'PUT', '/backend', files('dev-on-b'));
+    expect(moved.status).toBe(200);
+    expect((await who(b(), adminB)).body.build).toBe('dev-on-b');
+    await within(15_000, async () => (await who(a(), adminA)).status === 409);
+    expect((await who(a(), adminA)).body.error!.message).toContain(`(pid ${b().child.pid})`);
+
+    // Ended through A: both replicas send the developer to the approved backend again.
+    expect((await call(a(), 'DELETE')).status).toBe(204);
+    await within(15_000, async () => (await who(b(), adminB)).body.build === 'approved');
+    await within(15_000, async () => (await who(a(), adminA)).body.build === 'approved');
+  }, 90_000);
 });
