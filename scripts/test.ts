@@ -107,6 +107,13 @@ const postgresSuites = [
   'server/plugins/budgets/budgets.test.ts',
   'server/plugins/metrics/feature.test.ts',
   'server/plugins/metrics/cluster-history.test.ts',
+  // Install records, package store and rollback: bytes (BYTEA) and the journal on PostgreSQL.
+  'server/plugins/installation/install.test.ts',
+  'server/plugins/installation/update.test.ts',
+  'server/plugins/installation/remove.test.ts',
+  'server/plugins/installation/recover.test.ts',
+  'server/plugins/installation/rollback.test.ts',
+  'server/plugins/package-store/sync.test.ts',
 ];
 
 async function postgresPass(report: string): Promise<boolean> {
