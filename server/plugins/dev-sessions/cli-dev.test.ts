@@ -107,11 +107,11 @@ test('the dev build runs for its developer only, reloads on change, and ends wit
   });
   expect(backends).toEqual([1]);
   expect(dev.entry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/b1\/mf-manifest\.json$/);
-  const served = await fetch(dev.entry, { headers: { origin: url } });
+  const served = await fetch(dev.entry!, { headers: { origin: url } });
   expect(served.status).toBe(200);
   expect(served.headers.get('access-control-allow-origin')).toBe('*');
   // A page of a server on a public address asks first before reading from loopback (Private Network Access).
-  const preflight = await fetch(dev.entry, {
+  const preflight = await fetch(dev.entry!, {
     method: 'OPTIONS',
     headers: { origin: url, 'access-control-request-method': 'GET', 'access-control-request-private-network': 'true' },
   });
@@ -132,7 +132,7 @@ test('the dev build runs for its developer only, reloads on change, and ends wit
   expect(reloaded[0]!.remote!.entry).toBe(dev.entry);
   // Each build under its own path on the same dev server: the page admits that one origin, and asks for new URLs.
   expect(dev.entry).not.toBe(mine[0]!.remote!.entry);
-  expect(new URL(dev.entry).origin).toBe(new URL(mine[0]!.remote!.entry).origin);
+  expect(new URL(dev.entry!).origin).toBe(new URL(mine[0]!.remote!.entry).origin);
   expect(builds.filter(Boolean).length).toBeGreaterThanOrEqual(2);
   expect(await releaseNotes(other)).toEqual(approved);
 

@@ -58,7 +58,16 @@ function serverUrl(raw: string): URL {
   );
 }
 
-/** One call of the dev-session API; a refusal is a CliError carrying the server's own words. */
+/** A refusal of the dev-session API: the server's own words, and its status. */
+class RefusedError extends CliError {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** One call of the dev-session API; a refusal is a RefusedError carrying the server's own words. */
 async function call(server: URL, token: string, method: string, route: string, body?: object) {
   let response: Response;
   try {
@@ -85,7 +94,10 @@ async function call(server: URL, token: string, method: string, route: string, b
   }
   const hint =
     response.status === 403 ? '; an admin makes a token with the plugins:dev scope under Admin → API tokens' : '';
-  throw new CliError(`dev: the server refused the dev session (${response.status}): ${message}${hint}`);
+  throw new RefusedError(
+    `dev: the server refused the dev session (${response.status}): ${message}${hint}`,
+    response.status,
+  );
 }
 
 export interface BackendResult {
@@ -98,15 +110,17 @@ export interface BackendResult {
 }
 
 export interface RemoteDev {
-  /** Where the shell loads the latest build's remote from. */
-  readonly entry: string;
+  /** Where the shell loads the latest build's remote from; none for a plugin without a frontend. */
+  readonly entry: string | undefined;
   stop(): Promise<void>;
 }
 
 /**
  * Builds `dir` in watch mode into a temporary folder served on 127.0.0.1:`port` (0: any free port), registers the
- * first good build as a dev session and announces every later one, so the developer's shells reload it. A refused
- * dev session stops everything and throws the server's reason.
+ * first good build as a dev session and announces every later one, so the developer's shells reload it; a plugin
+ * without a frontend registers at once and builds nothing. A refused dev session stops everything and throws the
+ * server's reason. While it runs, a heartbeat keeps the session alive at the pace the server asks (a session whose
+ * CLI stops beating ends by itself); one found ended (the machine slept) is registered again.
  */
 export async function startRemoteDev(options: {
   dir: string;
@@ -119,7 +133,8 @@ export async function startRemoteDev(options: {
 }): Promise<RemoteDev> {
   const server = serverUrl(options.server);
   const manifest = readValidManifest(options.dir);
-  if (!manifest.frontend) throw new CliError(`dev: ${manifest.name} has no frontend to serve`);
+  if (!manifest.frontend && !manifest.backend?.entry)
+    throw new CliError(`dev: ${manifest.name} has neither a frontend nor a backend process to develop`);
   const route = `/api/plugins/${encodeURIComponent(manifest.name)}/dev-session`;
   const outDir = mkdtempSync(path.join(os.tmpdir(), `workbench-dev-${manifest.name}-`));
   const files = await serveBuild(outDir, options.port ?? 0);
@@ -128,33 +143,59 @@ export async function startRemoteDev(options: {
   const entryOf = (build: number) => `${origin}/b${build}/${manifest.frontend!.remote}`;
 
   let registered = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let uploadBackend: () => Promise<void> = async () => {};
+  const register = async () => {
+    // The manifest as it is now: the dev build may add contributions; the server checks its capabilities.
+    const { signature: _signature, ...current } = JSON.parse(
+      readFileSync(path.join(options.dir, 'manifest.json'), 'utf8'),
+    );
+    const answer = await call(server, options.token, 'PUT', route, {
+      manifest: current,
+      ...(manifest.frontend ? { entry: entryOf(builds) } : {}),
+    });
+    const { heartbeatSeconds } = (await answer.json()) as { heartbeatSeconds: number };
+    registered = true;
+    clearInterval(heartbeat);
+    heartbeat = setInterval(() => void beat(), heartbeatSeconds * 1000);
+  };
+  const beat = async () => {
+    try {
+      await call(server, options.token, 'POST', `${route}/heartbeat`);
+    } catch (error) {
+      if (!(error instanceof RefusedError && error.status === 404)) return console.error((error as Error).message);
+      console.error('dev: the dev session had ended (no heartbeat reached the server); starting it again');
+      await register()
+        .then(() => uploadBackend())
+        .catch((again: unknown) => console.error((again as Error).message));
+    }
+  };
   let firstBuild: (error?: Error) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => {
     firstBuild = (error) => (error ? reject(error) : resolve());
   });
-  const stopWatching = await watchRemote(options.dir, outDir, async (result) => {
-    options.onBuild(result);
-    if (!result.ok) return;
-    const entry = entryOf(++builds);
-    try {
-      if (!registered) {
-        // The manifest as it is now: the dev build may add contributions; the server checks its capabilities.
-        const { signature: _signature, ...current } = JSON.parse(
-          readFileSync(path.join(options.dir, 'manifest.json'), 'utf8'),
-        );
-        await call(server, options.token, 'PUT', route, { manifest: current, entry });
-        registered = true;
-        firstBuild();
-      } else {
-        await call(server, options.token, 'POST', `${route}/builds`, { entry });
-      }
-    } catch (error) {
-      if (!registered) firstBuild(error as Error);
-      else console.error((error as Error).message);
-    }
-  });
+  const stopWatching = manifest.frontend
+    ? await watchRemote(options.dir, outDir, async (result) => {
+        options.onBuild(result);
+        if (!result.ok) return;
+        const entry = entryOf(++builds);
+        try {
+          if (!registered) {
+            await register();
+            firstBuild();
+          } else {
+            await call(server, options.token, 'POST', `${route}/builds`, { entry });
+          }
+        } catch (error) {
+          if (!registered) firstBuild(error as Error);
+          else console.error((error as Error).message);
+        }
+      })
+    : async () => {};
+  if (!manifest.frontend) register().then(() => firstBuild(), firstBuild);
   let stopBackend = () => {};
   const stop = async () => {
+    clearInterval(heartbeat);
     stopBackend();
     if (registered) await call(server, options.token, 'DELETE', route).catch(() => {});
     await stopWatching();
@@ -171,7 +212,7 @@ export async function startRemoteDev(options: {
   if (manifest.backend?.entry && existsSync(backendDir)) {
     // One upload at a time, the latest files: a change during an upload is sent once that one is answered.
     let uploading: Promise<void> = Promise.resolve();
-    const upload = () =>
+    const upload = (uploadBackend = () =>
       (uploading = uploading.then(async () => {
         const started = performance.now();
         try {
@@ -187,13 +228,13 @@ export async function startRemoteDev(options: {
             error: (error as Error).message,
           });
         }
-      }));
+      })));
     await upload();
     stopBackend = watchBackend(backendDir, () => void upload());
   }
   return {
     get entry() {
-      return entryOf(builds);
+      return manifest.frontend ? entryOf(builds) : undefined;
     },
     stop,
   };

@@ -164,7 +164,8 @@ async function runRemote(dir: string, values: { server?: string; token?: string;
       else console.error(`backend/ not deployed (${ms} ms): ${error}`);
     },
   });
-  console.log(`dev session of ${name} on ${values.server}: your sessions load ${session.entry}; Ctrl-C ends it`);
+  const loads = session.entry ? `your sessions load ${session.entry}` : 'your calls reach your dev backend';
+  console.log(`dev session of ${name} on ${values.server}: ${loads}; Ctrl-C ends it`);
   await untilStopped();
   await session.stop();
 }
