@@ -95,6 +95,7 @@ const postgresSuites = [
   'server/auth',
   'server/users',
   'server/tokens',
+  'server/sandbox/backend-secret.test.ts',
   // Not server/schedules/replicas.test.ts: it starts its own PostgreSQL in the main pass.
   'server/schedules/schedules.test.ts',
   'server/schedules/plugin-triggers.test.ts',

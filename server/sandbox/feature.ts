@@ -15,7 +15,7 @@ import { registerProxyRoutes } from './proxy-routes.ts';
 import { loadRegistrationMemory } from './registration-memory.ts';
 import { createBackendRuntime, type BackendRuntime, type RuntimeOptions } from './runtime.ts';
 import { wireSeams, type HostSeams } from './seams.ts';
-import { backendSecret } from './signature.ts';
+import { backendSecret } from './backend-secret.ts';
 import type { StatsWindow } from './stats.ts';
 import type { BackendStatus, RestartPolicy } from './supervisor.ts';
 
@@ -119,7 +119,7 @@ export function createSandboxFeature(
         published.set(name, seen);
         context.events.publish({ type: 'plugin-state-changed', plugin: name, state, at: new Date().toISOString() });
       };
-      const secret = backendSecret(own.secret, settings.dataDirectory);
+      const secret = await backendSecret(own.secret, settings.dataDirectory, context.db);
       const memory = await loadRegistrationMemory(context.db, logger);
       const runtimeOptions: RuntimeOptions = {
         secret,

@@ -1,6 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Headers the server adds when it proxies a call to an independently deployed backend (`backend.url`).
@@ -102,15 +100,4 @@ export function verify(
   const expected = Buffer.from(sign(key, facts));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-/** The secret from the setting, or one generated once and kept (mode 0600) in the data directory. */
-export function backendSecret(setting: string | undefined, dataDirectory: string): string {
-  if (setting) return setting;
-  const file = path.join(dataDirectory, 'plugin-backend-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDirectory, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }

@@ -4,7 +4,7 @@ import type { Feature } from '../context.ts';
 import { createFiringClaims } from './firing-claims.ts';
 import type { RunService } from '../runs/service.ts';
 import { createSchedulesRepository } from './repository.ts';
-import { backendSecret } from '../sandbox/signature.ts';
+import { backendSecret } from '../sandbox/backend-secret.ts';
 import { createPluginTriggers, type PluginTriggers } from './plugin-triggers.ts';
 import { registerScheduleRoutes, registerTriggerRoutes } from './routes.ts';
 import { shareScheduleChanges } from './schedule-changes.ts';
@@ -52,7 +52,7 @@ export function schedulesFeature(runs: RunService): SchedulesFeature {
         audit: context.audit,
         logger: context.logger.child({ component: 'plugin-triggers' }),
         minIntervalMs: settings.pluginBackends.triggerMinIntervalMs,
-        secret: backendSecret(settings.pluginBackends.secret, settings.dataDirectory),
+        secret: await backendSecret(settings.pluginBackends.secret, settings.dataDirectory, context.db),
       });
       registerScheduleRoutes(app, {
         repo,
