@@ -39,6 +39,7 @@ describe('loadSettings', () => {
       pluginsEnabledByDefault: true,
       pluginLoadTimeoutMs: 15_000,
       remoteCheckIntervalMs: 300_000,
+      devSessionTtlMs: 60_000,
       capabilityPolicy: {
         autoApprove: [],
         forbidden: [],
