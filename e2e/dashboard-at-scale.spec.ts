@@ -1,76 +1,18 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { writeWidgetPlugins } from '../scripts/bench/widget-plugins.ts';
-import { ADMIN, inWorkspace, signInAs } from './fixtures.ts';
+import { inWorkspace } from './fixtures.ts';
+import { testOnOwnServer } from './own-server.ts';
 
 // A dashboard of 60 widget plugins (each a real remote with a configuration schema), on a server of its own:
 // only the widgets on screen fetch their remote (or open their frame); the others wait until scrolled to.
 
-const root = path.resolve(import.meta.dirname, '..');
-const dir = path.join(root, '.test-results/e2e-dashboard-scale');
 const WIDGETS = 60;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(): Promise<{ url: string; child: ChildProcess; names: string[] }> {
-  rmSync(dir, { recursive: true, force: true });
-  execFileSync(process.execPath, ['e2e/prepare-server.ts', dir], { cwd: root });
-  mkdirSync(path.join(dir, 'plugins'), { recursive: true });
-  const names = writeWidgetPlugins(path.join(dir, 'plugins'), WIDGETS);
-  const port = await freePort();
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-      PLUGINS_WATCH: 'false',
-      PLUGIN_AUTO_APPROVE: 'read-metadata',
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_DATA_DIR: path.join(dir, 'data'),
-      WORKBENCH_ADMIN_USERNAME: ADMIN.username,
-      WORKBENCH_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    const up = await fetch(`${url}/api/info`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (tries > 150 || child.exitCode !== null) throw new Error(`the dashboard-scale server did not start on ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { url, child, names };
-}
-
-const test = base.extend<{ page: Page }, { scaleServer: { url: string; names: string[] } }>({
-  scaleServer: [
-    async ({}, use) => {
-      const { url, child, names } = await startServer();
-      await use({ url, names });
-      child.kill();
-    },
-    { scope: 'worker', timeout: 120_000 },
-  ],
-  baseURL: async ({ scaleServer }, use) => use(scaleServer.url),
-  page: async ({ page }, use) => {
-    await signInAs(page, ADMIN.username, ADMIN.password);
-    await use(page);
-  },
+const test = testOnOwnServer({
+  name: 'dashboard-scale',
+  writePlugins: (pluginsDir) => writeWidgetPlugins(pluginsDir, WIDGETS),
+  env: { PLUGINS_WATCH: 'false', PLUGIN_AUTO_APPROVE: 'read-metadata' },
+  timeout: 110_000,
 });
 
 test.describe.configure({ mode: 'serial' });
@@ -102,18 +44,18 @@ const panel = (page: Page, plugin: string) => page.locator(`section[data-plugin=
 for (const level of ['in-page', 'isolated'] as const) {
   test(`${level}: only the widgets on screen load their remote; the last loads when scrolled to, the middle never`, async ({
     page,
-    scaleServer,
+    ownServer,
   }) => {
     // Each isolated widget's frame is a process of its own: a first screen of them boots slowly on a busy machine.
     test.setTimeout(level === 'isolated' ? 180_000 : 90_000);
-    for (const name of scaleServer.names) {
+    for (const name of ownServer.plugins) {
       const set = await page.request.put(`/api/plugins/${name}/ui-trust`, { data: { level } });
       expect(set.status(), await set.text()).toBe(200);
     }
     const fetched = remotesFetched(page);
     await page.goto(inWorkspace());
     await expect(page.locator('section[data-plugin]')).toHaveCount(WIDGETS);
-    const first = scaleServer.names[0]!;
+    const first = ownServer.plugins[0]!;
     const rendered = (plugin: string) =>
       level === 'in-page'
         ? panel(page, plugin).getByTestId('scale-widget')
@@ -131,16 +73,16 @@ for (const level of ['in-page', 'isolated'] as const) {
     expect(loadedFirst.length).toBeLessThan(WIDGETS / 2);
     // The first ones in order: those in view, and those a row further that were in view before the widgets above
     // them rendered taller than their placeholders.
-    expect(loadedFirst).toEqual(scaleServer.names.slice(0, loadedFirst.length));
+    expect(loadedFirst).toEqual(ownServer.plugins.slice(0, loadedFirst.length));
     for (const plugin of onScreen) expect(loadedFirst).toContain(plugin);
     if (level === 'isolated') expect(await page.getByTestId('plugin-frame').count()).toBe(loadedFirst.length);
 
     // A jump to the end: the last widget loads and renders; the ones jumped over never came on screen.
-    const last = scaleServer.names.at(-1)!;
+    const last = ownServer.plugins.at(-1)!;
     await panel(page, last).scrollIntoViewIfNeeded();
     await expect(rendered(last)).toBeVisible({ timeout: 45_000 });
     expect(fetched).toContain(last);
-    const middle = scaleServer.names[Math.floor(WIDGETS / 2)]!;
+    const middle = ownServer.plugins[Math.floor(WIDGETS / 2)]!;
     expect(fetched).not.toContain(middle);
     await expect(panel(page, middle)).toContainText(`Loading Widget ${Math.floor(WIDGETS / 2)}`);
     expect(fetched.size).toBeLessThan(WIDGETS / 2);

@@ -1,15 +1,13 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { ADMIN, signInAs } from './fixtures.ts';
+import { testOnOwnServer } from './own-server.ts';
 
 // The Plugins page at 200 plugins, on a server of its own: a plugins folder of 200 small manifests in every
 // state a folder can put a plugin in. Its tests change plugins freely without touching the shared e2e servers.
 
 const root = path.resolve(import.meta.dirname, '..');
-const dir = path.join(root, '.test-results/e2e-scale');
 const topics = ['Glossary', 'Owners', 'Freshness', 'Lineage', 'Costs'] as const;
 
 /** What the generated folder holds, by state (disabled ones are switched off through the API at start). */
@@ -42,70 +40,18 @@ function writePlugins(pluginsDir: string): void {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  rmSync(dir, { recursive: true, force: true });
-  execFileSync(process.execPath, ['e2e/prepare-server.ts', dir], { cwd: root });
-  writePlugins(path.join(dir, 'plugins'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_DATA_DIR: path.join(dir, 'data'),
-      WORKBENCH_ADMIN_USERNAME: ADMIN.username,
-      WORKBENCH_ADMIN_PASSWORD: ADMIN.password,
-      PLUGIN_CATALOG: path.join(root, 'e2e/fixtures/marketplace'),
-      DBT_SIMULATE_DELAY_MS: '5',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    const up = await fetch(`${url}/api/info`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (tries > 150 || child.exitCode !== null) throw new Error(`the 200-plugin server did not start on ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { url, child };
-}
-
-const test = base.extend<{ page: Page }, { scaleServer: string }>({
-  scaleServer: [
-    async ({}, use) => {
-      const { url, child } = await startServer();
-      await use(url);
-      child.kill();
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-  baseURL: async ({ scaleServer }, use) => use(scaleServer),
-  page: async ({ page }, use) => {
-    await signInAs(page, ADMIN.username, ADMIN.password);
-    await use(page);
-  },
+const test = testOnOwnServer({
+  name: 'scale',
+  writePlugins,
+  env: { PLUGIN_CATALOG: path.join(root, 'e2e/fixtures/marketplace'), DBT_SIMULATE_DELAY_MS: '5' },
+  timeout: 50_000,
 });
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser, scaleServer }) => {
+test.beforeAll(async ({ browser, ownServer }) => {
   test.setTimeout(60_000);
-  const page = await browser.newPage({ baseURL: scaleServer });
+  const page = await browser.newPage({ baseURL: ownServer.url });
   await signInAs(page, ADMIN.username, ADMIN.password);
   const disabled = Array.from({ length: 200 }, (_, i) => i + 1).filter(isDisabledAtStart);
   const answer = await page.request.post('/api/plugins/bulk', {
