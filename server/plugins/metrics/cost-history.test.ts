@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createPluginMetricsFeature } from './feature.ts';
 
 // A real backend process whose lineage overlay and route take as long as its configuration says, sampled every
-// 100 ms against a 150 ms p95 budget: its cost history and health follow when an admin makes it slow.
+// 100 ms against a 300 ms p95 budget (room for a loaded machine's fast calls): its cost history and health follow when an admin makes it slow.
 
 const PLUGIN = 'slow-on-demand';
 let app: TestApp;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const lineage = createLineageService({ source: catalogIndexSource(catalog) });
   app = await startTestApp({
     workspaces: [{ name: 'shop' }],
-    env: { PLUGIN_METRICS_INTERVAL_MS: '100', PLUGIN_BUDGET_P95_MS: '150' },
+    env: { PLUGIN_METRICS_INTERVAL_MS: '100', PLUGIN_BUDGET_P95_MS: '300' },
     features: [
       createCatalogFeature(catalog),
       createLineageFeature(lineage),
@@ -73,25 +73,25 @@ describe('cost history and health of a plugin made slow', () => {
       return points.reduce((n, p) => n + p.calls, 0) >= 20 ? points : undefined;
     });
     const fastP95 = Math.max(...fast.map((p) => p.hookP95Ms!));
-    expect(fastP95).toBeLessThan(150);
+    expect(fastP95).toBeLessThan(300);
     const before = await diagnosticsOf(app, PLUGIN);
     expect(before.health?.level).toBe('healthy');
     expect(before.historyIntervalMs).toBe(100);
     expect(before.memoryMb).toBeGreaterThan(10);
     expect(before.history?.at(-1)?.memoryMb).toBeGreaterThan(10);
 
-    expect((await configure(400)).statusCode).toBe(200);
+    expect((await configure(600)).statusCode).toBe(200);
     await traffic(5);
     const after = await eventually('a point with the slow calls', async () => {
       const d = await diagnosticsOf(app, PLUGIN);
-      return (withHookCalls(d.history).at(-1)?.hookP95Ms ?? 0) >= 400 ? d : undefined;
+      return (withHookCalls(d.history).at(-1)?.hookP95Ms ?? 0) >= 600 ? d : undefined;
     });
     const latest = withHookCalls(after.history).at(-1)!;
     expect(latest.hookP95Ms!).toBeGreaterThan(fastP95 + 300);
-    expect(latest.p95Ms!).toBeGreaterThanOrEqual(400);
+    expect(latest.p95Ms!).toBeGreaterThanOrEqual(600);
     expect(after.health).toEqual({
       level: 'degraded',
-      summary: expect.stringMatching(/^p95 4\d\d ms over the 150 ms budget$/),
+      summary: expect.stringMatching(/^p95 \d{3,} ms over the 300 ms budget$/),
     });
 
     // The installed-plugins list shows the same health without a request per plugin.
