@@ -32,9 +32,9 @@ const devManifest = (extra: object = {}) =>
     ...extra,
   });
 
-async function started(): Promise<{ a: TestApp; token: string }> {
+async function started(env: Record<string, string> = {}): Promise<{ a: TestApp; token: string }> {
   const a = await startTestApp({
-    env: { SHELL_DIST_DIR: 'shell', ISOLATION_DIST_DIR: 'isolation' },
+    env: { SHELL_DIST_DIR: 'shell', ISOLATION_DIST_DIR: 'isolation', ...env },
     prepare: (dir) => {
       writeWidgetPlugin(dir, 'notes', { manifest: { capabilities: ['read-metadata'] } });
       for (const folder of ['shell', 'isolation']) {
@@ -251,4 +251,25 @@ test("the dev build's isolated frame is served at its session's revision only, a
 
   expect((await devSession(a, token, 'DELETE')).statusCode).toBe(204);
   expect((await frame(rebuilt.json().revision)).statusCode).toBe(404);
+});
+
+test('a session lives on heartbeats, and without them ends by itself (SQLite, one server)', async () => {
+  const { a, token } = await started({ PLUGIN_DEV_SESSION_TTL_S: '1' });
+  const start = await devSession(a, token, 'PUT', { manifest: devManifest(), entry: devEntry });
+  expect(start.statusCode).toBe(200);
+  expect(start.json()).toMatchObject({ heartbeatSeconds: 1 });
+  const isDev = async () => (await extensions(a, a.adminCookie))[0]!.pluginVersion === '1.1.0-dev';
+  for (let beat = 0; beat < 4; beat++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await devSession(a, token, 'POST', undefined, '/heartbeat')).statusCode).toBe(200);
+  }
+  expect(await isDev()).toBe(true);
+
+  await new Promise((resolve) => setTimeout(resolve, 1_600));
+  expect(await isDev()).toBe(false);
+  const late = await devSession(a, token, 'POST', undefined, '/heartbeat');
+  expect(late.statusCode).toBe(404);
+  expect(late.json().error.message).toContain('it ended (no heartbeat for 1 s');
+  // The sweep removed it: nothing is left to end.
+  expect((await devSession(a, token, 'DELETE')).statusCode).toBe(404);
 });
