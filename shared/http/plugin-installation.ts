@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { installPackage, updatePackage } from '@dbt-workbench/plugin-sdk/contracts/deploy-api';
 import { defineRoute } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { PluginDetail } from '../api.schema.ts';
 import {
@@ -20,26 +21,20 @@ import { DependantList, PluginVersions, RollbackRequest } from '../rollback.sche
 const ByName = z.object({ name: z.string() });
 /** `?dryRun=true`: what the version would ask for and why it would be refused, writing nothing. */
 const DryRun = z.object({ dryRun: z.string().optional() });
-const ZIP = 'application/zip';
 
 /** 201 with the installed plugin (usually waiting for approval); 200 and a preview with `dryRun`. */
 export const installPlugin = defineRoute({
-  method: 'POST',
-  path: '/api/plugins/install',
+  ...installPackage,
   query: DryRun,
   body: InstallRequest,
-  rawBody: ZIP,
   responses: { 201: InstallResult, 200: InstallPreview },
 });
 
 /** The diff, then activation or a pending update (the old version stays active); a preview with `dryRun`. */
 export const updatePlugin = defineRoute({
-  method: 'POST',
-  path: '/api/plugins/:name/update',
-  params: ByName,
+  ...updatePackage,
   query: DryRun,
   body: InstallRequest,
-  rawBody: ZIP,
   responses: { 200: UpdateResult },
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getDeployedPlugin } from '@dbt-workbench/plugin-sdk/contracts/deploy-api';
 import { defineRoute } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { PluginDetail, PluginList, WorkspaceExtensions } from '../api.schema.ts';
 import { BulkPluginRequest, BulkPluginResult } from '../plugin-bulk.schema.ts';
@@ -16,12 +17,7 @@ const ReviewedVersion = z.object({
 
 export const listPlugins = defineRoute({ method: 'GET', path: '/api/plugins', responses: { 200: PluginList } });
 
-export const getPlugin = defineRoute({
-  method: 'GET',
-  path: '/api/plugins/:name',
-  params: ByName,
-  responses: { 200: PluginDetail },
-});
+export const getPlugin = defineRoute({ ...getDeployedPlugin, responses: { 200: PluginDetail } });
 
 export const approvePlugin = defineRoute({
   method: 'POST',

@@ -3,32 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
+import * as deployApi from '@dbt-workbench/plugin-sdk/contracts/deploy-api';
+import type { AnswerFailure, RouteContract, RouteInput } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { signPluginDirectory } from '@dbt-workbench/plugin-sdk/node/sign';
 import { parse } from '../args.ts';
 import { CliError, type Command } from '../errors.ts';
 import { pluginDirectory, readValidManifest } from '../plugin-dir.ts';
+import { callServer } from '../server-api.ts';
 import { packPlugin } from './pack.ts';
-
-/** What the CLI reads of the server's answers (`POST /api/plugins/install`, `.../update`, errors). */
-interface PluginState {
-  name: string;
-  version?: string;
-  state: string;
-  reason?: string;
-  access?: AccessEntry[];
-}
-interface InstallAnswer {
-  plugin: PluginState;
-  warnings?: string[];
-}
-interface UpdateAnswer {
-  status: 'activated' | 'pending-approval';
-  plugin?: PluginState;
-  diff: { access: { needsApproval: AccessEntry[] }; warnings?: string[] };
-}
-interface ErrorAnswer {
-  error?: { code?: string; message?: string; details?: unknown };
-}
 
 /** The result of a deploy, as printed. */
 export interface DeployReport {
@@ -55,55 +37,28 @@ function serverUrl(raw: string): URL {
   }
 }
 
-/** Sends one request; an unreachable server is a CliError naming it and the cause. */
-async function send(server: URL, token: string, method: string, route: string, zip?: Buffer) {
-  const url = new URL(route, server);
-  try {
-    return await fetch(url, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(zip ? { 'content-type': 'application/zip' } : {}),
-      },
-      ...(zip ? { body: new Uint8Array(zip) } : {}),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(
-      `deploy: cannot reach ${server.origin} (${cause?.code ?? cause?.message ?? (error as Error).message})`,
-    );
-  }
-}
-
 /** A refused request as one line that says what to do. */
-async function refusal(response: Response, what: string): Promise<CliError> {
-  const text = await response.text();
-  let error: ErrorAnswer['error'];
-  try {
-    error = (JSON.parse(text) as ErrorAnswer).error;
-  } catch {
-    error = undefined;
-  }
-  const message = error?.message ?? (text.slice(0, 200) || response.statusText);
-  const details = Array.isArray(error?.details)
-    ? (error.details as unknown[]).map((d) => (typeof d === 'string' ? d : JSON.stringify(d)))
+function refusal(failure: AnswerFailure, what: string): CliError {
+  const { status, message } = failure;
+  const code = failure.kind === 'error' ? failure.code : failure.kind;
+  const details = Array.isArray(failure.details)
+    ? (failure.details as unknown[]).map((d) => (typeof d === 'string' ? d : JSON.stringify(d)))
     : [];
   const more = details.length > 0 ? `\n  ${details.join('\n  ')}` : '';
-  switch (response.status) {
+  switch (status) {
     case 401:
-      return new CliError(`deploy: the server refused the token (401 ${error?.code ?? ''}): ${message}`);
+      return new CliError(`deploy: the server refused the token (401 ${code}): ${message}`);
     case 403:
       return new CliError(
-        `deploy: the token may not ${what} (403 ${error?.code ?? ''}): ${message}; an admin makes a token with the plugins:deploy scope under Admin → API tokens`,
+        `deploy: the token may not ${what} (403 ${code}): ${message}; an admin makes a token with the plugins:deploy scope under Admin → API tokens`,
       );
     case 400:
     case 413:
-      return new CliError(`deploy: the server refused the package (${response.status}): ${message}${more}`);
+      return new CliError(`deploy: the server refused the package (${status}): ${message}${more}`);
     case 409:
       return new CliError(`deploy: ${message} (409 conflict)`);
     default:
-      return new CliError(`deploy: ${what} failed with ${response.status} ${error?.code ?? ''}: ${message}${more}`);
+      return new CliError(`deploy: ${what} failed with ${status} ${code}: ${message}${more}`);
   }
 }
 
@@ -124,15 +79,18 @@ export async function deployPlugin(options: {
     await signPluginDirectory(options.dir, readFileSync(options.keyFile, 'utf8'));
   }
   const { zip } = await packPlugin(options.dir, path.join(options.dir, 'dist'));
-  const bytes = readFileSync(zip);
-  const name = encodeURIComponent(manifest.name);
+  const bytes = new Uint8Array(readFileSync(zip));
+  const params = { name: manifest.name };
+  const call = <C extends RouteContract>(contract: C, input: RouteInput<C>) =>
+    callServer('deploy', server, options.token, contract, input);
 
-  const existing = await send(server, options.token, 'GET', `/api/plugins/${name}`);
-  if (existing.status !== 200 && existing.status !== 404) throw await refusal(existing, `read plugin ${manifest.name}`);
-  if (existing.status === 404) {
-    const response = await send(server, options.token, 'POST', '/api/plugins/install', bytes);
-    if (response.status !== 201) throw await refusal(response, 'install plugins');
-    const answer = (await response.json()) as InstallAnswer;
+  const existing = await call(deployApi.getDeployedPlugin, { params });
+  const missing = !existing.ok && existing.failure.status === 404;
+  if (!existing.ok && !missing) throw refusal(existing.failure, `read plugin ${manifest.name}`);
+  if (missing) {
+    const response = await call(deployApi.installPackage, { body: bytes });
+    if (!response.ok) throw refusal(response.failure, 'install plugins');
+    const answer = response.value;
     return {
       name: manifest.name,
       version: answer.plugin.version ?? manifest.version,
@@ -144,9 +102,9 @@ export async function deployPlugin(options: {
       warnings: answer.warnings ?? [],
     };
   }
-  const response = await send(server, options.token, 'POST', `/api/plugins/${name}/update`, bytes);
-  if (response.status !== 200) throw await refusal(response, 'update plugins');
-  const answer = (await response.json()) as UpdateAnswer;
+  const response = await call(deployApi.updatePackage, { params, body: bytes });
+  if (!response.ok) throw refusal(response.failure, 'update plugins');
+  const answer = response.value;
   const pending = answer.status === 'pending-approval';
   return {
     name: manifest.name,

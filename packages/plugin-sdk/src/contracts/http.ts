@@ -16,7 +16,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One route of the HTTP API, the single source of truth the server registers it from and the clients call it with.
- * Every route may also answer an error status with {@link ApiErrorBody}; `responses` lists its success answers.
+ * Every route may also answer an error status with `ApiErrorBody`; `responses` lists its success answers.
  */
 export interface RouteContract {
   method: HttpMethod;
