@@ -52,9 +52,16 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
 export async function callApi<C extends RouteContract>(
   contract: C,
   input: RouteInput<C>,
-  options: { signal?: AbortSignal } = {},
+  options: {
+    signal?: AbortSignal;
+    /** Extra request headers (a plugin token). */
+    headers?: Record<string, string>;
+    /** Sends the call to another URL answering the same contract (the host data proxy of plugin frontends). */
+    via?: (url: string) => string;
+  } = {},
 ): Promise<RouteResponse<C>> {
-  const url = routeUrl(contract, input);
+  const direct = routeUrl(contract, input);
+  const url = options.via ? options.via(direct) : direct;
   const body = (input as { body?: unknown }).body;
   const sent =
     body === undefined
@@ -64,7 +71,11 @@ export async function callApi<C extends RouteContract>(
         : { type: 'application/json', body: JSON.stringify(body) };
   const response = await fetch(url, {
     method: contract.method,
-    headers: { accept: 'application/json', ...(sent.type ? { 'content-type': sent.type } : {}) },
+    headers: {
+      accept: 'application/json',
+      ...(sent.type ? { 'content-type': sent.type } : {}),
+      ...options.headers,
+    },
     ...(sent.body === undefined ? {} : { body: sent.body }),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -1,5 +1,9 @@
 import type { HostData, PluginSdk } from '@dbt-workbench/plugin-sdk';
-import { fetchJson } from '../api/client.ts';
+import type { RouteContract, RouteInput } from '@dbt-workbench/plugin-sdk/contracts/http';
+import { getCatalogSummary, getNode, listModels, searchCatalog } from '../../shared/http/catalog.ts';
+import { listRuns } from '../../shared/http/runs.ts';
+import { runSqlQuery } from '../../shared/http/sql.ts';
+import { callApi } from '../api/client.ts';
 import { createPluginStorage } from './plugin-storage.ts';
 import type { PluginTokens } from './plugin-tokens.ts';
 
@@ -32,22 +36,22 @@ export function pluginApiUrl(plugin: string, path: string): string {
  * call carrying the plugin's token so the server knows which plugin asks without trusting the URL.
  */
 export function createHostData(plugin: string, workspace: string, tokens: PluginTokens): HostData {
-  const base = `/api/workspaces/${encodeURIComponent(workspace)}/plugin-data/${encodeURIComponent(plugin)}`;
-  const send = <T>(url: string, init?: RequestInit) =>
-    tokens.withToken(workspace, plugin, (headers) => fetchJson<T>(url, { ...init, headers }));
-  const get = <T>(path: string, params: Record<string, string | number | undefined> = {}) => {
-    const query = new URLSearchParams(
-      Object.entries(params).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
-    ).toString();
-    return send<T>(`${base}/${path}${query ? `?${query}` : ''}`);
-  };
+  const direct = `/api/workspaces/${encodeURIComponent(workspace)}`;
+  const base = `${direct}/plugin-data/${encodeURIComponent(plugin)}`;
+  // The proxy answers each core route's contract under the plugin's prefix.
+  const via = (url: string) => `${base}${url.slice(direct.length)}`;
+  const call = <C extends RouteContract>(contract: C, input: RouteInput<C>) =>
+    tokens.withToken(workspace, plugin, (headers) => callApi(contract, input, { headers, via }));
+  const params = { workspace };
+  const given = <T extends object>(query: T) =>
+    Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
   return {
-    models: (query = {}) => get('models', query),
-    node: (uniqueId) => get(`nodes/${encodeURIComponent(uniqueId)}`),
-    search: (q, limit) => get('search', { q, limit }),
-    summary: () => get('catalog/summary'),
-    runs: () => get('runs'),
-    sql: (sql, limit) => send(`${base}/sql/query`, { method: 'POST', body: JSON.stringify({ sql, limit }) }),
+    models: (query = {}) => call(listModels, { params, query: given(query) }),
+    node: (uniqueId) => call(getNode, { params: { workspace, uniqueId } }),
+    search: (q, limit) => call(searchCatalog, { params, query: given({ q, limit }) }),
+    summary: () => call(getCatalogSummary, { params }),
+    runs: () => call(listRuns, { params }),
+    sql: (sql, limit) => call(runSqlQuery, { params, body: { sql, limit } }),
   };
 }
 
