@@ -333,6 +333,12 @@ export function InstallControls({ plugin }: { plugin: PluginSummary }) {
           )}
         </p>
       )}
+      {installation?.packageProblem && (
+        <p className="wb-form-error" role="alert">
+          This server keeps serving v{installation.version}: {installation.packageProblem}. It tries again at the next
+          change or restart.
+        </p>
+      )}
       {installation?.pending && <PendingUpdateBox plugin={plugin} installation={installation} />}
       {open === 'update' && <UpdateForm plugin={plugin} onDone={() => setOpen(undefined)} />}
       {installation && open !== 'update' && open !== 'remove' && open !== 'disable' && (

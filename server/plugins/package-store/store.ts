@@ -15,11 +15,14 @@ import { PackageError, unpackZip, type PackageLimits } from '../installation/pac
 /** A package whose bytes do not match the digest that names them: never unpacked, never served. */
 export class PackageIntegrityError extends Error {
   readonly digest: string;
+  /** What is wrong, in a few words (the message adds the digest and the details). */
+  readonly reason: string;
 
-  constructor(digest: string, reason: string) {
-    super(`package ${digest} ${reason}`);
+  constructor(digest: string, reason: string, details = '') {
+    super(`package ${digest} ${reason}${details}`);
     this.name = 'PackageIntegrityError';
     this.digest = digest;
+    this.reason = reason;
   }
 }
 
@@ -54,7 +57,8 @@ export async function fetchPackage(db: Database, digest: string): Promise<Buffer
   if (!row) throw new PackageIntegrityError(digest, 'is not in the package store');
   const bytes = Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
   const actual = digestOf(bytes);
-  if (actual !== digest) throw new PackageIntegrityError(digest, `does not match its bytes (they hash to ${actual})`);
+  if (actual !== digest)
+    throw new PackageIntegrityError(digest, 'does not match its bytes', ` (they hash to ${actual})`);
   return bytes;
 }
 

@@ -136,7 +136,9 @@ export function createPackageSync(options: {
           failures.delete(name);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          failures.set(name, `could not put in place the ${role} package ${digest}: ${reason}`);
+          const what = error instanceof PackageIntegrityError ? error.reason : `could not be put in place: ${reason}`;
+          const version = role === 'installed' ? 'running' : 'pending';
+          failures.set(name, `the package recorded for its ${version} version (${digest.slice(0, 19)}…) ${what}`);
           report.failed.push({ name, role, digest, reason });
           const message = 'could not put in place the package another replica recorded; keeping the local folder';
           logger.error(
