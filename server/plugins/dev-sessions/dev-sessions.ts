@@ -3,6 +3,7 @@ import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manif
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Extension } from '../../../shared/api.schema.ts';
+import type { ServerEvent } from '../../../shared/events.schema.ts';
 import type { Database } from '../../db/database.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import type { RegisteredPlugin } from '../registry.ts';
@@ -149,21 +150,26 @@ export function createDevSessions(deps: { db: Database; events: EventStream; ttl
     reloading = next.catch(() => undefined);
     return next;
   }
+  /** The `plugins-changed` this store tells its own shells after a reload: no reason to reload again. */
+  const told = new WeakSet<ServerEvent>();
+  const tellShells = (plugins: string[]) => {
+    const event: ServerEvent = { type: 'plugins-changed', plugins, at: now() };
+    told.add(event);
+    events.deliver(event);
+  };
   /** After a change made here: this replica's copy first (the answer reflects it), then the others and the shells. */
   async function changed(plugins: string[]): Promise<void> {
     await reload();
-    const at = now();
-    events.publish({ type: 'dev-sessions-changed', plugins, at });
-    events.deliver({ type: 'plugins-changed', plugins, at });
+    events.publish({ type: 'dev-sessions-changed', plugins, at: now() });
+    tellShells(plugins);
   }
   const reloadQuietly = () =>
     reload().catch((error: unknown) => logger.warn({ err: error }, 'could not reload the dev sessions'));
 
   const stopFollowing = events.onDeliver((event) => {
-    if (event.type === 'dev-sessions-changed')
-      void reloadQuietly().then(() => events.deliver({ type: 'plugins-changed', plugins: event.plugins, at: now() }));
+    if (event.type === 'dev-sessions-changed') void reloadQuietly().then(() => tellShells(event.plugins));
     // A catch-up after lost notifications: dev sessions may have changed meanwhile too.
-    else if (event.type === 'plugins-changed') void reloadQuietly();
+    else if (event.type === 'plugins-changed' && !told.has(event)) void reloadQuietly();
   });
 
   async function sweep(): Promise<void> {

@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { WorkspaceExtensions } from '../../../shared/api.schema.ts';
 import { testManifest } from '../../../shared/testing/manifests.ts';
 import { createTestDatabase } from '../../testing/postgres.ts';
@@ -239,6 +239,9 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
     expect(((await withEntry.json()) as { error: { message: string } }).error.message).toContain('no frontend');
     const started = await call(a(), 'PUT', '', { manifest: echoManifest });
     expect(started.status).toBe(200);
+    // The CLI's heartbeat, as `dev` sends it: the session lives only TTL_S without one.
+    const beat = setInterval(() => void call(a(), 'POST', '/heartbeat').catch(() => undefined), 500);
+    onTestFinished(() => clearInterval(beat));
     expect(await started.json()).not.toHaveProperty('entry');
     const files = (build: string) => ({ files: { 'index.ts': Buffer.from(echoBackend(build)).toString('base64') } });
     const uploaded = await call(a(), 'PUT', '/backend', files('dev-on-a'));
@@ -260,6 +263,7 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
     expect((await who(a(), adminA)).body.error!.message).toContain(`(pid ${b().child.pid})`);
 
     // Ended through A: both replicas send the developer to the approved backend again.
+    clearInterval(beat);
     expect((await call(a(), 'DELETE')).status).toBe(204);
     await within(15_000, async () => (await who(b(), adminB)).body.build === 'approved');
     await within(15_000, async () => (await who(a(), adminA)).body.build === 'approved');
