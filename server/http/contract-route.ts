@@ -8,6 +8,7 @@ import type {
   RouteShorthandOptions,
   preHandlerAsyncHookHandler,
 } from 'fastify';
+import { gzipSync } from 'node:zlib';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteContract, RouteResponse } from '@dbt-workbench/plugin-sdk/contracts/http';
@@ -37,6 +38,8 @@ export type ContractHandler<C extends RouteContract> = (
 export interface EncodedAnswer<C extends RouteContract> {
   readonly contract: C;
   readonly bytes: Buffer;
+  /** The bytes gzipped, made on the first answer to a client that accepts gzip and kept with them. */
+  gzipped?: Buffer;
 }
 
 /** Encodes `value` with the schema of the contract's `status` answer; a wrong shape throws (a 500 when answered). */
@@ -49,9 +52,30 @@ export function encodeAnswer<C extends RouteContract, S extends keyof C['respons
   return { contract, bytes: Buffer.from(JSON.stringify(z.encode(schema, value))) };
 }
 
-/** Sends an answer encoded ahead by `encodeAnswer`, as JSON. */
-export function sendEncoded<C extends RouteContract>(reply: FastifyReply, answer: EncodedAnswer<C>): Sent {
-  return reply.type('application/json; charset=utf-8').send(answer.bytes) as Sent;
+/** Whether an `Accept-Encoding` header accepts gzip (`gzip` or `*`, without `q=0`). Pure. */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((part) => {
+    const [coding, ...parameters] = part.trim().toLowerCase().split(';');
+    const refused = parameters.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+    return (coding === 'gzip' || coding === '*') && !refused;
+  });
+}
+
+/**
+ * Sends an answer encoded ahead by `encodeAnswer`, as JSON; gzipped (once per answer) when the request accepts it,
+ * as browsers do. A gzipped answer's entity tag becomes weak: the two codings are not byte-identical.
+ */
+export function sendEncoded<C extends RouteContract>(
+  reply: FastifyReply,
+  answer: EncodedAnswer<C>,
+  acceptEncoding?: string,
+): Sent {
+  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+  if (!acceptsGzip(acceptEncoding)) return reply.send(answer.bytes) as Sent;
+  answer.gzipped ??= gzipSync(answer.bytes);
+  const etag = reply.getHeader('etag');
+  if (typeof etag === 'string' && !etag.startsWith('W/')) reply.header('etag', `W/${etag}`);
+  return reply.header('content-encoding', 'gzip').send(answer.gzipped) as Sent;
 }
 
 /** Sends `304 Not Modified` with no body. */

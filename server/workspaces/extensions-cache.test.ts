@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { remoteNameFor } from '@dbt-workbench/plugin-sdk/contracts/versions';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import { acceptsGzip } from '../http/contract-route.ts';
 import { matchesEtag } from './extensions-cache.ts';
 
 let app: TestApp | undefined;
@@ -48,7 +51,8 @@ interface Listed {
 
 async function list(base: string, cookie: string, workspace: string, ifNoneMatch?: string | null): Promise<Listed> {
   const response = await fetch(`${base}/api/workspaces/${workspace}/extensions`, {
-    headers: { cookie, ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) },
+    // Uncompressed, to compare bytes and tags (fetch asks for gzip by default; the gzip test below does).
+    headers: { cookie, 'accept-encoding': 'identity', ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) },
   });
   return {
     status: response.status,
@@ -86,6 +90,29 @@ describe('the extensions list with an ETag', () => {
     expect(again).toMatchObject({ status: 304, etag: first.etag, body: '' });
     expect((await list(base, cookie, 'alpha', `W/${first.etag}, "other"`)).status).toBe(304);
     expect((await list(base, cookie, 'alpha', '"other"')).status).toBe(200);
+  });
+
+  test('gzipped for a browser that accepts it: the same list, a weak tag that revalidates, Vary: Accept-Encoding', async () => {
+    const { base, cookie } = await start();
+    const plain = await list(base, cookie, 'alpha');
+    const raw = await new Promise<{ headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+      const request = httpGet(
+        `${base}/api/workspaces/alpha/extensions`,
+        { headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ headers: response.headers, bytes: Buffer.concat(chunks) }));
+        },
+      );
+      request.on('error', reject);
+    });
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers.vary).toBe('accept-encoding');
+    expect(raw.headers.etag).toBe(`W/${plain.etag}`);
+    expect(gunzipSync(raw.bytes).toString()).toBe(plain.body);
+    expect((await list(base, cookie, 'alpha', raw.headers.etag)).status).toBe(304);
+    expect((await list(base, cookie, 'alpha', null)).etag).toBe(plain.etag);
   });
 
   test('every registry change gives the affected workspace a new tag and body; the tag held before gets 200', async () => {
@@ -174,5 +201,17 @@ describe('matchesEtag', () => {
     expect(matchesEtag('"b"', '"a"')).toBe(false);
     expect(matchesEtag('a', '"a"')).toBe(false);
     expect(matchesEtag(undefined, '"a"')).toBe(false);
+  });
+});
+
+describe('acceptsGzip', () => {
+  test('takes gzip or * unless weighted 0', () => {
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0.0, br')).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 });

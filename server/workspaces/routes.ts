@@ -40,9 +40,9 @@ export function registerWorkspaceRoutes(
         return { workspace: workspace.name, extensions };
       }
       const { body, etag } = cache.answer(registry.list(), workspace.name, configs);
-      reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'accept-encoding');
       if (matchesEtag(request.headers['if-none-match'], etag)) return sendNotModified(reply);
-      return sendEncoded(reply, body);
+      return sendEncoded(reply, body, request.headers['accept-encoding']);
     },
   );
 }
