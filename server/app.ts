@@ -176,6 +176,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const devSessions = createDevSessions({
     db,
     events,
+    audit,
     ttlMs: settings.devSessionTtlMs,
     logger: logger.child({ component: 'dev-sessions' }),
   });

@@ -272,4 +272,12 @@ test('a session lives on heartbeats, and without them ends by itself (SQLite, on
   expect(late.json().error.message).toContain('it ended (no heartbeat for 1 s');
   // The sweep removed it: nothing is left to end.
   expect((await devSession(a, token, 'DELETE')).statusCode).toBe(404);
+  const audit = await a.server.inject({ url: '/api/audit?target=notes', headers: { cookie: a.adminCookie } });
+  const entries = (audit.json() as { entries: { actorName: string | null; action: string; details: unknown }[] })
+    .entries;
+  expect(entries[0]).toMatchObject({
+    actorName: null,
+    action: 'plugin.dev-session.end',
+    details: { reason: 'no heartbeat for 1 s' },
+  });
 });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Extension } from '../../../shared/api.schema.ts';
 import type { ServerEvent } from '../../../shared/events.schema.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import type { RegisteredPlugin } from '../registry.ts';
@@ -127,8 +128,14 @@ export const sweepIntervalOf = (ttlMs: number) => Math.min(15_000, Math.max(250,
  * `ttlMs` past its start, last rebuild or last heartbeat: reads leave out what expired, and the sweep deletes it and
  * tells every replica, so a CLI that crashed never leaves a dev build in a developer's page.
  */
-export function createDevSessions(deps: { db: Database; events: EventStream; ttlMs: number; logger: Logger }) {
-  const { db, events, ttlMs, logger } = deps;
+export function createDevSessions(deps: {
+  db: Database;
+  events: EventStream;
+  audit: AuditLog;
+  ttlMs: number;
+  logger: Logger;
+}) {
+  const { db, events, audit, ttlMs, logger } = deps;
   let all: DevSession[] = [];
   const listeners = new Set<() => void>();
   const now = () => new Date().toISOString();
@@ -174,12 +181,18 @@ export function createDevSessions(deps: { db: Database; events: EventStream; ttl
 
   async function sweep(): Promise<void> {
     // Each row is deleted by one replica only; that one tells the others.
-    const ended = await db.all<{ plugin: string }>(
-      'DELETE FROM plugin_dev_sessions WHERE expires_at <= ? RETURNING plugin',
+    const ended = await db.all<{ plugin: string; user_id: string }>(
+      'DELETE FROM plugin_dev_sessions WHERE expires_at <= ? RETURNING plugin, user_id',
       [now()],
     );
     if (ended.length > 0) {
-      logger.info({ plugins: ended.map((e) => e.plugin) }, 'dev sessions ended: their CLI stopped beating');
+      for (const { plugin, user_id } of ended)
+        await audit.record({
+          actor: null,
+          action: 'plugin.dev-session.end',
+          target: plugin,
+          details: { user: user_id, reason: `no heartbeat for ${ttlMs / 1000} s` },
+        });
       await changed([...new Set(ended.map((e) => e.plugin))]);
     } else await reload();
   }
