@@ -57,6 +57,7 @@ describe('loadSettings', () => {
         maxResponseBytes: 5 * 1024 * 1024,
         maxConcurrentCalls: 32,
         drainMs: 10_000,
+        idleMs: 600_000,
         triggerMinIntervalMs: 60_000,
         secret: undefined,
       },
