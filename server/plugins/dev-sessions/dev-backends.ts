@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { HttpError } from '../../http/errors.ts';
 import type { BackendRuntime } from '../../sandbox/runtime.ts';
 import type { PluginRecord } from '../evaluate.ts';
@@ -10,29 +9,6 @@ import type { DevSessions, DevSlotServer } from './dev-sessions.ts';
 
 /** The most a dev backend upload may hold, decoded: source files, not dependencies. */
 export const MAX_DEV_BACKEND_BYTES = 4 * 1024 * 1024;
-
-/** Why `file` may not be a path inside `backend/`, or undefined. Pure. */
-function pathProblem(file: string): string | undefined {
-  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(file)) return 'must be a relative path of letters, digits, ".", "_" and "-"';
-  if (file.split('/').some((segment) => segment === '.' || segment === '..')) return 'must not contain . or ..';
-  return undefined;
-}
-
-/**
- * `PUT /api/plugins/:name/dev-session/backend`: the files of the dev build's `backend/` folder, by path inside it,
- * base64-encoded (what `workbench-plugin dev --server` uploads on start and after every change there).
- */
-export const DevBackendBody = z.object({
-  files: z.record(z.string(), z.string().base64('must be base64')).superRefine((files, context) => {
-    const paths = Object.keys(files);
-    if (paths.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one file' });
-    if (paths.length > 500) context.addIssue({ code: 'custom', message: 'may hold at most 500 files' });
-    for (const file of paths) {
-      const problem = pathProblem(file);
-      if (problem) context.addIssue({ code: 'custom', path: [file], message: `"${file}" ${problem}` });
-    }
-  }),
-});
 
 /** Makes the runtime a dev slot runs in: the app's own sandbox and limits, with `dataDirectory` as its data root. */
 export type DevRuntimeFactory = (dataDirectory: string) => BackendRuntime;
@@ -96,8 +72,9 @@ export function createDevBackends(options: { dataDirectory: string; sessions: De
       factory = make;
     },
     /**
-     * Writes `files` as a new build of `userId`'s slot of `plugin` (the approved, active record) and starts it;
-     * resolves once it answers, or with why it did not start. The previous build of the slot serves until then.
+     * Writes `files` (paths inside backend/, checked by the route's contract: the SDK's DevBackendRequest) as a new
+     * build of `userId`'s slot of `plugin` (the approved, active record) and starts it; resolves once it answers, or
+     * with why it did not start. The previous build of the slot serves until then.
      */
     async deploy(
       userId: string,

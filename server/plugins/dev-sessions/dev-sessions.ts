@@ -1,31 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Extension } from '../../../shared/api.schema.ts';
 import type { ServerEvent } from '../../../shared/events.schema.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import type { EventStream } from '../../events/event-stream.ts';
 import type { RegisteredPlugin } from '../registry.ts';
-
-/**
- * `PUT /api/plugins/:name/dev-session`: the dev build's manifest and the absolute URL of its remote entry on the
- * developer's own dev server (`workbench-plugin dev --server`); no entry for a plugin without a frontend (its dev
- * session carries a backend dev slot only).
- */
-const DevEntry = z
-  .string()
-  .url('must be an absolute http(s) URL')
-  .refine((url) => /^https?:\/\//.test(url), 'must be an absolute http(s) URL');
-
-export const DevSessionBody = z.object({ manifest: z.unknown(), entry: DevEntry.optional() });
-
-/**
- * `POST /api/plugins/:name/dev-session/builds`: a rebuild, optionally at a new entry URL on the same dev server (the
- * CLI serves each build under its own path, so the browser loads the new chunks rather than the old ones).
- */
-export const DevBuildBody = z.object({ entry: DevEntry.optional() }).optional();
 
 /** The replica running a backend dev slot: its process's id, and words naming it for whoever reaches another one. */
 export interface DevSlotServer {

@@ -1,22 +1,15 @@
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import type { FastifyInstance } from 'fastify';
+import * as api from '../../../shared/http/dev-sessions.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { currentUser, type Guards } from '../../auth/guards.ts';
+import { contractRoute } from '../../http/contract-route.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { PluginRegistry } from '../registry.ts';
-import { DevBackendBody, MAX_DEV_BACKEND_BYTES, type DevBackends } from './dev-backends.ts';
-import {
-  DevBuildBody,
-  devOrigin,
-  DevSessionBody,
-  devSessionProblem,
-  type DevSession,
-  type DevSessions,
-} from './dev-sessions.ts';
+import { MAX_DEV_BACKEND_BYTES, type DevBackends } from './dev-backends.ts';
+import { devOrigin, devSessionProblem, type DevSession, type DevSessions } from './dev-sessions.ts';
 
-type Params = { Params: { name: string } };
-
-function answer(name: string, session: DevSession, ttlMs: number) {
+function answer(name: string, session: DevSession, ttlMs: number): api.DevSessionAnswer {
   return {
     plugin: name,
     version: session.manifest.version,
@@ -46,20 +39,16 @@ export function registerDevSessionRoutes(
     audit: AuditLog;
   },
 ): void {
-  const preHandler = [deps.guards.requireUser, deps.guards.requireInstanceAdmin];
+  const admin = { guards: [deps.guards.requireUser, deps.guards.requireInstanceAdmin] };
 
-  app.put<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request) => {
+  contractRoute(app, api.putDevSession, admin, async (request) => {
     const { name } = request.params;
-    const body = DevSessionBody.safeParse(request.body);
-    if (!body.success) {
-      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw new HttpError('bad_request', `A dev session needs {manifest, entry?}: ${issues}`);
-    }
+    const { manifest, entry } = request.body;
     const plugin = deps.registry.list().find((p) => p.name === name);
-    const problem = devSessionProblem(plugin, name, body.data.manifest, body.data.entry);
+    const problem = devSessionProblem(plugin, name, manifest, entry);
     if (problem) throw new HttpError(plugin ? 'conflict' : 'plugin_not_found', problem);
     const user = currentUser(request);
-    const session = await deps.sessions.start(user.id, PluginManifest.parse(body.data.manifest), body.data.entry);
+    const session = await deps.sessions.start(user.id, PluginManifest.parse(manifest), entry);
     await deps.audit.record({
       actor: user,
       action: 'plugin.dev-session.start',
@@ -69,15 +58,10 @@ export function registerDevSessionRoutes(
     return answer(name, session, deps.sessions.ttlMs);
   });
 
-  app.post<Params>('/api/plugins/:name/dev-session/builds', { preHandler }, async (request) => {
+  contractRoute(app, api.postDevBuild, admin, async (request) => {
     const { name } = request.params;
-    const body = DevBuildBody.safeParse(request.body);
-    if (!body.success) {
-      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw new HttpError('bad_request', `A rebuild takes no body or {entry}: ${issues}`);
-    }
     const userId = currentUser(request).id;
-    const entry = body.data?.entry;
+    const { entry } = request.body;
     const current = deps.sessions.get(userId, name);
     if (current && entry && !current.entry)
       throw new HttpError('bad_request', `The dev session of "${name}" has no frontend: a rebuild names no entry`);
@@ -92,7 +76,7 @@ export function registerDevSessionRoutes(
     return answer(name, session, deps.sessions.ttlMs);
   });
 
-  app.post<Params>('/api/plugins/:name/dev-session/heartbeat', { preHandler }, async (request) => {
+  contractRoute(app, api.postDevHeartbeat, admin, async (request) => {
     const { name } = request.params;
     const session = await deps.sessions.touch(currentUser(request).id, name);
     if (!session)
@@ -105,40 +89,35 @@ export function registerDevSessionRoutes(
 
   // Base64 makes 4 bytes of every 3.
   const bodyLimit = Math.ceil((MAX_DEV_BACKEND_BYTES * 4) / 3) + 64 * 1024;
-  app.put<Params>('/api/plugins/:name/dev-session/backend', { preHandler, bodyLimit }, async (request) => {
+  contractRoute(app, api.putDevBackend, { ...admin, bodyLimit }, async (request) => {
     const { name } = request.params;
-    const body = DevBackendBody.safeParse(request.body);
-    if (!body.success) {
-      const issues = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw new HttpError('bad_request', `A dev backend needs {files: {<path in backend/>: <base64>}}: ${issues}`);
-    }
+    const { files } = request.body;
     const userId = currentUser(request).id;
     if (!deps.sessions.get(userId, name))
       throw new HttpError('not_found', `You have no dev session of "${name}"; start one with PUT first`);
     const plugin = deps.registry.get(name);
     if (!plugin || plugin.state !== 'active')
       throw new HttpError('conflict', `"${name}" is not active; a dev backend replaces an active version only`);
-    const deployed = await deps.backends.deploy(userId, plugin, body.data.files);
+    const deployed = await deps.backends.deploy(userId, plugin, files);
     await deps.audit.record({
       actor: currentUser(request),
       action: 'plugin.dev-session.backend',
       target: name,
-      details: deployed.ok
-        ? { build: deployed.build, files: Object.keys(body.data.files).length }
-        : { refused: deployed.reason },
+      details: deployed.ok ? { build: deployed.build, files: Object.keys(files).length } : { refused: deployed.reason },
     });
     if (!deployed.ok)
       throw new HttpError('conflict', `The dev backend of "${name}" is not running: ${deployed.reason}`);
     return { plugin: name, build: deployed.build };
   });
 
-  app.delete<Params>('/api/plugins/:name/dev-session', { preHandler }, async (request, reply) => {
+  contractRoute(app, api.deleteDevSession, admin, async (request, reply) => {
     const { name } = request.params;
     const userId = currentUser(request).id;
     await deps.backends.end(userId, name);
     if (!(await deps.sessions.end(userId, name)))
       throw new HttpError('not_found', `You have no dev session of "${name}"`);
     await deps.audit.record({ actor: currentUser(request), action: 'plugin.dev-session.end', target: name });
-    return reply.code(204).send();
+    reply.status(204);
+    return undefined;
   });
 }

@@ -5,8 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import * as devApi from '@dbt-workbench/plugin-sdk/contracts/dev-session-api';
+import type { RouteContract, RouteInput, RouteResponse } from '@dbt-workbench/plugin-sdk/contracts/http';
 import { CliError } from '../errors.ts';
 import { readValidManifest } from '../plugin-dir.ts';
+import { callServer } from '../server-api.ts';
 import { backendFiles, watchBackend } from './dev-backend.ts';
 import { watchRemote, type BuildResult } from './dev.ts';
 
@@ -67,37 +70,19 @@ class RefusedError extends CliError {
   }
 }
 
-/** One call of the dev-session API; a refusal is a RefusedError carrying the server's own words. */
-async function call(server: URL, token: string, method: string, route: string, body?: object) {
-  let response: Response;
-  try {
-    response = await fetch(new URL(route, server), {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CliError(`dev: cannot reach ${server.origin} (${cause?.code ?? (error as Error).message})`);
-  }
-  if (response.ok) return response;
-  const text = await response.text();
-  let message = text.slice(0, 300);
-  try {
-    message = (JSON.parse(text) as { error: { message: string } }).error.message;
-  } catch {
-    // not our error format: the raw text says it
-  }
-  const hint =
-    response.status === 403 ? '; an admin makes a token with the plugins:dev scope under Admin → API tokens' : '';
-  throw new RefusedError(
-    `dev: the server refused the dev session (${response.status}): ${message}${hint}`,
-    response.status,
-  );
+/** One call of the dev-session API, its answer parsed; a refusal is a RefusedError carrying the server's own words. */
+async function call<C extends RouteContract>(
+  server: URL,
+  token: string,
+  contract: C,
+  input: RouteInput<C>,
+): Promise<RouteResponse<C>> {
+  const answer = await callServer('dev', server, token, contract, input);
+  if (answer.ok) return answer.value;
+  const { status, message } = answer.failure;
+  if (answer.failure.kind === 'mismatch') throw new RefusedError(`dev: ${message}`, status);
+  const hint = status === 403 ? '; an admin makes a token with the plugins:dev scope under Admin → API tokens' : '';
+  throw new RefusedError(`dev: the server refused the dev session (${status}): ${message}${hint}`, status);
 }
 
 export interface BackendResult {
@@ -135,7 +120,7 @@ export async function startRemoteDev(options: {
   const manifest = readValidManifest(options.dir);
   if (!manifest.frontend && !manifest.backend?.entry)
     throw new CliError(`dev: ${manifest.name} has neither a frontend nor a backend process to develop`);
-  const route = `/api/plugins/${encodeURIComponent(manifest.name)}/dev-session`;
+  const params = { name: manifest.name };
   const outDir = mkdtempSync(path.join(os.tmpdir(), `workbench-dev-${manifest.name}-`));
   const files = await serveBuild(outDir, options.port ?? 0);
   const origin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -150,18 +135,17 @@ export async function startRemoteDev(options: {
     const { signature: _signature, ...current } = JSON.parse(
       readFileSync(path.join(options.dir, 'manifest.json'), 'utf8'),
     );
-    const answer = await call(server, options.token, 'PUT', route, {
-      manifest: current,
-      ...(manifest.frontend ? { entry: entryOf(builds) } : {}),
+    const { heartbeatSeconds } = await call(server, options.token, devApi.startDevSession, {
+      params,
+      body: { manifest: current, ...(manifest.frontend ? { entry: entryOf(builds) } : {}) },
     });
-    const { heartbeatSeconds } = (await answer.json()) as { heartbeatSeconds: number };
     registered = true;
     clearInterval(heartbeat);
     heartbeat = setInterval(() => void beat(), heartbeatSeconds * 1000);
   };
   const beat = async () => {
     try {
-      await call(server, options.token, 'POST', `${route}/heartbeat`);
+      await call(server, options.token, devApi.beatDevSession, { params });
     } catch (error) {
       if (!(error instanceof RefusedError && error.status === 404)) return console.error((error as Error).message);
       console.error('dev: the dev session had ended (no heartbeat reached the server); starting it again');
@@ -184,7 +168,7 @@ export async function startRemoteDev(options: {
             await register();
             firstBuild();
           } else {
-            await call(server, options.token, 'POST', `${route}/builds`, { entry });
+            await call(server, options.token, devApi.announceDevBuild, { params, body: { entry } });
           }
         } catch (error) {
           if (!registered) firstBuild(error as Error);
@@ -197,7 +181,7 @@ export async function startRemoteDev(options: {
   const stop = async () => {
     clearInterval(heartbeat);
     stopBackend();
-    if (registered) await call(server, options.token, 'DELETE', route).catch(() => {});
+    if (registered) await call(server, options.token, devApi.endDevSession, { params }).catch(() => {});
     await stopWatching();
     await new Promise<void>((resolve) => files.close(() => resolve()));
     rmSync(outDir, { recursive: true, force: true });
@@ -216,10 +200,10 @@ export async function startRemoteDev(options: {
       (uploading = uploading.then(async () => {
         const started = performance.now();
         try {
-          const answer = await call(server, options.token, 'PUT', `${route}/backend`, {
-            files: backendFiles(backendDir),
+          const { build } = await call(server, options.token, devApi.deployDevBackend, {
+            params,
+            body: { files: backendFiles(backendDir) },
           });
-          const { build } = (await answer.json()) as { build: number };
           options.onBackend?.({ ok: true, ms: Math.round(performance.now() - started), build });
         } catch (error) {
           options.onBackend?.({
