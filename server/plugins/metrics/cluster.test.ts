@@ -1,24 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { MetricsPoint } from '@dbt-workbench/plugin-sdk/contracts/plugin-metrics.schema';
+import { metricsPoint } from '../../../shared/testing/metrics-points.ts';
 import { figuresOf, mergeHistory, mergePoints, onGrid, totalOf } from './cluster.ts';
 
-const point = (at: string, extra: Partial<MetricsPoint> = {}): MetricsPoint => ({
-  at,
-  intervalMs: 1000,
-  calls: 0,
-  errors: 0,
-  timeouts: 0,
-  retries: 0,
-  p50Ms: null,
-  p95Ms: null,
-  hookP95Ms: null,
-  restarts: 0,
-  memoryMb: null,
-  frontendLoads: 0,
-  frontendLoadP95Ms: null,
-  frontendErrors: 0,
-  ...extra,
-});
+/** A quiet point of a 1-second interval ending at `at`, with `extra` figures. */
+const point = (at: string, extra: Partial<MetricsPoint> = {}): MetricsPoint =>
+  metricsPoint(Date.parse(at), { intervalMs: 1000, ...extra });
 
 describe("adding up the servers' cost history", () => {
   test('a point is moved to the nearest end of an interval on the wall clock', () => {
