@@ -44,7 +44,7 @@ import { createPluginTokens } from './plugins/plugin-tokens/service.ts';
 import { createFrontendTelemetry, registerTelemetryRoutes } from './plugins/frontend-telemetry.ts';
 import { registerLifecycleRoutes } from './plugins/lifecycle-routes.ts';
 import { recoverPluginOperations } from './plugins/installation/recover.ts';
-import { startPackageSync, syncingRegistry } from './plugins/package-store/sync.ts';
+import { keepSyncing, startPackageSync, syncingRegistry } from './plugins/package-store/sync.ts';
 import { registerInstallationRoutes } from './plugins/installation/routes.ts';
 import { installTimes } from './plugins/installation/installations.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugins/registry.ts';
@@ -79,6 +79,9 @@ export interface BuildOptions {
 }
 
 /** Builds the whole service from its settings; nothing listens until the caller says so. */
+/** How often a server on PostgreSQL checks its plugin folders against the package store between notifications. */
+const PACKAGE_RESYNC_MS = 5_000;
+
 export async function buildApp(settings: Settings, logger: Logger, options: BuildOptions = {}): Promise<App> {
   const db = await openDatabase(settings);
   const workspaceDirectory = await openWorkspaceDirectory({
@@ -171,6 +174,10 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const recovered = await recoverPluginOperations(settings, db, logger);
   const packageSync = await startPackageSync(settings, db, logger);
   await plugins.refresh();
+  // Only PostgreSQL has other servers on the database (a SQLite folder admits one process).
+  const stopResync = settings.databaseUrl
+    ? keepSyncing(packageSync, () => plugins.refresh(), logger, PACKAGE_RESYNC_MS)
+    : () => {};
   const services = createHostServices();
   const events = registerEventStream(server, guards);
   const devSessions = createDevSessions({
@@ -280,6 +287,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
     logger.debug({ feature: feature.name }, 'feature started');
   }
   server.addHook('onClose', async () => {
+    stopResync();
     stopWatching();
     stopRemoteChecks();
     await stopSharingChanges();

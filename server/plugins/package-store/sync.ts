@@ -228,3 +228,20 @@ export async function startPackageSync(
   await sync.run();
   return sync;
 }
+
+/**
+ * Every `everyMs`, the sync once more, and a registry refresh when it changed folders. A change another server
+ * announces can reach this one while that server still holds the plugin (its swap or removal is refused here, and
+ * logged) or be lost with a notification: this pass puts it in place anyway. Two reads of digests when nothing
+ * changed. Returns the stop.
+ */
+export function keepSyncing(sync: PackageSync, refresh: () => Promise<unknown>, logger: Logger, everyMs: number) {
+  const timer = setInterval(() => {
+    sync
+      .run()
+      .then((report) => (report.fetched.length + report.removed.length > 0 ? refresh() : undefined))
+      .catch((error: unknown) => logger.warn({ err: error }, 'the periodic package sync failed; it runs again'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
