@@ -78,6 +78,20 @@ describe('budget watcher', () => {
     expect(actions).toHaveLength(2);
   });
 
+  test('switched on again, an interval of the last window read again (every server in) does not count', async () => {
+    const { watcher, active, actions, feed } = setup();
+    await feed(0, 20, 2, 2);
+    active.delete('p');
+    await feed(20, 30, 2, 2);
+    active.add('p');
+    // The cluster's history hands in second 10 again, now with another server's failures added.
+    await watcher.judge('p', point(10, 4, 4));
+    expect(watcher.current('p')).toEqual({ points: [], overBudgetSince: null });
+    await feed(30, 40, 2, 2);
+    expect(watcher.current('p').points).toHaveLength(1);
+    expect(actions).toEqual([]);
+  });
+
   test('a plugin disabled by an admin meanwhile is not judged and starts over', async () => {
     const { watcher, active, actions, feed } = setup();
     await feed(0, 20, 2, 2);

@@ -46,13 +46,25 @@ function withPoint(points: readonly MetricsPoint[], point: MetricsPoint): Metric
  */
 export function createBudgetWatcher(deps: BudgetWatcherDeps): BudgetWatcher {
   const watches = new Map<string, Watch>();
+  /** Per plugin, the newest point of its last ended window: the cluster history may read it again later. */
+  const endedAt = new Map<string, string>();
   let queue = Promise.resolve();
+
+  function endWindow(plugin: string): void {
+    const newest = watches.get(plugin)?.points.at(-1)?.at;
+    if (newest) endedAt.set(plugin, newest);
+    watches.delete(plugin);
+  }
 
   async function judgeNow(plugin: string, point: MetricsPoint): Promise<void> {
     if (!deps.isActive(plugin)) {
-      watches.delete(plugin);
+      endWindow(plugin);
       return;
     }
+    // A fresh window never takes an interval the last one judged: the cluster's history reads an interval again
+    // once every server's point is in, and one from before the plugin was switched on again must not count.
+    const ended = endedAt.get(plugin);
+    if (!watches.has(plugin) && ended !== undefined && point.at <= ended) return;
     const budget = effectiveBudget(deps.defaults, await deps.overrides(plugin));
     const watch = watches.get(plugin) ?? { points: [], overBudgetSince: null, reported: false };
     watches.set(plugin, watch);
@@ -68,7 +80,7 @@ export function createBudgetWatcher(deps: BudgetWatcherDeps): BudgetWatcher {
     const reason = sustained.map((b) => b.message).join('; ');
     if (budget.autoDisable) {
       await deps.disable(plugin, reason);
-      watches.delete(plugin);
+      endWindow(plugin);
     } else {
       await deps.report(plugin, reason);
       watch.reported = true;
