@@ -21,14 +21,20 @@ function writePlugin(pluginsDir: string, name: string, activate: string): void {
     backend: { entry: 'index.ts' },
   };
   writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(path.join(folder, 'backend', 'index.ts'), `export async function activate() {\n${activate}\n}\n`);
+  writeFileSync(path.join(folder, 'backend', 'index.ts'), `export async function activate(host) {\n${activate}\n}\n`);
 }
 
 const test = testOnOwnServer({
   name: 'backend-state',
-  // Its backend answers 4 s after it starts; the other exits at every start.
+  // Its backend answers 4 s after it starts; the other exits at every start. The slow one listens to its own
+  // on-plugin-load so it starts when enabled: a backend without it would sleep until first use once the server
+  // remembers its registrations, and whether that memory exists would depend on how fast the server started.
   writePlugins: (pluginsDir) => {
-    writePlugin(pluginsDir, 'slow-start', '  await new Promise((resolve) => setTimeout(resolve, 4000));');
+    writePlugin(
+      pluginsDir,
+      'slow-start',
+      "  await host.events.on('on-plugin-load', () => {});\n  await new Promise((resolve) => setTimeout(resolve, 4000));",
+    );
     writePlugin(pluginsDir, 'exits-at-start', '  setTimeout(() => process.exit(3), 20);');
   },
   timeout: 50_000,
