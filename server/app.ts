@@ -19,7 +19,7 @@ import { shareChangesAcrossReplicas } from './events/replicas.ts';
 import { frameworkOptions, registerErrorHandling } from './http/errors.ts';
 import { registerSameOriginCheck } from './http/same-origin.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
-import { createApprovalStore } from './plugins/approvals.ts';
+import { createApprovalStore, createRejectionStore } from './plugins/approvals.ts';
 import { registerPluginAssetRoutes } from './plugins/assets.ts';
 import { registerPluginFrameRoutes } from './plugins/frames/routes.ts';
 import { registerConfigRoutes } from './plugins/config-routes.ts';
@@ -154,6 +154,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
       remotePins: await remotePins.load(),
       installedAt: await installTimes(db),
       uiTrust: await uiTrust.load(),
+      rejections: await createRejectionStore(db).load(),
     }),
     policy: settings.capabilityPolicy,
     // Read at each refresh, so a workspace added in the app gets its plugins.

@@ -19,6 +19,10 @@ export const HostInfo = z.object({
 });
 export type HostInfo = z.infer<typeof HostInfo>;
 
+/** An admin's "no" to a version waiting for approval: who said it and when (ISO time). It holds for that version only. */
+export const Rejection = z.object({ by: z.string(), at: z.string() });
+export type Rejection = z.infer<typeof Rejection>;
+
 /** A plugin as `GET /api/plugins` lists it. Fields from the manifest are absent when it could not be read. */
 export const PluginSummary = z.object({
   name: z.string(),
@@ -57,6 +61,11 @@ export const PluginSummary = z.object({
   signedBy: z.string().optional(),
   problems: z.array(ValidationProblem),
   warnings: z.array(ValidationProblem),
+  /**
+   * Set while the version above waits for its first approval (`pending-approval`) and an admin rejected it: it never
+   * runs, and the card stops asking until it is approved after all, removed, or a newer version arrives.
+   */
+  rejected: Rejection.optional(),
   /** A newer build in its folder failed to load; the version above keeps running. */
   reloadError: z
     .object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccessEntry } from '@dbt-workbench/plugin-sdk/contracts/access-request';
-import { PluginDetail } from './api.schema.ts';
+import { PluginDetail, Rejection } from './api.schema.ts';
 import { Capability } from '@dbt-workbench/plugin-sdk/contracts/capabilities';
 import { PluginAuthor, PluginName } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
 import { PluginState } from './plugin-states.ts';
@@ -96,7 +96,7 @@ export const PendingUpdate = z.object({
   stagedAt: z.string(),
   diff: UpdateDiff,
   /** An admin rejected this version (only a newer build found in the plugin's folder, source `folder`, can be). */
-  rejected: z.object({ by: z.string(), at: z.string() }).optional(),
+  rejected: Rejection.optional(),
 });
 export type PendingUpdate = z.infer<typeof PendingUpdate>;
 

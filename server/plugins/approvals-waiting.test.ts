@@ -136,7 +136,7 @@ describe('a newer build placed in the folder waits for the admin', () => {
     const nothing = await call('POST', '/api/plugins/sql-tips/reject', { version: '1.3.0' });
     expect(nothing.status).toBe(409);
     expect(nothing.body.error.message).toBe(
-      'You reviewed version 1.3.0, but no newer version is waiting; review it again',
+      'Nothing of "sql-tips" waits for approval (version 1.3.0 is active), so version 1.3.0 cannot be rejected',
     );
     expect((await call('DELETE', '/api/plugins/sql-tips/update')).status).toBe(404);
   });

@@ -68,28 +68,48 @@ export async function approveReviewed(
   return manifest;
 }
 
-/** The newer build waiting in the folder when it is the version the admin reviewed, else 409. Pure. */
-export function reviewedWaiting(plugin: RegisteredPlugin, version: string): Reviewable {
-  const waiting = waitingBuild(plugin);
-  if (waiting?.manifest.version === version) return waiting;
-  const now = waiting ? `${waiting.manifest.version} is waiting now` : 'no newer version is waiting';
-  throw new HttpError('conflict', `You reviewed version ${version}, but ${now}; review it again`);
+/** The version in force when it waits for its first approval (nothing of the plugin runs), if it does. */
+function firstVersionWaiting(plugin: RegisteredPlugin): Reviewable | undefined {
+  if (plugin.state !== 'pending-approval' || plugin.reloadError || !plugin.manifest) return undefined;
+  return { manifest: plugin.manifest, access: plugin.access };
 }
 
 /**
- * Rejects the newer build waiting in the plugin's folder: the version in force keeps running, and the rejection is
- * remembered (and audited) for that version until a newer one appears. 409 when the reviewed version is not the
- * one waiting.
+ * The version waiting for a decision when it is the one the admin reviewed: the newer build waiting in the folder,
+ * or the version in force waiting for its first approval. Else 409 naming what waits now, or saying nothing does.
+ * Pure.
+ */
+export function reviewedWaiting(plugin: RegisteredPlugin, version: string): Reviewable {
+  const waiting = waitingBuild(plugin) ?? firstVersionWaiting(plugin);
+  if (waiting?.manifest.version === version) return waiting;
+  if (waiting)
+    throw new HttpError(
+      'conflict',
+      `You reviewed version ${version}, but ${waiting.manifest.version} is waiting now; review it again`,
+    );
+  const now = plugin.manifest ? `version ${plugin.manifest.version} is ${plugin.state}` : `it is ${plugin.state}`;
+  throw new HttpError(
+    'conflict',
+    `Nothing of "${plugin.name}" waits for approval (${now}), so version ${version} cannot be rejected`,
+  );
+}
+
+/**
+ * Rejects the version waiting for approval: a newer build in the plugin's folder (the version in force keeps
+ * running) or the version in force waiting for its first approval (it stays pending and never runs). The rejection
+ * is remembered (and audited) for that version until it is approved after all or a newer one appears. 409 when the
+ * reviewed version is not the one waiting.
  */
 export async function rejectWaiting(db: Database, plugin: RegisteredPlugin, version: string, user: User) {
   const waiting = reviewedWaiting(plugin, version);
+  const running = waitingBuild(plugin) ? (plugin.manifest?.version ?? null) : null;
   await db.transaction(async (tx) => {
     await createRejectionStore(tx).reject(plugin.name, version, user);
     await createAuditLog(tx).record({
       actor: user,
       action: 'plugin.reject',
       target: plugin.name,
-      details: { version, running: plugin.manifest?.version ?? null, access: waiting.access.map((e) => e.key) },
+      details: { version, running, access: waiting.access.map((e) => e.key) },
     });
   });
 }

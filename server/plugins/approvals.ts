@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessKey, accessRequestOf, type AccessDefaults } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { Rejection } from '../../shared/api.schema.ts';
 import type { Database } from '../db/database.ts';
 import type { ApprovalLookup } from './evaluate.ts';
 
@@ -38,15 +39,30 @@ export function createApprovalStore(db: Database) {
 }
 
 /** An admin's "no" to the version of a plugin that waits for approval; it holds for that version only. */
-export interface Rejection {
+export interface VersionRejection extends Rejection {
   version: string;
-  by: string;
-  at: string;
 }
 
-/** Rejections of waiting versions: the version in force keeps running and the card stops asking for this one. */
+/** Who rejected a plugin at a version, if that very version was rejected: a snapshot the registry reads at a refresh. */
+export type RejectionLookup = (name: string, version: string) => Rejection | undefined;
+
+/**
+ * Rejections of waiting versions: a newer build (the version in force keeps running) or a first version (it never
+ * runs); the card stops asking for that version.
+ */
 export function createRejectionStore(db: Database) {
   return {
+    /** A snapshot for evaluation: the rejection of each plugin at the version rejected. */
+    async load(): Promise<RejectionLookup> {
+      const rows = await db.all<{ name: string; version: string; rejected_by_name: string; rejected_at: string }>(
+        'SELECT name, version, rejected_by_name, rejected_at FROM plugin_rejections',
+      );
+      const rejected = new Map(
+        rows.map((r) => [`${r.name}@${r.version}`, { by: r.rejected_by_name, at: r.rejected_at }]),
+      );
+      return (name, version) => rejected.get(`${name}@${version}`);
+    },
+
     /** Remembers that `user` rejected `name@version`, replacing a rejection of an older version. */
     async reject(name: string, version: string, user: { id: string; username: string }): Promise<void> {
       await db.run(
@@ -58,7 +74,7 @@ export function createRejectionStore(db: Database) {
     },
 
     /** The rejection of `name@version`, if that very version was rejected. */
-    async of(name: string, version: string): Promise<Rejection | undefined> {
+    async of(name: string, version: string): Promise<VersionRejection | undefined> {
       const row = await db.get<{ version: string; rejected_by_name: string; rejected_at: string }>(
         'SELECT version, rejected_by_name, rejected_at FROM plugin_rejections WHERE name = ? AND version = ?',
         [name, version],

@@ -10,6 +10,7 @@ import { configurationProblems, resolveConfig } from '@dbt-workbench/plugin-sdk/
 import { settleClashes, type Precedence } from './conflicts.ts';
 import { enabledWorkspaces, type EnablementRules } from './enablement.ts';
 import { PluginManifest } from '@dbt-workbench/plugin-sdk/contracts/plugin-manifest.schema';
+import type { Rejection } from '../../shared/api.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
 import { validate, type ValidationProblem } from '@dbt-workbench/plugin-sdk/contracts/validation';
 import {
@@ -65,6 +66,8 @@ export interface PluginRecord {
   };
   /** For an absolute `frontend.remote`: what was pinned at approval, which the shell enforces when it loads. */
   remotePin?: RemotePin;
+  /** An admin rejected this version while it waited for its first approval (first-rejection.ts). */
+  rejected?: Rejection;
 }
 
 /** The server's capability policy: some capabilities need no admin, some are never allowed. */

@@ -8,6 +8,8 @@ import { readCandidate, type PluginCandidate } from '@dbt-workbench/plugin-sdk/n
 import { findPluginDirectories } from './discovery.ts';
 import type { DiscoveryLimits } from '@dbt-workbench/plugin-sdk/node/package-bounds';
 import { reloadFailure, stillLastGood } from './last-good.ts';
+import type { RejectionLookup } from './approvals.ts';
+import { withFirstRejection } from './first-rejection.ts';
 import type { ProtectedPaths } from '../sandbox/grant-rules.ts';
 import type { Snapshots } from './snapshots.ts';
 import type { RemotePinLookup } from './remote-pins/store.ts';
@@ -30,6 +32,8 @@ export interface PluginRegistryOptions {
     installedAt?: ReadonlyMap<string, string>;
     /** Admins' UI trust choices (ui-trust/store.ts); a plugin without one is isolated. */
     uiTrust?: ReadonlyMap<string, UiTrust>;
+    /** Admins' rejections of versions waiting for approval (approvals.ts): a rejected first version stops asking. */
+    rejections?: RejectionLookup;
   }>;
   policy: CapabilityPolicy;
   workspaces: readonly string[];
@@ -234,7 +238,9 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
         protectedPaths: options.protectedPaths,
         precedence: precedenceFrom(plugins, rules.installedAt),
       });
-    const { records, inForce } = withLastGood(candidates, evaluate);
+    const { records: evaluated, inForce } = withLastGood(candidates, evaluate);
+    const rejectionOf = rules.rejections;
+    const records = rejectionOf ? evaluated.map((r) => withFirstRejection(r, rejectionOf)) : evaluated;
     const previous = new Map(plugins.map((p) => [p.name, p]));
     const uiTrustOf = (name: string) => rules.uiTrust?.get(name) ?? DEFAULT_UI_TRUST;
     const stamped = records.map((r): RegisteredPlugin => {

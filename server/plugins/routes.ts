@@ -56,6 +56,7 @@ export function toSummary(
     ...(p.signature?.status === 'verified' ? { signedBy: p.signature.signedBy } : {}),
     problems: p.problems,
     warnings: p.warnings,
+    ...(p.rejected ? { rejected: p.rejected } : {}),
     ...(p.reloadError ? { reloadError: reloadErrorOf(p.reloadError) } : {}),
     discoveredAt: p.discoveredAt,
   };
