@@ -43,4 +43,15 @@ describe('checkHostCall', () => {
     expect(checkHostCall({ fn: 'register', point: 'route', handler: 1 }, approved('extend-api'), 'p').ok).toBe(false);
     expect(checkHostCall({ fn: 'config.get' }, approved(), 'p').ok).toBe(true);
   });
+
+  test('onFailure is for before-call hooks only, and needs intercept-tool-calls as they do', () => {
+    const before = { fn: 'register', point: 'tool-before', handler: 1, onFailure: 'refuse' } as const;
+    expect(checkHostCall(before, approved('intercept-tool-calls'), 'p').ok).toBe(true);
+    expect(checkHostCall(before, approved(), 'p')).toMatchObject({ ok: false, capability: 'intercept-tool-calls' });
+    const after = { ...before, point: 'tool-after' } as const;
+    expect(checkHostCall(after, approved('intercept-tool-calls'), 'p')).toMatchObject({
+      ok: false,
+      message: 'onFailure applies to tools.beforeCall only',
+    });
+  });
 });

@@ -54,6 +54,8 @@ export function checkHostCall(call: HostCall, approved: ReadonlySet<Capability>,
     };
   }
   if (call.fn !== 'register') return { ok: true };
+  if (call.onFailure !== undefined && call.point !== 'tool-before')
+    return { ok: false, message: 'onFailure applies to tools.beforeCall only' };
   if (call.point === 'event') {
     if (!call.event) return { ok: false, message: 'events.on needs an event name' };
     const needs = eventCapabilities[call.event];

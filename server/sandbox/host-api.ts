@@ -108,6 +108,7 @@ export function createHostApi(deps: HostApiDeps): (call: HostCall) => Promise<un
           ...(call.event ? { event: call.event } : {}),
           ...(call.trigger ? { trigger: call.trigger } : {}),
           ...(call.tool ? { tool: call.tool } : {}),
+          ...(call.onFailure === 'refuse' ? { onFailure: 'refuse' as const } : {}),
         });
         deps.changed();
         return null;

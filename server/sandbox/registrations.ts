@@ -13,6 +13,8 @@ export interface Registration {
   /** A tool handler's tool name (within its plugin). */
   tool?: string;
   priority: number;
+  /** A before-call hook that refuses the call when it cannot decide (`host.tools.beforeCall` option). */
+  onFailure?: 'refuse';
 }
 
 export interface RouteMatch {
@@ -97,7 +99,9 @@ export function createRegistrations(initial: readonly Registration[] = []): Regi
             ? `event ${r.event}`
             : r.point === 'tool'
               ? `tool ${r.tool}`
-              : r.point,
+              : r.onFailure === 'refuse'
+                ? `${r.point} (refuses calls when it fails)`
+                : r.point,
       ),
     size: () => byHandler.size,
   };

@@ -18,17 +18,18 @@ interface ToolHook {
  * The hooks of `point` that apply in `workspace`: of plugins active and enabled there, with `intercept-tool-calls`
  * approved and a backend that registered them (started when idle); lower priority first, then plugin order.
  */
-function hooksOf(
+async function hooksOf(
   plugins: readonly RegisteredPlugin[],
   runtime: BackendRuntime,
   workspace: string,
   point: HookPoint,
-): ToolHook[] {
+): Promise<ToolHook[]> {
   const hooks: ToolHook[] = [];
   for (const plugin of plugins) {
     if (plugin.state !== 'active' || !plugin.enabledWorkspaces.includes(workspace)) continue;
     if (!plugin.approvedCapabilities.includes('intercept-tool-calls')) continue;
-    const registrations = runtime.registrations(plugin.name);
+    // Unknown only while its build starts for the first time: a policy is waited for, never skipped.
+    const registrations = runtime.registrations(plugin.name) ?? (await runtime.ready(plugin.name))?.registrations;
     if (!registrations) continue;
     for (const registration of registrations.of(point))
       hooks.push({ plugin: plugin.name, registrations, registration });
@@ -44,6 +45,14 @@ function refusalOf(answer: unknown): string | undefined {
   return String(reason).slice(0, 500) || 'no reason given';
 }
 
+type HookOutcome = { answer: unknown } | { failure: string };
+
+/** The refusal of a hook that could not decide, when it asked for that (`onFailure: 'refuse'`). Pure. */
+function failureRefusal(hook: ToolHook, failure: string): string | undefined {
+  if (hook.registration.onFailure !== 'refuse') return undefined;
+  return `its policy could not decide (${failure.slice(0, 300)}), and it refuses calls then`;
+}
+
 export interface ToolHooks {
   /** Runs the before-call hooks in order; the first refusal wins: `{plugin, reason}`. */
   before(event: ToolCallEvent): Promise<{ plugin: string; reason: string } | undefined>;
@@ -55,37 +64,45 @@ export interface ToolHooks {
 
 /**
  * Hooks around tool calls for plugins with `intercept-tool-calls`. A hook that fails or times out is logged and
- * counted in its plugin's diagnostics, and does not stop the call: a broken policy plugin lets calls through
- * (fail open), so that one plugin cannot take every tool down.
+ * counted in its plugin's diagnostics. By default it does not stop the call, so that a broken observer cannot take
+ * every tool down; a before-call hook registered with `onFailure: 'refuse'` (a policy that must hold) refuses it.
  */
 export function createToolHooks(deps: {
   plugins: () => readonly RegisteredPlugin[];
   runtime: () => BackendRuntime | undefined;
   logger: Logger;
 }): ToolHooks {
-  async function call(hook: ToolHook, payload: unknown, point: HookPoint): Promise<unknown> {
+  /** The hook's answer, or why it gave none (it threw, passed its deadline, or its backend could not start). */
+  async function call(hook: ToolHook, payload: unknown, point: HookPoint): Promise<HookOutcome> {
     const rt = deps.runtime()!;
     try {
       // An idle backend is started by the call (the caller waits, as for its first route call).
       const serving = await rt.serving(hook.plugin, hook.registrations, hook.registration);
       if (!serving) throw new Error(`${hook.plugin}'s backend is not running`);
-      return await rt.invoke(hook.plugin, serving.backend, serving.registration, payload, 'hook', point);
+      return { answer: await rt.invoke(hook.plugin, serving.backend, serving.registration, payload, 'hook', point) };
     } catch (error) {
-      deps.logger.warn({ plugin: hook.plugin, point, err: error }, 'tool hook failed; the call goes on');
-      return undefined;
+      const refuses = hook.registration.onFailure === 'refuse';
+      deps.logger.warn(
+        { plugin: hook.plugin, point, err: error },
+        refuses ? 'tool hook failed; the call is refused' : 'tool hook failed; the call goes on',
+      );
+      return { failure: error instanceof Error ? error.message : String(error) };
     }
   }
   const notify = (point: HookPoint, workspace: string, payload: unknown) => {
     const rt = deps.runtime();
     if (!rt) return;
-    for (const hook of hooksOf(deps.plugins(), rt, workspace, point)) void call(hook, payload, point);
+    void hooksOf(deps.plugins(), rt, workspace, point).then((hooks) => {
+      for (const hook of hooks) void call(hook, payload, point);
+    });
   };
   return {
     async before(event) {
       const rt = deps.runtime();
       if (!rt) return undefined;
-      for (const hook of hooksOf(deps.plugins(), rt, event.workspace.name, 'tool-before')) {
-        const reason = refusalOf(await call(hook, event, 'tool-before'));
+      for (const hook of await hooksOf(deps.plugins(), rt, event.workspace.name, 'tool-before')) {
+        const outcome = await call(hook, event, 'tool-before');
+        const reason = 'failure' in outcome ? failureRefusal(hook, outcome.failure) : refusalOf(outcome.answer);
         if (reason !== undefined) return { plugin: hook.plugin, reason };
       }
       return undefined;

@@ -196,6 +196,16 @@ export interface ToolCallEvent extends ToolCallContext {
 /** A before-call hook's answer: `{refuse: "reason"}` stops the call, and the caller sees the reason. */
 export type ToolCallDecision = { refuse: string } | void;
 
+/** How a before-call hook is run. */
+export interface BeforeCallOptions {
+  /**
+   * What happens to a call when this hook cannot decide: it throws, passes its deadline, or its backend cannot
+   * start. `'allow'` (the default) lets the call through, so a broken observer never stops anyone's tools;
+   * `'refuse'` refuses it, naming the failure, as a policy that must hold should.
+   */
+  onFailure?: 'allow' | 'refuse';
+}
+
 /**
  * Typed reads of a workspace's metadata (`read-metadata`), from the server's own index: the same bodies as the
  * HTTP API's, never the artifact files. Each names a workspace the plugin is enabled in; any other is refused.
@@ -303,8 +313,19 @@ export interface BackendHost {
       name: string,
       handler: ToolHandler<Args, Result>,
     ): Promise<BackendDisposer>;
-    /** Before every tool call in the plugin's workspaces; `{refuse}` stops it (`intercept-tool-calls`). */
-    beforeCall(handler: Handler<ToolCallEvent, ToolCallDecision>): Promise<BackendDisposer>;
+    /**
+     * Before every tool call in the plugin's workspaces; `{refuse}` stops it (`intercept-tool-calls`).
+     *
+     * @example
+     * // A policy that must hold: a call is refused, not let through, when the check itself fails.
+     * await host.tools.beforeCall(async (call) => ((await allowed(call)) ? undefined : { refuse: 'not allowed' }), {
+     *   onFailure: 'refuse',
+     * });
+     */
+    beforeCall(
+      handler: Handler<ToolCallEvent, ToolCallDecision>,
+      options?: BeforeCallOptions,
+    ): Promise<BackendDisposer>;
     /** After every tool call that succeeded, with its result (`intercept-tool-calls`). */
     afterCall(handler: Handler<ToolCallEvent & { result: unknown; durationMs: number }>): Promise<BackendDisposer>;
     /** After every tool call that failed or was refused, with the error's code and message (`intercept-tool-calls`). */

@@ -39,6 +39,7 @@ export type {
   BackendData,
   BackendDisposer,
   BackendHost,
+  BeforeCallOptions,
   BackendModule,
   BackendRequest,
   BackendResponse,

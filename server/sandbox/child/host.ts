@@ -91,7 +91,8 @@ export function createHost(wiring: HostWiring): BackendHost {
         };
         return register('tool', call, { tool: name });
       },
-      beforeCall: (handler) => register('tool-before', handler),
+      beforeCall: (handler, options) =>
+        register('tool-before', handler, options?.onFailure ? { onFailure: options.onFailure } : {}),
       afterCall: (handler) => register('tool-after', handler),
       onError: (handler) => register('tool-error', handler),
     },

@@ -113,6 +113,8 @@ export const HostCall = z.discriminatedUnion('fn', [
     trigger: PluginTrigger.optional(),
     tool: ToolName.optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
+    /** For `tool-before` only: `refuse` refuses the call when the hook cannot decide (`BeforeCallOptions`). */
+    onFailure: z.enum(['allow', 'refuse']).optional(),
   }),
   z.object({ fn: z.literal('unregister'), handler: z.number().int().positive() }),
   /** The global configuration, or with `workspace` that workspace's (its overrides over the global values). */
