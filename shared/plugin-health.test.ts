@@ -80,7 +80,15 @@ describe('plugin health at a glance', () => {
 
   test('off when it is not running; failing when it failed to load or its backend is down', () => {
     expect(health([], { state: 'disabled' })).toEqual({ level: 'off', summary: 'Disabled' });
-    expect(health([], { state: 'pending-approval' }).level).toBe('off');
+    expect(health([], { state: 'pending-approval' })).toEqual({
+      level: 'off',
+      summary: 'Waiting for an admin to approve what it asks for',
+    });
+    // A version an admin rejected waits for no one.
+    expect(health([], { state: 'pending-approval', rejected: true })).toEqual({
+      level: 'off',
+      summary: 'Rejected by an admin: it never runs',
+    });
     expect(health([], { state: 'error' })).toEqual({ level: 'failing', summary: 'Failed to load' });
     expect(health([point(10_000, { calls: 30 })], { backend: { state: 'error', reason: 'circuit open' } })).toEqual({
       level: 'failing',

@@ -12,6 +12,8 @@ export type HealthBudget = Pick<PluginBudgetDefaults, 'errorRate' | 'p95Ms' | 'r
 
 export interface HealthInput {
   state: PluginState;
+  /** An admin rejected the version waiting for its first approval: it waits for no one and never runs. */
+  rejected?: boolean;
   backend: { state: BackendState; reason?: string };
   /** The plugin's cost history, oldest first; only points within `windowMs` of `now` count. */
   points: readonly MetricsPoint[];
@@ -62,6 +64,7 @@ export function pluginHealth(input: HealthInput): PluginHealth {
   const { budget, backend } = input;
   const health = (level: PluginHealthLevel, summary: string): PluginHealth => ({ level, summary });
   if (input.state === 'error') return health('failing', 'Failed to load');
+  if (input.rejected && input.state === 'pending-approval') return health('off', 'Rejected by an admin: it never runs');
   if (input.state !== 'active') return health('off', offStates[input.state] ?? 'Not running');
   if (backend.state === 'error') return health('failing', `Backend down: ${backend.reason ?? 'it keeps crashing'}`);
 

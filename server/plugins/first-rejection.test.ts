@@ -128,6 +128,11 @@ describe('rejecting the first version of a plugin dropped into the plugins folde
     // The list and the single read say the same, and re-reading the folder does not bring the question back.
     expect((await call('POST', '/api/plugins/sql-tips/reload')).status).toBe(200);
     expect(await seen()).toMatchObject({ state: 'pending-approval', rejected: rejected.body.rejected });
+    // Its health at a glance no longer says it waits for an admin.
+    const listed = (await call('GET', '/api/plugins')).body.plugins.find(
+      (p: { name: string }) => p.name === 'sql-tips',
+    );
+    expect(listed.health).toEqual({ level: 'off', summary: 'Rejected by an admin: it never runs' });
     const [entry, ...more] = await rejections();
     expect(more).toEqual([]);
     expect(entry).toMatchObject({

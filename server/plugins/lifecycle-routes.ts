@@ -98,7 +98,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: LifecycleRou
     return respond(await approve(request.params.name, version, currentUser(request)));
   });
 
-  /** Rejects the newer build waiting in the folder: the version in force keeps running; remembered for that version. */
+  /** Rejects the version waiting: a newer build in the folder or a first version; remembered for that version. */
   contractRoute(app, api.rejectPlugin, admin, async (request) => {
     const { version } = request.body;
     const plugin = requirePlugin(registry, request.params.name);

@@ -27,7 +27,10 @@ export const approvePlugin = defineRoute({
   responses: { 200: PluginDetail },
 });
 
-/** Rejects the newer build waiting in the folder: the version in force keeps running. */
+/**
+ * Rejects the version waiting for approval: a newer build in the folder (the version in force keeps running) or the
+ * first version (it stays `pending-approval`, never runs, and reports `rejected`). Held for that version only.
+ */
 export const rejectPlugin = defineRoute({
   method: 'POST',
   path: '/api/plugins/:name/reject',

@@ -67,7 +67,7 @@ export function PluginCard({ plugin }: { plugin: PluginSummary }) {
             )}
           </p>
         </div>
-        <StateBadge state={plugin.state} />
+        <StateBadge state={plugin.state} rejected={plugin.rejected !== undefined} />
       </div>
       {plugin.health && (
         <div className="wb-plugin-health">
@@ -81,7 +81,8 @@ export function PluginCard({ plugin }: { plugin: PluginSummary }) {
           {plugin.reloadError.reason}. Version {plugin.version} keeps running.
         </p>
       )}
-      {plugin.reason && (
+      {/* A rejected version's reason is said by the note of its review below, with the time in local form. */}
+      {plugin.reason && !plugin.rejected && (
         <p className="wb-reason" data-testid="plugin-reason">
           {plugin.reason}
         </p>

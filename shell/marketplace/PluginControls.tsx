@@ -8,27 +8,62 @@ import { usePluginActions } from './plugin-actions.ts';
 import { switchedOn } from './plugin-filters.ts';
 import { UiTrustChoice } from './UiTrustChoice.tsx';
 
-/** Approve a pending plugin after reviewing everything its version asks for; approving covers all of it. */
+/**
+ * Approve or reject a pending plugin after reviewing everything its version asks for; approving covers all of it.
+ * A rejected version says who rejected it and can still be approved after all (or removed, below).
+ */
 function ApprovalReview({ plugin }: { plugin: PluginSummary }) {
   const actions = usePluginActions(plugin.name);
   const waiting = plugin.access.filter((e) => !e.approved).length;
+  const version = plugin.version;
+  const approve = (
+    <button
+      type="button"
+      className="wb-button wb-button-primary"
+      disabled={actions.pending}
+      onClick={() => version && actions.approve(version)}
+    >
+      {plugin.rejected ? `Approve v${version} after all` : `Approve ${plugin.displayName} ${version}`}
+    </button>
+  );
+  if (plugin.rejected) {
+    return (
+      <div className="wb-review wb-review-rejected" data-testid="approval-review">
+        <p data-testid="rejected-note">
+          <strong>Rejected by {plugin.rejected.by}</strong> on {new Date(plugin.rejected.at).toLocaleString()}. Version{' '}
+          {version} stays on disk and never runs; a newer version will be shown here for review.
+        </p>
+        <details>
+          <summary>
+            What v{version} asks for ({plugin.access.length})
+          </summary>
+          <AccessList entries={plugin.access} tone="approval" />
+        </details>
+        <div className="wb-market-actions">{approve}</div>
+        {actions.error && <p className="wb-form-error">{actions.error.message}</p>}
+      </div>
+    );
+  }
   return (
     <div className="wb-review" data-testid="approval-review">
       <p>
-        <strong>Review before approving.</strong> Version {plugin.version} asks for {plugin.access.length} thing
+        <strong>Review before approving.</strong> Version {version} asks for {plugin.access.length} thing
         {plugin.access.length === 1 ? '' : 's'}; {waiting} need{waiting === 1 ? 's' : ''} your approval. Approving
         grants everything listed, for this version only.
       </p>
       <AccessList entries={plugin.access} tone="approval" />
       <UiTrustChoice plugin={plugin} />
-      <button
-        type="button"
-        className="wb-button wb-button-primary"
-        disabled={actions.pending}
-        onClick={() => plugin.version && actions.approve(plugin.version)}
-      >
-        Approve {plugin.displayName} {plugin.version}
-      </button>
+      <div className="wb-market-actions">
+        {approve}
+        <button
+          type="button"
+          className="wb-button"
+          disabled={actions.pending}
+          onClick={() => version && actions.reject(version)}
+        >
+          Reject v{version}
+        </button>
+      </div>
       {actions.error && <p className="wb-form-error">{actions.error.message}</p>}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { PluginSummary } from '../../shared/api.schema.ts';
-import { filterCounts, healthFilters, stateFilters, type PluginFilter } from './plugin-filters.ts';
+import { filterCounts, healthFilters, stateFilters, type PluginFilter, type WaitingUpdates } from './plugin-filters.ts';
 
 export type PluginsView = 'cards' | 'table';
 const VIEW_KEY = 'wb:plugins-view';
@@ -36,21 +36,22 @@ export function usePluginFilter(): [PluginFilter, (next: PluginFilter) => void] 
 /** Search, state and health filters with the count each would show, and the view switch. */
 export function PluginFilterBar({
   plugins,
-  waiting,
+  updates,
   filter,
   onChange,
   view,
   onView,
 }: {
   plugins: readonly PluginSummary[];
-  /** The plugins with a newer version waiting for approval. */
-  waiting: ReadonlySet<string>;
+  /** The plugins with a newer version waiting for approval (or rejected). */
+  updates: WaitingUpdates;
   filter: PluginFilter;
   onChange: (next: PluginFilter) => void;
   view: PluginsView;
   onView: (view: PluginsView) => void;
 }) {
-  const counts = filterCounts(plugins, filter, waiting);
+  const counts = filterCounts(plugins, filter, updates);
+  const rejected = counts.rejected();
   // Loading is a passing state: its filter shows only while some plugin is in it.
   const states = stateFilters.filter((f) => f.state !== 'loading' || counts.state('loading') > 0);
   return (
@@ -103,7 +104,16 @@ export function PluginFilterBar({
             data-state={f.state || 'all'}
             onClick={() => onChange({ ...filter, state: f.state })}
           >
-            {f.label} <span className="wb-filter-count">{counts.state(f.state)}</span>
+            {f.label}{' '}
+            {f.state === 'pending-approval' && rejected > 0 ? (
+              // The first count is what still waits for an admin; the rejected ones are listed too, but ask no more.
+              <>
+                <span className="wb-filter-count">{counts.state(f.state) - rejected}</span>{' '}
+                <span className="wb-filter-count wb-filter-count-quiet">{rejected} rejected</span>
+              </>
+            ) : (
+              <span className="wb-filter-count">{counts.state(f.state)}</span>
+            )}
           </button>
         ))}
       </div>

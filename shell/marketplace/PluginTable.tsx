@@ -50,7 +50,7 @@ const PluginRow = memo(function PluginRow({ plugin, selected, onSelect, onReview
         </td>
         <td className="wb-market-nowrap">{plugin.version ?? <span className="wb-muted">unknown</span>}</td>
         <td>
-          <StateBadge state={plugin.state} />
+          <StateBadge state={plugin.state} rejected={plugin.rejected !== undefined} />
         </td>
         <td>{plugin.health ? <HealthBadge health={plugin.health} withSummary={false} /> : null}</td>
         <td className="wb-plugin-table-actions">

@@ -8,7 +8,7 @@ import { useHealthRefresh } from './HealthBadge.tsx';
 import { PluginCard } from './PluginCard.tsx';
 import { PluginFilterBar, usePluginFilter, useViewChoice } from './PluginFilterBar.tsx';
 import { PluginTable } from './PluginTable.tsx';
-import { applicableActions, filterPlugins } from './plugin-filters.ts';
+import { applicableActions, filterPlugins, type WaitingUpdates } from './plugin-filters.ts';
 import { useBulkAction } from './plugin-bulk.ts';
 import './plugins-page.css';
 
@@ -107,11 +107,16 @@ export function PluginsPage() {
   const [, setParams] = useSearchParams();
   const list = useMemo(() => [...(plugins.data?.plugins ?? [])].sort(byTitle), [plugins.data]);
   const installations = useInstallations();
-  const waiting = useMemo(
-    () => new Set(installations.data?.installations.filter((i) => i.pending).map((i) => i.name)),
+  const updates: WaitingUpdates = useMemo(
+    () =>
+      new Map(
+        installations.data?.installations.flatMap((i) =>
+          i.pending ? [[i.name, { rejected: i.pending.rejected !== undefined }] as const] : [],
+        ),
+      ),
     [installations.data],
   );
-  const shown = useMemo(() => filterPlugins(list, filter, waiting), [list, filter, waiting]);
+  const shown = useMemo(() => filterPlugins(list, filter, updates), [list, filter, updates]);
   // Only what is on screen is acted on: a filter hides a selected plugin from the bulk actions too.
   const selected = shown.filter((p) => selection.has(p.name));
   const active = list.filter((p) => p.state === 'active').length;
@@ -143,7 +148,7 @@ export function PluginsPage() {
       {list.length > 0 && (
         <PluginFilterBar
           plugins={list}
-          waiting={waiting}
+          updates={updates}
           filter={filter}
           onChange={setFilter}
           view={view}

@@ -16,6 +16,8 @@ export function usePluginActions(name: string) {
     pending: mutation.isPending,
     error: mutation.error,
     approve: (version: string) => mutation.mutate(() => callApi(api.approvePlugin, { params, body: { version } })),
+    /** Says no to the version waiting for its first approval: it stays pending, never runs, and stops asking. */
+    reject: (version: string) => mutation.mutate(() => callApi(api.rejectPlugin, { params, body: { version } })),
     /** The plugin as a whole (`plugin.enable` in the audit log). */
     enable: () => mutation.mutate(() => callApi(api.enablePlugin, { params })),
     /** The default of workspaces without a rule of their own (`plugin.default-on`/`-off` in the audit log). */

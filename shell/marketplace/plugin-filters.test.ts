@@ -3,7 +3,13 @@ import type { PluginSummary } from '../../shared/api.schema.ts';
 import type { PluginState } from '../../shared/plugin-states.ts';
 import { combinedAccess } from './BulkDialog.tsx';
 import { avatarLetter } from './PluginIcon.tsx';
-import { applicableActions, filterCounts, filterPlugins, type PluginFilter } from './plugin-filters.ts';
+import {
+  applicableActions,
+  filterCounts,
+  filterPlugins,
+  rejectedWaiting,
+  type PluginFilter,
+} from './plugin-filters.ts';
 
 function plugin(name: string, state: PluginState, extra: Partial<PluginSummary> = {}): PluginSummary {
   return {
@@ -73,13 +79,34 @@ describe('filtering the Plugins page', () => {
   });
 
   test('"Pending approval" also lists an active plugin whose newer version waits, and counts it', () => {
-    const waiting = new Set(['dbt-glossary']);
+    const waiting = new Map([['dbt-glossary', { rejected: false }]]);
     const pending = { ...any, state: 'pending-approval' as const };
     expect(names(filterPlugins(list, pending, waiting))).toEqual(['dbt-glossary', 'quality']);
     expect(names(filterPlugins(list, pending))).toEqual(['quality']);
     const counts = filterCounts(list, any, waiting);
     expect([counts.state('pending-approval'), counts.state('active'), counts.state('')]).toEqual([2, 1, 5]);
     expect(filterCounts(list, pending, waiting).health('healthy')).toBe(1);
+    expect(counts.rejected()).toBe(0);
+  });
+
+  test('a rejected version is still listed under "Pending approval" but counted apart: it waits for no one', () => {
+    const rejected = { by: 'admin', at: '2026-12-06T13:00:00.000Z' };
+    const withRejected = [...list, plugin('nope', 'pending-approval', { rejected })];
+    const updates = new Map([['dbt-glossary', { rejected: true }]]);
+    const pending = { ...any, state: 'pending-approval' as const };
+    expect(names(filterPlugins(withRejected, pending, updates))).toEqual(['dbt-glossary', 'quality', 'nope']);
+    const counts = filterCounts(withRejected, any, updates);
+    expect([counts.state('pending-approval'), counts.rejected()]).toEqual([3, 2]);
+    // Narrowed by text, only the rejected ones still listed are counted.
+    expect(filterCounts(withRejected, { ...any, text: 'nope' }, updates).rejected()).toBe(1);
+    expect(rejectedWaiting(withRejected.at(-1)!)).toBe(true);
+    expect(rejectedWaiting(list[0]!, updates)).toBe(true);
+    expect(rejectedWaiting(list[2]!, updates)).toBe(false);
+  });
+
+  test('a rejected first version is not offered for approval in a row or in bulk (only after all, on its card)', () => {
+    const rejected = plugin('nope', 'pending-approval', { rejected: { by: 'admin', at: '2026-12-06T13:00:00Z' } });
+    expect(applicableActions(rejected)).toEqual({ approve: false, enable: false, disable: false });
   });
 
   test('actions apply only where they make sense: no enable on invalid, no approve without a version', () => {

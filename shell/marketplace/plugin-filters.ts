@@ -30,7 +30,18 @@ export interface PluginFilter {
   health: PluginHealthLevel | 'none' | '';
 }
 
+/**
+ * The plugins whose newer version waits for approval while the one in force runs, by name, with whether an admin
+ * rejected that version (it stays on disk and is not asked about again).
+ */
+export type WaitingUpdates = ReadonlyMap<string, { rejected: boolean }>;
+
 const healthOf = (plugin: PluginSummary): PluginHealthLevel | 'none' => plugin.health?.level ?? 'none';
+
+/** Whether an admin rejected the version of the plugin that waits for approval: its first version or a newer one. Pure. */
+export function rejectedWaiting(plugin: PluginSummary, updates: WaitingUpdates = new Map()): boolean {
+  return plugin.rejected !== undefined || updates.get(plugin.name)?.rejected === true;
+}
 
 /** Whether every word of `text` is in the plugin's name, display name, description or author. Pure. */
 export function matchesText(plugin: PluginSummary, text: string): boolean {
@@ -45,47 +56,49 @@ export function matchesText(plugin: PluginSummary, text: string): boolean {
 
 /**
  * Whether the plugin belongs under a state filter. "Pending approval" also lists a plugin whose newer version waits
- * for approval while the one in force runs (`waiting`: the names with such a version): the admin has to act on it.
- * Pure.
+ * for approval while the one in force runs: the admin has to act on it, or did reject it. Pure.
  */
-function inState(plugin: PluginSummary, state: PluginState, waiting: ReadonlySet<string>): boolean {
-  return plugin.state === state || (state === 'pending-approval' && waiting.has(plugin.name));
+function inState(plugin: PluginSummary, state: PluginState, updates: WaitingUpdates): boolean {
+  return plugin.state === state || (state === 'pending-approval' && updates.has(plugin.name));
 }
 
 /** The plugins that pass the filter, in the order given. Pure. */
 export function filterPlugins(
   plugins: readonly PluginSummary[],
   filter: PluginFilter,
-  waiting: ReadonlySet<string> = new Set(),
+  updates: WaitingUpdates = new Map(),
 ): PluginSummary[] {
   return plugins.filter(
     (p) =>
       matchesText(p, filter.text) &&
-      (filter.state === '' || inState(p, filter.state, waiting)) &&
+      (filter.state === '' || inState(p, filter.state, updates)) &&
       (filter.health === '' || healthOf(p) === filter.health),
   );
 }
 
 /**
  * How many plugins each state and each health filter would show, given the other filters: the count beside a
- * filter is what clicking it lists. Pure.
+ * filter is what clicking it lists. `rejected` is how many of those "Pending approval" lists an admin already said
+ * no to: they no longer wait for anyone. Pure.
  */
 export function filterCounts(
   plugins: readonly PluginSummary[],
   filter: PluginFilter,
-  waiting: ReadonlySet<string> = new Set(),
+  updates: WaitingUpdates = new Map(),
 ) {
   const byState = new Map<PluginState | '', number>();
   const byHealth = new Map<PluginHealthLevel | 'none' | '', number>();
+  let rejected = 0;
   const add = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const plugin of plugins) {
     if (!matchesText(plugin, filter.text)) continue;
     if (filter.health === '' || healthOf(plugin) === filter.health) {
       add(byState, '');
       add(byState, plugin.state);
-      if (plugin.state !== 'pending-approval' && waiting.has(plugin.name)) add(byState, 'pending-approval');
+      if (plugin.state !== 'pending-approval' && updates.has(plugin.name)) add(byState, 'pending-approval');
+      if (inState(plugin, 'pending-approval', updates) && rejectedWaiting(plugin, updates)) rejected += 1;
     }
-    if (filter.state === '' || inState(plugin, filter.state, waiting)) {
+    if (filter.state === '' || inState(plugin, filter.state, updates)) {
       add(byHealth, '');
       add(byHealth, healthOf(plugin));
     }
@@ -93,6 +106,7 @@ export function filterCounts(
   return {
     state: (state: PluginState | '') => byState.get(state) ?? 0,
     health: (health: PluginHealthLevel | 'none' | '') => byHealth.get(health) ?? 0,
+    rejected: () => rejected,
   };
 }
 
@@ -104,10 +118,13 @@ export function switchedOn(plugin: PluginSummary): boolean {
   return plugin.enabledWorkspaces.length > 0;
 }
 
-/** The actions that apply to a plugin in its state: what its row and the bulk bar offer. Pure. */
+/**
+ * The actions that apply to a plugin in its state: what its row and the bulk bar offer. A rejected version is
+ * approved only after all, on its card, never swept into a bulk approval. Pure.
+ */
 export function applicableActions(plugin: PluginSummary): { approve: boolean; enable: boolean; disable: boolean } {
   return {
-    approve: plugin.state === 'pending-approval' && plugin.version !== undefined,
+    approve: plugin.state === 'pending-approval' && plugin.version !== undefined && !plugin.rejected,
     enable: plugin.state === 'disabled',
     disable: plugin.state === 'active' || switchedOn(plugin),
   };

@@ -104,6 +104,7 @@ export function createPluginMetricsFeature(options: PluginMetricsOptions = {}): 
           const own = budgetFor(name);
           return pluginHealth({
             state: record.state,
+            rejected: record.rejected !== undefined,
             backend: pluginBackendsOf(plugins)?.state(name) ?? { state: 'none' },
             points: history.points(name),
             budget: own,
