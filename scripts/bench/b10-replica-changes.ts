@@ -1,38 +1,18 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { createTestDatabase } from '../../server/testing/postgres.ts';
-import { startPostgresCluster } from '../../server/testing/postgres-cluster.ts';
-import { startServerProcess, type ServerProcess } from '../../server/testing/server-process.ts';
+import { followServerEvents, type ServerEvent } from '../../server/testing/server-events.ts';
+import { startReplicaCluster, type Replica } from '../../server/testing/replica-cluster.ts';
 import { writeWidgetPlugin } from '../../server/testing/widget-plugin.ts';
-import { ADMIN_PASSWORD, median, ms, percentile, tempDir, type BenchRow } from './support.ts';
+import { median, ms, percentile, type BenchRow } from './support.ts';
 
 const CHANGES = 50;
 const TARGET_MS = 1000;
 const PLUGIN = 'bench-widget';
 
-/** Follows `GET /api/events` as a shell does and resolves `next(check)` with the first matching event's arrival. */
-async function followEvents(server: ServerProcess, cookie: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}/api/events`, { headers: { cookie }, signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const seen: { event: Record<string, unknown>; at: number }[] = [];
-  void (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (data) seen.push({ event: JSON.parse(data.slice(6)) as Record<string, unknown>, at: performance.now() });
-      }
-    }
-  })();
+/** Follows `GET /api/events` as a shell does and resolves `arrival(after, check)` with a matching event's arrival. */
+async function followEvents(server: Replica) {
+  const seen: { event: ServerEvent; at: number }[] = [];
+  const close = await followServerEvents(server.url, server.cookie, (event, at) => seen.push({ event, at }));
   return {
-    async arrival(after: number, check: (event: Record<string, unknown>) => boolean): Promise<number> {
+    async arrival(after: number, check: (event: ServerEvent) => boolean): Promise<number> {
       const deadline = performance.now() + 5000;
       for (;;) {
         const hit = seen.find((s) => s.at >= after && check(s.event));
@@ -41,7 +21,7 @@ async function followEvents(server: ServerProcess, cookie: string) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
-    close: () => controller.abort(),
+    close,
   };
 }
 
@@ -51,37 +31,18 @@ async function followEvents(server: ServerProcess, cookie: string) {
  * announced it.
  */
 export async function benchReplicaChanges(): Promise<BenchRow> {
-  const dir = tempDir('wb-bench-b10-');
-  const cluster = await startPostgresCluster();
-  const servers: ServerProcess[] = [];
+  const cluster = await startReplicaCluster({
+    workspaces: [{ name: 'alpha' }],
+    plugins: 'shared',
+    env: { PLUGIN_DEFAULT_ENABLED: 'true' },
+    prepare: (dir) => writeWidgetPlugin(dir, PLUGIN),
+  });
   try {
-    mkdirSync(path.join(dir, 'ws/target'), { recursive: true });
-    writeFileSync(
-      path.join(dir, 'workbench.config.json'),
-      JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws') }] }),
-    );
-    writeWidgetPlugin(dir, PLUGIN);
-    const databaseUrl = await createTestDatabase(cluster.url());
-    const env = (name: string) => ({
-      DATABASE_URL: databaseUrl,
-      WORKBENCH_DATA_DIR: path.join(dir, name),
-      PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PLUGINS_WATCH: 'false',
-      PLUGIN_DEFAULT_ENABLED: 'true',
-    });
-    const a = await startServerProcess({ env: env('a'), readyTimeoutMs: 60_000 });
-    servers.push(a);
-    const b = await startServerProcess({ env: env('b'), readyTimeoutMs: 60_000 });
-    servers.push(b);
-    const cookieA = await a.signIn('admin', ADMIN_PASSWORD);
-    const cookieB = await b.signIn('admin', ADMIN_PASSWORD);
-    const shell = await followEvents(b, cookieB);
+    const a = await cluster.start('a');
+    const b = await cluster.start('b');
+    const shell = await followEvents(b);
     const stateOnB = async () => {
-      const body = (await (await fetch(`${b.url}/api/plugins`, { headers: { cookie: cookieB } })).json()) as {
-        plugins: { name: string; state: string }[];
-      };
+      const body = await b.getJson<{ plugins: { name: string; state: string }[] }>('/api/plugins');
       return body.plugins.find((p) => p.name === PLUGIN)?.state;
     };
     const delays: number[] = [];
@@ -89,10 +50,7 @@ export async function benchReplicaChanges(): Promise<BenchRow> {
       const verb = i % 2 === 0 ? 'disable' : 'enable';
       const state = verb === 'disable' ? 'disabled' : 'active';
       const started = performance.now();
-      const answer = await fetch(`${a.url}/api/plugins/${PLUGIN}/${verb}`, {
-        method: 'POST',
-        headers: { cookie: cookieA, origin: a.url },
-      });
+      const answer = await a.send('POST', `/api/plugins/${PLUGIN}/${verb}`);
       if (answer.status !== 200) throw new Error(`${verb} through A answered ${answer.status}`);
       const heard = shell.arrival(started, (e) => e.type === 'plugins-changed');
       let shown = performance.now();
@@ -113,8 +71,6 @@ export async function benchReplicaChanges(): Promise<BenchRow> {
       pass: p99 < TARGET_MS,
     };
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    cluster.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.destroy();
   }
 }

@@ -1,10 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
-import { createTestDatabase } from '../../server/testing/postgres.ts';
-import { startPostgresCluster } from '../../server/testing/postgres-cluster.ts';
-import { startServerProcess, type ServerProcess } from '../../server/testing/server-process.ts';
-import { ADMIN_PASSWORD, tempDir, type BenchRow } from './support.ts';
+import { startReplicaCluster } from '../../server/testing/replica-cluster.ts';
+import type { BenchRow } from './support.ts';
 
 const REPLICAS = 3;
 const TICKS = 100;
@@ -14,38 +10,20 @@ const TICKS = 100;
  * 100 firings, every firing second between the first and the last started exactly one run.
  */
 export async function benchReplicaSchedules(): Promise<BenchRow> {
-  const dir = tempDir('wb-bench-b11-');
-  const cluster = await startPostgresCluster();
-  const servers: ServerProcess[] = [];
-  const databaseUrl = await createTestDatabase(cluster.url());
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const cluster = await startReplicaCluster({
+    workspaces: [{ name: 'alpha', runCommand: ['true'] }],
+    plugins: 'shared',
+  });
+  const client = new pg.Client({ connectionString: cluster.databaseUrl });
   try {
-    mkdirSync(path.join(dir, 'ws/target'), { recursive: true });
-    writeFileSync(
-      path.join(dir, 'workbench.config.json'),
-      JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws'), runCommand: ['true'] }] }),
-    );
-    const env = (name: string) => ({
-      DATABASE_URL: databaseUrl,
-      WORKBENCH_DATA_DIR: path.join(dir, name),
-      PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PLUGINS_WATCH: 'false',
-    });
     await client.connect();
-    const first = await startServerProcess({ env: env('r0'), readyTimeoutMs: 60_000 });
-    servers.push(first);
-    const cookie = await first.signIn('admin', ADMIN_PASSWORD);
-    const created = await fetch(`${first.url}/api/workspaces/alpha/schedules`, {
-      method: 'POST',
-      headers: { cookie, origin: first.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'every second', cron: '* * * * * *' }),
+    const first = await cluster.start('r0');
+    const created = await first.send('POST', '/api/workspaces/alpha/schedules', {
+      body: { name: 'every second', cron: '* * * * * *' },
     });
     if (created.status !== 201) throw new Error(`creating the schedule answered ${created.status}`);
     const { id } = (await created.json()) as { id: string };
-    for (let i = 1; i < REPLICAS; i++)
-      servers.push(await startServerProcess({ env: env(`r${i}`), readyTimeoutMs: 60_000 }));
+    for (let i = 1; i < REPLICAS; i++) await cluster.start(`r${i}`);
     // Counted from the first firing after every replica is up.
     const since = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000).toISOString();
     const count = async (sql: string) => (await client.query(sql, [id, since])).rows[0].n as number;
@@ -53,11 +31,7 @@ export async function benchReplicaSchedules(): Promise<BenchRow> {
       (await count('SELECT COUNT(*)::int AS n FROM schedule_firings WHERE schedule_id = $1 AND fire_at >= $2')) < TICKS
     )
       await new Promise((resolve) => setTimeout(resolve, 200));
-    await fetch(`${first.url}/api/workspaces/alpha/schedules/${id}`, {
-      method: 'PUT',
-      headers: { cookie, origin: first.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: false }),
-    });
+    await first.send('PUT', `/api/workspaces/alpha/schedules/${id}`, { body: { enabled: false } });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const firings = (
       await client.query(
@@ -78,8 +52,6 @@ export async function benchReplicaSchedules(): Promise<BenchRow> {
     };
   } finally {
     await client.end().catch(() => undefined);
-    await Promise.all(servers.map((s) => s.stop()));
-    cluster.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.destroy();
   }
 }

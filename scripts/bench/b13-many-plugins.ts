@@ -1,26 +1,15 @@
 import type { Browser } from 'playwright';
 import { loadUntilRendered, setUiLevel, signedInContext, uiPluginEnv, WORKSPACE } from './plugin-ui-support.ts';
 import { loadFromAnotherProcess } from './sandbox-support.ts';
-import { ADMIN_PASSWORD, launchChromium, median, ms, startServer, tempDir, type BenchRow } from './support.ts';
+import { adminCookie, launchChromium, median, ms, startServer, tempDir, type BenchRow } from './support.ts';
 import { writeWidgetPlugins } from './widget-plugins.ts';
 
 const PLUGINS = 200;
 const LOADS = 5;
 
-async function sessionCookie(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('wb_session='));
-  if (!response.ok || !cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie.split(';')[0]!;
-}
-
 /** Full answers (no If-None-Match: the costliest case) per second, from a client in another process. */
 async function extensionsPerSecond(url: string): Promise<{ perSecond: number; bytes: number }> {
-  const cookie = await sessionCookie(url);
+  const cookie = await adminCookie(url);
   const target = `${url}/api/workspaces/${WORKSPACE}/extensions`;
   const bytes = (await (await fetch(target, { headers: { cookie } })).arrayBuffer()).byteLength;
   const result = await loadFromAnotherProcess({

@@ -4,9 +4,10 @@
 // realistic backend: notes over a JSON file in its data folder (two routes) and a run-complete event handler.
 // The server that installs and approves them runs each backend once (it records what each registers); the
 // figures are of the server started again on that data folder, as after a deploy or a restart.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { ADMIN_PASSWORD, median, ms, startServer, tempDir, type BenchRow, type RunningServer } from './support.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { testManifest } from '../../shared/testing/manifests.ts';
+import { writeBackendPlugin } from '../../server/testing/backend-plugin.ts';
+import { adminCookie, median, ms, startServer, tempDir, type BenchRow, type RunningServer } from './support.ts';
 
 const PLUGINS = 50;
 const ROUNDS = 3;
@@ -36,38 +37,16 @@ export async function activate(host: BackendHost): Promise<void> {
 }
 `;
 
+const MANIFEST = {
+  description: 'Notes on models, kept by its own backend.',
+  capabilities: CAPABILITIES,
+  backend: { entry: 'index.ts', limits: { timeoutMs: 5000 } },
+};
+
 function writePlugins(dir: string): string[] {
   const names = Array.from({ length: PLUGINS }, (_, i) => `bench-backend-${i + 1}`);
-  for (const name of names) {
-    const folder = path.join(dir, name);
-    mkdirSync(path.join(folder, 'backend'), { recursive: true });
-    writeFileSync(
-      path.join(folder, 'manifest.json'),
-      JSON.stringify({
-        name,
-        version: '1.0.0',
-        displayName: name,
-        description: 'Notes on models, kept by its own backend.',
-        author: { name: 'bench' },
-        compatibility: { workbench: '^0.1.0', pluginApi: 1 },
-        capabilities: CAPABILITIES,
-        backend: { entry: 'index.ts', limits: { timeoutMs: 5000 } },
-      }),
-    );
-    writeFileSync(path.join(folder, 'backend/index.ts'), BACKEND);
-  }
+  for (const name of names) writeBackendPlugin(dir, testManifest(name, MANIFEST), BACKEND);
   return names;
-}
-
-async function adminCookie(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('wb_session='));
-  if (!response.ok || !cookie) throw new Error(`sign-in failed: ${response.status}`);
-  return cookie.split(';')[0]!;
 }
 
 /** Waits until every one of `names` is `active` in the plugin list. */

@@ -32,6 +32,18 @@ export function percentile(values: number[], p: number): number {
 
 export const ADMIN_PASSWORD = 'bench-admin-password';
 
+/** Signs the admin in on the server at `url` and returns the session's `cookie` header value. */
+export async function adminCookie(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('wb_session='));
+  if (!response.ok || !cookie) throw new Error(`sign-in failed: ${response.status}`);
+  return cookie.split(';')[0]!;
+}
+
 export interface RunningServer {
   url: string;
   /** The server process's id (its plugin backends are its descendants). */

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadSettings } from '../settings.ts';
+import { testManifest } from '../../shared/testing/manifests.ts';
+import { writeBackendPlugin } from '../testing/backend-plugin.ts';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../testing/test-app.ts';
 import { createSandboxFeature, pluginBackendsOf, type SandboxFeature } from './feature.ts';
 import type { ToolCallResult } from '../../shared/tools.schema.ts';
@@ -33,26 +35,15 @@ export async function activate(host) {
 }
 `;
 
+const MANIFEST = {
+  description: 'Starts when first needed.',
+  capabilities: ['extend-api', 'read-metadata'],
+  backend: { entry: 'index.mjs', limits: { timeoutMs: 5000 } },
+};
+
 function writePlugins(dir: string, count: number): string[] {
   const names = Array.from({ length: count }, (_, i) => `lazy-${i + 1}`);
-  for (const name of names) {
-    const folder = path.join(dir, 'plugins', name);
-    mkdirSync(path.join(folder, 'backend'), { recursive: true });
-    writeFileSync(
-      path.join(folder, 'manifest.json'),
-      JSON.stringify({
-        name,
-        version: '1.0.0',
-        displayName: name,
-        description: 'Starts when first needed.',
-        author: { name: 'Workbench tests' },
-        compatibility: { workbench: '^0.1.0', pluginApi: 1 },
-        capabilities: ['extend-api', 'read-metadata'],
-        backend: { entry: 'index.mjs', limits: { timeoutMs: 5000 } },
-      }),
-    );
-    writeFileSync(path.join(folder, 'backend/index.mjs'), BACKEND);
-  }
+  for (const name of names) writeBackendPlugin(path.join(dir, 'plugins'), testManifest(name, MANIFEST), BACKEND);
   return names;
 }
 

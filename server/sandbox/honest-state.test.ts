@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
+import { writeBackendPlugin } from '../testing/backend-plugin.ts';
+import { followServerEvents } from '../testing/server-events.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import { createSandboxFeature } from './feature.ts';
 import { approve, callExt, eventually, withFixtures } from './testing.ts';
@@ -10,9 +11,9 @@ import { approve, callExt, eventually, withFixtures } from './testing.ts';
 // starts, `error` with the reason while it is down or crash-looping, `active` once it answers; the list, the detail
 // and the server events agree.
 let app: TestApp | undefined;
-let streams: AbortController[] = [];
+let streams: (() => void)[] = [];
 afterEach(async () => {
-  for (const s of streams) s.abort();
+  for (const close of streams) close();
   streams = [];
   await app?.close();
   app = undefined;
@@ -37,41 +38,20 @@ async function shown(a: TestApp, name: string): Promise<{ detail: Shown; listed:
 /** The `plugin-state-changed` events an open shell receives, as they come. */
 async function stateEvents(a: TestApp): Promise<{ plugin: string; state: string }[]> {
   const address = await a.server.listen({ port: 0, host: '127.0.0.1' });
-  const controller = new AbortController();
-  streams.push(controller);
-  const response = await fetch(`${address}/api/events`, {
-    headers: { cookie: a.adminCookie },
-    signal: controller.signal,
-  });
   const received: { plugin: string; state: string }[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        const event = data ? (JSON.parse(data.slice(6)) as { type: string; plugin: string; state: string }) : null;
-        if (event?.type === 'plugin-state-changed') received.push({ plugin: event.plugin, state: event.state });
-      }
-    }
-  })();
+  const close = await followServerEvents(address, a.adminCookie, (event) => {
+    if (event.type === 'plugin-state-changed')
+      received.push({ plugin: String(event.plugin), state: String(event.state) });
+  });
+  streams.push(close);
   return received;
 }
 
 function slowStarter(dir: string) {
   withFixtures()(dir);
-  const plugin = path.join(dir, 'plugins', 'slow-start');
-  mkdirSync(path.join(plugin, 'backend'), { recursive: true });
-  const manifest = testManifest('slow-start', { capabilities: ['extend-api'], backend: { entry: 'index.ts' } });
-  writeFileSync(path.join(plugin, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(
-    path.join(plugin, 'backend', 'index.ts'),
+  writeBackendPlugin(
+    path.join(dir, 'plugins'),
+    testManifest('slow-start', { capabilities: ['extend-api'], backend: { entry: 'index.ts' } }),
     `export async function activate(host) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       await host.routes.register('GET', '/hello', () => ({ body: 'hello' }));

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -6,15 +6,9 @@ import type { WorkspaceRole } from '@dbt-workbench/plugin-sdk/contracts/roles';
 import { buildApp, type App, type BuildOptions } from '../app.ts';
 import { loadSettings } from '../settings.ts';
 import { testDatabaseUrl } from './postgres.ts';
+import { writeWorkspacesFile, type TestWorkspace } from './workspaces-file.ts';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
-
-export interface TestWorkspace {
-  name: string;
-  /** Relative to the test's temp dir; `workspaces/<name>` by default, created with an empty target/. */
-  projectDir?: string;
-  runCommand?: string[];
-}
 
 export interface TestAppOptions {
   /** Environment for loadSettings; paths resolve against the temp dir. */
@@ -43,19 +37,7 @@ export interface TestApp extends App {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wb-test-'));
-  const workspaces = options.workspaces ?? [{ name: 'default' }];
-  for (const w of workspaces)
-    mkdirSync(path.join(dir, w.projectDir ?? `workspaces/${w.name}`, 'target'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'workbench.config.json'),
-    JSON.stringify({
-      workspaces: workspaces.map((w) => ({
-        name: w.name,
-        projectDir: w.projectDir ?? `workspaces/${w.name}`,
-        ...(w.runCommand ? { runCommand: w.runCommand } : {}),
-      })),
-    }),
-  );
+  writeWorkspacesFile(dir, options.workspaces ?? [{ name: 'default' }]);
   mkdirSync(path.join(dir, 'plugins'), { recursive: true });
   options.prepare?.(dir);
 

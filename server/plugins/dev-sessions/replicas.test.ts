@@ -3,19 +3,18 @@
 // outlives a restart; once its CLI stops beating it ends on every replica, and a shell open on B is told. A backend
 // dev slot runs on the replica its upload reached: the developer's calls reaching the other one are refused with its
 // name, never sent to the approved backend.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { WorkspaceExtensions } from '../../../shared/api.schema.ts';
 import { testManifest } from '../../../shared/testing/manifests.ts';
-import { createTestDatabase } from '../../testing/postgres.ts';
-import { startPostgresCluster, type PostgresCluster } from '../../testing/postgres-cluster.ts';
+import { eventually } from '../../sandbox/testing.ts';
+import { writeBackendPlugin } from '../../testing/backend-plugin.ts';
+import { startReplicaCluster, type Replica, type ReplicaCluster } from '../../testing/replica-cluster.ts';
 import { serverEventAfter } from '../../testing/server-events.ts';
-import { startServerProcess, type ServerProcess } from '../../testing/server-process.ts';
 import { writeWidgetPlugin } from '../../testing/widget-plugin.ts';
 
-const PASSWORD = 'dev-replicas-password';
+const COLLEAGUE = { username: 'colleague', password: 'colleague-password' };
 const TTL_S = 4;
 const devOrigin = 'http://127.0.0.1:4999';
 const devEntry = `${devOrigin}/b1/mf-manifest.json`;
@@ -35,35 +34,20 @@ const devManifest = testManifest('notes', {
   },
 });
 
-let dir: string;
-let cluster: PostgresCluster;
-let databaseUrl: string;
-const servers: Record<'a' | 'b', ServerProcess | undefined> = { a: undefined, b: undefined };
-const a = () => servers.a!;
-const b = () => servers.b!;
+let cluster: ReplicaCluster;
+const replicas: Record<'a' | 'b', Replica | undefined> = { a: undefined, b: undefined };
+const a = () => replicas.a!;
+const b = () => replicas.b!;
 let token: string;
 let colleagueCookie: string;
 
-const replicaEnv = (name: string): Record<string, string> => ({
-  DATABASE_URL: databaseUrl,
-  WORKBENCH_DATA_DIR: path.join(dir, name),
-  PLUGINS_DIRECTORY: path.join(dir, 'plugins'),
-  WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-  WORKBENCH_ADMIN_PASSWORD: PASSWORD,
-  PLUGINS_WATCH: 'false',
-  PLUGIN_DEFAULT_ENABLED: 'true',
-  SHELL_DIST_DIR: path.join(dir, 'shell'),
-  ISOLATION_DIST_DIR: path.join(dir, 'isolation'),
-  PLUGIN_DEV_SESSION_TTL_S: String(TTL_S),
-});
-const start = (name: 'a' | 'b') =>
-  startServerProcess({ env: replicaEnv(`replica-${name}`), readyTimeoutMs: 60_000 }).then((s) => (servers[name] = s));
+const start = async (name: 'a' | 'b') =>
+  (replicas[name] = await cluster.start(`replica-${name}`, {
+    SHELL_DIST_DIR: path.join(cluster.dir, 'shell'),
+    ISOLATION_DIST_DIR: path.join(cluster.dir, 'isolation'),
+  }));
 
-async function signIn(server: ServerProcess, username: string, password = PASSWORD) {
-  return server.signIn(username, password);
-}
-
-function devCall(server: ServerProcess, method: string, suffix = '', body?: object) {
+function devCall(server: Replica, method: string, suffix = '', body?: object) {
   return fetch(`${server.url}/api/plugins/notes/dev-session${suffix}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -71,74 +55,49 @@ function devCall(server: ServerProcess, method: string, suffix = '', body?: obje
   });
 }
 
-async function extensionsOn(server: ServerProcess, cookie: string) {
-  const response = await fetch(`${server.url}/api/workspaces/alpha/extensions`, { headers: { cookie } });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as WorkspaceExtensions).extensions;
-}
-const remoteEntryOn = async (server: ServerProcess, cookie: string) =>
-  (await extensionsOn(server, cookie)).find((e) => e.plugin === 'notes')?.remote?.entry;
-const documentCsp = async (server: ServerProcess, cookie: string) =>
+const remoteEntryOn = async (server: Replica, cookie: string) =>
+  (await server.getJson<WorkspaceExtensions>('/api/workspaces/alpha/extensions', cookie)).extensions.find(
+    (e) => e.plugin === 'notes',
+  )?.remote?.entry;
+const documentCsp = async (server: Replica, cookie: string) =>
   String((await fetch(`${server.url}/`, { headers: { cookie } })).headers.get('content-security-policy'));
-const frameStatus = async (server: ServerProcess, revision: string) =>
+const frameStatus = async (server: Replica, revision: string) =>
   (await fetch(`${server.url}/plugin-frames/notes/${revision}/`)).status;
-
 /** Polls until `check` holds, or throws after `ms`. */
-async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const within = (ms: number, what: string, check: () => Promise<boolean>) =>
+  eventually(what, async () => ((await check()) ? true : undefined), ms);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'wb-dev-replicas-'));
-  mkdirSync(path.join(dir, 'ws'), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'workbench.config.json'),
-    JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws') }] }),
-  );
-  for (const folder of ['shell', 'isolation']) {
-    mkdirSync(path.join(dir, folder), { recursive: true });
-    writeFileSync(path.join(dir, folder, 'index.html'), `<!doctype html><title>${folder}</title>`);
-  }
-  // Opened to other users, as a real install is, so backends may run under their own user id.
-  chmodSync(dir, 0o755);
-  writeWidgetPlugin(dir, 'notes');
-  mkdirSync(path.join(dir, 'plugins', 'echo-api', 'backend'), { recursive: true });
-  writeFileSync(path.join(dir, 'plugins', 'echo-api', 'manifest.json'), JSON.stringify(echoManifest));
-  writeFileSync(path.join(dir, 'plugins', 'echo-api', 'backend', 'index.ts'), echoBackend('approved'));
-  cluster = await startPostgresCluster();
-  databaseUrl = await createTestDatabase(cluster.url());
+  cluster = await startReplicaCluster({
+    workspaces: [{ name: 'alpha' }],
+    plugins: 'shared',
+    env: { PLUGIN_DEFAULT_ENABLED: 'true', PLUGIN_DEV_SESSION_TTL_S: String(TTL_S) },
+    prepare: (dir) => {
+      for (const folder of ['shell', 'isolation']) {
+        mkdirSync(path.join(dir, folder));
+        writeFileSync(path.join(dir, folder, 'index.html'), `<!doctype html><title>${folder}</title>`);
+      }
+      writeWidgetPlugin(dir, 'notes');
+      writeBackendPlugin(path.join(dir, 'plugins'), echoManifest, echoBackend('approved'));
+    },
+  });
   await start('a');
   await start('b');
-  const adminA = await signIn(a(), 'admin');
-  const made = await fetch(`${a().url}/api/tokens`, {
-    method: 'POST',
-    headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'notes dev', scopes: ['plugins:dev'] }),
-  });
+  const made = await a().send('POST', '/api/tokens', { body: { name: 'notes dev', scopes: ['plugins:dev'] } });
   expect(made.status).toBe(201);
   token = ((await made.json()) as { token: string }).token;
-  const colleague = await fetch(`${a().url}/api/users`, {
-    method: 'POST',
-    headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'colleague', password: PASSWORD, isInstanceAdmin: true, roles: {} }),
+  const colleague = await a().send('POST', '/api/users', {
+    body: { ...COLLEAGUE, isInstanceAdmin: true, roles: {} },
   });
   expect(colleague.status).toBe(201);
-  colleagueCookie = await signIn(b(), 'colleague');
+  colleagueCookie = await b().process.signIn(COLLEAGUE.username, COLLEAGUE.password);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([servers.a?.stop(), servers.b?.stop()]);
-  cluster?.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster?.destroy());
 
 describe('dev sessions on two replicas of one PostgreSQL', () => {
   test('a session started through A serves its developer on B, nobody else, and outlives a restart', async () => {
-    const adminB = await signIn(b(), 'admin');
+    const adminB = b().cookie;
     const approvedEntry = await remoteEntryOn(b(), adminB);
     const approvedCsp = await documentCsp(b(), colleagueCookie);
     expect(approvedEntry).toBeDefined();
@@ -149,27 +108,31 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
     expect(session.heartbeatSeconds).toBe(1);
 
     // On B: the developer's list, the CSP of their documents and the dev frame; the colleague's unchanged.
-    await within(5_000, async () => (await remoteEntryOn(b(), adminB)) === devEntry);
+    await within(5_000, 'the dev entry on B', async () => (await remoteEntryOn(b(), adminB)) === devEntry);
     expect(await documentCsp(b(), adminB)).toContain(devOrigin);
     expect(await frameStatus(b(), session.revision)).toBe(200);
     expect(await remoteEntryOn(b(), colleagueCookie)).toBe(approvedEntry);
     expect(await documentCsp(b(), colleagueCookie)).toBe(approvedCsp);
 
     // A rebuild announced through B reaches A.
-    const adminA = await signIn(a(), 'admin');
+    const adminA = a().cookie;
     const rebuilt = await devCall(b(), 'POST', '/builds', { entry: `${devOrigin}/b2/mf-manifest.json` });
     expect(rebuilt.status).toBe(200);
     const second = ((await rebuilt.json()) as { revision: string }).revision;
-    await within(5_000, async () => (await remoteEntryOn(a(), adminA)) === `${devOrigin}/b2/mf-manifest.json`);
+    await within(
+      5_000,
+      'the rebuild on A',
+      async () => (await remoteEntryOn(a(), adminA)) === `${devOrigin}/b2/mf-manifest.json`,
+    );
     expect(await frameStatus(a(), second)).toBe(200);
     expect(await frameStatus(a(), session.revision)).toBe(404);
 
     // The CLI keeps beating (through either replica) while B restarts; B serves the session again once back.
     const beat = setInterval(() => void devCall(a(), 'POST', '/heartbeat').catch(() => undefined), 500);
     try {
-      await b().stop();
+      await b().process.stop();
       await start('b');
-      const adminB2 = await signIn(b(), 'admin');
+      const adminB2 = b().cookie;
       expect(await remoteEntryOn(b(), adminB2)).toBe(`${devOrigin}/b2/mf-manifest.json`);
       expect(await frameStatus(b(), second)).toBe(200);
       const heartbeat = await devCall(b(), 'POST', '/heartbeat');
@@ -180,12 +143,12 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
   }, 120_000);
 
   test('a session whose CLI stopped beating ends on every replica, and a shell open on B is told', async () => {
-    const adminA = await signIn(a(), 'admin');
-    const adminB = await signIn(b(), 'admin');
+    const adminA = a().cookie;
+    const adminB = b().cookie;
     const started = await devCall(a(), 'PUT', '', { manifest: devManifest, entry: devEntry });
     expect(started.status).toBe(200);
     const { revision } = (await started.json()) as { revision: string };
-    await within(5_000, async () => (await remoteEntryOn(b(), adminB)) === devEntry);
+    await within(5_000, 'the dev entry on B', async () => (await remoteEntryOn(b(), adminB)) === devEntry);
 
     // No heartbeat from here on: within the session's life and a sweep, B's developer shell hears of its end.
     const event = await serverEventAfter(
@@ -209,15 +172,11 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
   }, 60_000);
 
   test('a backend-only plugin gets a dev session; its dev slot runs where the upload went, the other replica refuses', async () => {
-    const adminA = await signIn(a(), 'admin');
-    const adminB = await signIn(b(), 'admin');
-    const approved = await fetch(`${a().url}/api/plugins/echo-api/approve`, {
-      method: 'POST',
-      headers: { cookie: adminA, origin: a().url, 'content-type': 'application/json' },
-      body: JSON.stringify({ version: '1.0.0' }),
-    });
+    const adminA = a().cookie;
+    const adminB = b().cookie;
+    const approved = await a().send('POST', '/api/plugins/echo-api/approve', { body: { version: '1.0.0' } });
     expect(approved.status).toBe(200);
-    const who = async (server: ServerProcess, cookie: string) => {
+    const who = async (server: Replica, cookie: string) => {
       const response = await fetch(`${server.url}/api/ext/echo-api/who`, {
         headers: { cookie, 'x-workbench-workspace': 'alpha' },
       });
@@ -226,9 +185,9 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
         body: (await response.json()) as { build?: string; error?: { message: string } },
       };
     };
-    await within(15_000, async () => (await who(b(), adminB)).body.build === 'approved');
+    await within(15_000, 'the approved backend on B', async () => (await who(b(), adminB)).body.build === 'approved');
 
-    const call = (server: ServerProcess, method: string, suffix = '', body?: object) =>
+    const call = (server: Replica, method: string, suffix = '', body?: object) =>
       fetch(`${server.url}/api/plugins/echo-api/dev-session${suffix}`, {
         method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -249,9 +208,9 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
 
     expect((await who(a(), adminA)).body.build).toBe('dev-on-a');
     // On B the developer's call is refused with the replica that runs it; the colleague's reaches the approved one.
-    await within(15_000, async () => (await who(b(), adminB)).status === 409);
+    await within(15_000, 'B to refuse', async () => (await who(b(), adminB)).status === 409);
     const refused = await who(b(), adminB);
-    expect(refused.body.error!.message).toContain(`:${new URL(a().url).port} (pid ${a().child.pid})`);
+    expect(refused.body.error!.message).toContain(`:${new URL(a().url).port} (pid ${a().process.child.pid})`);
     expect(refused.body.error!.message).toContain('refused rather than sent to the approved backend');
     expect((await who(b(), colleagueCookie)).body.build).toBe('approved');
 
@@ -259,13 +218,21 @@ describe('dev sessions on two replicas of one PostgreSQL', () => {
     const moved = await call(b(), 'PUT', '/backend', files('dev-on-b'));
     expect(moved.status).toBe(200);
     expect((await who(b(), adminB)).body.build).toBe('dev-on-b');
-    await within(15_000, async () => (await who(a(), adminA)).status === 409);
-    expect((await who(a(), adminA)).body.error!.message).toContain(`(pid ${b().child.pid})`);
+    await within(15_000, 'A to refuse', async () => (await who(a(), adminA)).status === 409);
+    expect((await who(a(), adminA)).body.error!.message).toContain(`(pid ${b().process.child.pid})`);
 
     // Ended through A: both replicas send the developer to the approved backend again.
     clearInterval(beat);
     expect((await call(a(), 'DELETE')).status).toBe(204);
-    await within(15_000, async () => (await who(b(), adminB)).body.build === 'approved');
-    await within(15_000, async () => (await who(a(), adminA)).body.build === 'approved');
+    await within(
+      15_000,
+      'B back on the approved backend',
+      async () => (await who(b(), adminB)).body.build === 'approved',
+    );
+    await within(
+      15_000,
+      'A back on the approved backend',
+      async () => (await who(a(), adminA)).body.build === 'approved',
+    );
   }, 90_000);
 });

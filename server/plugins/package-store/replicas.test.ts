@@ -2,85 +2,44 @@
 // replicas behind one address run. A plugin installed through A reaches B by the package store; replica A is
 // killed (SIGKILL, WORKBENCH_TEST_CRASH_AT) in the middle of an install, an update, an approval and a rollback:
 // B serves the last consistent state throughout, and once A is back the operation is finished or undone on both.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventually } from '../../sandbox/testing.ts';
 import { pluginZip } from '../installation/testing.ts';
-import { createTestDatabase } from '../../testing/postgres.ts';
-import { postgresBinaries, startPostgresCluster, type PostgresCluster } from '../../testing/postgres-cluster.ts';
-import { startServerProcess, type ServerProcess } from '../../testing/server-process.ts';
+import { postgresBinaries } from '../../testing/postgres-cluster.ts';
+import { startReplicaCluster, type Replica, type ReplicaCluster } from '../../testing/replica-cluster.ts';
 
-const PASSWORD = 'package-replicas-password';
-let dir: string;
-let cluster: PostgresCluster;
-let databaseUrl: string;
+let cluster: ReplicaCluster;
 let a: Replica | undefined;
 let b: Replica;
 
-interface Replica {
-  process: ServerProcess;
-  cookie: string;
-}
-
-async function start(name: string, crashAt = ''): Promise<Replica> {
-  const process = await startServerProcess({
-    env: {
-      DATABASE_URL: databaseUrl,
-      WORKBENCH_DATA_DIR: path.join(dir, name, 'data'),
-      PLUGINS_DIRECTORY: path.join(dir, name, 'plugins'),
-      WORKBENCH_CONFIG: path.join(dir, 'workbench.config.json'),
-      WORKBENCH_ADMIN_PASSWORD: PASSWORD,
-      SHELL_DIST_DIR: path.join(dir, 'no-shell'),
-      PLUGINS_WATCH: 'false',
-      WORKBENCH_TEST_CRASH_AT: crashAt,
-    },
-    readyTimeoutMs: 60_000,
-  });
-  return { process, cookie: await process.signIn('admin', PASSWORD) };
-}
-
-function send(replica: Replica, method: string, route: string, body?: Buffer | object): Promise<Response> {
-  const zip = body instanceof Buffer;
-  return fetch(`${replica.process.url}${route}`, {
-    method,
-    headers: {
-      cookie: replica.cookie,
-      origin: replica.process.url,
-      ...(body === undefined ? {} : { 'content-type': zip ? 'application/zip' : 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: zip ? new Uint8Array(body) : JSON.stringify(body) }),
-  });
-}
+const start = (name: string, crashAt = '') =>
+  cluster.start(name, { SHELL_DIST_DIR: path.join(cluster.dir, 'no-shell'), WORKBENCH_TEST_CRASH_AT: crashAt });
 
 /** What a replica serves of the plugin: its version and state by the API, and whether its icon file is served. */
 async function served(replica: Replica): Promise<{ version: string | null; state: string | null; icon: number }> {
-  const detail = await send(replica, 'GET', '/api/plugins/owners');
+  const detail = await replica.send('GET', '/api/plugins/owners');
   if (detail.status !== 200) return { version: null, state: null, icon: 0 };
   const plugin = (await detail.json()) as { version: string; state: string; assetsBaseUrl?: string };
-  const icon = plugin.assetsBaseUrl
-    ? (await fetch(`${replica.process.url}${plugin.assetsBaseUrl}static/icon.svg`)).status
-    : 0;
+  const icon = plugin.assetsBaseUrl ? (await fetch(`${replica.url}${plugin.assetsBaseUrl}static/icon.svg`)).status : 0;
   return { version: plugin.version, state: plugin.state, icon };
 }
 
-/** Polls until `check` holds (no wall-clock assertion: a loaded machine is slow), or throws with the last value. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!check(value)) {
-    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
+/** Polls until what `read` returns passes `check` (no wall-clock assertion: a loaded machine is slow). */
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
+  let last: T | undefined;
+  const passed = async () => (check((last = await read())) ? last : undefined);
+  return eventually('a value that passes', passed, ms).catch((error: Error) => {
+    throw new Error(`${error.message}: still ${JSON.stringify(last)}`);
+  });
 }
 
 /** Restarts A dying at `step`, sends the request that reaches it, and waits for the SIGKILL. */
 async function killAOn(step: string, method: string, route: string, body?: Buffer | object): Promise<void> {
   await a?.process.stop();
   a = await start('a', step);
-  const answer = await send(a, method, route, body).then(
+  const answer = await a.send(method, route, { body }).then(
     (r) => `${r.status}`,
     () => 'no answer',
   );
@@ -93,12 +52,12 @@ async function killAOn(step: string, method: string, route: string, body?: Buffe
 async function restartA(): Promise<{ version: string | null; state: string | null; icon: number }> {
   a = await start('a');
   const onA = await served(a);
-  const onB = await eventually(
+  const onB = await until(
     () => served(b),
     (value) => JSON.stringify(value) === JSON.stringify(onA),
   );
   const leftovers = ['staging', 'trash'].flatMap((folder) => {
-    const p = path.join(dir, 'a', 'data', 'plugin-packages', folder);
+    const p = path.join(cluster.dataDirectory('a'), 'plugin-packages', folder);
     return existsSync(p) ? readdirSync(p) : [];
   });
   expect(leftovers, 'staging and trash of A').toEqual([]);
@@ -118,23 +77,11 @@ const v2 = pluginZip('owners', { version: '2.0.0', capabilities: ['read-metadata
 // Skipped only where PostgreSQL 15 is not installed; npm test installs it, so it runs in CI.
 describe.skipIf(!postgresBinaries())('plugin packages across replicas on PostgreSQL', { timeout: 180_000 }, () => {
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'wb-package-replicas-'));
-    mkdirSync(path.join(dir, 'ws', 'target'), { recursive: true });
-    writeFileSync(
-      path.join(dir, 'workbench.config.json'),
-      JSON.stringify({ workspaces: [{ name: 'alpha', projectDir: path.join(dir, 'ws') }] }),
-    );
-    for (const name of ['a', 'b']) mkdirSync(path.join(dir, name, 'plugins'), { recursive: true });
-    cluster = await startPostgresCluster();
-    databaseUrl = await createTestDatabase(cluster.url());
+    cluster = await startReplicaCluster({ workspaces: [{ name: 'alpha' }], plugins: 'per-replica' });
     a = await start('a');
     b = await start('b');
   }, 120_000);
-  afterAll(async () => {
-    await Promise.all([a?.process.stop(), b?.process.stop()]);
-    cluster?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.destroy());
 
   test('install: killed before its folder is in place it is undone; killed after, it is finished on both', async () => {
     await killAOn('install:journaled', 'POST', '/api/plugins/install', v1);
@@ -145,13 +92,13 @@ describe.skipIf(!postgresBinaries())('plugin packages across replicas on Postgre
     // Not committed: B does not show a plugin A may yet undo.
     expect(await served(b)).toEqual({ version: null, state: null, icon: 0 });
     expect(await restartA()).toMatchObject({ version: '1.0.0', state: 'pending-approval' });
-    expect(readdirSync(path.join(dir, 'b', 'plugins'))).toEqual(['owners']);
+    expect(readdirSync(cluster.pluginsDirectory('b'))).toEqual(['owners']);
   });
 
   test('an approval through A: B serves the plugin, its files included', async () => {
-    expect((await send(a!, 'POST', '/api/plugins/owners/approve', { version: '1.0.0' })).status).toBe(200);
+    expect((await a!.send('POST', '/api/plugins/owners/approve', { body: { version: '1.0.0' } })).status).toBe(200);
     expect(
-      await eventually(
+      await until(
         () => served(b),
         (s) => s.state === 'active',
       ),
@@ -173,16 +120,18 @@ describe.skipIf(!postgresBinaries())('plugin packages across replicas on Postgre
   });
 
   test('approving a staged update: killed mid-swap, the old version stays on both', async () => {
-    const staged = await send(a!, 'POST', '/api/plugins/owners/update', v2);
+    const staged = await a!.send('POST', '/api/plugins/owners/update', { body: v2 });
     expect(((await staged.json()) as { status: string }).status).toBe('pending-approval');
     await killAOn('activate:moved-1', 'POST', '/api/plugins/owners/update/approve', { version: '2.0.0' });
     expect(await served(b)).toEqual({ version: '1.1.0', state: 'active', icon: 200 });
     expect(await restartA()).toEqual({ version: '1.1.0', state: 'active', icon: 200 });
 
     // Approved through B, which never held the staged package: it fetches it from the store, and A follows.
-    expect((await send(b, 'POST', '/api/plugins/owners/update/approve', { version: '2.0.0' })).status).toBe(200);
+    expect((await b.send('POST', '/api/plugins/owners/update/approve', { body: { version: '2.0.0' } })).status).toBe(
+      200,
+    );
     expect(
-      await eventually(
+      await until(
         () => served(a!),
         (s) => s.version === '2.0.0',
       ),
@@ -198,10 +147,10 @@ describe.skipIf(!postgresBinaries())('plugin packages across replicas on Postgre
     expect(await served(b)).toEqual({ version: '2.0.0', state: 'active', icon: 200 });
     expect(await restartA()).toEqual({ version: '2.0.0', state: 'active', icon: 200 });
 
-    const back = await send(b, 'POST', '/api/plugins/owners/rollback', {});
+    const back = await b.send('POST', '/api/plugins/owners/rollback', { body: {} });
     expect(back.status, await back.clone().text()).toBe(200);
     expect(
-      await eventually(
+      await until(
         () => served(a!),
         (s) => s.version === '1.1.0',
       ),
@@ -217,35 +166,35 @@ describe.skipIf(!postgresBinaries())('plugin packages across replicas on Postgre
       { name: 'backend/' },
       { name: 'backend/index.mjs', data: GREETER },
     ]);
-    expect((await send(a!, 'POST', '/api/plugins/install', greeter)).status).toBe(201);
-    expect((await send(a!, 'POST', '/api/plugins/greeter/approve', { version: '1.0.0' })).status).toBe(200);
+    expect((await a!.send('POST', '/api/plugins/install', { body: greeter })).status).toBe(201);
+    expect((await a!.send('POST', '/api/plugins/greeter/approve', { body: { version: '1.0.0' } })).status).toBe(200);
     const hello = async (replica: Replica) => {
-      const response = await fetch(`${replica.process.url}/api/ext/greeter/hello`, {
+      const response = await fetch(`${replica.url}/api/ext/greeter/hello`, {
         headers: { cookie: replica.cookie, 'x-workbench-workspace': 'alpha' },
       });
       return response.status === 200 ? ((await response.json()) as { hello: string; pid: number }) : undefined;
     };
-    const onB = await eventually(
+    const onB = await until(
       () => hello(b),
       (body) => body?.hello === 'world',
     );
-    const onA = await eventually(
+    const onA = await until(
       () => hello(a!),
       (body) => body?.hello === 'world',
     );
     expect(onB!.pid).not.toBe(onA!.pid);
-    expect((await send(a!, 'DELETE', '/api/plugins/greeter?confirm=true')).status).toBe(200);
+    expect((await a!.send('DELETE', '/api/plugins/greeter?confirm=true')).status).toBe(200);
   });
 
   test('a removal through B removes the plugin’s folders on A', async () => {
-    expect((await send(b, 'DELETE', '/api/plugins/owners?confirm=true')).status).toBe(200);
-    await eventually(
-      async () => readdirSync(path.join(dir, 'a', 'plugins')),
+    expect((await b.send('DELETE', '/api/plugins/owners?confirm=true')).status).toBe(200);
+    await until(
+      async () => readdirSync(cluster.pluginsDirectory('a')),
       (names) => names.length === 0,
     );
     // A's registry reloads just after its folders go.
     expect(
-      await eventually(
+      await until(
         () => served(a!),
         (s) => s.version === null,
       ),
