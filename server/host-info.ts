@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { HostInfo } from '../shared/api.schema.ts';
 import { getHostInfo } from '../shared/http/host-info.ts';
 import { contractRoute } from './http/contract-route.ts';
-import { PLUGIN_API_VERSION, SUPPORTED_PLUGIN_API_VERSIONS } from '@dbt-workbench/plugin-sdk/contracts/versions';
+import {
+  DEPRECATED_PLUGIN_API_VERSIONS,
+  PLUGIN_API_VERSION,
+  SUPPORTED_PLUGIN_API_VERSIONS,
+} from '@dbt-workbench/plugin-sdk/contracts/versions';
 import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 
 /** The app's version: the one in package.json, which releases bump. */
@@ -13,7 +17,11 @@ export function appVersion(): string {
 }
 
 export function hostFacts(): HostFacts {
-  return { version: appVersion(), pluginApiVersions: SUPPORTED_PLUGIN_API_VERSIONS };
+  return {
+    version: appVersion(),
+    pluginApiVersions: SUPPORTED_PLUGIN_API_VERSIONS,
+    deprecatedPluginApiVersions: DEPRECATED_PLUGIN_API_VERSIONS,
+  };
 }
 
 export function registerHostInfoRoute(app: FastifyInstance, info: HostInfo): void {

@@ -403,3 +403,32 @@ describe('automatic disables', () => {
     expect(record.reason).toBeUndefined();
   });
 });
+
+describe('a plugin on a plugin API the next release drops', () => {
+  test('runs, and its card warns what to move to; on a current API it has no such warning', () => {
+    const evaluateOn = (deprecatedPluginApiVersions: number[]) =>
+      only(
+        evaluatePlugins({
+          candidates: [candidate('alpha', manifest('alpha'))],
+          host: { version: '0.1.0', pluginApiVersions: [1, 2], deprecatedPluginApiVersions },
+          approvedCapabilities: noApprovals,
+          policy: { autoApprove: [], forbidden: [], limits: TEST_LIMITS },
+          enablement: () => undefined,
+          storedConfig: () => undefined,
+          workspaces: ['default'],
+          defaultEnabled: true,
+        }),
+      );
+    const old = evaluateOn([1]);
+    expect(old.state).toBe('active');
+    expect(old.warnings).toEqual([
+      {
+        field: 'compatibility.pluginApi',
+        rule: 'plugin-api-deprecated',
+        message:
+          "compatibility.pluginApi: targets plugin API 1, which the next major release of dbt-Workbench drops; move to plugin API 2 (the SDK's deprecated members name their replacements)",
+      },
+    ]);
+    expect(evaluateOn([]).warnings).toEqual([]);
+  });
+});

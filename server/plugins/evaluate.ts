@@ -16,6 +16,7 @@ import { validate, type ValidationProblem } from '@dbt-workbench/plugin-sdk/cont
 import {
   dependencyProblems,
   hostCompatibilityProblems,
+  hostCompatibilityWarnings,
   type HostFacts,
 } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import type { PluginCandidate } from '@dbt-workbench/plugin-sdk/node/candidate';
@@ -159,7 +160,7 @@ function evaluateAlone(candidate: PluginCandidate, input: EvaluationInput): Plug
   const base: Pick<PluginRecord, 'manifest' | 'warnings' | 'revision' | 'missingStaticFiles' | 'signature' | 'access'> =
     {
       manifest,
-      warnings: [...result.warnings, ...missingFiles],
+      warnings: [...result.warnings, ...missingFiles, ...hostCompatibilityWarnings(manifest, input.host)],
       revision: `${manifest.version}-${candidate.contentHash}`,
       missingStaticFiles: candidate.missingStaticFiles,
       access,

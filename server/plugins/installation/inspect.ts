@@ -9,6 +9,9 @@ import type { ProtectedPaths } from '../../sandbox/grant-rules.ts';
 import { dependencyWarnings } from './compatibility-facts.ts';
 import { PackageError } from './package-files.ts';
 
+/** Of the evaluation's warnings, those an admin sees before installing, after the manifest's own. */
+const INSTALL_TIME_RULES = new Set(['file-exists', 'signature', 'plugin-api-deprecated']);
+
 export interface InspectContext {
   host: HostFacts;
   policy: CapabilityPolicy;
@@ -63,7 +66,7 @@ export async function inspectPackage(root: string, context: InspectContext): Pro
   const problems = record.state === 'incompatible' && record.reason ? [record.reason] : [];
   const warnings = [
     ...full.warnings.map((w) => w.message),
-    ...record.warnings.filter((w) => w.rule === 'file-exists' || w.rule === 'signature').map((w) => w.message),
+    ...record.warnings.filter((w) => INSTALL_TIME_RULES.has(w.rule)).map((w) => w.message),
     ...dependencyWarnings(manifest, context.installed),
   ];
   return { manifest, problems, warnings };

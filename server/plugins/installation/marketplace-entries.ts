@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { accessEntries, accessRequestOf } from '@dbt-workbench/plugin-sdk/contracts/access-request';
 import type { MarketplaceEntry, MarketplaceVersion } from '../../../shared/installation.schema.ts';
-import type { HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
+import { hostCompatibilityWarnings, type HostFacts } from '@dbt-workbench/plugin-sdk/node/compatibility';
 import type { CapabilityPolicy, PluginRecord } from '../evaluate.ts';
 import type { CatalogPackage } from './catalog.ts';
 import { compatibilityProblems, dependencyWarnings } from './compatibility-facts.ts';
@@ -40,7 +40,10 @@ export function marketplaceEntries(packages: readonly CatalogPackage[], context:
         ),
         compatible: problems.length === 0,
         problems,
-        warnings: dependencyWarnings(p.manifest, context.installed),
+        warnings: [
+          ...hostCompatibilityWarnings(p.manifest, context.host).map((w) => w.message),
+          ...dependencyWarnings(p.manifest, context.installed),
+        ],
       };
     });
     const shownIndex = Math.max(

@@ -41,11 +41,7 @@ export async function apiDeprecationWarnings(
   manifest: PluginManifest,
   host: HostFacts = hostFacts(),
 ): Promise<Finding[]> {
-  const warnings: Finding[] = hostCompatibilityWarnings(manifest, host).map((message) => ({
-    field: 'compatibility.pluginApi',
-    rule: 'plugin-api-deprecated',
-    message: `compatibility.pluginApi: ${message}`,
-  }));
+  const warnings: Finding[] = hostCompatibilityWarnings(manifest, host);
   const report = await deprecatedSdkUses(dir);
   if (!report.checked) {
     warnings.push({

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import type { PluginManifest } from '../contracts/plugin-manifest.schema.ts';
+import type { ValidationProblem } from '../contracts/validation.ts';
 
 /** The facts about this host that plugin compatibility is judged against. */
 export interface HostFacts {
@@ -23,14 +24,22 @@ export function hostCompatibilityProblems(manifest: PluginManifest, host: HostFa
   return problems;
 }
 
-/** What a plugin that runs on this host should change before the host's next major release, or an empty list. */
-export function hostCompatibilityWarnings(manifest: PluginManifest, host: HostFacts): string[] {
+/**
+ * What a plugin that runs on this host should change before the host's next major release, or an empty list: the
+ * same findings for `workbench-plugin validate` and the admin's plugin card. Pure.
+ */
+export function hostCompatibilityWarnings(manifest: PluginManifest, host: HostFacts): ValidationProblem[] {
   const api = manifest.compatibility.pluginApi;
   if (!host.deprecatedPluginApiVersions?.includes(api)) return [];
   const newest = Math.max(...host.pluginApiVersions);
   return [
-    `targets plugin API ${api}, which the next major release of dbt-Workbench drops; move to plugin API ${newest} ` +
-      `(the SDK's deprecated members name their replacements)`,
+    {
+      field: 'compatibility.pluginApi',
+      rule: 'plugin-api-deprecated',
+      message:
+        `compatibility.pluginApi: targets plugin API ${api}, which the next major release of dbt-Workbench drops; ` +
+        `move to plugin API ${newest} (the SDK's deprecated members name their replacements)`,
+    },
   ];
 }
 
