@@ -21,6 +21,7 @@ export function createToolsFeature(services: HostServices): Feature {
       const runner = createToolRunner({
         plugins: context.plugins,
         runtime: () => pluginBackendsOf(context.plugins)?.runtime(),
+        devRuntimeOf: (userId, plugin) => context.devBackends?.runtimeOf(userId, plugin),
         services,
         audit,
         auditLog: context.audit,

@@ -29,6 +29,11 @@ export interface ToolRunnerDeps {
   plugins: PluginRegistry;
   /** The plugin backends' runtime; undefined with the plugin system off. */
   runtime(): BackendRuntime | undefined;
+  /**
+   * The caller's own backend dev slot of a plugin (`workbench-plugin dev --server`), if any: their calls of its tools
+   * run there, everyone else's on the approved backend. Throws a 409 when the slot runs on another server.
+   */
+  devRuntimeOf?(userId: string, plugin: string): BackendRuntime | undefined;
   services: HostServices;
   /** Where every call's `tool.call` line goes (written in batches). */
   audit: AuditBatch;
@@ -89,8 +94,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     args: Record<string, unknown>,
     context: ToolCallContext,
   ): Promise<unknown> {
-    const runtime = deps.runtime();
     const plugin = tool.plugin.name;
+    const runtime = deps.devRuntimeOf?.(context.user.id, plugin) ?? deps.runtime();
     const unavailable = (why: string) =>
       new HttpError('tool_unavailable', `The tool ${tool.id} cannot be used: ${why}`, { tool: tool.id, plugin });
     if (!runtime || !tool.plugin.manifest?.backend?.entry)

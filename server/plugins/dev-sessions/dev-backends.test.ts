@@ -18,10 +18,21 @@ afterEach(async () => {
 });
 
 const backend = { entry: 'index.ts', limits: { timeoutMs: 3000 } };
-/** A backend answering GET /who with its build's name, its process and its data folder. */
+const tools = [
+  {
+    name: 'which_build',
+    title: 'Which build',
+    description: 'The name of the build that answers.',
+    effect: 'read',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+    result: { type: 'object', properties: { build: { type: 'string' } }, required: ['build'] },
+  },
+];
+/** A backend answering GET /who, and its tool which_build, with its build's name (and its process and data folder). */
 const whoAmI = (build: string, extra = '') => `
 export async function activate(host) {
   await host.routes.register('GET', '/who', () => ({ body: { build: ${JSON.stringify(build)}, pid: process.pid, dataDir: host.dataDir } }));
+  await host.tools.register('which_build', () => ({ build: ${JSON.stringify(build)} }));
   ${extra}
 }
 `;
@@ -40,7 +51,7 @@ async function started() {
     prepare: (dir) => {
       // Opened to other users, as a real install is, so backends may run under their own user id.
       chmodSync(dir, 0o755);
-      const pluginDir = writeWidgetPlugin(dir, 'notes', { manifest: { capabilities: ['extend-api'], backend } });
+      const pluginDir = writeWidgetPlugin(dir, 'notes', { manifest: { capabilities: ['extend-api'], backend, tools } });
       mkdirSync(path.join(pluginDir, 'backend'));
       writeFileSync(path.join(pluginDir, 'backend', 'index.ts'), whoAmI('approved'));
     },
@@ -64,6 +75,7 @@ async function started() {
   const manifest = testManifest('notes', {
     capabilities: ['extend-api'],
     backend,
+    tools,
     frontend: {
       remote: 'mf-manifest.json',
       contributions: [{ slot: 'dashboard.widget', id: 'w', module: './Widget' }],
@@ -130,6 +142,25 @@ test("the developer's calls reach their dev backend, everyone else's the approve
     ['token:notes dev', { build: 2, files: 2 }],
     ['token:notes dev', { build: 1, files: 1 }],
   ]);
+}, 60_000);
+
+test("the developer's own tool calls run on their dev build; a colleague's on the approved one", async () => {
+  const { a, deploy } = await started();
+  const colleague = await a.userWithRoles('colleague', { default: 'admin' }, true);
+  const whichBuild = async (cookie: string) => {
+    const response = await a.server.inject({
+      method: 'POST',
+      url: '/api/workspaces/default/tools/notes.which_build/call',
+      headers: { cookie },
+      payload: { arguments: {} },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return (response.json() as { result: { build: string } }).result.build;
+  };
+  expect(await whichBuild(a.adminCookie)).toBe('approved');
+  expect((await deploy({ 'index.ts': b64(whoAmI('dev-1')) })).statusCode).toBe(200);
+  expect(await whichBuild(a.adminCookie)).toBe('dev-1');
+  expect(await whichBuild(colleague)).toBe('approved');
 }, 60_000);
 
 test('bad uploads are refused with why and change nothing; a build that fails to start leaves the last one serving', async () => {

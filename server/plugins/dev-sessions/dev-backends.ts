@@ -27,7 +27,8 @@ interface Slot {
  * place of the approved build, for that developer's calls to `/api/ext/<plugin>/` only. It runs in the same sandbox
  * as the approved backend, with the approved manifest (its capabilities, permissions and limits: never the dev
  * manifest's), from its own code folder and with a data folder of its own (the approved build's data stays
- * untouched). Routes only: hooks, events and tools keep calling the approved backend.
+ * untouched). The developer's route and tool calls only: hooks, events and triggers, which belong to no one user,
+ * keep calling the approved backend.
  *
  * A slot runs on the one replica its upload reached, recorded in the dev session (`backendServer`): the developer's
  * calls reaching another replica are refused with a 409 naming the one that runs it, never sent to the approved
