@@ -61,6 +61,8 @@ import { registerWorkspaceAdminRoutes } from './workspaces/admin-routes.ts';
 import { openWorkspaceDirectory } from './workspaces/directory.ts';
 import { registerWorkspaceRoutes } from './workspaces/routes.ts';
 import { createDevBackends } from './plugins/dev-sessions/dev-backends.ts';
+import { packageLayout } from './plugins/installation/layout.ts';
+import { replicaIdOf } from './plugins/package-store/revisions.ts';
 import { createDevSessions } from './plugins/dev-sessions/dev-sessions.ts';
 import { registerDevSessionRoutes } from './plugins/dev-sessions/routes.ts';
 
@@ -192,6 +194,7 @@ export async function buildApp(settings: Settings, logger: Logger, options: Buil
   const devBackends = createDevBackends({
     dataDirectory: settings.dataDirectory,
     sessions: devSessions,
+    serverId: await replicaIdOf(packageLayout(settings.dataDirectory, settings.pluginsDirectory)),
     port: settings.port,
   });
   const context: AppContext = {

@@ -36,6 +36,8 @@ export interface ServerProcessOptions {
   env: Record<string, string>;
   /** How long start-up may take; a loaded machine running test files in parallel is slow. */
   readyTimeoutMs?: number;
+  /** The loopback port to listen on (a restart at the same address); a free one by default. */
+  port?: number;
 }
 
 function hasExited(child: ChildProcess): boolean {
@@ -44,7 +46,7 @@ function hasExited(child: ChildProcess): boolean {
 
 /** Starts the server and resolves once `/api/info` answers; throws with its stderr if it exits or never answers. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: repo,

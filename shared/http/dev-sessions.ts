@@ -21,6 +21,8 @@ export const DevSessionAnswer = z.object({
   revision: z.string(),
   expiresAt: z.string(),
   heartbeatSeconds: z.number().int().positive(),
+  /** Heartbeats only: the server that ran the caller's backend dev slot restarted since its last upload. */
+  backendLost: z.literal(true).optional(),
 });
 export type DevSessionAnswer = z.infer<typeof DevSessionAnswer>;
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,10 +36,16 @@ interface Slot {
  * of it), and a slot whose session ended, on any replica, ends too. A restarted server runs no slot until the next
  * upload, and says so.
  */
-export function createDevBackends(options: { dataDirectory: string; sessions: DevSessions; port?: number }) {
+export function createDevBackends(options: {
+  dataDirectory: string;
+  sessions: DevSessions;
+  /** This server's id, kept across its restarts (its data folder's replica id): a slot it ran is known as lost. */
+  serverId: string;
+  port?: number;
+}) {
   const { sessions } = options;
   const here: DevSlotServer = {
-    id: randomUUID(),
+    id: options.serverId,
     label: `${os.hostname()}${options.port ? `:${options.port}` : ''} (pid ${process.pid})`,
   };
   const root = path.join(options.dataDirectory, 'dev-slots');
@@ -59,6 +65,10 @@ export function createDevBackends(options: { dataDirectory: string; sessions: De
 
   /** Slots with an upload under way: not yet recorded as running here. */
   const deploying = new Set<string>();
+  const lost = (userId: string, plugin: string): boolean => {
+    const key = keyOf(userId, plugin);
+    return sessions.get(userId, plugin)?.backendServer?.id === here.id && !slots.has(key) && !deploying.has(key);
+  };
   // A slot whose session ended or moved to another replica stops here.
   const stopFollowing = sessions.onChange(() => {
     for (const key of slots.keys()) {
@@ -112,12 +122,19 @@ export function createDevBackends(options: { dataDirectory: string; sessions: De
       if (!holder) return undefined;
       const runtime = holder.id === here.id ? slots.get(keyOf(userId, plugin))?.runtime : undefined;
       if (runtime) return runtime;
+      if (lost(userId, plugin))
+        throw new HttpError(
+          'conflict',
+          `Your dev backend of "${plugin}" stopped when this server restarted: calls are refused rather than sent to the approved backend until backend/ is uploaded again (workbench-plugin dev does at its next heartbeat)`,
+        );
       throw new HttpError(
         'conflict',
         `Your dev backend of "${plugin}" runs on server ${holder.label}, not on this one (${here.label}): calls reaching this server are refused rather than sent to the approved backend. Reach that server, or upload backend/ again (save a file there) to run it here`,
         { server: holder.label },
       );
     },
+    /** True when `userId`'s slot of `plugin` ran on this server before it restarted, and was not uploaded since. */
+    lost,
     /** Stops the slot's process and removes its folder; false when there was none. */
     end,
     async close(): Promise<void> {

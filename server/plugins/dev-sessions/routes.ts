@@ -78,13 +78,17 @@ export function registerDevSessionRoutes(
 
   contractRoute(app, api.postDevHeartbeat, admin, async (request) => {
     const { name } = request.params;
-    const session = await deps.sessions.touch(currentUser(request).id, name);
+    const userId = currentUser(request).id;
+    const session = await deps.sessions.touch(userId, name);
     if (!session)
       throw new HttpError(
         'not_found',
         `You have no dev session of "${name}": it ended (no heartbeat for ${deps.sessions.ttlMs / 1000} s, or ended elsewhere); start one with PUT`,
       );
-    return answer(name, session, deps.sessions.ttlMs);
+    return {
+      ...answer(name, session, deps.sessions.ttlMs),
+      ...(deps.backends.lost(userId, name) ? { backendLost: true as const } : {}),
+    };
   });
 
   // Base64 makes 4 bytes of every 3.

@@ -145,7 +145,11 @@ export async function startRemoteDev(options: {
   };
   const beat = async () => {
     try {
-      await call(server, options.token, devApi.beatDevSession, { params });
+      const { backendLost } = await call(server, options.token, devApi.beatDevSession, { params });
+      if (backendLost) {
+        console.error('dev: the server that ran your dev backend restarted; uploading backend/ again');
+        await uploadBackend();
+      }
     } catch (error) {
       if (!(error instanceof RefusedError && error.status === 404)) return console.error((error as Error).message);
       console.error('dev: the dev session had ended (no heartbeat reached the server); starting it again');

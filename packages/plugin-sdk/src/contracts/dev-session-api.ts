@@ -66,6 +66,11 @@ export const DevSessionAnswer = z.looseObject({
   expiresAt: z.string(),
   /** How often to beat: a quarter of the session's life, so a beat or two may be lost without ending it. */
   heartbeatSeconds: z.number().int().positive(),
+  /**
+   * True when the server that ran the developer's backend dev slot restarted since its last upload, so the slot no
+   * longer runs: upload backend/ again (the CLI does at once). Absent otherwise.
+   */
+  backendLost: z.literal(true).optional(),
 });
 export type DevSessionAnswer = z.infer<typeof DevSessionAnswer>;
 
