@@ -1,23 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { testManifest } from '../../shared/testing/manifests.ts';
+import { placePluginOnDisk } from '../testing/operator-copy.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 
 // One approval path for every new version (issue 13 item 2): a newer build placed in the plugin's folder (hot
 // reload, an operator's copy, dev mode) waits for the admin with its diff while the running version serves, and
 // is approved or rejected through the API like a staged update.
 let app: TestApp;
-
-/** Writes sql-tips at `version` into its folder, as an operator copying a new build over it would. */
-function placeOnDisk(dir: string, version: string, capabilities: string[]): void {
-  const folder = path.join(dir, 'plugins', 'sql-tips');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(
-    path.join(folder, 'manifest.json'),
-    JSON.stringify(testManifest('sql-tips', { version, capabilities })),
-  );
-}
 
 async function call(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) {
   const response = await app.server.inject({ method, url, headers: { cookie: app.adminCookie }, payload });
@@ -36,7 +24,7 @@ async function seen() {
 
 /** Places a new version and asks the server to re-read the folder (what the watcher does in production). */
 async function arrive(version: string, capabilities: string[]) {
-  placeOnDisk(app.dir, version, capabilities);
+  placePluginOnDisk(app.dir, 'sql-tips', version, capabilities);
   expect((await call('POST', '/api/plugins/sql-tips/reload')).status).toBe(200);
 }
 
@@ -50,7 +38,7 @@ async function audit(action: string) {
 beforeAll(async () => {
   app = await startTestApp({
     env: { PLUGINS_WATCH: 'false' },
-    prepare: (dir) => placeOnDisk(dir, '1.0.0', ['read-metadata']),
+    prepare: (dir) => placePluginOnDisk(dir, 'sql-tips', '1.0.0', ['read-metadata']),
   });
   const approved = await call('POST', '/api/plugins/sql-tips/approve', { version: '1.0.0' });
   expect(approved.body).toMatchObject({ state: 'active', version: '1.0.0' });

@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testManifest } from '../../shared/testing/manifests.ts';
+import { placePluginOnDisk } from '../testing/operator-copy.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 import type { PluginRecord } from './evaluate.ts';
 import { rejectedReason, withFirstRejection } from './first-rejection.ts';
@@ -52,16 +51,6 @@ describe('withFirstRejection (pure)', () => {
 
 let app: TestApp;
 
-/** Writes sql-tips at `version` into its folder, as an operator copying a build into PLUGINS_DIRECTORY would. */
-function placeOnDisk(dir: string, version: string, capabilities: string[]): void {
-  const folder = path.join(dir, 'plugins', 'sql-tips');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(
-    path.join(folder, 'manifest.json'),
-    JSON.stringify(testManifest('sql-tips', { version, capabilities })),
-  );
-}
-
 async function call(method: 'GET' | 'POST', url: string, payload?: object) {
   const response = await app.server.inject({ method, url, headers: { cookie: app.adminCookie }, payload });
   return { status: response.statusCode, body: response.json() as Record<string, any> };
@@ -84,14 +73,14 @@ async function rejections() {
 
 /** Places a new version and asks the server to re-read the folder (what the watcher does in production). */
 async function arrive(version: string, capabilities: string[]) {
-  placeOnDisk(app.dir, version, capabilities);
+  placePluginOnDisk(app.dir, 'sql-tips', version, capabilities);
   expect((await call('POST', '/api/plugins/sql-tips/reload')).status).toBe(200);
 }
 
 beforeAll(async () => {
   app = await startTestApp({
     env: { PLUGINS_WATCH: 'false' },
-    prepare: (dir) => placeOnDisk(dir, '1.0.0', ['read-metadata']),
+    prepare: (dir) => placePluginOnDisk(dir, 'sql-tips', '1.0.0', ['read-metadata']),
   });
 }, 30_000);
 afterAll(() => app?.close());

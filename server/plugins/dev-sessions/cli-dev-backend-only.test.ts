@@ -1,11 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startRemoteDev, type RemoteDev } from '../../../packages/cli/src/commands/dev-remote.ts';
 import type { CreatedApiToken } from '../../../shared/api-tokens.schema.ts';
-import { testManifest } from '../../../shared/testing/manifests.ts';
+import { writeEchoPlugin } from './echo-plugin.ts';
 import { approve, callExt, eventually } from '../../sandbox/testing.ts';
 import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 
@@ -14,14 +14,6 @@ import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 // backend/, and its heartbeat keeps the session alive well past that; Ctrl-C brings the approved backend back.
 
 const TTL_S = 2;
-const manifest = testManifest('echo-api', { capabilities: ['extend-api'], backend: { entry: 'index.ts' } });
-const backendSource = (build: string) =>
-  `export async function activate(host) {\n  await host.routes.register('GET', '/who', () => ({ body: { build: ${JSON.stringify(build)} } }));\n}\n`;
-function writePlugin(dir: string, build: string): void {
-  mkdirSync(path.join(dir, 'backend'), { recursive: true });
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(path.join(dir, 'backend', 'index.ts'), backendSource(build));
-}
 
 let app: TestApp;
 let url: string;
@@ -33,14 +25,14 @@ beforeAll(async () => {
     env: { PLUGIN_DEV_SESSION_TTL_S: String(TTL_S) },
     prepare: (dir) => {
       chmodSync(dir, 0o755);
-      writePlugin(path.join(dir, 'plugins/echo-api'), 'approved');
+      writeEchoPlugin(path.join(dir, 'plugins/echo-api'), 'approved');
     },
   });
   await approve(app, 'echo-api');
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
   team = mkdtempSync(path.join(os.tmpdir(), 'wb-dev-backend-only-'));
-  writePlugin(team, 'dev');
+  writeEchoPlugin(team, 'dev');
 }, 60_000);
 
 afterAll(async () => {

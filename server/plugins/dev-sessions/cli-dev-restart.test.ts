@@ -1,10 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { startRemoteDev, type RemoteDev } from '../../../packages/cli/src/commands/dev-remote.ts';
 import type { CreatedApiToken } from '../../../shared/api-tokens.schema.ts';
-import { testManifest } from '../../../shared/testing/manifests.ts';
+import { writeEchoPlugin } from './echo-plugin.ts';
 import { eventually } from '../../sandbox/testing.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../../testing/server-process.ts';
 import { writeWorkspacesFile } from '../../testing/workspaces-file.ts';
@@ -14,14 +14,6 @@ import { writeWorkspacesFile } from '../../testing/workspaces-file.ts';
 // that the slot was lost and uploads backend/ again, so the dev build answers without the developer doing anything.
 
 const PASSWORD = 'dev-restart-password';
-const manifest = testManifest('echo-api', { capabilities: ['extend-api'], backend: { entry: 'index.ts' } });
-const backendSource = (build: string) =>
-  `export async function activate(host) {\n  await host.routes.register('GET', '/who', () => ({ body: { build: ${JSON.stringify(build)} } }));\n}\n`;
-function writePlugin(dir: string, build: string): void {
-  mkdirSync(path.join(dir, 'backend'), { recursive: true });
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(path.join(dir, 'backend', 'index.ts'), backendSource(build));
-}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wb-dev-restart-'));
 let server: ServerProcess | undefined;
@@ -36,9 +28,9 @@ test('after a restart of the server running the dev slot, the CLI uploads backen
   // Opened to other users, as a real install is, so backends may run under their own user id.
   chmodSync(dir, 0o755);
   const config = writeWorkspacesFile(dir, [{ name: 'default' }]);
-  writePlugin(path.join(dir, 'plugins', 'echo-api'), 'approved');
+  writeEchoPlugin(path.join(dir, 'plugins', 'echo-api'), 'approved');
   const team = path.join(dir, 'team');
-  writePlugin(team, 'dev');
+  writeEchoPlugin(team, 'dev');
   const port = await freePort();
   const start = () =>
     startServerProcess({
