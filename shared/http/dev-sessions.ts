@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   announceDevBuild,
   beatDevSession,
+  DevSessionAnswer as SdkDevSessionAnswer,
   deployDevBackend,
   endDevSession,
   startDevSession,
@@ -10,20 +11,11 @@ import { defineRoute } from '@dbt-workbench/plugin-sdk/contracts/http';
 
 // A developer's dev build of an approved plugin, for their own sessions only (`workbench-plugin dev --server`):
 // instance admins, at the console or with an API token of scope plugins:dev. The routes and request bodies are the
-// SDK's (what the CLI sends); the answers are the app's exact ones, which dev-sessions.test.ts checks still satisfy
-// what the SDK declares.
+// SDK's (what the CLI sends); the answers are the SDK's declared shapes, made exact (fields it does not list never
+// leave).
 
-/** A dev session as the server answers it. */
-export const DevSessionAnswer = z.object({
-  plugin: z.string(),
-  version: z.string(),
-  entry: z.string().optional(),
-  revision: z.string(),
-  expiresAt: z.string(),
-  heartbeatSeconds: z.number().int().positive(),
-  /** Heartbeats only: the server that ran the caller's backend dev slot restarted since its last upload. */
-  backendLost: z.literal(true).optional(),
-});
+/** A dev session as the server answers it: the SDK's fields, and no others. */
+export const DevSessionAnswer = z.object(SdkDevSessionAnswer.shape);
 export type DevSessionAnswer = z.infer<typeof DevSessionAnswer>;
 
 /** Starts or replaces the caller's dev session (404 unknown plugin; 409 not active, or a manifest beyond approval). */
